@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "GlobalConv",
+    products: [
+        .library(name: "GlobalConv", targets: ["GlobalConv"]),
+    ],
+    dependencies: [
+        // `Real` (exp, erf, sqrt, … generic over Float and Double) for the scalar protocol and layers.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // FFTW 3 (double and single precision) as a system library: `apt-get install libfftw3-dev`.
+        .systemLibrary(
+            name: "CFFTW",
+            pkgConfig: "fftw3",
+            providers: [.apt(["libfftw3-dev"])]
+        ),
+        // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
+        .target(
+            name: "GlobalConv",
+            dependencies: [
+                "CFFTW",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        // Oracles shared by the test targets: naive Float64 references, DFTs, tolerances.
+        .target(
+            name: "TestSupport",
+            dependencies: ["GlobalConv"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "GlobalConvTests",
+            dependencies: ["GlobalConv", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
