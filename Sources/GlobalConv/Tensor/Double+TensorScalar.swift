@@ -1,3 +1,5 @@
+import RealModule
+
 extension Double: TensorScalar {
     /// `.float64`: FFTW's double-precision (`fftw_*`) library.
     public static var precision: Precision { .float64 }

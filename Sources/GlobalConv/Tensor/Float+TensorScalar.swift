@@ -1,3 +1,5 @@
+import RealModule
+
 extension Float: TensorScalar {
     /// `.float32`: FFTW's single-precision (`fftwf_*`) library.
     public static var precision: Precision { .float32 }

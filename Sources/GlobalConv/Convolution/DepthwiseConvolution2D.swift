@@ -1,0 +1,87 @@
+/// Depthwise 2-D convolution with exactly PyTorch's semantics: `nn.Conv2d(C, C, (kh, kw),
+/// padding=(ph, pw), dilation=(dh, dw), groups=C, bias=…, padding_mode=…)`, stride 1.
+///
+/// It is a cross-correlation (no kernel flip):
+/// `y[n,c,i,j] = b[c] + Σ_{u<kh} Σ_{v<kw} w[c,0,u,v] · x̃[n,c, i + dh·u − ph, j + dw·v − pw]`
+/// where `x̃` is `x` inside the map and 0 outside (`.zeros`) or `x` read modulo `H` and `W`
+/// (`.circular`). Input `[N, C, H, W]`, output `[N, C, H', W']` with ``ConvolutionGeometry2D/outputSize(for:)``.
+///
+/// A value holds its weights and a cache of kernel spectra (per padded transform size) that the FFT
+/// path fills on first use; the cache is internally synchronised, so one value may be called from
+/// many tasks at once.
+public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
+    /// `[C, 1, kh, kw]`.
+    public let weight: Tensor<Scalar>
+    /// `[C]`, or `nil` for no bias.
+    public let bias: Tensor<Scalar>?
+    /// Kernel size, dilation, padding and padding mode.
+    public let geometry: ConvolutionGeometry2D
+    /// Kernel spectra for the FFT path, filled lazily and shared by copies of this value.
+    let spectra: KernelSpectrumCache<Scalar>
+
+    /// Number of channels `C`.
+    public var channels: Int { weight.shape[0] }
+
+    /// - Parameters:
+    ///   - weight: `[C, 1, kh, kw]`, as `nn.Conv2d(groups=C).weight`.
+    ///   - bias: `[C]` or `nil`.
+    /// - Throws: ``ConvolutionError`` when the weight is not `[C, 1, kh, kw]` with `C ≥ 1`, the bias is
+    ///   not `[C]`, or the geometry is invalid.
+    public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>? = nil, dilation: Size2D = Size2D(1),
+                padding: Size2D = Size2D(0), paddingMode: PaddingMode = .zeros) throws(ConvolutionError) {
+        guard weight.rank == 4, weight.shape[1] == 1, weight.shape[0] >= 1 else {
+            throw .shapeMismatch("depthwise weight must be [C, 1, kh, kw] with C ≥ 1, got \(weight.shape)")
+        }
+        let geometry = try ConvolutionGeometry2D(
+            kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
+            dilation: dilation, padding: padding, paddingMode: paddingMode)
+        try self.init(weight: weight, bias: bias, geometry: geometry)
+    }
+
+    /// A convolution with an explicit geometry whose kernel size must match `weight`.
+    public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>?, geometry: ConvolutionGeometry2D) throws(ConvolutionError) {
+        guard weight.rank == 4, weight.shape[1] == 1, weight.shape[0] >= 1,
+              weight.shape[2] == geometry.kernel.height, weight.shape[3] == geometry.kernel.width else {
+            throw .shapeMismatch(
+                "depthwise weight must be [C, 1, \(geometry.kernel.height), \(geometry.kernel.width)] with C ≥ 1, got \(weight.shape)")
+        }
+        if let bias, bias.shape != [weight.shape[0]] {
+            throw .shapeMismatch("bias must be [\(weight.shape[0])] for \(weight.shape[0]) channels, got \(bias.shape)")
+        }
+        self.weight = weight
+        self.bias = bias
+        self.geometry = geometry
+        self.spectra = KernelSpectrumCache()
+    }
+
+    /// The output shape `[N, C, H', W']` for an input shape `[N, C, H, W]`.
+    /// - Throws: ``ConvolutionError`` when the input is not NCHW with this convolution's `C`, is empty,
+    ///   or gives an empty output.
+    public func outputShape(for inputShape: [Int]) throws(ConvolutionError) -> [Int] {
+        guard inputShape.count == 4 else {
+            throw .shapeMismatch("input must be [N, C, H, W], got \(inputShape)")
+        }
+        guard inputShape[1] == channels else {
+            throw .shapeMismatch("input has \(inputShape[1]) channels, the convolution \(channels): input \(inputShape)")
+        }
+        guard inputShape[0] >= 1 else { throw .invalidArgument("batch must be ≥ 1, got input \(inputShape)") }
+        let out = try geometry.outputSize(for: Size2D(height: inputShape[2], width: inputShape[3]))
+        return [inputShape[0], channels, out.height, out.width]
+    }
+
+    /// Runs the convolution on `input` (`[N, C, H, W]`) along `path`.
+    /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``).
+    public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
+                               options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
+        let outShape = try outputShape(for: input.shape)
+        switch path {
+        case .direct: return direct(input, outputShape: outShape, threads: options.threads)
+        case .fft: return try fft(input, outputShape: outShape, options: options)
+        case .auto:
+            switch try ConvolutionPlanner.shared.choose(for: self, inputShape: input.shape, options: options) {
+            case .fft: return try fft(input, outputShape: outShape, options: options)
+            default: return direct(input, outputShape: outShape, threads: options.threads)
+            }
+        }
+    }
+}

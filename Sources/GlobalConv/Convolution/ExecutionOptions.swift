@@ -1,0 +1,33 @@
+/// How much work FFTW's planner may spend finding a fast plan (FFTW's planner flags).
+public enum PlanningEffort: String, Sendable, CaseIterable, Codable, Comparable {
+    /// `FFTW_ESTIMATE`: no measurement, instant.
+    case estimate
+    /// `FFTW_MEASURE`: times a few candidate algorithms (milliseconds to seconds per size).
+    case measure
+    /// `FFTW_PATIENT`: times many more; for long-running servers with wisdom saved.
+    case patient
+
+    private var rank: Int { self == .estimate ? 0 : self == .measure ? 1 : 2 }
+    public static func < (a: PlanningEffort, b: PlanningEffort) -> Bool { a.rank < b.rank }
+}
+
+/// Execution settings shared by every convolution call.
+public struct ExecutionOptions: Sendable, Hashable {
+    /// Worker threads for one call (parallel over batch × channel planes); ≥ 1.
+    public var threads: Int
+    /// FFTW planning effort for plans this call creates (cached plans are reused as they are).
+    public var effort: PlanningEffort
+
+    /// - Precondition: `threads ≥ 1`.
+    public init(threads: Int = ExecutionOptions.defaultThreads, effort: PlanningEffort = .estimate) {
+        precondition(threads >= 1, "ExecutionOptions: threads must be ≥ 1, got \(threads)")
+        self.threads = threads
+        self.effort = effort
+    }
+
+    /// The machine's active processor count.
+    public static var defaultThreads: Int { max(1, ProcessInfoLite.activeProcessorCount) }
+
+    /// `threads` = machine default, `estimate` planning.
+    public static var `default`: ExecutionOptions { ExecutionOptions() }
+}
