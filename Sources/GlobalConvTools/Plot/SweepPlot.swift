@@ -21,7 +21,7 @@ public struct SweepPlot: Sendable {
     /// A report's plot: the caption as subtitle, the baseline rows that match a swept problem.
     public init(report: SweepReport) {
         self.init(result: report.result, baseline: report.baseline.filter { b in report.result.rows.contains { b.matches($0) } },
-                  subtitle: report.caption.components(separatedBy: ";").first ?? "")
+                  subtitle: report.plotSubtitle)
     }
 
     /// One line of the chart: a name, its points (K, ms), whether it is a baseline.
@@ -110,8 +110,10 @@ public struct SweepPlot: Sendable {
         // Crossover.
         if let k = result.crossover {
             let x = px(Double(k))
+            s.append(##"<rect x="\##(f(x))" y="\##(f(top))" width="\##(f(left + plotW - x))" height="\##(f(plotH))" fill="#d62728" fill-opacity="0.05"/>"##)
             s.append(##"<line x1="\##(f(x))" y1="\##(f(top))" x2="\##(f(x))" y2="\##(f(top + plotH))" stroke="#000" stroke-width="1.5" stroke-dasharray="6 4"/>"##)
-            s.append(##"<text x="\##(f(x + 6))" y="\##(f(top + 16))" font-size="12" fill="#000">crossover K = \##(k): FFT faster from here</text>"##)
+            let flip = x > left + 0.6 * plotW
+            s.append(##"<text x="\##(f(flip ? x - 6 : x + 6))" y="\##(f(top + 16))" font-size="12" text-anchor="\##(flip ? "end" : "start")" fill="#000">crossover K = \##(k): FFT faster from here on</text>"##)
         }
         // Series.
         for one in all {

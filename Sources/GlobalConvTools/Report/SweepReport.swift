@@ -35,6 +35,13 @@ public struct SweepReport: Sendable {
             + "after \(c.warmup) warm-up; GFLOP/s of the dense definition 2·N·C·H·W·K²"
     }
 
+    /// The chart's subtitle: the problem and how it was timed.
+    var plotSubtitle: String {
+        let c = configuration
+        return "input \(c.batch)×\(c.channels)×\(c.size.height)×\(c.size.width) \(c.precision.rawValue), padding K/2, "
+            + "\(c.threads) thread\(c.threads == 1 ? "" : "s"), median of \(c.repeats) run\(c.repeats == 1 ? "" : "s")"
+    }
+
     var crossoverLine: String {
         let paths = result.paths
         guard paths.contains("direct"), paths.contains("fft") else { return "crossover: not measured (needs both the direct and fft paths)" }
