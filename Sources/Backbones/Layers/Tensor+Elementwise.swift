@@ -4,7 +4,7 @@ import GlobalConv
 /// layer scales and gates need them. Each is one rounding per element (`a + b`, `a·b`, `a + s[c]·b`).
 extension Tensor {
     /// `a + b`. - Precondition: equal shapes.
-    public static func + (a: Tensor, b: Tensor) -> Tensor {
+    static func + (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor +: shapes \(a.shape) and \(b.shape) differ")
         var y = a
         y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] += bs[i] } } }
@@ -12,7 +12,7 @@ extension Tensor {
     }
 
     /// `a − b`. - Precondition: equal shapes.
-    public static func - (a: Tensor, b: Tensor) -> Tensor {
+    static func - (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor -: shapes \(a.shape) and \(b.shape) differ")
         var y = a
         y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] -= bs[i] } } }
@@ -20,7 +20,7 @@ extension Tensor {
     }
 
     /// `a ⊙ b` (Hadamard product). - Precondition: equal shapes.
-    public static func * (a: Tensor, b: Tensor) -> Tensor {
+    static func * (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor *: shapes \(a.shape) and \(b.shape) differ")
         var y = a
         y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] *= bs[i] } } }
@@ -28,7 +28,7 @@ extension Tensor {
     }
 
     /// `y[n,c,h,w] = x[n,c,h,w]·s[c]`, a `[1,C,1,1]` broadcast (`s` has `C` elements in any shape).
-    public func scaledPerChannel(by s: Tensor) -> Tensor {
+    func scaledPerChannel(by s: Tensor) -> Tensor {
         precondition(rank == 4 && s.count == shape[1], "scaledPerChannel: \(s.count) scales for input \(shape)")
         var y = self
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
@@ -42,7 +42,7 @@ extension Tensor {
     }
 
     /// `x + s[c]·y`: a residual with a `[1,C,1,1]` layer scale, rounded as PyTorch's `x + (s * y)`.
-    public func addingScaled(_ y: Tensor, perChannel s: Tensor) -> Tensor {
+    func addingScaled(_ y: Tensor, perChannel s: Tensor) -> Tensor {
         precondition(shape == y.shape, "addingScaled: shapes \(shape) and \(y.shape) differ")
         precondition(rank == 4 && s.count == shape[1], "addingScaled: \(s.count) scales for input \(shape)")
         var out = self
@@ -59,7 +59,7 @@ extension Tensor {
     }
 
     /// Channels `range` of an NCHW tensor, `x[:, range]`.
-    public func channels(_ range: Range<Int>) -> Tensor {
+    func channels(_ range: Range<Int>) -> Tensor {
         precondition(rank == 4 && range.lowerBound >= 0 && range.upperBound <= shape[1],
                      "channels(_:): range \(range) outside \(shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
@@ -70,7 +70,7 @@ extension Tensor {
     }
 
     /// `torch.cat(parts, dim=1)` of NCHW tensors. - Precondition: equal N, H, W; at least one part.
-    public static func concatenatingChannels(_ parts: [Tensor]) -> Tensor {
+    static func concatenatingChannels(_ parts: [Tensor]) -> Tensor {
         precondition(!parts.isEmpty && parts.allSatisfy {
             $0.rank == 4 && $0.shape[0] == parts[0].shape[0] && $0.shape[2] == parts[0].shape[2] && $0.shape[3] == parts[0].shape[3]
         }, "concatenatingChannels: parts must share N, H, W: \(parts.map(\.shape))")

@@ -3,7 +3,7 @@ import GlobalConv
 extension Tensor {
     /// The global spatial mean `m[n,c] = (1/(H·W))·Σ_{h,w} x[n,c,h,w]` as `[N, C, 1, 1]`
     /// (`F.adaptive_avg_pool2d(x, 1)`): summed in `Scalar` along the plane, then divided once.
-    public func spatialMean() -> Tensor {
+    func spatialMean() -> Tensor {
         precondition(rank == 4, "spatialMean: input must be NCHW, got \(shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
         var out = [Scalar](repeating: 0, count: n * c)
@@ -18,7 +18,7 @@ extension Tensor {
     }
 
     /// `x[n,c,h,w] − m[n,c]` for a `[N, C, 1, 1]` (or `[N, 1, H, W]`) tensor `m`, broadcast as PyTorch.
-    public func subtractingBroadcast(_ m: Tensor) -> Tensor {
+    func subtractingBroadcast(_ m: Tensor) -> Tensor {
         precondition(rank == 4 && m.rank == 4 && m.shape[0] == shape[0], "subtractingBroadcast: \(shape) − \(m.shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
         var y = self

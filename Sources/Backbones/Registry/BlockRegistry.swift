@@ -10,6 +10,8 @@ public enum BlockRegistry {
             DepthwiseConvolutionBlock<S>.self,
             ConvNeXtBlock<S>.self,
             MogaBlock<S>.self,
+            GFNetBlock<S>.self,
+            ConvFFNBlock<S>.self,
         ]
     }
 
