@@ -65,51 +65,23 @@ struct BlockIdentityTests {
         #expect(try block(x, path: .direct) == x)
     }
 
-    @Test("the global filter with spectrum e^{−2πi(u·a₀/H + v·b₀/W)} shifts the map circularly by (a₀, b₀)",
-          arguments: [(6, 8, 1, 3), (5, 7, 2, 5), (4, 5, 3, 0)])
-    func globalFilterShift(h: Int, w: Int, a0: Int, b0: Int) throws {
-        let (c, wHalf) = (2, w / 2 + 1)
-        var cw = [Double](repeating: 0, count: h * wHalf * c * 2)
-        for u in 0..<h { for v in 0..<wHalf { for ch in 0..<c {
-            let phase = -2 * Double.pi * (Double(u * a0) / Double(h) + Double(v * b0) / Double(w))
-            cw[((u * wHalf + v) * c + ch) * 2] = cosine(phase)
-            cw[((u * wHalf + v) * c + ch) * 2 + 1] = sine(phase)
-        } } }
-        let k = GlobalFilterKernel.spatialKernel(Tensor(shape: [h, wHalf, c, 2], scalars: cw), width: w)
-        for ch in 0..<c { for a in 0..<h { for b in 0..<w {
-            #expect(abs(k[(ch * h + a) * w + b] - (a == a0 && b == b0 ? 1 : 0)) <= 1e-14)
-        } } }
-        let conv: DepthwiseConvolution2D<Double> = try GlobalFilterKernel.correlation(kernel: k, channels: c, height: h, width: w)
-        let x = Tensor<Double>.random(shape: [1, c, h, w], seed: 41)
-        for path in ConvolutionPath.allCases {
-            let y = try conv(x, path: path)
-            for ch in 0..<c { for i in 0..<h { for j in 0..<w {
-                #expect(abs(y[0, ch, i, j] - x[0, ch, (i - a0 + h) % h, (j - b0 + w) % w]) <= 1e-13)
-            } } }
+    @Test("gfnet.block with fc2 = 0 adds fc2.bias to every token; an input of the wrong size is an error")
+    func gfnetBiasOnly() throws {
+        let (d, h, w) = (4, 5, 4)
+        var sd: [String: Tensor<Double>] = [:]
+        for n in ["norm1", "norm2"] { sd["\(n).weight"] = .random(shape: [d], seed: 50); sd["\(n).bias"] = .random(shape: [d], seed: 51) }
+        sd["filter.complex_weight"] = .random(shape: [h, w, d, 2], seed: 52)
+        sd["mlp.fc1.weight"] = .random(shape: [8, d], seed: 53); sd["mlp.fc1.bias"] = .random(shape: [8], seed: 54)
+        sd["mlp.fc2.weight"] = Tensor(zeros: [d, 8]); sd["mlp.fc2.bias"] = .random(shape: [d], seed: 55)
+        let block = try GFNetBlock<Double>(configJSON: #"{"dim": 4, "h": 5, "w": 4, "mlp_ratio": 2}"#, stateDict: sd)
+        for width in [6, 7] {
+            let x = Tensor<Double>.random(shape: [2, d, h, width], seed: 56)
+            for path in ConvolutionPath.allCases {
+                let y = try block(x, path: path)
+                for i in 0..<x.count { #expect(y.scalars[i] == x.scalars[i] + sd["mlp.fc2.bias"]!.scalars[(i / (h * width)) % d]) }
+            }
         }
-    }
-
-    @Test("the anti-Hermitian part of the DC and Nyquist columns does not reach the kernel (irfft2 drops it)")
-    func globalFilterProjection() {
-        let (h, w, c) = (4, 6, 1)
-        let wHalf = w / 2 + 1
-        var cw = [Double](repeating: 0, count: h * wHalf * c * 2)
-        // Z[u, v] = i·(u+1) on v = 0 and v = W/2: Hermitian part (Z[u] + conj Z[−u])/2 = i·(u − (−u mod H))/2.
-        for u in 0..<h { for v in [0, w / 2] { cw[((u * wHalf + v) * c) * 2 + 1] = Double(u + 1) } }
-        let k = GlobalFilterKernel.spatialKernel(Tensor(shape: [h, wHalf, c, 2], scalars: cw), width: w)
-        // Independent evaluation: k[a,b] = (1/HW)·Σ_u Σ_{v∈{0,W/2}} Re(P[u,v]·e^{2πi(ua/H + vb/W)}), P projected.
-        for a in 0..<h { for b in 0..<w {
-            var s = 0.0
-            for u in 0..<h { for v in [0, w / 2] {
-                let pIm = (Double(u + 1) - Double((h - u) % h + 1)) / 2
-                let phase = 2 * Double.pi * (Double(u * a) / Double(h) + Double(v * b) / Double(w))
-                s += -pIm * sine(phase)
-            } }
-            #expect(abs(k[a * w + b] - s / Double(h * w)) <= 1e-14)
-        } }
+        #expect(throws: BackboneError.self) { try block(Tensor<Double>(zeros: [1, d, h, 8])) }
+        #expect(throws: BackboneError.self) { try block(Tensor<Double>(zeros: [1, d, 4, 6])) }
     }
 }
-
-import RealModule
-private func cosine(_ x: Double) -> Double { Double.cos(x) }
-private func sine(_ x: Double) -> Double { Double.sin(x) }

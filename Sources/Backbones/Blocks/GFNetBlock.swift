@@ -18,8 +18,8 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
     public let dim: Int, h: Int, w: Int, hidden: Int
     let norm1: LayerNormChannelsLast<Scalar>, norm2: LayerNormChannelsLast<Scalar>
     let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>
-    /// The filter as a circular correlation, per admissible map width (`2w − 2` and `2w − 1`).
-    let filters: [Int: DepthwiseConvolution2D<Scalar>]
+    /// The filter per admissible map width (`2w − 2` and `2w − 1`, those with `W/2 + 1 = w`).
+    let filters: [Int: GlobalFilter2D<Scalar>]
     public let complexWeight: Tensor<Scalar>
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
@@ -41,10 +41,9 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
              PointwiseConvolution(s.scope("mlp.fc2"), in: hidden, out: dim, linear: true),
              s.take("filter.complex_weight", [h, w, dim, 2]))
         }
-        var filters: [Int: DepthwiseConvolution2D<Scalar>] = [:]
+        var filters: [Int: GlobalFilter2D<Scalar>] = [:]
         for width in Set([2 * w - 2, 2 * w - 1]) where width >= 1 && width / 2 + 1 == w {
-            let k = GlobalFilterKernel.spatialKernel(complexWeight, width: width)
-            do { filters[width] = try GlobalFilterKernel.correlation(kernel: k, channels: dim, height: h, width: width) }
+            do { filters[width] = try GlobalFilter2D(complexWeight: complexWeight, height: h, width: width) }
             catch { throw .convolution(error) }
         }
         self.filters = filters
