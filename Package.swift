@@ -5,6 +5,7 @@ let package = Package(
     name: "GlobalConv",
     products: [
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
+        .library(name: "Backbones", targets: ["Backbones"]),
         .executable(name: "globalconv", targets: ["globalconv"]),
     ],
     dependencies: [
@@ -20,6 +21,12 @@ let package = Package(
             pkgConfig: "fftw3",
             providers: [.apt(["libfftw3-dev"])]
         ),
+        // OpenBLAS's CBLAS as a system library (1×1 convolutions / Linear as GEMM): `apt-get install libopenblas-dev`.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
             name: "GlobalConv",
@@ -34,6 +41,15 @@ let package = Package(
             dependencies: ["GlobalConv"],
             path: "Tests/TestSupport"
         ),
+        // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
+        .target(
+            name: "Backbones",
+            dependencies: ["GlobalConv", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "BackbonesTests",
+            dependencies: ["Backbones", "GlobalConv", "TestSupport"]
+        ),
         .testTarget(
             name: "GlobalConvTests",
             dependencies: ["GlobalConv", "TestSupport"]
@@ -41,7 +57,7 @@ let package = Package(
         // The `globalconv` tool's logic (sweep timing, verify runner, reports, SVG plots), testable without processes.
         .target(
             name: "GlobalConvTools",
-            dependencies: ["GlobalConv"]
+            dependencies: ["GlobalConv", "Backbones"]
         ),
         // The `globalconv` command line: argument parsing, validation and printing only.
         .executableTarget(
@@ -50,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GlobalConvToolsTests",
-            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv"]
+            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "Backbones"]
         ),
     ],
     swiftLanguageModes: [.v6]

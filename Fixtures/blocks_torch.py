@@ -243,7 +243,8 @@ class ReparamLargeKernelConv(nn.Module):
                                          groups=channels, bias=True)
         else:
             self.lkb_origin = conv_bn(channels, channels, kernel_size, kernel_size // 2, channels)
-            if small_kernel is not None and small_kernel < kernel_size:
+            if small_kernel is not None:  # official: small_conv whenever small_kernel is given (<= K)
+                assert small_kernel <= kernel_size
                 self.small_conv = conv_bn(channels, channels, small_kernel, small_kernel // 2, channels)
 
     def forward(self, x):

@@ -89,7 +89,7 @@ def expected_keys(block, cfg):
         if cfg["reparameterized"]:
             return _wb("lkb_reparam.")
         ks = ["lkb_origin.conv.weight"] + _bn("lkb_origin.bn.")
-        if cfg["small_kernel"] is not None and cfg["small_kernel"] < cfg["kernel_size"]:
+        if cfg["small_kernel"] is not None:
             ks += ["small_conv.conv.weight"] + _bn("small_conv.bn.")
         return ks
     if block == "replknet.block":

@@ -62,6 +62,8 @@ extension DepthwiseConvolution2D {
     /// The FFT path: per plane, `z = c2r(r2c(x_padded) ⊙ conj(r2c(k)))/(Lh·Lw)`, then the crop
     /// `y[i,j] = b + z[(i − ph) mod Lh, (j − pw) mod Lw]` (zeros) or `b + z[i mod H, j mod W]` (circular).
     /// Zeros mode: outputs whose window lies wholly in the padding are `b` exactly.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func fft(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (ho, wo) = (outputShape[2], outputShape[3])
@@ -134,7 +136,8 @@ extension DepthwiseConvolution2D {
 }
 
 /// `a[k] ← a[k]·b[k]` for `count` interleaved complex values.
-@inline(__always)
+@_specialize(where S == Float)
+@_specialize(where S == Double)
 func multiplyComplex<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, by b: UnsafePointer<S>, count: Int) {
     for k in 0..<count {
         let (ar, ai) = (a[2 * k], a[2 * k + 1])
