@@ -60,15 +60,16 @@ public enum VerifyRunner {
         }
         for file in files {
             progress("fixture \(caseName(forFixture: file))")
-            for path in options.paths {
-                results.append(FixtureCheck.run(file: file, path: path, toleranceScale: options.toleranceScale,
-                                                threads: options.threads))
-            }
+            results += FixtureVerification.run(file: file, paths: options.paths, toleranceScale: options.toleranceScale,
+                                               threads: options.threads)
         }
         if options.includeMatrix && options.fixtureFiles.isEmpty {
             progress("engine matrix")
             results += EngineMatrix.run(paths: options.paths, toleranceScale: options.toleranceScale, seed: options.seed,
                                         threads: options.threads)
+            progress("block matrix")
+            results += BlockMatrix.run(paths: options.paths, toleranceScale: options.toleranceScale, seed: options.seed,
+                                       threads: options.threads)
         }
         return VerifyReport(results: results)
     }
