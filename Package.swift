@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
         .library(name: "LargeKernel", targets: ["LargeKernel"]),
+        .library(name: "Backbones", targets: ["Backbones"]),
     ],
     dependencies: [
         // `Real` (exp, erf, sqrt, … generic over Float and Double) for the scalar protocol and layers.
@@ -17,6 +18,12 @@ let package = Package(
             name: "CFFTW",
             pkgConfig: "fftw3",
             providers: [.apt(["libfftw3-dev"])]
+        ),
+        // OpenBLAS's CBLAS as a system library (1×1 convolutions / Linear as GEMM): `apt-get install libopenblas-dev`.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
         ),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
@@ -36,6 +43,15 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["GlobalConv"],
             path: "Tests/TestSupport"
+        ),
+        // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
+        .target(
+            name: "Backbones",
+            dependencies: ["GlobalConv", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "BackbonesTests",
+            dependencies: ["Backbones", "GlobalConv", "TestSupport"]
         ),
         .testTarget(
             name: "GlobalConvTests",
