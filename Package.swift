@@ -5,6 +5,7 @@ let package = Package(
     name: "GlobalConv",
     products: [
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
+        .library(name: "LargeKernel", targets: ["LargeKernel"]),
         .library(name: "Backbones", targets: ["Backbones"]),
     ],
     dependencies: [
@@ -32,6 +33,11 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        // Kernel algebra and the papers' large-kernel decompositions (LKA, RepLKNet, SLaK, UniRepLKNet).
+        .target(
+            name: "LargeKernel",
+            dependencies: ["GlobalConv"]
+        ),
         // Oracles shared by the test targets: naive Float64 references, DFTs, tolerances.
         .target(
             name: "TestSupport",
@@ -50,6 +56,10 @@ let package = Package(
         .testTarget(
             name: "GlobalConvTests",
             dependencies: ["GlobalConv", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LargeKernelTests",
+            dependencies: ["LargeKernel", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
