@@ -5,6 +5,7 @@ let package = Package(
     name: "GlobalConv",
     products: [
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
+        .library(name: "LargeKernel", targets: ["LargeKernel"]),
         .library(name: "Backbones", targets: ["Backbones"]),
         .executable(name: "globalconv", targets: ["globalconv"]),
     ],
@@ -35,6 +36,11 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        // Kernel algebra and the papers' large-kernel decompositions (LKA, RepLKNet, SLaK, UniRepLKNet).
+        .target(
+            name: "LargeKernel",
+            dependencies: ["GlobalConv"]
+        ),
         // Oracles shared by the test targets: naive Float64 references, DFTs, tolerances.
         .target(
             name: "TestSupport",
@@ -54,10 +60,14 @@ let package = Package(
             name: "GlobalConvTests",
             dependencies: ["GlobalConv", "TestSupport"]
         ),
+        .testTarget(
+            name: "LargeKernelTests",
+            dependencies: ["LargeKernel", "TestSupport"]
+        ),
         // The `globalconv` tool's logic (sweep timing, verify runner, reports, SVG plots), testable without processes.
         .target(
             name: "GlobalConvTools",
-            dependencies: ["GlobalConv", "Backbones"]
+            dependencies: ["GlobalConv", "LargeKernel", "Backbones"]
         ),
         // The `globalconv` command line: argument parsing, validation and printing only.
         .executableTarget(
@@ -66,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GlobalConvToolsTests",
-            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "Backbones"]
+            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "LargeKernel", "Backbones"]
         ),
     ],
     swiftLanguageModes: [.v6]
