@@ -156,3 +156,18 @@ struct SweepReportTests {
         #expect(throws: ToolError.self) { try SweepRunner.run(c) }
     }
 }
+
+@Suite("Sweep lka path")
+struct SweepLKATests {
+    @Test("the lka path times LKA(K, best d) and counts its parameters with biases")
+    func lka() throws {
+        let config = SweepConfiguration(kernels: [7, 21], size: Size2D(height: 10, width: 9), channels: 4, batch: 1,
+                                        precision: .float32, threads: 1, repeats: 1, warmup: 0, paths: [.lka])
+        let result = try SweepRunner.run(config)
+        #expect(result.rows.map(\.kernel) == [7, 21])
+        // K = 7: best d = 2 (k' = 4: 16 + 9); K = 21: d = 3 (49 + 25). C·(k'² + (2d−1)² + C) + 3C.
+        #expect(result.rows[0].params == 4 * (16 + 9 + 4) + 12)
+        #expect(result.rows[1].params == 4 * (49 + 25 + 4) + 12)
+        #expect(result.rows.allSatisfy { $0.path == "lka" && $0.minMs > 0 })
+    }
+}
