@@ -5,6 +5,8 @@ let package = Package(
     name: "GlobalConv",
     products: [
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
+        .library(name: "LargeKernel", targets: ["LargeKernel"]),
+        .library(name: "Backbones", targets: ["Backbones"]),
     ],
     dependencies: [
         // `Real` (exp, erf, sqrt, … generic over Float and Double) for the scalar protocol and layers.
@@ -17,6 +19,12 @@ let package = Package(
             pkgConfig: "fftw3",
             providers: [.apt(["libfftw3-dev"])]
         ),
+        // OpenBLAS's CBLAS as a system library (1×1 convolutions / Linear as GEMM): `apt-get install libopenblas-dev`.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
             name: "GlobalConv",
@@ -25,15 +33,33 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        // Kernel algebra and the papers' large-kernel decompositions (LKA, RepLKNet, SLaK, UniRepLKNet).
+        .target(
+            name: "LargeKernel",
+            dependencies: ["GlobalConv"]
+        ),
         // Oracles shared by the test targets: naive Float64 references, DFTs, tolerances.
         .target(
             name: "TestSupport",
             dependencies: ["GlobalConv"],
             path: "Tests/TestSupport"
         ),
+        // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
+        .target(
+            name: "Backbones",
+            dependencies: ["GlobalConv", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "BackbonesTests",
+            dependencies: ["Backbones", "GlobalConv", "TestSupport"]
+        ),
         .testTarget(
             name: "GlobalConvTests",
             dependencies: ["GlobalConv", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LargeKernelTests",
+            dependencies: ["LargeKernel", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,148 @@
 extension DepthwiseConvolution2D {
-    /// The FFT path. (Placeholder until the FFT layer lands: computes the direct path.)
+    /// The transform size the FFT path uses for an `H × W` map.
+    ///
+    /// Zeros mode: the linear correlation of an `H`-long map with a `Kd`-long dilated kernel has
+    /// `H + Kd − 1` samples, so any `Lh ≥ H + Kd_h − 1` (likewise `Lw`) avoids wrap-around; we take the
+    /// smallest such size whose prime factors are ≤ 7. Circular mode: the map's own `H × W`.
+    /// - Throws: ``ConvolutionError/tooLarge(_:)`` when `Lh·Lw` overflows.
+    func fftTransformSize(for map: Size2D) throws(ConvolutionError) -> Size2D {
+        let size: Size2D
+        switch geometry.paddingMode {
+        case .circular:
+            size = map
+        case .zeros:
+            let k = geometry.dilatedKernel
+            size = Size2D(height: FFTSize.nextFast(map.height + k.height - 1),
+                          width: FFTSize.nextFast(map.width + k.width - 1))
+        }
+        guard !size.height.multipliedReportingOverflow(by: size.width).overflow else {
+            throw .tooLarge("FFT transform \(size) for a \(map) map overflows Int")
+        }
+        return size
+    }
+
+    /// `conj(r2c(k_c)) / (Lh·Lw)` for every channel `c`, where `k_c` is the kernel laid out on the
+    /// `Lh × Lw` torus: tap `(u, v)` at `(dh·u, dw·v)` (zeros mode; the padding offset is applied at the
+    /// crop) or at `((dh·u − ph) mod H, (dw·v − pw) mod W)` (circular mode; taps landing on one place add).
+    func kernelSpectrum(transform l: Size2D, effort: PlanningEffort) throws(ConvolutionError) -> KernelSpectrumCache<Scalar>.Spectrum {
+        let g = geometry
+        let key = KernelSpectrumCache<Scalar>.Key(transform: l, mode: g.paddingMode)
+        return try spectra.spectrum(for: key) { () throws(ConvolutionError) -> [Scalar] in
+            let plan = try FFTPlanCache.shared.plan(
+                for: .contiguous(Scalar.precision, .forward, dims: [l.height, l.width], effort: effort))
+            let half = plan.descriptor.complexCount
+            let real = AlignedBuffer<Scalar>(count: l.height * l.width)
+            let spectrum = AlignedBuffer<Scalar>(count: 2 * half)
+            let scale = 1 / Scalar(l.height * l.width)
+            var out = [Scalar](repeating: 0, count: channels * 2 * half)
+            let (kh, kw) = (g.kernel.height, g.kernel.width)
+            for c in 0..<channels {
+                real.buffer.update(repeating: 0)
+                for u in 0..<kh {
+                    for v in 0..<kw {
+                        var r = g.dilation.height * u, s = g.dilation.width * v
+                        if g.paddingMode == .circular {
+                            r = ((r - g.padding.height) % l.height + l.height) % l.height
+                            s = ((s - g.padding.width) % l.width + l.width) % l.width
+                        }
+                        real.pointer[r * l.width + s] += weight.scalars[(c * kh + u) * kw + v]
+                    }
+                }
+                plan.forward(real: real.pointer, complex: spectrum.pointer)
+                let base = c * 2 * half
+                for k in 0..<half {
+                    out[base + 2 * k] = spectrum.pointer[2 * k] * scale
+                    out[base + 2 * k + 1] = -spectrum.pointer[2 * k + 1] * scale
+                }
+            }
+            return out
+        }
+    }
+
+    /// The FFT path: per plane, `z = c2r(r2c(x_padded) ⊙ conj(r2c(k)))/(Lh·Lw)`, then the crop
+    /// `y[i,j] = b + z[(i − ph) mod Lh, (j − pw) mod Lw]` (zeros) or `b + z[i mod H, j mod W]` (circular).
+    /// Zeros mode: outputs whose window lies wholly in the padding are `b` exactly.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func fft(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
-        direct(input, outputShape: outputShape, threads: options.threads)
+        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (ho, wo) = (outputShape[2], outputShape[3])
+        let l = try fftTransformSize(for: Size2D(height: h, width: w))
+        let spectrum = try kernelSpectrum(transform: l, effort: options.effort)
+        let forward = try FFTPlanCache.shared.plan(
+            for: .contiguous(Scalar.precision, .forward, dims: [l.height, l.width], effort: options.effort))
+        let inverse = try FFTPlanCache.shared.plan(
+            for: .contiguous(Scalar.precision, .inverse, dims: [l.height, l.width], effort: options.effort))
+        let half = forward.descriptor.complexCount
+        let rowSource = cropSources(outputs: ho, map: h, transform: l.height, padding: geometry.padding.height,
+                                    kernel: geometry.dilatedKernel.height)
+        let colSource = cropSources(outputs: wo, map: w, transform: l.width, padding: geometry.padding.width,
+                                    kernel: geometry.dilatedKernel.width)
+        var output = Tensor<Scalar>(zeros: outputShape)
+        input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                spectrum.values.withUnsafeBufferPointer { spec in
+                    let (x, y, spec) = (x.baseAddress!, y.baseAddress!, spec.baseAddress!)
+                    parallelChunks(n * c, threads: options.threads) { planes in
+                        let padded = AlignedBuffer<Scalar>(count: l.height * l.width)
+                        let freq = AlignedBuffer<Scalar>(count: 2 * half)
+                        let result = AlignedBuffer<Scalar>(count: l.height * l.width)
+                        for plane in planes {
+                            let ch = plane % c
+                            // The map in the top-left corner; the rest of `padded` stays zero.
+                            for i in 0..<h {
+                                (padded.pointer + i * l.width).update(from: x + (plane * h + i) * w, count: w)
+                            }
+                            forward.forward(real: padded.pointer, complex: freq.pointer)
+                            multiplyComplex(freq.pointer, by: spec + ch * 2 * half, count: half)
+                            inverse.inverse(complex: freq.pointer, real: result.pointer)
+                            let b = bias?.scalars[ch] ?? 0
+                            let dst = y + plane * ho * wo
+                            for i in 0..<ho {
+                                let row = dst + i * wo
+                                let r = rowSource[i]
+                                if r < 0 {
+                                    row.update(repeating: b, count: wo)
+                                    continue
+                                }
+                                let src = result.pointer + r * l.width
+                                for j in 0..<wo {
+                                    let s = colSource[j]
+                                    row[j] = s < 0 ? b : src[s] + b
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// For each output index along one axis, the index of the transform result it reads, or −1 when
+    /// the output's window lies wholly in the zero padding (the output is then the bias).
+    private func cropSources(outputs: Int, map: Int, transform: Int, padding: Int, kernel: Int) -> [Int] {
+        (0..<outputs).map { i in
+            switch geometry.paddingMode {
+            case .circular:
+                return i % map
+            case .zeros:
+                let m = i - padding
+                guard m >= -(kernel - 1), m <= map - 1 else { return -1 }
+                return m < 0 ? m + transform : m
+            }
+        }
+    }
+}
+
+/// `a[k] ← a[k]·b[k]` for `count` interleaved complex values.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func multiplyComplex<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, by b: UnsafePointer<S>, count: Int) {
+    for k in 0..<count {
+        let (ar, ai) = (a[2 * k], a[2 * k + 1])
+        let (br, bi) = (b[2 * k], b[2 * k + 1])
+        a[2 * k] = ar * br - ai * bi
+        a[2 * k + 1] = ar * bi + ai * br
     }
 }

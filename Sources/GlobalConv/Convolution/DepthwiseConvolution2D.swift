@@ -77,11 +77,7 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
         switch path {
         case .direct: return direct(input, outputShape: outShape, threads: options.threads)
         case .fft: return try fft(input, outputShape: outShape, options: options)
-        case .auto:
-            switch try ConvolutionPlanner.shared.choose(for: self, inputShape: input.shape, options: options) {
-            case .fft: return try fft(input, outputShape: outShape, options: options)
-            default: return direct(input, outputShape: outShape, threads: options.threads)
-            }
+        case .auto: return try auto(input, outputShape: outShape, options: options)
         }
     }
 }

@@ -1,0 +1,39 @@
+import GlobalConv
+
+/// `replknet.convffn`: RepLKNet's `ConvFFN(in, internal, out)`,
+/// `x + pw2(GELU(pw1(preffn_bn(x))))`, each `pw` a bias-free 1×1 conv → BN.
+///
+/// Purely per-pixel (GEMMs through OpenBLAS): there is no spatial convolution, so `path` does not
+/// change the arithmetic. Keys `preffn_bn.*`, `pw1.conv.weight [internal,in,1,1]`, `pw1.bn.*`,
+/// `pw2.conv.weight [out,internal,1,1]`, `pw2.bn.*`. Config `in_channels`, `internal_channels`,
+/// `out_channels` (must equal `in_channels`: the block adds its input).
+public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "replknet.convffn" }
+    public let inChannels: Int, internalChannels: Int
+    let preBN: BatchNorm2d<Scalar>
+    let pw1: PointwiseConvBN<Scalar>, pw2: PointwiseConvBN<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let cin = try c.int("in_channels")
+        let mid = try c.int("internal_channels")
+        let cout = try c.int("out_channels")
+        try c.finish()
+        guard cout == cin else {
+            throw .config(block: Self.id, message: "\"out_channels\" (\(cout)) must equal \"in_channels\" (\(cin)): the block adds its input")
+        }
+        (inChannels, internalChannels) = (cin, mid)
+        (preBN, pw1, pw2) = try loadStrictly(stateDict, block: Self.id) { s in
+            (BatchNorm2d(s.scope("preffn_bn"), channels: cin),
+             PointwiseConvBN(s.scope("pw1"), in: cin, out: mid),
+             PointwiseConvBN(s.scope("pw2"), in: mid, out: cout))
+        }
+    }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: inChannels, block: Self.id)
+        var h = pw1(preBN(x), threads: options.threads)
+        Activation.gelu.apply(to: &h)
+        return x + pw2(h, threads: options.threads)
+    }
+}

@@ -1,0 +1,31 @@
+import GlobalConv
+
+/// `convnext.block`: ConvNeXt's block, `x + γ ⊙ pwconv2(GELU(pwconv1(LN(dwconv(x)))))`.
+///
+/// `dwconv` is depthwise `k × k` with padding `k/2` (odd `k`, default 7); the rest is
+/// ``ConvNeXtTail``. Keys `dwconv.{weight [d,1,k,k],bias}`, `norm.*`, `pwconv1.*`, `pwconv2.*`, `gamma`.
+/// Config `dim`, `kernel_size` (7). The `dwconv` runs on the requested path.
+public struct ConvNeXtBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "convnext.block" }
+    public let dim: Int
+    let dwconv: DepthwiseLayer<Scalar>
+    let tail: ConvNeXtTail<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let dim = try c.int("dim")
+        let k = try c.int("kernel_size", default: 7)
+        try c.finish()
+        guard k % 2 == 1 else { throw .config(block: Self.id, message: "\"kernel_size\" must be odd (padding k/2 keeps the map size only then), got \(k)") }
+        self.dim = dim
+        (dwconv, tail) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            (try DepthwiseLayer(s.scope("dwconv"), channels: dim, same: k), ConvNeXtTail(s, dim: dim))
+        }
+    }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: dim, block: Self.id)
+        let mixed = try dwconv(x, path: path, options: options)
+        return tail(input: x, mixed: mixed, threads: options.threads)
+    }
+}

@@ -1,0 +1,27 @@
+import GlobalConv
+
+/// The per-pixel half of a ConvNeXt-layout block (ConvNeXt, ParC-ConvNeXt, SLaK), after its
+/// spatial mixing `s`: `x + γ ⊙ pwconv2(GELU(pwconv1(LN(s))))`, LN over C with eps 1e-6,
+/// `pwconv1` `Linear(d, 4d)`, `pwconv2` `Linear(4d, d)`, γ `[d]`.
+/// Keys (at the block's root) `norm.{weight,bias}`, `pwconv1.{weight [4d,d],bias}`,
+/// `pwconv2.{weight [d,4d],bias}`, `gamma [d]`.
+struct ConvNeXtTail<Scalar: TensorScalar>: Sendable {
+    let norm: LayerNormChannelsLast<Scalar>
+    let pwconv1: PointwiseConvolution<Scalar>
+    let pwconv2: PointwiseConvolution<Scalar>
+    let gamma: Tensor<Scalar>
+
+    init(_ s: StateDictScope<Scalar>, dim: Int) {
+        norm = LayerNormChannelsLast(s.scope("norm"), channels: dim, eps: Scalar(1e-6))
+        pwconv1 = PointwiseConvolution(s.scope("pwconv1"), in: dim, out: 4 * dim, linear: true)
+        pwconv2 = PointwiseConvolution(s.scope("pwconv2"), in: 4 * dim, out: dim, linear: true)
+        gamma = s.take("gamma", [dim])
+    }
+
+    /// `input + γ ⊙ pwconv2(GELU(pwconv1(LN(mixed))))`.
+    func callAsFunction(input: Tensor<Scalar>, mixed: Tensor<Scalar>, threads: Int) -> Tensor<Scalar> {
+        var h = pwconv1(norm(mixed), threads: threads)
+        Activation.gelu.apply(to: &h)
+        return input.addingScaled(pwconv2(h, threads: threads), perChannel: gamma)
+    }
+}

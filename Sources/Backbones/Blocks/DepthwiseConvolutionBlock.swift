@@ -1,0 +1,36 @@
+import GlobalConv
+
+/// `conv2d.depthwise`: one `nn.Conv2d(C, C, (kh, kw), padding=(ph, pw), dilation=(dh, dw), groups=C,
+/// bias=…, padding_mode=…)`, stride 1: `y[n,c,i,j] = b[c] + Σ_u Σ_v w[c,0,u,v]·x̃[n,c,i+dh·u−ph, j+dw·v−pw]`
+/// (cross-correlation; `x̃` zero outside the map, or periodic for `circular`).
+///
+/// Keys `weight [C,1,kh,kw]`, `bias [C]` (when `bias`). Config `channels`, `kernel_size [kh,kw]`,
+/// `dilation [dh,dw]` (default 1), `padding [ph,pw]` (default 0), `padding_mode` (`zeros`), `bias` (true).
+/// The whole block is the engine's convolution, so every path applies as is.
+public struct DepthwiseConvolutionBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "conv2d.depthwise" }
+    let conv: DepthwiseLayer<Scalar>
+    public let channels: Int
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let channels = try c.int("channels")
+        let k = try c.pair("kernel_size")
+        let d = try c.pair("dilation", default: [1, 1])
+        let p = try c.pair("padding", default: [0, 0], minimum: 0)
+        let mode = try c.string("padding_mode", default: "zeros", allowed: ["zeros", "circular"])
+        let bias = try c.bool("bias", default: true)
+        try c.finish()
+        self.channels = channels
+        conv = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try DepthwiseLayer(s, channels: channels, kernel: Size2D(height: k[0], width: k[1]),
+                               dilation: Size2D(height: d[0], width: d[1]), padding: Size2D(height: p[0], width: p[1]),
+                               paddingMode: mode == "circular" ? .circular : .zeros, bias: bias)
+        }
+    }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: channels, block: Self.id)
+        return try conv(x, path: path, options: options)
+    }
+}

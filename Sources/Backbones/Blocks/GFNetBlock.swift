@@ -1,0 +1,63 @@
+import GlobalConv
+
+/// `gfnet.block`: GFNet's `Block(dim, h, w)` on tokens `t = x` viewed as `[N, H·W, C]`:
+/// `t + MLP(LN2(Filter(LN1(t))))` (one residual around both), `MLP = fc2(GELU(fc1(·)))` with
+/// `fc1` `Linear(C, ⌊C·mlp_ratio⌋)`; LN over C with `layer_norm_eps` (1e-6).
+///
+/// Computed in NCHW throughout (a token's channels are a pixel's channels, so LN is
+/// ``LayerNormChannelsLast`` and the MLP is per-pixel GEMMs; no transpose is needed). The filter
+/// `irfft2(rfft2(t, ortho) ⊙ W, s=(H,W), ortho)` is the circular convolution with the spatial kernel
+/// ``GlobalFilterKernel`` computes once per map width (DC/Nyquist columns projected to their
+/// Hermitian part), run by the engine as a circular depthwise correlation with the flipped kernel:
+/// `.direct` sums `H·W` taps per output, `.fft` is one periodic `H × W` transform per channel.
+/// Keys `norm1.*`, `filter.complex_weight [h, w, C, 2]`, `norm2.*`, `mlp.fc1.*`, `mlp.fc2.*`.
+/// Config `dim`, `h` (14), `w` (8), `mlp_ratio` (4), `layer_norm_eps` (1e-6); the input must be
+/// `h × W` with `W/2 + 1 = w`. Computes in `Scalar` (a Float64 block stays Float64).
+public struct GFNetBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "gfnet.block" }
+    public let dim: Int, h: Int, w: Int, hidden: Int
+    let norm1: LayerNormChannelsLast<Scalar>, norm2: LayerNormChannelsLast<Scalar>
+    let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>
+    /// The filter per admissible map width (`2w − 2` and `2w − 1`, those with `W/2 + 1 = w`).
+    let filters: [Int: GlobalFilter2D<Scalar>]
+    public let complexWeight: Tensor<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let dim = try c.int("dim")
+        let h = try c.int("h", default: 14)
+        let w = try c.int("w", default: 8)
+        let ratio = try c.double("mlp_ratio", default: 4)
+        let eps = try c.double("layer_norm_eps", default: 1e-6)
+        try c.finish()
+        let hidden = Int(Double(dim) * ratio)
+        guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
+        guard eps >= 0 else { throw .config(block: Self.id, message: "\"layer_norm_eps\" must be ≥ 0, got \(eps)") }
+        (self.dim, self.h, self.w, self.hidden) = (dim, h, w, hidden)
+        (norm1, norm2, fc1, fc2, complexWeight) = try loadStrictly(stateDict, block: Self.id) { s in
+            (LayerNormChannelsLast(s.scope("norm1"), channels: dim, eps: Scalar(eps)),
+             LayerNormChannelsLast(s.scope("norm2"), channels: dim, eps: Scalar(eps)),
+             PointwiseConvolution(s.scope("mlp.fc1"), in: dim, out: hidden, linear: true),
+             PointwiseConvolution(s.scope("mlp.fc2"), in: hidden, out: dim, linear: true),
+             s.take("filter.complex_weight", [h, w, dim, 2]))
+        }
+        var filters: [Int: GlobalFilter2D<Scalar>] = [:]
+        for width in Set([2 * w - 2, 2 * w - 1]) where width >= 1 && width / 2 + 1 == w {
+            do { filters[width] = try GlobalFilter2D(complexWeight: complexWeight, height: h, width: width) }
+            catch { throw .convolution(error) }
+        }
+        self.filters = filters
+    }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: dim, block: Self.id)
+        guard x.shape[2] == h, let filter = filters[x.shape[3]] else {
+            throw .input(block: Self.id, message: "the filter is built for h = \(h), w = \(w) (an \(h) × \(2 * w - 2) or \(h) × \(2 * w - 1) map), got \(x.shape[2]) × \(x.shape[3])")
+        }
+        let filtered: Tensor<Scalar>
+        do { filtered = try filter(norm1(x), path: path, options: options) } catch { throw .convolution(error) }
+        var m = fc1(norm2(filtered), threads: options.threads)
+        Activation.gelu.apply(to: &m)
+        return x + fc2(m, threads: options.threads)
+    }
+}

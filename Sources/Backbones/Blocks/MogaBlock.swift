@@ -1,0 +1,112 @@
+import GlobalConv
+
+/// `moganet.block`: MogaNet's `MogaBlock(embed_dims, ffn_ratio)` in eval mode (BN norms):
+/// ```
+/// x = x + ls1 ⊙ MOGA(BN1(x));   x = x + ls2 ⊙ CAFFN(BN2(x))
+/// MOGA(y):  h = proj_1(y); h = SiLU(h + σ_a ⊙ (h − mean_HW(h)))
+///           return proj_2(SiLU(gate(h)) ⊙ SiLU(value(h))) + y
+/// value(h): x0 = DW_conv0(h) (5×5, dil d0);  x1 = DW_conv1(x0[e0..<e0+e1]) (5×5, dil d1);
+///           x2 = DW_conv2(x0[C−e2..<C]) (7×7, dil d2);  PW_conv(cat(x0[..<e0], x1, x2))
+/// CAFFN(z): h = GELU(dwconv3×3(fc1(z))); h = h + σ_m ⊙ (h − GELU(decompose(h))); fc2(h)
+/// ```
+/// Split `e_i = int(s_i/Σs · C)` (`e0 = C − e1 − e2`) computed in Double as Python does. With
+/// `attn_force_fp32` SiLU is applied twice to gate and value (as the official fp32 path does).
+/// The four depthwise convolutions (DW_conv0/1/2, mlp.dwconv) run on the requested path.
+public struct MogaBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "moganet.block" }
+    public let dim: Int
+    public let hidden: Int
+    let split: (e0: Int, e1: Int, e2: Int)
+    let forceFP32: Bool
+    let norm1: BatchNorm2d<Scalar>, norm2: BatchNorm2d<Scalar>
+    let layerScale1: Tensor<Scalar>, layerScale2: Tensor<Scalar>
+    let proj1: PointwiseConvolution<Scalar>, gate: PointwiseConvolution<Scalar>, proj2: PointwiseConvolution<Scalar>
+    let attnSigma: Tensor<Scalar>
+    let dw0: DepthwiseLayer<Scalar>, dw1: DepthwiseLayer<Scalar>, dw2: DepthwiseLayer<Scalar>
+    let pw: PointwiseConvolution<Scalar>
+    let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>, decompose: PointwiseConvolution<Scalar>
+    let mlpDW: DepthwiseLayer<Scalar>
+    let mlpSigma: Tensor<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let dim = try c.int("dim")
+        let ratio = try c.double("ffn_ratio", default: 4)
+        let dil = try c.ints("attn_dw_dilation", count: 3, default: [1, 2, 3])
+        let split = try c.ints("attn_channel_split", count: 3, default: [1, 3, 4])
+        let forceFP32 = try c.bool("attn_force_fp32", default: false)
+        try c.finish()
+        guard dil.allSatisfy({ (1...3).contains($0) }) else {
+            throw .config(block: Self.id, message: "\"attn_dw_dilation\" entries must be in 1...3 (the official assertion), got \(dil)")
+        }
+        let total = split.reduce(0, +)
+        guard dim % total == 0 else {
+            throw .config(block: Self.id, message: "\"dim\" \(dim) must be divisible by sum(attn_channel_split) = \(total)")
+        }
+        let e1 = Int(Double(split[1]) / Double(total) * Double(dim))
+        let e2 = Int(Double(split[2]) / Double(total) * Double(dim))
+        let e0 = dim - e1 - e2
+        guard e0 >= 0, e1 >= 1, e2 >= 1 else {
+            throw .config(block: Self.id, message: "channel split \(split) of \(dim) gives (\(e0), \(e1), \(e2)); each branch needs channels")
+        }
+        let hidden = Int(Double(dim) * ratio)
+        guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·ffn_ratio) must be ≥ 1, got \(hidden)") }
+        self.dim = dim
+        self.hidden = hidden
+        self.split = (e0, e1, e2)
+        self.forceFP32 = forceFP32
+        typealias Parts = (BatchNorm2d<Scalar>, BatchNorm2d<Scalar>, Tensor<Scalar>, Tensor<Scalar>,
+                           PointwiseConvolution<Scalar>, PointwiseConvolution<Scalar>, PointwiseConvolution<Scalar>, Tensor<Scalar>,
+                           DepthwiseLayer<Scalar>, DepthwiseLayer<Scalar>, DepthwiseLayer<Scalar>, PointwiseConvolution<Scalar>,
+                           PointwiseConvolution<Scalar>, PointwiseConvolution<Scalar>, PointwiseConvolution<Scalar>,
+                           DepthwiseLayer<Scalar>, Tensor<Scalar>)
+        let p: Parts = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) -> Parts in
+            let a = s.scope("attn"), v = a.scope("value"), m = s.scope("mlp")
+            return (BatchNorm2d(s.scope("norm1"), channels: dim), BatchNorm2d(s.scope("norm2"), channels: dim),
+                    s.take("layer_scale_1", [1, dim, 1, 1]), s.take("layer_scale_2", [1, dim, 1, 1]),
+                    PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim),
+                    PointwiseConvolution(a.scope("gate"), in: dim, out: dim),
+                    PointwiseConvolution(a.scope("proj_2"), in: dim, out: dim),
+                    a.scope("sigma").take("scale", [1, dim, 1, 1]),
+                    try DepthwiseLayer(v.scope("DW_conv0"), channels: dim, same: 5, dilation: dil[0]),
+                    try DepthwiseLayer(v.scope("DW_conv1"), channels: e1, same: 5, dilation: dil[1]),
+                    try DepthwiseLayer(v.scope("DW_conv2"), channels: e2, same: 7, dilation: dil[2]),
+                    PointwiseConvolution(v.scope("PW_conv"), in: dim, out: dim),
+                    PointwiseConvolution(m.scope("fc1"), in: dim, out: hidden),
+                    PointwiseConvolution(m.scope("fc2"), in: hidden, out: dim),
+                    PointwiseConvolution(m.scope("decompose"), in: hidden, out: 1),
+                    try DepthwiseLayer(m.scope("dwconv"), channels: hidden, same: 3),
+                    m.scope("sigma").take("scale", [1, hidden, 1, 1]))
+        }
+        (norm1, norm2, layerScale1, layerScale2, proj1, gate, proj2, attnSigma, dw0, dw1, dw2, pw,
+         fc1, fc2, decompose, mlpDW, mlpSigma) = p
+    }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: dim, block: Self.id)
+        let t = options.threads
+        // Attention branch.
+        let y = norm1(x)
+        var h = proj1(y, threads: t)
+        h = h.addingScaled(h.subtractingBroadcast(h.spatialMean()), perChannel: attnSigma)
+        Activation.silu.apply(to: &h)
+        var g = gate(h, threads: t)
+        let x0 = try dw0(h, path: path, options: options)
+        let x1 = try dw1(x0.channels(split.e0..<(split.e0 + split.e1)), path: path, options: options)
+        let x2 = try dw2(x0.channels((dim - split.e2)..<dim), path: path, options: options)
+        var v = pw(Tensor.concatenatingChannels([x0.channels(0..<split.e0), x1, x2]), threads: t)
+        for _ in 0..<(forceFP32 ? 2 : 1) {
+            Activation.silu.apply(to: &g)
+            Activation.silu.apply(to: &v)
+        }
+        let attn = proj2(g * v, threads: t) + y
+        let x1Out = x.addingScaled(attn, perChannel: layerScale1)
+        // Channel-aggregation FFN.
+        var f = try mlpDW(fc1(norm2(x1Out), threads: t), path: path, options: options)
+        Activation.gelu.apply(to: &f)
+        var d = decompose(f, threads: t)
+        Activation.gelu.apply(to: &d)
+        f = f.addingScaled(f.subtractingBroadcast(d), perChannel: mlpSigma)
+        return x1Out.addingScaled(fc2(f, threads: t), perChannel: layerScale2)
+    }
+}

@@ -1,0 +1,89 @@
+import GlobalConv
+
+/// Element-wise arithmetic and channel broadcasts of NCHW tensors, as the blocks' residuals,
+/// layer scales and gates need them. Each is one rounding per element (`a + b`, `a·b`, `a + s[c]·b`).
+extension Tensor {
+    /// `a + b`. - Precondition: equal shapes.
+    static func + (a: Tensor, b: Tensor) -> Tensor {
+        precondition(a.shape == b.shape, "Tensor +: shapes \(a.shape) and \(b.shape) differ")
+        var y = a
+        y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] += bs[i] } } }
+        return y
+    }
+
+    /// `a − b`. - Precondition: equal shapes.
+    static func - (a: Tensor, b: Tensor) -> Tensor {
+        precondition(a.shape == b.shape, "Tensor -: shapes \(a.shape) and \(b.shape) differ")
+        var y = a
+        y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] -= bs[i] } } }
+        return y
+    }
+
+    /// `a ⊙ b` (Hadamard product). - Precondition: equal shapes.
+    static func * (a: Tensor, b: Tensor) -> Tensor {
+        precondition(a.shape == b.shape, "Tensor *: shapes \(a.shape) and \(b.shape) differ")
+        var y = a
+        y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] *= bs[i] } } }
+        return y
+    }
+
+    /// `y[n,c,h,w] = x[n,c,h,w]·s[c]`, a `[1,C,1,1]` broadcast (`s` has `C` elements in any shape).
+    func scaledPerChannel(by s: Tensor) -> Tensor {
+        precondition(rank == 4 && s.count == shape[1], "scaledPerChannel: \(s.count) scales for input \(shape)")
+        var y = self
+        let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
+        y.withUnsafeMutableBufferPointer { ys in
+            for img in 0..<n { for ch in 0..<c {
+                let k = s.scalars[ch], base = (img * c + ch) * plane
+                for p in 0..<plane { ys[base + p] *= k }
+            } }
+        }
+        return y
+    }
+
+    /// `x + s[c]·y`: a residual with a `[1,C,1,1]` layer scale, rounded as PyTorch's `x + (s * y)`.
+    func addingScaled(_ y: Tensor, perChannel s: Tensor) -> Tensor {
+        precondition(shape == y.shape, "addingScaled: shapes \(shape) and \(y.shape) differ")
+        precondition(rank == 4 && s.count == shape[1], "addingScaled: \(s.count) scales for input \(shape)")
+        var out = self
+        let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
+        out.withUnsafeMutableBufferPointer { os in
+            y.withUnsafeBufferPointer { ys in
+                for img in 0..<n { for ch in 0..<c {
+                    let k = s.scalars[ch], base = (img * c + ch) * plane
+                    for p in 0..<plane { os[base + p] += k * ys[base + p] }
+                } }
+            }
+        }
+        return out
+    }
+
+    /// Channels `range` of an NCHW tensor, `x[:, range]`.
+    func channels(_ range: Range<Int>) -> Tensor {
+        precondition(rank == 4 && range.lowerBound >= 0 && range.upperBound <= shape[1],
+                     "channels(_:): range \(range) outside \(shape)")
+        let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
+        var out: [Scalar] = []
+        out.reserveCapacity(n * range.count * plane)
+        for img in 0..<n { out += scalars[((img * c + range.lowerBound) * plane)..<((img * c + range.upperBound) * plane)] }
+        return Tensor(shape: [n, range.count, shape[2], shape[3]], scalars: out)
+    }
+
+    /// `torch.cat(parts, dim=1)` of NCHW tensors. - Precondition: equal N, H, W; at least one part.
+    static func concatenatingChannels(_ parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty && parts.allSatisfy {
+            $0.rank == 4 && $0.shape[0] == parts[0].shape[0] && $0.shape[2] == parts[0].shape[2] && $0.shape[3] == parts[0].shape[3]
+        }, "concatenatingChannels: parts must share N, H, W: \(parts.map(\.shape))")
+        let (n, h, w) = (parts[0].shape[0], parts[0].shape[2], parts[0].shape[3])
+        let plane = h * w
+        var out: [Scalar] = []
+        out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for img in 0..<n {
+            for p in parts {
+                let c = p.shape[1]
+                out += p.scalars[(img * c * plane)..<((img + 1) * c * plane)]
+            }
+        }
+        return Tensor(shape: [n, parts.reduce(0) { $0 + $1.shape[1] }, h, w], scalars: out)
+    }
+}

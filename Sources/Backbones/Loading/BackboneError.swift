@@ -1,0 +1,28 @@
+import GlobalConv
+
+/// Why a block could not be built or run; the message says what and where.
+public enum BackboneError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The state_dict does not fit the block (all problems listed).
+    case stateDict(StateDictError)
+    /// The config JSON is malformed, has an unknown key, a value of the wrong type or out of range.
+    case config(block: String, message: String)
+    /// No block has this id.
+    case unknownBlock(String)
+    /// The input does not fit the block (channels, map size a block requires).
+    case input(block: String, message: String)
+    /// The engine refused a convolution.
+    case convolution(ConvolutionError)
+    /// A fixture file is unreadable or inconsistent.
+    case fixture(String)
+
+    public var description: String {
+        switch self {
+        case .stateDict(let e): e.description
+        case .config(let b, let m): "config of \(b): \(m)"
+        case .unknownBlock(let id): "unknown block id \"\(id)\"; known ids: \(BlockRegistry.ids.joined(separator: ", "))"
+        case .input(let b, let m): "input to \(b): \(m)"
+        case .convolution(let e): "convolution: \(e)"
+        case .fixture(let m): "fixture: \(m)"
+        }
+    }
+}

@@ -1,0 +1,106 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GlobalConv
+
+/// A fixture (FIXTURES.md, version 1) loaded in its own precision: block id, config, PyTorch's
+/// input and output, and the block's state_dict (every tensor but `input` and `output`).
+public struct Fixture<Scalar: TensorScalar>: Sendable {
+    public var block: String
+    public var config: String
+    /// Where it came from (a file name), for reports.
+    public var source: String
+    public var input: Tensor<Scalar>
+    public var output: Tensor<Scalar>
+    public var stateDict: [String: Tensor<Scalar>]
+
+    /// Reads `file`. - Throws: ``BackboneError/fixture(_:)`` when the metadata is missing or not version 1,
+    /// the dtype is not `Scalar`'s, a tensor's dtype disagrees with it, or `input`/`output` is missing.
+    public init(file: SafetensorsFile, source: String? = nil) throws(BackboneError) {
+        let name = source ?? file.path ?? "fixture"
+        let meta = file.metadata
+        guard meta["globalconv.fixture"] == "1" else {
+            throw .fixture("\(name): metadata \"globalconv.fixture\" must be \"1\", got \(meta["globalconv.fixture"].map { "\"\($0)\"" } ?? "nothing")")
+        }
+        guard let block = meta["block"] else { throw .fixture("\(name): metadata has no \"block\"") }
+        guard let config = meta["config"] else { throw .fixture("\(name): metadata has no \"config\"") }
+        guard meta["dtype"] == Scalar.precision.rawValue else {
+            throw .fixture("\(name): dtype \(meta["dtype"] ?? "missing") is not \(Scalar.precision.rawValue)")
+        }
+        for entry in file.entries where entry.dtype.precision != Scalar.precision {
+            throw .fixture("\(name): tensor \"\(entry.name)\" is \(entry.dtype), the fixture's dtype is \(Scalar.precision.rawValue)")
+        }
+        var tensors: [String: Tensor<Scalar>]
+        do { tensors = try file.allTensors(as: Scalar.self) } catch { throw .fixture("\(name): \(error)") }
+        guard let input = tensors.removeValue(forKey: "input"), let output = tensors.removeValue(forKey: "output") else {
+            throw .fixture("\(name): tensors \"input\" and \"output\" are required")
+        }
+        (self.block, self.config, self.source) = (block, config, name)
+        (self.input, self.output, self.stateDict) = (input, output, tensors)
+    }
+
+    /// Builds the block from the registry, runs it on `input` along `path` and compares with `output`.
+    public func check(path: ConvolutionPath, options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
+        try check(block: BlockRegistry.make(id: block, configJSON: config, stateDict: stateDict), path: path, options: options)
+    }
+
+    /// Runs an already built `block` (see ``check(path:options:)``).
+    public func check(block built: any Block<Scalar>, path: ConvolutionPath, options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
+        let y = try built.forward(input, path: path, options: options)
+        let tolerance = FixtureCheck.tolerance(for: Scalar.precision)
+        var maxRef = 0.0
+        for v in output.scalars { maxRef = max(maxRef, abs(Double(v))) }
+        guard y.shape == output.shape else {
+            return FixtureCheck(block: block, source: source, precision: Scalar.precision, path: path, maxAbsError: .infinity,
+                                maxReference: maxRef, relativeError: .infinity, tolerance: tolerance, passed: false)
+        }
+        var maxErr = 0.0
+        for (a, b) in zip(y.scalars, output.scalars) {
+            let e = abs(Double(a) - Double(b))
+            if e.isNaN { maxErr = .nan; break }
+            maxErr = max(maxErr, e)
+        }
+        let rel = maxRef > 0 ? maxErr / maxRef : (maxErr == 0 ? 0 : .infinity)
+        return FixtureCheck(block: block, source: source, precision: Scalar.precision, path: path, maxAbsError: maxErr,
+                            maxReference: maxRef, relativeError: rel, tolerance: tolerance, passed: rel <= tolerance)
+    }
+}
+
+extension BlockRegistry {
+    /// Loads the fixture at `path` (a safetensors file), runs its block in the fixture's dtype on each
+    /// of `paths` and returns one ``FixtureCheck`` per path.
+    /// - Throws: ``BackboneError`` for an unreadable or inconsistent file, an unknown block id, a bad
+    ///   config, a state_dict that does not fit, or an input the block cannot take.
+    public static func runFixture(at path: String, paths: [ConvolutionPath] = ConvolutionPath.allCases,
+                                  options: ExecutionOptions = .default) throws(BackboneError) -> [FixtureCheck] {
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(contentsOf: path) } catch { throw .fixture("\(error)") }
+        let source = path.split(separator: "/").last.map(String.init) ?? path
+        switch file.metadata["dtype"] {
+        case "float32": return try run(Fixture<Float>(file: file, source: source), paths: paths, options: options)
+        case "float64": return try run(Fixture<Double>(file: file, source: source), paths: paths, options: options)
+        case let other: throw .fixture("\(source): metadata \"dtype\" must be \"float32\" or \"float64\", got \(other.map { "\"\($0)\"" } ?? "nothing")")
+        }
+    }
+
+    /// ``runFixture(at:paths:options:)`` for a file URL.
+    public static func runFixture(url: URL, paths: [ConvolutionPath] = ConvolutionPath.allCases,
+                                  options: ExecutionOptions = .default) throws(BackboneError) -> [FixtureCheck] {
+        try runFixture(at: url.path, paths: paths, options: options)
+    }
+
+    /// One path of ``runFixture(at:paths:options:)``.
+    public static func runFixture(at path: String, path convolutionPath: ConvolutionPath,
+                                  options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
+        try runFixture(at: path, paths: [convolutionPath], options: options)[0]
+    }
+
+    private static func run<S: TensorScalar>(_ f: Fixture<S>, paths: [ConvolutionPath], options: ExecutionOptions) throws(BackboneError) -> [FixtureCheck] {
+        let block = try make(id: f.block, configJSON: f.config, stateDict: f.stateDict)
+        var out: [FixtureCheck] = []
+        for p in paths { out.append(try f.check(block: block, path: p, options: options)) }
+        return out
+    }
+}

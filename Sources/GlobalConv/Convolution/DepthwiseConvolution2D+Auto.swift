@@ -1,0 +1,37 @@
+extension DepthwiseConvolution2D {
+    /// The auto path: the planner's remembered choice, or, the first time a problem is seen and the
+    /// cost model is not decisive, both paths timed on this input (the FFT path once more first, so
+    /// plan and spectrum creation are not counted) and the faster one's output returned.
+    func auto(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
+        let planner = ConvolutionPlanner.shared
+        let key = ConvolutionPlanner.Key(precision: Scalar.precision, inputShape: input.shape, geometry: geometry,
+                                         threads: options.threads)
+        let map = Size2D(height: input.shape[2], width: input.shape[3])
+        let planes = input.shape[0] * input.shape[1]
+        let directCost = CostModel.direct(planes: planes, output: Size2D(height: outputShape[2], width: outputShape[3]),
+                                          kernel: geometry.kernel)
+        let fftCost = CostModel.fft(planes: planes, transform: try fftTransformSize(for: map))
+        switch planner.decision(for: key, directCost: directCost, fftCost: fftCost) {
+        case .use(.fft): return try fft(input, outputShape: outputShape, options: options)
+        case .use: return direct(input, outputShape: outputShape, threads: options.threads)
+        case .measure:
+            _ = try fft(input, outputShape: outputShape, options: options)  // plans + spectrum, untimed
+            let clock = ContinuousClock()
+            // Small problems are noisy: take the best of three.
+            let rounds = directCost < 2e6 ? 3 : 1
+            var bestDirect = Duration.seconds(1e9), bestFFT = Duration.seconds(1e9)
+            var directOut: Tensor<Scalar>?, fftOut: Tensor<Scalar>?
+            for _ in 0..<rounds {
+                var t = clock.now
+                directOut = direct(input, outputShape: outputShape, threads: options.threads)
+                bestDirect = min(bestDirect, clock.now - t)
+                t = clock.now
+                fftOut = try fft(input, outputShape: outputShape, options: options)
+                bestFFT = min(bestFFT, clock.now - t)
+            }
+            let winner: ConvolutionPath = bestFFT < bestDirect ? .fft : .direct
+            planner.record(winner, for: key)
+            return winner == .fft ? fftOut! : directOut!
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// GFNet's global filter: a learned half spectrum applied per channel,
+/// `y = irfft2(rfft2(x, norm="ortho") ⊙ W, s=(H, W), norm="ortho")` over the H×W planes of an NCHW tensor.
+///
+/// The two `ortho` scalings cancel to one `1/(H·W)`, so the filter is a true circular *convolution*
+/// (not correlation) `y[i,j] = Σ_{s,t} k[s,t] · x[(i−s) mod H, (j−t) mod W]` with the spatial kernel
+/// `k = irfft2(W, s=(H, W))` in the default normalisation. The learned spectrum `W` is not Hermitian on
+/// its `v = 0` column nor, for even `W`, its `v = W/2` column; PyTorch's `irfft2` keeps only their
+/// Hermitian part `(Z[u] + conj(Z[−u]))/2`, and since `rfft2(x)` is Hermitian on those columns the
+/// projection can be applied to `W` once, at construction (Docs/numerics.md).
+///
+/// `.fft`: one `r2c`, a complex multiply, one `c2r` per plane. `.direct`: the spatial kernel `k`
+/// (computed once) run as a circular depthwise convolution. `.auto`: the planner's choice.
+/// Thread-safe; a value may be shared by many tasks.
+public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
+    /// Map size the filter was learned for.
+    public let size: Size2D
+    /// Number of channels `C`.
+    public let channels: Int
+    /// `C` half spectra `H × (W/2+1)` interleaved (re, im), projected and scaled by `1/(H·W)`.
+    let spectrum: [Scalar]
+    /// The same filter as a circular correlation (flipped `k`), for the direct path.
+    let spatial: DepthwiseConvolution2D<Scalar>
+
+    /// - Parameter complexWeight: `[H, W/2+1, C, 2]`, GFNet's `filter.complex_weight` (real, imaginary last).
+    /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` when the weight is not `[H, W/2+1, C, 2]`.
+    public init(complexWeight: Tensor<Scalar>, height: Int, width: Int) throws(ConvolutionError) {
+        guard height >= 1, width >= 1 else { throw .invalidArgument("global filter map must be at least 1×1, got \(height)×\(width)") }
+        let half = width / 2 + 1
+        guard complexWeight.rank == 4, complexWeight.shape[0] == height, complexWeight.shape[1] == half,
+              complexWeight.shape[2] >= 1, complexWeight.shape[3] == 2 else {
+            throw .shapeMismatch("complex_weight must be [\(height), \(half), C, 2] for a \(height)×\(width) map, got \(complexWeight.shape)")
+        }
+        let c = complexWeight.shape[2]
+        size = Size2D(height: height, width: width)
+        channels = c
+        // Rearrange to per-channel half spectra and project the self-conjugate columns.
+        let scale = 1 / Scalar(height * width)
+        var spec = [Scalar](repeating: 0, count: c * height * half * 2)
+        let w = complexWeight.scalars
+        func at(_ u: Int, _ v: Int, _ ch: Int) -> (Scalar, Scalar) {
+            let base = ((u * half + v) * c + ch) * 2
+            return (w[base], w[base + 1])
+        }
+        let selfConjugate = width % 2 == 0 ? [0, width / 2] : [0]
+        for ch in 0..<c {
+            for u in 0..<height {
+                for v in 0..<half {
+                    var (re, im) = at(u, v, ch)
+                    if selfConjugate.contains(v) {
+                        let (mr, mi) = at((height - u) % height, v, ch)
+                        (re, im) = ((re + mr) / 2, (im - mi) / 2)
+                    }
+                    let k = ((ch * height + u) * half + v) * 2
+                    spec[k] = re * scale
+                    spec[k + 1] = im * scale
+                }
+            }
+        }
+        spectrum = spec
+        spatial = try GlobalFilter2D.spatialConvolution(spectrum: spec, channels: c, size: size)
+    }
+
+    /// Runs the filter on `x` (`[N, C, H, W]` with this filter's `C`, `H`, `W`).
+    /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` for any other input shape.
+    public func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
+                               options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
+        guard x.rank == 4, x.shape[0] >= 1, x.shape[1] == channels, x.shape[2] == size.height, x.shape[3] == size.width else {
+            throw .shapeMismatch("global filter expects [N, \(channels), \(size.height), \(size.width)], got \(x.shape)")
+        }
+        switch path {
+        case .direct: return try spatial(x, path: .direct, options: options)
+        case .fft: return try applySpectrum(x, options: options)
+        case .auto:
+            // The direct form of a global filter is a full H×W circular kernel: FFT wins beyond tiny maps,
+            // and the planner measures the close cases on the equivalent convolution.
+            let choice = ConvolutionPlanner.shared.remembered(.init(
+                precision: Scalar.precision, inputShape: x.shape, geometry: spatial.geometry, threads: options.threads))
+            if choice == .direct { return try spatial(x, path: .direct, options: options) }
+            if choice == nil, size.height * size.width <= 16 {
+                return try spatial(x, path: .auto, options: options)
+            }
+            return try applySpectrum(x, options: options)
+        }
+    }
+}

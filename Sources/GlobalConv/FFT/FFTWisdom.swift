@@ -1,0 +1,83 @@
+internal import CFFTW
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// FFTW wisdom: the planner's measured knowledge, saved to a file so that measured plans are instant
+/// in the next process. One file holds both precisions. All calls take the FFTW lock (thread-safe).
+public enum FFTWisdom {
+    /// Wisdom could not be read or written; the message names the file and the reason.
+    public struct Error: Swift.Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    private static let header = "globalconv-wisdom 1"
+
+    /// The current wisdom of both precisions as text.
+    public static func exportText() -> String {
+        FFTWLock.withLock {
+            func take(_ p: UnsafeMutablePointer<CChar>?) -> String {
+                guard let p else { return "" }
+                defer { free(p) }
+                return String(cString: p)
+            }
+            let d = take(fftw_export_wisdom_to_string())
+            let f = take(fftwf_export_wisdom_to_string())
+            return "\(header)\n\(d.utf8.count)\n\(d)\(f.utf8.count)\n\(f)"
+        }
+    }
+
+    /// Merges wisdom text produced by ``exportText()`` into the planner.
+    /// - Throws: ``Error`` when the text is not GlobalConv wisdom or FFTW rejects it.
+    public static func importText(_ text: String) throws(Error) {
+        var rest = Substring(text)
+        func line() -> Substring? {
+            guard let nl = rest.firstIndex(of: "\n") else { return nil }
+            defer { rest = rest[rest.index(after: nl)...] }
+            return rest[..<nl]
+        }
+        func section() throws(Error) -> String {
+            guard let lengthLine = line(), let length = Int(lengthLine), length >= 0,
+                  rest.utf8.count >= length else { throw Error(description: "wisdom text is truncated or malformed") }
+            let end = rest.utf8.index(rest.startIndex, offsetBy: length)
+            defer { rest = rest[end...] }
+            return String(rest[..<end])
+        }
+        guard line() == Substring(header) else { throw Error(description: "not GlobalConv wisdom (expected first line '\(header)')") }
+        let d = try section(), f = try section()
+        let ok = FFTWLock.withLock {
+            (d.isEmpty || fftw_import_wisdom_from_string(d) != 0) && (f.isEmpty || fftwf_import_wisdom_from_string(f) != 0)
+        }
+        guard ok else { throw Error(description: "FFTW rejected the wisdom (corrupt, or from another FFTW version)") }
+    }
+
+    /// Writes the current wisdom to `path`.
+    public static func export(toFile path: String) throws(Error) {
+        let text = exportText()
+        guard let file = fopen(path, "w") else { throw Error(description: "cannot write wisdom to '\(path)': \(String(cString: strerror(errno)))") }
+        defer { fclose(file) }
+        guard fputs(text, file) >= 0 else { throw Error(description: "writing wisdom to '\(path)' failed") }
+    }
+
+    /// Reads wisdom from `path` (written by ``export(toFile:)``) into the planner.
+    public static func `import`(fromFile path: String) throws(Error) {
+        guard let file = fopen(path, "r") else { throw Error(description: "cannot read wisdom from '\(path)': \(String(cString: strerror(errno)))") }
+        defer { fclose(file) }
+        var bytes = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+            if bytes.count > 64 << 20 { throw Error(description: "wisdom file '\(path)' is larger than 64 MiB") }
+        }
+        do { try importText(String(decoding: bytes, as: UTF8.self)) } catch {
+            throw Error(description: "\(path): \(error.description)")
+        }
+    }
+
+    /// Forgets all accumulated wisdom (plans already made are unaffected).
+    public static func forget() {
+        FFTWLock.withLock { fftw_forget_wisdom(); fftwf_forget_wisdom() }
+    }
+}

@@ -1,0 +1,62 @@
+/// Reading F32 and F64 tensors out of a validated ``SafetensorsFile``.
+extension SafetensorsFile {
+    /// Tensor `name` as a `Tensor<S>`, in the file's shape and row-major order.
+    ///
+    /// `F32` data read as `Float` and `F64` data read as `Double` are bit-exact (NaN payloads,
+    /// signed zeros and infinities included). Across precisions each element is converted with
+    /// `S(x)`: `Float → Double` is exact, `Double → Float` rounds to nearest even.
+    /// - Throws: ``SafetensorsError/Reason/noSuchTensor(name:available:)`` or
+    ///   ``SafetensorsError/Reason/unsupportedDtype(tensor:dtype:)`` for any dtype but F32/F64.
+    public func tensor<S: TensorScalar>(_ name: String, as _: S.Type = S.self) throws(SafetensorsError) -> Tensor<S> {
+        guard let entry = entriesByName[name] else {
+            throw SafetensorsError(.noSuchTensor(name: name, available: names), path: path)
+        }
+        return try tensor(entry, as: S.self)
+    }
+
+    /// Every tensor of the file, by name, converted to `S` as ``tensor(_:as:)`` does.
+    /// - Throws: ``SafetensorsError/Reason/unsupportedDtype(tensor:dtype:)`` if any tensor is not
+    ///   F32 or F64 (filter ``entries`` by ``SafetensorsDType/precision`` to skip such tensors).
+    public func allTensors<S: TensorScalar>(as _: S.Type = S.self) throws(SafetensorsError) -> [String: Tensor<S>] {
+        var result: [String: Tensor<S>] = [:]
+        for entry in entries {
+            result[entry.name] = try tensor(entry, as: S.self)
+        }
+        return result
+    }
+
+    private func tensor<S: TensorScalar>(_ entry: Entry, as _: S.Type) throws(SafetensorsError) -> Tensor<S> {
+        let start = dataStart + entry.dataOffsets.lowerBound
+        let n = entry.elementCount
+        let scalars: [S]
+        switch entry.dtype {
+        case .f32:
+            scalars = decode(count: n, at: start, width: 4) { raw, offset in
+                S(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
+            }
+        case .f64:
+            scalars = decode(count: n, at: start, width: 8) { raw, offset in
+                S(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))))
+            }
+        default:
+            throw SafetensorsError(.unsupportedDtype(tensor: entry.name, dtype: entry.dtype), path: path)
+        }
+        return Tensor(shape: entry.shape, scalars: scalars)
+    }
+
+    /// `count` elements of `width` bytes from file offset `start`; the header validation
+    /// guarantees `start + count·width <= bytes.count`, which is re-checked here.
+    private func decode<S>(
+        count: Int, at start: Int, width: Int,
+        _ element: (UnsafeRawBufferPointer, Int) -> S
+    ) -> [S] {
+        precondition(start >= 0 && count >= 0 && start + count * width <= bytes.count,
+                     "SafetensorsFile: validated range out of bounds")
+        return bytes.withUnsafeBytes { raw in
+            [S](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for i in 0..<count { buffer[i] = element(raw, start + i * width) }
+                initialized = count
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Testing
+import GlobalConv
+import TestSupport
+
+@Suite("GFNet global filter")
+struct GlobalFilterTests {
+    /// PyTorch's `irfft2(rfft2(x) ⊙ W)` by naive DFTs in Float64, following torch's definition of
+    /// `irfft2`: a complex inverse DFT along H, then a real inverse along W that reads only the real part of
+    /// the bins `0` and `W/2` (even W) — no Hermitian projection is applied here, so this checks it.
+    static func oracle(x: [Double], weight: [Double], c: Int, h: Int, w: Int) -> [Double] {
+        let half = w / 2 + 1
+        var y = [Double](repeating: 0, count: x.count)
+        for plane in 0..<(x.count / (h * w)) {
+            let ch = plane % c
+            var z = [(Double, Double)](repeating: (0, 0), count: h * half)
+            for u in 0..<h {
+                for v in 0..<half {
+                    var (re, im) = (0.0, 0.0)
+                    for i in 0..<h {
+                        for j in 0..<w {
+                            let a = -2 * Double.pi * (Double(u * i) / Double(h) + Double(v * j) / Double(w))
+                            re += x[plane * h * w + i * w + j] * .cos(a)
+                            im += x[plane * h * w + i * w + j] * .sin(a)
+                        }
+                    }
+                    let base = ((u * half + v) * c + ch) * 2
+                    let (wr, wi) = (weight[base], weight[base + 1])
+                    z[u * half + v] = (re * wr - im * wi, re * wi + im * wr)
+                }
+            }
+            for i in 0..<h {
+                var row = [(Double, Double)](repeating: (0, 0), count: half)
+                for v in 0..<half {
+                    for u in 0..<h {
+                        let a = 2 * Double.pi * Double(u * i) / Double(h)
+                        let (zr, zi) = z[u * half + v]
+                        row[v].0 += (zr * .cos(a) - zi * .sin(a)) / Double(h)
+                        row[v].1 += (zr * .sin(a) + zi * .cos(a)) / Double(h)
+                    }
+                }
+                for j in 0..<w {
+                    var s = row[0].0
+                    for v in 1..<half {
+                        let a = 2 * Double.pi * Double(v * j) / Double(w)
+                        let term = row[v].0 * .cos(a) - row[v].1 * .sin(a)
+                        s += (w % 2 == 0 && v == w / 2) ? term : 2 * term
+                    }
+                    y[plane * h * w + i * w + j] = s / Double(w)
+                }
+            }
+        }
+        return y
+    }
+
+    @Test("both paths reproduce torch's irfft2(rfft2(x) ⊙ W)",
+          arguments: [(5, 8), (6, 7), (4, 4), (1, 6), (7, 1), (2, 2)], Precision.allCases)
+    func matchesTorchSemantics(size: (Int, Int), precision: Precision) throws {
+        if precision == .float32 { try check(Float.self) } else { try check(Double.self) }
+        func check<S: TensorScalar>(_: S.Type) throws {
+            let (h, w, c) = (size.0, size.1, 3)
+            let weight = Tensor<S>.random(shape: [h, w / 2 + 1, c, 2], seed: 21)
+            let x = Tensor<S>.random(shape: [2, c, h, w], seed: 22)
+            let filter = try GlobalFilter2D(complexWeight: weight, height: h, width: w)
+            let expected = Self.oracle(x: x.scalars.map(Double.init), weight: weight.scalars.map(Double.init), c: c, h: h, w: w)
+            // |y| ≤ max|W|·‖x_plane‖₁ (every |X[u,v]| ≤ ‖x_plane‖₁, and c2r averages H·W such terms).
+            let maxW = stride(from: 0, to: weight.count, by: 2).map {
+                Double.hypot(Double(weight.scalars[$0]), Double(weight.scalars[$0 + 1]))
+            }.max()!
+            let maxL1 = (0..<(2 * c)).map { p in x.scalars[(p * h * w)..<((p + 1) * h * w)].reduce(0.0) { $0 + abs(Double($1)) } }.max()!
+            let tol = Tolerance.fft(S.self, transformSize: h * w, scale: maxW * maxL1)
+            for path in [ConvolutionPath.fft, .direct, .auto] {
+                let y = try filter(x, path: path, options: .init(threads: 2))
+                for i in 0..<y.count {
+                    #expect(abs(Double(y.scalars[i]) - expected[i]) <= tol, "\(path) output \(i)")
+                }
+            }
+        }
+    }
+
+    @Test("a weight or input of the wrong shape is a clear error")
+    func badShapes() throws {
+        #expect(throws: ConvolutionError.self) {
+            try GlobalFilter2D<Float>(complexWeight: .random(shape: [4, 4, 2, 2], seed: 1), height: 4, width: 8)
+        }
+        let f = try GlobalFilter2D<Float>(complexWeight: .random(shape: [4, 5, 2, 2], seed: 1), height: 4, width: 8)
+        #expect(throws: ConvolutionError.self) { try f(.random(shape: [1, 2, 4, 7], seed: 2)) }
+    }
+}
