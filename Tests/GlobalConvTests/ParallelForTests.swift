@@ -11,11 +11,13 @@ struct ParallelForTests {
         #expect(visits.withLock { $0 } == [Int](repeating: 1, count: count))
     }
 
-    @Test("hands out disjoint contiguous ranges that cover the count", arguments: [1, 5, 64, 1000], [1, 2, 5])
-    func rangesCover(count: Int, threads: Int) {
+    @Test("hands out one contiguous range per worker, disjoint and covering the count",
+          arguments: [1, 5, 64, 1000], [1, 2, 5])
+    func chunksCover(count: Int, threads: Int) {
         let ranges = Mutex([Range<Int>]())
-        parallelForRanges(count, threads: threads) { r in ranges.withLock { $0.append(r) } }
+        parallelChunks(count, threads: threads) { r in ranges.withLock { $0.append(r) } }
         let sorted = ranges.withLock { $0 }.sorted { $0.lowerBound < $1.lowerBound }
+        #expect(sorted.count == min(count, threads))
         #expect(sorted.allSatisfy { !$0.isEmpty })
         #expect(sorted.first?.lowerBound == 0 && sorted.last?.upperBound == count)
         #expect(zip(sorted, sorted.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })

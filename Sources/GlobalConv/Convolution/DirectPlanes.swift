@@ -50,15 +50,15 @@ enum DirectPlanes {
         precondition(MemoryLayout<S>.size == MemoryLayout<V.Scalar>.size && S.self == V.Scalar.self)
         typealias T = V.Scalar
         // Shared read-only by all workers, except `y`, of which each plane writes only its own slice.
-        nonisolated(unsafe) let x = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: T.self)
-        nonisolated(unsafe) let w = UnsafeRawPointer(weights.baseAddress!).assumingMemoryBound(to: T.self)
-        nonisolated(unsafe) let b = UnsafeRawPointer(bias.baseAddress!).assumingMemoryBound(to: T.self)
-        nonisolated(unsafe) let y = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: T.self)
+        let x = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: T.self)
+        let w = UnsafeRawPointer(weights.baseAddress!).assumingMemoryBound(to: T.self)
+        let b = UnsafeRawPointer(bias.baseAddress!).assumingMemoryBound(to: T.self)
+        let y = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: T.self)
         let inPlane = source.map.height * source.map.width
         let outPlane = kernel.output.height * kernel.output.width
         let taps = kernel.kernel.height * kernel.kernel.width
         // Each chunk of planes owns one scratch source buffer.
-        parallelForRanges(planes, threads: threads) { range in
+        parallelChunks(planes, threads: threads) { range in
             let scratch = UnsafeMutablePointer<T>.allocate(capacity: max(1, source.scratchCount))
             defer { scratch.deallocate() }
             for p in range {
