@@ -66,8 +66,9 @@ struct VerifyTests {
         let u32 = 0x1p-24
         #expect(ErrorBounds.gamma(10, precision: .float32) == 10 * u32 / (1 - 10 * u32))
         #expect(ErrorBounds.direct(precision: .float64, taps: 9, magnitude: 2) == 2 * ErrorBounds.gamma(10, precision: .float64))
-        // L = 64 → ⌊log₂L⌋ + 2 = 8.
-        #expect(ErrorBounds.fft(precision: .float32, transformPoints: 64, magnitude: 1) == 4 * u32 * 8)
+        // L = 64 → ⌊log₂L⌋ + 1 = 7; L = 100 → 7.
+        #expect(ErrorBounds.fft(precision: .float32, transformPoints: 64, magnitude: 1) == 4 * u32 * 7)
+        #expect(ErrorBounds.fft(precision: .float32, transformPoints: 100, magnitude: 1) == 4 * u32 * 7)
         #expect(ErrorBounds.fastLength(11) == 12 && ErrorBounds.fastLength(13) == 14 && ErrorBounds.fastLength(64) == 64)
     }
 

@@ -37,7 +37,7 @@ public enum CircularReference {
 }
 
 /// The built-in randomised cases for the engine's `CircularConvolution1D` (ParC's core), compared with
-/// ``CircularReference`` against `γ(L+1)·M` (direct) and `4u(⌊log₂L⌋+2)·M` (FFT, one length-L transform).
+/// ``CircularReference`` against `γ(L+1)·M` (direct) and `4u(⌊log₂L⌋+1)·M` (FFT, one length-L transform).
 public enum CircularMatrix {
     public struct Case: Sendable {
         public let name: String
