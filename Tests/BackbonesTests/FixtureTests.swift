@@ -1,4 +1,7 @@
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import GlobalConv
 @testable import Backbones
 
@@ -49,5 +52,54 @@ struct FixtureTests {
         let check = try changed.check(path: .direct)
         print("perturbed \(fixture.source) \(key): rel_error \(check.relativeError) (tolerance \(check.tolerance))")
         #expect(!check.passed, "changing \(key)[0] by 1e-3 went unnoticed: \(check)")
+    }
+}
+
+@Suite("Fixture runner errors")
+struct FixtureRunnerErrorTests {
+    private func write(_ metadata: [String: String], _ tensors: [String: Tensor<Double>]) throws -> String {
+        var w = SafetensorsWriter(metadata: metadata)
+        for (k, t) in tensors { w.add(t, named: k) }
+        let path = "/tmp/backbones-test-\(metadata["block"] ?? "none")-\(UInt64.random(in: 0...UInt64.max)).safetensors"
+        try w.write(to: path)
+        return path
+    }
+
+    private let io: [String: Tensor<Double>] = ["input": Tensor(zeros: [1, 2, 3, 3]), "output": Tensor(zeros: [1, 2, 3, 3])]
+
+    @Test("a fixture naming an unknown block id fails with the unknown-block error")
+    func unknownBlockInFixture() throws {
+        let path = try write(["globalconv.fixture": "1", "block": "van.blok", "config": "{}", "dtype": "float64"], io)
+        defer { unlink(path) }
+        #expect { try BlockRegistry.runFixture(at: path) } throws: { e in
+            guard case BackboneError.unknownBlock("van.blok") = e else { return false }
+            return true
+        }
+    }
+
+    @Test("a file without fixture metadata, a dtype disagreeing with the tensors, or no such file is a fixture error")
+    func notAFixture() throws {
+        let plain = try write([:], io)
+        let lying = try write(["globalconv.fixture": "1", "block": "conv2d.depthwise", "config": "{}", "dtype": "float32"], io)
+        defer { unlink(plain); unlink(lying) }
+        for path in [plain, lying, "/tmp/no-such-backbones-fixture.safetensors"] {
+            #expect { try BlockRegistry.runFixture(at: path) } throws: { e in
+                guard case BackboneError.fixture = e else { return false }
+                return true
+            }
+        }
+    }
+
+    @Test("a fixture whose weights do not fit its block reports the state_dict problems")
+    func badWeightsInFixture() throws {
+        var tensors = io
+        tensors["weight"] = Tensor(zeros: [2, 1, 3, 3])
+        let path = try write(["globalconv.fixture": "1", "block": "conv2d.depthwise",
+                              "config": #"{"channels": 2, "kernel_size": [3, 3], "padding": [1, 1]}"#, "dtype": "float64"], tensors)
+        defer { unlink(path) }
+        #expect { try BlockRegistry.runFixture(at: path) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.missingKeys == ["bias"]
+        }
     }
 }
