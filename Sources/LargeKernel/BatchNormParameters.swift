@@ -1,0 +1,82 @@
+import GlobalConv
+
+/// The eval-mode state of a `BatchNorm2d(C)`: `weight` (γ), `bias` (β), `running_mean`, `running_var`
+/// (each `[C]`) and `eps`, as the `state_dict` keys `bn.weight`, `bn.bias`, `bn.running_mean`,
+/// `bn.running_var` hold them (`num_batches_tracked` is never needed).
+///
+/// Eval BatchNorm is the per-channel affine map `y = (x − mean)/sqrt(var + eps)·γ + β`, which is why a
+/// conv followed by BN folds into one conv (``DepthwiseKernel/fusingBatchNorm(_:)``). A value type;
+/// `Sendable`.
+public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
+    /// γ, `[C]`.
+    public let weight: Tensor<Scalar>
+    /// β, `[C]`.
+    public let bias: Tensor<Scalar>
+    /// `[C]`.
+    public let runningMean: Tensor<Scalar>
+    /// `[C]`, each ≥ 0 (with `eps`, `var + eps > 0`).
+    public let runningVar: Tensor<Scalar>
+    /// Added to the variance under the square root; PyTorch's default is `1e-5`.
+    public let eps: Scalar
+
+    /// Number of channels `C`.
+    public var channels: Int { weight.count }
+
+    /// - Throws: ``LargeKernelError/shapeMismatch(_:)`` unless all four tensors are `[C]` with the same
+    ///   `C ≥ 1`; ``LargeKernelError/invalidArgument(_:)`` when some `var + eps` is not positive and finite.
+    public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>, runningMean: Tensor<Scalar>,
+                runningVar: Tensor<Scalar>, eps: Scalar = 1e-5) throws(LargeKernelError) {
+        let c = weight.count
+        for (name, t) in [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar)] {
+            guard t.rank == 1, t.count == c, c >= 1 else {
+                throw .shapeMismatch("BatchNorm \(name) must be [C] like weight \(weight.shape) with C ≥ 1, got \(t.shape)")
+            }
+        }
+        for (ch, v) in runningVar.scalars.enumerated() {
+            let s = v + eps
+            guard s > 0, s.isFinite else {
+                throw .invalidArgument("BatchNorm running_var[\(ch)] + eps = \(s) must be positive and finite")
+            }
+        }
+        self.weight = weight
+        self.bias = bias
+        self.runningMean = runningMean
+        self.runningVar = runningVar
+        self.eps = eps
+    }
+
+    /// The identity BatchNorm on `C` channels: γ = 1, β = 0, mean = 0, var = 1 and eps = 0, so
+    /// `y = x` bit for bit.
+    public static func identity(channels: Int) -> BatchNormParameters {
+        precondition(channels >= 1, "BatchNormParameters.identity: channels must be ≥ 1, got \(channels)")
+        // Shapes are consistent by construction, var + eps = 1 > 0.
+        return try! BatchNormParameters(
+            weight: Tensor(repeating: 1, shape: [channels]), bias: Tensor(zeros: [channels]),
+            runningMean: Tensor(zeros: [channels]), runningVar: Tensor(repeating: 1, shape: [channels]), eps: 0)
+    }
+
+    /// `std[c] = sqrt(running_var[c] + eps)`.
+    public var standardDeviation: [Scalar] { runningVar.scalars.map { ($0 + eps).squareRoot() } }
+
+    /// Eval BatchNorm on an NCHW tensor, in the order of the definition:
+    /// `y[n,c,i,j] = (x[n,c,i,j] − mean[c]) / sqrt(var[c] + eps) · γ[c] + β[c]`.
+    /// - Throws: ``LargeKernelError/shapeMismatch(_:)`` unless `x` is `[N, C, H, W]` with this `C`.
+    public func apply(_ x: Tensor<Scalar>) throws(LargeKernelError) -> Tensor<Scalar> {
+        guard x.rank == 4, x.shape[1] == channels else {
+            throw .shapeMismatch("BatchNorm over \(channels) channels needs [N, \(channels), H, W], got \(x.shape)")
+        }
+        var y = x
+        let plane = x.shape[2] * x.shape[3]
+        let std = standardDeviation
+        y.withUnsafeMutableBufferPointer { out in
+            for n in 0..<x.shape[0] {
+                for c in 0..<channels {
+                    let (m, s, g, b) = (runningMean.scalars[c], std[c], weight.scalars[c], bias.scalars[c])
+                    let base = (n * channels + c) * plane
+                    for k in base..<(base + plane) { out[k] = (out[k] - m) / s * g + b }
+                }
+            }
+        }
+        return y
+    }
+}

@@ -1,0 +1,75 @@
+import GlobalConv
+
+/// Element-wise helpers the blocks need between convolutions (internal; plain loops).
+extension Tensor {
+    /// `self + other`, element by element.
+    /// - Throws: ``LargeKernelError/shapeMismatch(_:)`` when the shapes differ.
+    func adding(_ other: Tensor, what: @autoclosure () -> String) throws(LargeKernelError) -> Tensor {
+        guard shape == other.shape else {
+            throw .shapeMismatch("\(what()): cannot add outputs of shapes \(shape) and \(other.shape)")
+        }
+        var out = self
+        out.withUnsafeMutableBufferPointer { o in
+            other.withUnsafeBufferPointer { b in
+                for k in 0..<o.count { o[k] = o[k] + b[k] }
+            }
+        }
+        return out
+    }
+
+    /// `self ⊙ other`, element by element.
+    /// - Throws: ``LargeKernelError/shapeMismatch(_:)`` when the shapes differ.
+    func multiplying(_ other: Tensor, what: @autoclosure () -> String) throws(LargeKernelError) -> Tensor {
+        guard shape == other.shape else {
+            throw .shapeMismatch("\(what()): cannot multiply tensors of shapes \(shape) and \(other.shape)")
+        }
+        var out = self
+        out.withUnsafeMutableBufferPointer { o in
+            other.withUnsafeBufferPointer { b in
+                for k in 0..<o.count { o[k] = o[k] * b[k] }
+            }
+        }
+        return out
+    }
+
+    /// The NCHW window starting at `(top, left)` of size `height × width`.
+    /// - Precondition: rank 4 and the window lies inside the map.
+    func croppedNCHW(top: Int, left: Int, height: Int, width: Int) -> Tensor {
+        precondition(rank == 4 && top >= 0 && left >= 0 && top + height <= shape[2] && left + width <= shape[3],
+                     "croppedNCHW: window (\(top), \(left)) \(height)×\(width) outside \(shape)")
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        var out = Tensor(zeros: [n, c, height, width])
+        for plane in 0..<(n * c) {
+            for i in 0..<height {
+                for j in 0..<width {
+                    out.scalars[(plane * height + i) * width + j] = scalars[(plane * h + top + i) * w + left + j]
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// A 1×1 convolution (per-pixel `Linear`) on NCHW: `y[n,o,i,j] = b[o] + Σ_c W[o,c] · x[n,c,i,j]`,
+/// summed in channel order. A plain loop; the Backbones module brings the BLAS version.
+func pointwise<S: TensorScalar>(_ x: Tensor<S>, weight: [S], bias: [S], outChannels: Int) -> Tensor<S> {
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let plane = h * w
+    var out = Tensor<S>(zeros: [n, outChannels, h, w])
+    x.withUnsafeBufferPointer { xs in
+        out.withUnsafeMutableBufferPointer { ys in
+            for b in 0..<n {
+                for o in 0..<outChannels {
+                    let yBase = (b * outChannels + o) * plane
+                    for k in 0..<plane { ys[yBase + k] = bias[o] }
+                    for ch in 0..<c {
+                        let wv = weight[o * c + ch]
+                        let xBase = (b * c + ch) * plane
+                        for k in 0..<plane { ys[yBase + k] += wv * xs[xBase + k] }
+                    }
+                }
+            }
+        }
+    }
+    return out
+}
