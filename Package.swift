@@ -28,11 +28,17 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The direct path's hot loops in C: compiled for AVX-512, AVX2 and baseline x86-64 and
+        // dispatched by CPU at load time (target_clones), which Swift cannot do without unsafeFlags.
+        .target(
+            name: "CDirectKernels"
+        ),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
             name: "GlobalConv",
             dependencies: [
                 "CFFTW",
+                "CDirectKernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
@@ -50,11 +56,11 @@ let package = Package(
         // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
         .target(
             name: "Backbones",
-            dependencies: ["GlobalConv", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["GlobalConv", "LargeKernel", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "GlobalConv", "TestSupport"]
+            dependencies: ["Backbones", "GlobalConv", "LargeKernel", "TestSupport"]
         ),
         .testTarget(
             name: "GlobalConvTests",
