@@ -25,11 +25,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The direct path's inner loops, compiled per instruction set (AVX-512, AVX2+FMA, portable)
+        // through function target attributes and chosen at run time.
+        .target(name: "CDirectKernel"),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
             name: "GlobalConv",
             dependencies: [
                 "CFFTW",
+                "CDirectKernel",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
