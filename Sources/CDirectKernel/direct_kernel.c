@@ -1,7 +1,7 @@
 // The direct kernel of GlobalConv's depthwise and circular convolutions, compiled once per instruction
 // set with function target attributes (no global compiler flags) and chosen at run time from the CPU's
-// features: AVX-512 (16 floats / 8 doubles per vector, fused multiply-add; for dilation_w == 1 on a
-// 64-byte aligned source the aligned-window variant of direct_kernel_aligned.h), AVX2 + FMA (8 / 4), or
+// features: AVX-512 (16 floats / 8 doubles per vector, fused multiply-add; for dilation_w == 1 and
+// kernel_w > 1 on a 64-byte aligned source the aligned-window variant of direct_kernel_aligned.h), AVX2 + FMA (8 / 4), or
 // a portable version (4 / 2, GCC vector extensions: SSE2 on x86-64, NEON on arm64).
 //
 // Each output is bias + a sum of products in u-major, then v, order; the ISA versions differ only in
@@ -144,7 +144,7 @@ static ptrdiff_t gc_aligned_stride(const gc_direct_plane *p, ptrdiff_t lanes) {
 
 #ifdef GC_X86
 static int gc_use_aligned(const gc_direct_plane *p, const void *src, ptrdiff_t lanes) {
-    return p->dilation_w == 1 && ((uintptr_t)src % 64) == 0 && p->src_stride % lanes == 0
+    return p->dilation_w == 1 && p->kernel_w > 1 && ((uintptr_t)src % 64) == 0 && p->src_stride % lanes == 0
         && p->src_stride >= gc_aligned_stride(p, lanes);
 }
 #endif
@@ -192,6 +192,7 @@ void gc_direct_correlate_f64(const gc_direct_plane *p, const double *src, const 
 }
 
 ptrdiff_t gc_direct_source_stride(const gc_direct_plane *p, ptrdiff_t element_size, int isa) {
-    if (gc_level(isa) != GC_DIRECT_AVX512 || p->dilation_w != 1) return 0;
+    // A one-column kernel needs no shifted windows: the plain kernel's loads are all it does.
+    if (gc_level(isa) != GC_DIRECT_AVX512 || p->dilation_w != 1 || p->kernel_w == 1) return 0;
     return gc_aligned_stride(p, 64 / element_size);
 }

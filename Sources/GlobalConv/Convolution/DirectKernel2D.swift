@@ -42,8 +42,8 @@ struct DirectKernel2D: Sendable {
         case avx2
         /// AVX-512 with one unaligned load per product.
         case avx512
-        /// AVX-512 on a 64-byte aligned source copy, shifted windows built in registers (`dw = 1`;
-        /// other dilations run ``avx512``).
+        /// AVX-512 on a 64-byte aligned source copy, shifted windows built in registers (`dw = 1` and
+        /// `kw > 1`; other kernels run ``avx512``).
         case avx512Aligned
 
         /// The fastest variant this CPU runs.
