@@ -10,10 +10,7 @@ public struct BlockConfig: Sendable {
 
     /// - Throws: ``BackboneError/config(block:message:)`` if `json` is not a JSON object.
     public init(block: String, json: String) throws(BackboneError) {
-        let value: JSONValue
-        do { value = try JSONValue.parse(json.allSatisfy(\.isWhitespace) ? "{}" : json) }
-        catch { throw .config(block: block, message: "\(error)") }
-        try self.init(block: block, value: value)
+        try self.init(block: block, value: JSONValue.parse(json.allSatisfy(\.isWhitespace) ? "{}" : json, block: block))
     }
 
     public init(block: String, value: JSONValue) throws(BackboneError) {
@@ -44,6 +41,17 @@ public struct BlockConfig: Sendable {
         guard case .number(let d) = v, d == d.rounded(), abs(d) < 1e15 else { throw fail(key, "must be an integer") }
         guard Int(d) >= minimum else { throw fail(key, "must be ≥ \(minimum)") }
         return Int(d)
+    }
+
+    /// An integer ≥ `minimum`, or `nil` when the key is `null`; a missing key gives `defaultValue`
+    /// (for arguments whose official default or allowed value is `None`).
+    public mutating func optionalInt(_ key: String, default defaultValue: Int? = nil, minimum: Int = 1) throws(BackboneError) -> Int? {
+        known.insert(key)
+        switch values[key] {
+        case nil: return defaultValue
+        case .null?: return nil
+        default: return try int(key, minimum: minimum)
+        }
     }
 
     /// A number (integers allowed).
