@@ -7,13 +7,10 @@ let package = Package(
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
         .library(name: "LargeKernel", targets: ["LargeKernel"]),
         .library(name: "Backbones", targets: ["Backbones"]),
-        .executable(name: "globalconv", targets: ["globalconv"]),
     ],
     dependencies: [
         // `Real` (exp, erf, sqrt, … generic over Float and Double) for the scalar protocol and layers.
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
-        // Command-line parsing for the `globalconv` tool.
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // FFTW 3 (double and single precision) as a system library: `apt-get install libfftw3-dev`.
@@ -28,17 +25,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // The direct path's hot loops in C: compiled for AVX-512, AVX2 and baseline x86-64 and
-        // dispatched by CPU at load time (target_clones), which Swift cannot do without unsafeFlags.
-        .target(
-            name: "CDirectKernels"
-        ),
+        // The direct path's inner loops, compiled per instruction set (AVX-512, AVX2+FMA, portable)
+        // through function target attributes and chosen at run time.
+        .target(name: "CDirectKernel"),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
             name: "GlobalConv",
             dependencies: [
                 "CFFTW",
-                "CDirectKernels",
+                "CDirectKernel",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
@@ -56,11 +51,11 @@ let package = Package(
         // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
         .target(
             name: "Backbones",
-            dependencies: ["GlobalConv", "LargeKernel", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["GlobalConv", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "GlobalConv", "LargeKernel", "TestSupport"]
+            dependencies: ["Backbones", "GlobalConv", "TestSupport"]
         ),
         .testTarget(
             name: "GlobalConvTests",
@@ -69,20 +64,6 @@ let package = Package(
         .testTarget(
             name: "LargeKernelTests",
             dependencies: ["LargeKernel", "TestSupport"]
-        ),
-        // The `globalconv` tool's logic (sweep timing, verify runner, reports, SVG plots), testable without processes.
-        .target(
-            name: "GlobalConvTools",
-            dependencies: ["GlobalConv", "LargeKernel", "Backbones"]
-        ),
-        // The `globalconv` command line: argument parsing, validation and printing only.
-        .executableTarget(
-            name: "globalconv",
-            dependencies: ["GlobalConvTools", "GlobalConv", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .testTarget(
-            name: "GlobalConvToolsTests",
-            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "LargeKernel", "Backbones"]
         ),
     ],
     swiftLanguageModes: [.v6]
