@@ -55,13 +55,7 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
     ///   convolution's `C` or its extent along ``axis`` is not `L`; ``ConvolutionError/invalidArgument(_:)``
     ///   for an empty batch or map.
     public func outputShape(for inputShape: [Int]) throws(ConvolutionError) -> [Int] {
-        guard inputShape.count == 4 else {
-            throw .shapeMismatch("input must be [N, C, H, W], got \(inputShape)")
-        }
-        guard inputShape[1] == channels else {
-            throw .shapeMismatch("input has \(inputShape[1]) channels, the convolution \(channels): input \(inputShape)")
-        }
-        guard inputShape[0] >= 1 else { throw .invalidArgument("batch must be ≥ 1, got input \(inputShape)") }
+        try ConvolutionError.checkNCHW(inputShape, channels: channels)
         guard inputShape[2] >= 1, inputShape[3] >= 1 else {
             throw .invalidArgument("input map must be at least 1×1, got input \(inputShape)")
         }
