@@ -54,11 +54,11 @@ let package = Package(
         // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
         .target(
             name: "Backbones",
-            dependencies: ["GlobalConv", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["GlobalConv", "LargeKernel", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "GlobalConv", "TestSupport"]
+            dependencies: ["Backbones", "GlobalConv", "LargeKernel", "TestSupport"]
         ),
         .testTarget(
             name: "GlobalConvTests",

@@ -38,6 +38,22 @@ static inline __attribute__((always_inline)) void gc_tap_range(ptrdiff_t start, 
 
 #define GC_ROWS 8
 
+// Runs ROW_TILE(R) for every row tile of the plane `p`, with `i` (first row), `u_lo`, `u_hi` (the kernel
+// rows that reach data for the tile) in scope: tiles of GC_ROWS rows, then 4; a remainder below 4 reuses
+// an overlapping 4-row tile when the plane has 4 rows, else goes row by row.
+#define GC_FOR_ROW_TILES(ROW_TILE)                                                                        \
+    for (ptrdiff_t i0 = 0; i0 < p->out_h;) {                                                              \
+        const ptrdiff_t left = p->out_h - i0;                                                             \
+        const ptrdiff_t rows = left >= GC_ROWS ? GC_ROWS : (left >= 4 || p->out_h >= 4) ? 4 : 1;          \
+        const ptrdiff_t i = left >= rows ? i0 : p->out_h - rows;                                          \
+        ptrdiff_t u_lo, u_hi;                                                                             \
+        gc_tap_range(i, rows, p->dilation_h, p->kernel_h, p->data_row_begin, p->data_row_end, &u_lo, &u_hi); \
+        if (rows == GC_ROWS) ROW_TILE(GC_ROWS);                                                           \
+        else if (rows == 4) ROW_TILE(4);                                                                  \
+        else ROW_TILE(1);                                                                                 \
+        i0 = i + rows;                                                                                    \
+    }
+
 // Portable: 16-byte vectors.
 #define GC_TARGET
 #define GC_T float
@@ -138,14 +154,14 @@ static inline __attribute__((always_inline)) void gc_tap_range(ptrdiff_t start, 
 
 // The row stride (in elements, a multiple of `lanes`) the aligned kernel needs: two aligned `lanes`-vectors
 // per row past the start of the last output block and of the last tap group.
-static ptrdiff_t gc_aligned_stride(const gc_direct_plane *p, ptrdiff_t lanes) {
-    return lanes * ((p->out_w - 1) / lanes) + lanes * ((p->kernel_w - 1) / lanes) + 2 * lanes;
+static ptrdiff_t gc_aligned_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_t lanes) {
+    return lanes * ((out_w - 1) / lanes) + lanes * ((kernel_w - 1) / lanes) + 2 * lanes;
 }
 
 #ifdef GC_X86
 static int gc_use_aligned(const gc_direct_plane *p, const void *src, ptrdiff_t lanes) {
     return p->dilation_w == 1 && p->kernel_w > 1 && ((uintptr_t)src % 64) == 0 && p->src_stride % lanes == 0
-        && p->src_stride >= gc_aligned_stride(p, lanes);
+        && p->src_stride >= gc_aligned_stride(p->out_w, p->kernel_w, lanes);
 }
 #endif
 
@@ -163,36 +179,32 @@ static int gc_level(int isa) {
     return isa < best ? isa : best;
 }
 
-void gc_direct_correlate_f32(const gc_direct_plane *p, const float *src, const float *w, float bias, float *out,
-                             int isa) {
-    switch (gc_level(isa)) {
 #ifdef GC_X86
-    case GC_DIRECT_AVX512:
-        if (gc_use_aligned(p, src, 16)) gc_f32_avx512_aligned_plane(p, src, w, bias, out);
-        else gc_f32_avx512_plane(p, src, w, bias, out);
-        return;
-    case GC_DIRECT_AVX2: gc_f32_avx2_plane(p, src, w, bias, out); return;
+#define GC_DISPATCH_X86(P, LANES)                                                                         \
+    case GC_DIRECT_AVX512:                                                                                \
+        if (gc_use_aligned(p, src, LANES)) gc_##P##_avx512_aligned_plane(p, src, w, bias, out);          \
+        else gc_##P##_avx512_plane(p, src, w, bias, out);                                                 \
+        return;                                                                                           \
+    case GC_DIRECT_AVX2: gc_##P##_avx2_plane(p, src, w, bias, out); return;
+#else
+#define GC_DISPATCH_X86(P, LANES)
 #endif
-    default: gc_f32_generic_plane(p, src, w, bias, out); return;
-    }
-}
 
-void gc_direct_correlate_f64(const gc_direct_plane *p, const double *src, const double *w, double bias, double *out,
-                             int isa) {
-    switch (gc_level(isa)) {
-#ifdef GC_X86
-    case GC_DIRECT_AVX512:
-        if (gc_use_aligned(p, src, 8)) gc_f64_avx512_aligned_plane(p, src, w, bias, out);
-        else gc_f64_avx512_plane(p, src, w, bias, out);
-        return;
-    case GC_DIRECT_AVX2: gc_f64_avx2_plane(p, src, w, bias, out); return;
-#endif
-    default: gc_f64_generic_plane(p, src, w, bias, out); return;
+// gc_direct_correlate_f32 / _f64: the plane at the level `isa` clamps to on this CPU.
+#define GC_DEFINE_CORRELATE(P, T, LANES)                                                                  \
+    void gc_direct_correlate_##P(const gc_direct_plane *p, const T *src, const T *w, T bias, T *out, int isa) { \
+        switch (gc_level(isa)) {                                                                          \
+            GC_DISPATCH_X86(P, LANES)                                                                     \
+        default: gc_##P##_generic_plane(p, src, w, bias, out); return;                                    \
+        }                                                                                                 \
     }
-}
 
-ptrdiff_t gc_direct_source_stride(const gc_direct_plane *p, ptrdiff_t element_size, int isa) {
+GC_DEFINE_CORRELATE(f32, float, 16)
+GC_DEFINE_CORRELATE(f64, double, 8)
+
+ptrdiff_t gc_direct_source_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_t dilation_w, ptrdiff_t element_size,
+                                  int isa) {
     // A one-column kernel needs no shifted windows: the plain kernel's loads are all it does.
-    if (gc_level(isa) != GC_DIRECT_AVX512 || p->dilation_w != 1 || p->kernel_w == 1) return 0;
-    return gc_aligned_stride(p, 64 / element_size);
+    if (gc_level(isa) != GC_DIRECT_AVX512 || dilation_w != 1 || kernel_w == 1) return 0;
+    return gc_aligned_stride(out_w, kernel_w, 64 / element_size);
 }

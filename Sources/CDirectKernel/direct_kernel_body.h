@@ -64,21 +64,8 @@ GC_TARGET static void GC_NAME(scalar_rows)(const gc_direct_plane *p, const GC_T 
 }
 
 GC_TARGET static void GC_NAME(plane)(const gc_direct_plane *p, const GC_T *src, const GC_T *w, GC_T bias, GC_T *out) {
-    const ptrdiff_t stride = p->src_stride, oh = p->out_h;
-    ptrdiff_t i0 = 0;
-    while (i0 < oh) {
-        // Tiles of GC_ROWS rows, then 4; a remainder below 4 reuses an overlapping 4-row tile when the map
-        // has 4 rows, else goes row by row.
-        const ptrdiff_t left = oh - i0;
-        const ptrdiff_t rows = left >= GC_ROWS ? GC_ROWS : (left >= 4 || oh >= 4) ? 4 : 1;
-        const ptrdiff_t i = left >= rows ? i0 : oh - rows;
-        ptrdiff_t u_lo, u_hi;
-        gc_tap_range(i, rows, p->dilation_h, p->kernel_h, p->data_row_begin, p->data_row_end, &u_lo, &u_hi);
-        if (rows == GC_ROWS) GC_ROW_TILE(GC_ROWS);
-        else if (rows == 4) GC_ROW_TILE(4);
-        else GC_ROW_TILE(1);
-        i0 = i + rows;
-    }
+    const ptrdiff_t stride = p->src_stride;
+    GC_FOR_ROW_TILES(GC_ROW_TILE);
 }
 
 #undef GC_TILE

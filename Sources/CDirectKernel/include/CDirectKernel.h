@@ -38,8 +38,9 @@ void gc_direct_correlate_f64(const gc_direct_plane *plane, const double *src, co
                              double *out, int isa);
 
 /// The row stride (in elements, sources 64-byte aligned) at which the fastest kernel of level `isa` runs
-/// on this plane, or 0 when any stride >= out_w + dilation_w*(kernel_w-1) is as fast (`src_stride` of
-/// `plane` is ignored). Any valid source works with either function; this is only about speed.
-ptrdiff_t gc_direct_source_stride(const gc_direct_plane *plane, ptrdiff_t element_size, int isa);
+/// on planes with these output width and kernel columns, or 0 when any stride >= out_w +
+/// dilation_w*(kernel_w-1) is as fast. Any valid source works with either function; this is only about speed.
+ptrdiff_t gc_direct_source_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_t dilation_w, ptrdiff_t element_size,
+                                  int isa);
 
 #endif

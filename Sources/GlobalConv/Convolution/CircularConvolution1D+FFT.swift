@@ -1,31 +1,21 @@
 extension CircularConvolution1D {
-    /// The shortest kernel length `L` for which `.auto` takes the FFT path; see ``callAsFunction(_:path:options:)``
-    /// and Docs/performance.md for the measurement behind it.
-    static var autoFFTMinimumLength: Int { .max }
-
-    /// The batched 1-D plans along ``axis`` for one `H × W` plane: `W` columns of stride `W` (height,
-    /// spectra interleaved bin-major: bin `k` of column `j` at complex index `k·W + j`) or `H`
-    /// contiguous rows (width, one half spectrum after another).
-    private func planeDescriptor(_ direction: RealFFTDescriptor.Direction, map: Size2D,
-                                 effort: PlanningEffort) -> RealFFTDescriptor {
-        let half = length / 2 + 1
-        switch axis {
-        case .height:
-            return RealFFTDescriptor(precision: Scalar.precision, direction: direction, dims: [length], howMany: map.width,
-                                     realStride: map.width, realDistance: 1, complexStride: map.width, complexDistance: 1,
-                                     effort: effort)
-        case .width:
-            return RealFFTDescriptor(precision: Scalar.precision, direction: direction, dims: [length], howMany: map.height,
-                                     realStride: 1, realDistance: length, complexStride: 1, complexDistance: half,
-                                     effort: effort)
-        }
+    /// Whether `.auto` takes the FFT path: `L` at least 144 along ``ConvolutionAxis/width`` or 288 along
+    /// ``ConvolutionAxis/height`` (where the FFT path pays two transposes), and `L` without a prime factor
+    /// above 7 (FFTW's slower algorithms for other lengths lost everywhere we measured: `L = 97` took 12 ms
+    /// by FFT against 1.1 ms direct).
+    ///
+    /// Measured on the development machine (AVX-512, `[1, 64, L, L]` Float32, one thread, best of 7–9,
+    /// `PlanningEffort.estimate`; Docs/architecture.md): along W the FFT costs 1.6× the direct loop at
+    /// `L = 56`, about the same at 112–140, 0.6× at 144, 0.5× at 192, 0.3× at 256; along H 2.4× at 56,
+    /// about the same at 256–320, 0.7× at 384. A rough rule until the planner covers 1-D problems.
+    var prefersFFT: Bool {
+        FFTSize.isFast(length) && length >= (axis == .width ? 144 : 288)
     }
 
     /// `conj(r2c(w_c)) / L` for every channel `c`: `C` half spectra of `L/2 + 1` interleaved complex values.
     func kernelSpectrum(effort: PlanningEffort) throws(ConvolutionError) -> KernelSpectrumCache<Scalar>.Spectrum {
         let l = length
-        let key = KernelSpectrumCache<Scalar>.Key(
-            transform: axis == .height ? Size2D(height: l, width: 1) : Size2D(height: 1, width: l), mode: .circular)
+        let key = KernelSpectrumCache<Scalar>.Key(transform: Size2D(height: 1, width: l), mode: .circular)
         return try spectra.spectrum(for: key) { () throws(ConvolutionError) -> [Scalar] in
             let plan = try FFTPlanCache.shared.plan(for: .contiguous(Scalar.precision, .forward, dims: [l], effort: effort))
             let half = plan.descriptor.complexCount
@@ -47,18 +37,23 @@ extension CircularConvolution1D {
 
     /// The FFT path (Fast-ParC): per signal along the axis, `y = c2r(r2c(x) ⊙ conj(r2c(w)))/L + b`,
     /// exactly the circular correlation for every `L` (odd and prime included; FFTW handles any length).
-    /// One batched 1-D plan pair per plane shape, cached; parallel over the `N·C` planes.
+    ///
+    /// Each plane is copied into an aligned buffer as contiguous signals — its rows along ``ConvolutionAxis/width``,
+    /// its transpose along ``ConvolutionAxis/height`` (FFTW's strided column transforms measured 2–10×
+    /// slower than the transpose) — then one batched row plan pair runs, and the result is copied back
+    /// (transposed again along height) with the bias added. Parallel over the `N·C` planes.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func fft(_ input: Tensor<Scalar>, options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let map = Size2D(height: h, width: w)
+        let l = length, signals = axis == .height ? w : h
         let spectrum = try kernelSpectrum(effort: options.effort)
-        let forward = try FFTPlanCache.shared.plan(for: planeDescriptor(.forward, map: map, effort: options.effort))
-        let inverse = try FFTPlanCache.shared.plan(for: planeDescriptor(.inverse, map: map, effort: options.effort))
-        let half = length / 2 + 1
-        let signals = axis == .height ? w : h
-        let along = axis
+        let forward = try FFTPlanCache.shared.plan(
+            for: .contiguous(Scalar.precision, .forward, dims: [l], howMany: signals, effort: options.effort))
+        let inverse = try FFTPlanCache.shared.plan(
+            for: .contiguous(Scalar.precision, .inverse, dims: [l], howMany: signals, effort: options.effort))
+        let half = forward.descriptor.complexCount
+        let transposed = axis == .height
         var output = Tensor<Scalar>(zeros: input.shape)
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
@@ -69,19 +64,23 @@ extension CircularConvolution1D {
                         let freq = AlignedBuffer<Scalar>(count: 2 * half * signals)
                         for plane in planes {
                             let ch = plane % c
-                            real.pointer.update(from: x + plane * h * w, count: h * w)
+                            let (src, dst) = (x + plane * h * w, y + plane * h * w)
+                            if transposed {
+                                transpose(src, rows: h, columns: w, into: real.pointer)
+                            } else {
+                                real.pointer.update(from: src, count: h * w)
+                            }
                             forward.forward(real: real.pointer, complex: freq.pointer)
-                            let s = spec + ch * 2 * half
-                            switch along {
-                            case .width:
-                                for r in 0..<signals { multiplyComplex(freq.pointer + 2 * half * r, by: s, count: half) }
-                            case .height:
-                                multiplyBins(freq.pointer, by: s, bins: half, signals: signals)
+                            for s in 0..<signals {
+                                multiplyComplex(freq.pointer + 2 * half * s, by: spec + ch * 2 * half, count: half)
                             }
                             inverse.inverse(complex: freq.pointer, real: real.pointer)
                             let b = bias?.scalars[ch] ?? 0
-                            let dst = y + plane * h * w
-                            for i in 0..<(h * w) { dst[i] = real.pointer[i] + b }
+                            if transposed {
+                                transpose(real.pointer, rows: w, columns: h, into: dst, adding: b)
+                            } else {
+                                for i in 0..<(h * w) { dst[i] = real.pointer[i] + b }
+                            }
                         }
                     }
                 }
@@ -91,17 +90,17 @@ extension CircularConvolution1D {
     }
 }
 
-/// `a[k·signals + j] ← a[k·signals + j] · s[k]` for interleaved complex `a` (`bins × signals`) and `s` (`bins`).
+/// `dst[j·rows + i] = src[i·columns + j] + add` for a `rows × columns` row-major `src`, in 32×32 blocks.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-private func multiplyBins<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, by s: UnsafePointer<S>, bins: Int, signals: Int) {
-    for k in 0..<bins {
-        let (sr, si) = (s[2 * k], s[2 * k + 1])
-        let row = a + 2 * k * signals
-        for j in 0..<signals {
-            let (ar, ai) = (row[2 * j], row[2 * j + 1])
-            row[2 * j] = ar * sr - ai * si
-            row[2 * j + 1] = ar * si + ai * sr
+private func transpose<S: TensorScalar>(_ src: UnsafePointer<S>, rows: Int, columns: Int,
+                                        into dst: UnsafeMutablePointer<S>, adding add: S = 0) {
+    let block = 32
+    for i0 in stride(from: 0, to: rows, by: block) {
+        for j0 in stride(from: 0, to: columns, by: block) {
+            for i in i0..<min(i0 + block, rows) {
+                for j in j0..<min(j0 + block, columns) { dst[j * rows + i] = src[i * columns + j] + add }
+            }
         }
     }
 }

@@ -69,8 +69,7 @@ struct DirectKernel2D: Sendable {
     /// runs fastest on `S`, or `nil` when it reads any source as fast.
     func preferredSourceStride<S: TensorScalar>(_: S.Type, variant: Variant) -> Int? {
         guard variant == .avx512Aligned else { return nil }
-        var p = plane(reading: DirectSource2D(periodicMap: Size2D(1), extent: Size2D(1)))
-        let stride = gc_direct_source_stride(&p, MemoryLayout<S>.stride, variant.isa)
+        let stride = gc_direct_source_stride(output.width, kernel.width, dilation.width, MemoryLayout<S>.stride, variant.isa)
         return stride > 0 ? stride : nil
     }
 
