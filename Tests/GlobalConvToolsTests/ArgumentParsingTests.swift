@@ -65,6 +65,8 @@ struct ArgumentParsingTests {
         (["sweep", "--warmup=-1"], "--warmup must be in 0...10000"),
         (["sweep", "--threads", "0"], "--threads must be in 1...1024"),
         (["sweep", "--effort", "fast"], "allowed are estimate, measure, patient"),
+        (["sweep", "--batch", "4096", "--channels", "65536"], "larger than 2^28 elements"),
+        (["sweep", "--kernels", "3,2000"], "kernel sizes must be in 1...1024"),
     ])
     func sweepBad(arguments: [String], expected: String) {
         let message = rejection(arguments + ["--allow-debug"])

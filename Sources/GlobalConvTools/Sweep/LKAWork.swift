@@ -9,9 +9,6 @@ import LargeKernel
 /// (Backbones' `PointwiseConvolution`, what the `van.lka` block runs). The `x ⊙ attn` gating is not
 /// timed. Random weights in [−1, 1] (`conv1` in [−0.1, 0.1]).
 enum LKAWork {
-    /// Whether this build can time the `lka` path.
-    static var isAvailable: Bool { true }
-
     static func decomposition(kernel: Int) throws(ToolError) -> LKADecomposition {
         do {
             return try LKADecomposition(kernelSize: kernel, dilation: LKADecomposition.bestDilation(kernelSize: kernel))

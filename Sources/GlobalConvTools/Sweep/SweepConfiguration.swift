@@ -50,7 +50,7 @@ public struct SweepConfiguration: Sendable, Equatable {
 
     /// The paths a sweep times when none are named.
     public static var defaultPaths: [SweepPath] {
-        LKAWork.isAvailable ? [.direct, .fft, .lka, .auto] : [.direct, .fft, .auto]
+        [.direct, .fft, .lka, .auto]
     }
 
     /// Throws ``ToolError/invalidValue(_:)`` naming the first value out of range and the allowed range.
@@ -68,11 +68,8 @@ public struct SweepConfiguration: Sendable, Equatable {
         guard !paths.isEmpty else { throw .invalidValue("no paths: give at least one of direct, fft, lka, auto") }
         let elements = batch.multipliedReportingOverflow(by: channels)
         let (total, o) = elements.partialValue.multipliedReportingOverflow(by: size.height * size.width)
-        guard !elements.overflow, !o, total <= 1 << 30 else {
-            throw .invalidValue("input N·C·H·W = \(batch)·\(channels)·\(size.height)·\(size.width) is larger than 2^30 elements")
-        }
-        if paths.contains(.lka), !LKAWork.isAvailable {
-            throw .notAvailable("the lka path needs the LargeKernel library, which is not part of this build; use --paths direct,fft,auto")
+        guard !elements.overflow, !o, total <= 1 << 28 else {
+            throw .invalidValue("input N·C·H·W = \(batch)·\(channels)·\(size.height)·\(size.width) is larger than 2^28 elements (the FFT workspace would exhaust memory)")
         }
     }
 
