@@ -64,7 +64,8 @@ extension DepthwiseConvolution2D {
     /// Zeros mode: outputs whose window lies wholly in the padding are `b` exactly.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func fft(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
+    func fft(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions,
+             activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (ho, wo) = (outputShape[2], outputShape[3])
         let l = try fftTransformSize(for: Size2D(height: h, width: w))
@@ -112,6 +113,7 @@ extension DepthwiseConvolution2D {
                                     row[j] = s < 0 ? b : src[s] + b
                                 }
                             }
+                            activation.apply(to: dst, count: ho * wo)
                         }
                     }
                 }

@@ -67,11 +67,18 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``).
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
+        try self(input, path: path, options: options, activation: .none)
+    }
+
+    /// `activation(conv(input))`, the activation applied to each output plane right after it is computed
+    /// (while it is in cache) on every path (package API for the blocks' `dwconv → GELU`).
+    package func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
+                                activation: PointwiseActivation) throws(ConvolutionError) -> Tensor<Scalar> {
         let outShape = try outputShape(for: input.shape)
         switch path {
-        case .direct: return direct(input, outputShape: outShape, threads: options.threads)
-        case .fft: return try fft(input, outputShape: outShape, options: options)
-        case .auto: return try auto(input, outputShape: outShape, options: options)
+        case .direct: return direct(input, outputShape: outShape, threads: options.threads, activation: activation)
+        case .fft: return try fft(input, outputShape: outShape, options: options, activation: activation)
+        case .auto: return try auto(input, outputShape: outShape, options: options, activation: activation)
         }
     }
 }
