@@ -67,17 +67,13 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
         return inputShape
     }
 
-    /// Runs the correlation on `input` (`[N, C, H, W]`) along `path`. `.auto` takes the FFT path
-    /// for a 7-smooth `L ≥ 144` along W or `L ≥ 288` along H (measured crossovers), else the direct one.
+    /// Runs the correlation on `input` (`[N, C, H, W]`) along `path`. `.auto` takes the path the
+    /// planner measured faster for this shape, axis and thread count (``autoPath(_:channelOffset:add:options:)``).
     /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``).
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
         _ = try outputShape(for: input.shape)
-        switch path {
-        case .direct: return direct(input, threads: options.threads)
-        case .fft: return try fft(input, options: options)
-        case .auto:
-            return prefersFFT ? try fft(input, options: options) : direct(input, threads: options.threads)
-        }
+        let resolved = path == .auto ? try autoPath(input, channelOffset: 0, add: nil, options: options) : path
+        return try Self.run(input, segments: [CircularSegment(conv: self, channelOffset: 0, add: nil, path: resolved)], options: options)
     }
 }
