@@ -11,7 +11,10 @@ extension DepthwiseConvolution2D {
         let planes = input.shape[0] * input.shape[1]
         let directCost = CostModel.direct(planes: planes, output: Size2D(height: outputShape[2], width: outputShape[3]),
                                           kernel: geometry.kernel)
-        let fftCost = CostModel.fft(planes: planes, transform: try fftTransformSize(for: map))
+        let k = geometry.dilatedKernel  // the model only needs the order of the size: the smallest fast one
+        let nominal = geometry.paddingMode == .circular ? map
+            : Size2D(height: FFTSize.nextFast(map.height + k.height - 1), width: FFTSize.nextFast(map.width + k.width - 1))
+        let fftCost = CostModel.fft(planes: planes, transform: nominal)
         switch planner.decision(for: key, directCost: directCost, fftCost: fftCost) {
         case .use(.fft): return try fft(input, outputShape: outputShape, options: options, activation: activation)
         case .use: return direct(input, outputShape: outputShape, threads: options.threads, activation: activation)
