@@ -7,10 +7,13 @@ let package = Package(
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
         .library(name: "LargeKernel", targets: ["LargeKernel"]),
         .library(name: "Backbones", targets: ["Backbones"]),
+        .executable(name: "globalconv", targets: ["globalconv"]),
     ],
     dependencies: [
         // `Real` (exp, erf, sqrt, … generic over Float and Double) for the scalar protocol and layers.
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        // Command-line parsing for the `globalconv` tool.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // FFTW 3 (double and single precision) as a system library: `apt-get install libfftw3-dev`.
@@ -47,11 +50,11 @@ let package = Package(
         // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
         .target(
             name: "Backbones",
-            dependencies: ["GlobalConv", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["GlobalConv", "LargeKernel", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "GlobalConv", "TestSupport"]
+            dependencies: ["Backbones", "GlobalConv", "LargeKernel", "TestSupport"]
         ),
         .testTarget(
             name: "GlobalConvTests",
@@ -60,6 +63,20 @@ let package = Package(
         .testTarget(
             name: "LargeKernelTests",
             dependencies: ["LargeKernel", "TestSupport"]
+        ),
+        // The `globalconv` tool's logic (sweep timing, verify runner, reports, SVG plots), testable without processes.
+        .target(
+            name: "GlobalConvTools",
+            dependencies: ["GlobalConv", "LargeKernel", "Backbones"]
+        ),
+        // The `globalconv` command line: argument parsing, validation and printing only.
+        .executableTarget(
+            name: "globalconv",
+            dependencies: ["GlobalConvTools", "GlobalConv", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "GlobalConvToolsTests",
+            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "LargeKernel", "Backbones"]
         ),
     ],
     swiftLanguageModes: [.v6]

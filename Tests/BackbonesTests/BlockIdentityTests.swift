@@ -85,3 +85,38 @@ struct BlockIdentityTests {
         #expect(throws: BackboneError.self) { try block(Tensor<Double>(zeros: [1, d, 4, 6])) }
     }
 }
+
+@Suite("ParC operator")
+struct ParCTests {
+    private func stateDict(c: Int, k: Int, axis: String) -> [String: Tensor<Double>] {
+        ["gcc_conv.weight": .random(shape: axis == "H" ? [c, 1, k, 1] : [c, 1, 1, k], seed: 60),
+         "gcc_conv.bias": .random(shape: [c], seed: 61),
+         "pe": .random(shape: axis == "H" ? [1, c, k, 1] : [1, c, 1, k], seed: 62)]
+    }
+
+    @Test("parc.op along W with N = K is b + Σ_k w[k]·(x + pe)[(j+k) mod W] (Float64 reference)", arguments: ConvolutionPath.allCases)
+    func matchesReference(path: ConvolutionPath) throws {
+        let (c, k) = (3, 6)
+        let sd = stateDict(c: c, k: k, axis: "W")
+        let block = try ParCBlock<Double>(configJSON: #"{"channels": 3, "axis": "W", "kernel_size": 6}"#, stateDict: sd)
+        let x = Tensor<Double>.random(shape: [2, c, 4, k], seed: 63)
+        var shifted = x
+        for n in 0..<2 { for ch in 0..<c { for i in 0..<4 { for j in 0..<k { shifted[n, ch, i, j] += sd["pe"]!.scalars[ch * k + j] } } } }
+        let ref = Reference.circular1D(input: shifted, weight: sd["gcc_conv.weight"]!.scalars, bias: sd["gcc_conv.bias"]!.scalars, alongHeight: false)
+        let y = try block(x, path: path)
+        for i in 0..<y.count { #expect(abs(y.scalars[i] - ref.output[i]) <= 1e-14 * max(1, ref.magnitude[i])) }
+    }
+
+    @Test("parc.op along H on a map of height 1 uses kernel and pe index 0 (align_corners with one output)")
+    func heightOne() throws {
+        let (c, k) = (2, 5)
+        let sd = stateDict(c: c, k: k, axis: "H")
+        let block = try ParCBlock<Double>(configJSON: #"{"channels": 2, "axis": "H", "kernel_size": 5}"#, stateDict: sd)
+        let x = Tensor<Double>.random(shape: [1, c, 1, 3], seed: 64)
+        let y = try block(x, path: .direct)
+        for ch in 0..<c { for j in 0..<3 {
+            let expected = sd["gcc_conv.bias"]!.scalars[ch] + sd["gcc_conv.weight"]!.scalars[ch * k] * (x[0, ch, 0, j] + sd["pe"]!.scalars[ch * k])
+            #expect(abs(y[0, ch, 0, j] - expected) <= 1e-15)
+        } }
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import GlobalConv
 @testable import Backbones
@@ -86,5 +87,42 @@ struct StrictLoadingTests {
         sd["pw1.conv.weight"] = .random(shape: [6, 3, 1, 1], seed: 2)
         sd["pw2.conv.weight"] = .random(shape: [3, 6, 1, 1], seed: 3)
         _ = try ConvFFNBlock<Double>(configJSON: #"{"in_channels": 3, "internal_channels": 6, "out_channels": 3}"#, stateDict: sd)
+    }
+}
+
+@Suite("Strict loading of nested blocks")
+struct NestedStrictLoadingTests {
+    @Test("replknet.block: a missing nested BN key, an extra key and a wrong kernel shape come back as one error")
+    func repLKBlockAllThree() throws {
+        let f = try Fixture<Double>(file: SafetensorsFile(contentsOf: FixtureFiles.path("replknet.block.float64.safetensors")))
+        var sd = f.stateDict
+        sd["large_kernel.small_conv.bn.running_var"] = nil
+        sd["large_kernel.lkb_reparam.weight"] = Tensor(zeros: [16, 1, 13, 13])
+        sd["pw1.conv.weight"] = Tensor(zeros: [16, 8, 3, 3])
+        do {
+            _ = try RepLKBlock<Double>(configJSON: f.config, stateDict: sd)
+            Issue.record("a broken state_dict loaded")
+        } catch {
+            guard case .stateDict(let e) = error else { Issue.record("\(error)"); return }
+            #expect(e.missingKeys == ["large_kernel.small_conv.bn.running_var"])
+            #expect(e.unexpectedKeys == ["large_kernel.lkb_reparam.weight"])
+            #expect(e.problems.contains(.shapeMismatch(key: "pw1.conv.weight", expected: [16, 8, 1, 1], got: [16, 8, 3, 3])))
+            #expect(e.problems.count == 3)
+        }
+    }
+
+    @Test("a merged config with unmerged weights lists every unmerged key as unexpected and the merged ones as missing")
+    func mergedConfigUnmergedWeights() throws {
+        let f = try Fixture<Double>(file: SafetensorsFile(contentsOf: FixtureFiles.path("replknet.large_kernel.float64.safetensors")))
+        let config = f.config.replacingOccurrences(of: "\"reparameterized\":false", with: "\"reparameterized\":true")
+        #expect(config != f.config)
+        do {
+            _ = try RepLKLargeKernelBlock<Double>(configJSON: config, stateDict: f.stateDict)
+            Issue.record("loaded unmerged weights into a merged block")
+        } catch {
+            guard case .stateDict(let e) = error else { Issue.record("\(error)"); return }
+            #expect(e.missingKeys == ["lkb_reparam.bias", "lkb_reparam.weight"])
+            #expect(e.unexpectedKeys.count == 10)
+        }
     }
 }

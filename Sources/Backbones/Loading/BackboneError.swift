@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// Why a block could not be built or run; the message says what and where.
 public enum BackboneError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -12,6 +13,8 @@ public enum BackboneError: Error, Sendable, Equatable, CustomStringConvertible {
     case input(block: String, message: String)
     /// The engine refused a convolution.
     case convolution(ConvolutionError)
+    /// A LargeKernel type (RepLK, SLaK, UniRepLK, LKA, BatchNorm parameters) refused its arguments.
+    case largeKernel(LargeKernelError)
     /// A fixture file is unreadable or inconsistent.
     case fixture(String)
 
@@ -22,6 +25,7 @@ public enum BackboneError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownBlock(let id): "unknown block id \"\(id)\"; known ids: \(BlockRegistry.ids.joined(separator: ", "))"
         case .input(let b, let m): "input to \(b): \(m)"
         case .convolution(let e): "convolution: \(e)"
+        case .largeKernel(let e): "large kernel: \(e)"
         case .fixture(let m): "fixture: \(m)"
         }
     }

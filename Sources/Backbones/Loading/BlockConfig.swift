@@ -46,6 +46,17 @@ public struct BlockConfig: Sendable {
         return Int(d)
     }
 
+    /// An integer ≥ `minimum`, or `nil` when the key is `null`; a missing key gives `defaultValue`
+    /// (for arguments whose official default or allowed value is `None`).
+    public mutating func optionalInt(_ key: String, default defaultValue: Int? = nil, minimum: Int = 1) throws(BackboneError) -> Int? {
+        known.insert(key)
+        switch values[key] {
+        case nil: return defaultValue
+        case .null?: return nil
+        default: return try int(key, minimum: minimum)
+        }
+    }
+
     /// A number (integers allowed).
     public mutating func double(_ key: String, default defaultValue: Double? = nil) throws(BackboneError) -> Double {
         guard let v = raw(key) else {

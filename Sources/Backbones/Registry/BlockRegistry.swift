@@ -12,6 +12,15 @@ public enum BlockRegistry {
             MogaBlock<S>.self,
             GFNetBlock<S>.self,
             ConvFFNBlock<S>.self,
+            ParCBlock<S>.self,
+            ParCConvNeXtBlock<S>.self,
+            LKABlock<S>.self,
+            VANBlock<S>.self,
+            RepLKLargeKernelBlock<S>.self,
+            RepLKBlock<S>.self,
+            SLaKLargeKernelBlock<S>.self,
+            SLaKBlock<S>.self,
+            DilatedReparamConvBlock<S>.self,
         ]
     }
 

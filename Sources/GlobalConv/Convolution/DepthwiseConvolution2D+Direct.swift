@@ -1,32 +1,20 @@
 extension DepthwiseConvolution2D {
-    /// The direct path: the definition summed tap by tap.
-    /// (First version: a plain loop; the vectorised kernel replaces it.)
+    /// The direct path: `y[n,c,i,j] = b[c] + Σ_u Σ_v w[c,0,u,v]·x̃[n,c,i+dh·u−ph, j+dw·v−pw]` summed tap
+    /// by tap, `u`-major, in `Scalar` (no fused multiply-add, bias first).
+    ///
+    /// Each plane is read from a zero-padded or periodically extended copy (``DirectSource2D``; none
+    /// without padding), so the vectorised kernel (``DirectKernel2D``) needs no bounds checks; register
+    /// tiles skip the taps that reach only zero padding for the whole tile. A NaN or Inf in the input
+    /// reaches exactly the outputs whose footprint holds it. Parallel over the `N·C` planes on
+    /// `threads` workers.
     func direct(_ input: Tensor<Scalar>, outputShape: [Int], threads: Int) -> Tensor<Scalar> {
-        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let (ho, wo) = (outputShape[2], outputShape[3])
-        let g = geometry
-        var out = Tensor<Scalar>(zeros: outputShape)
-        for b in 0..<n {
-            for ch in 0..<c {
-                let bias = self.bias?.scalars[ch] ?? 0
-                for i in 0..<ho {
-                    for j in 0..<wo {
-                        var acc: Scalar = bias
-                        for u in 0..<g.kernel.height {
-                            var y = i + g.dilation.height * u - g.padding.height
-                            if g.paddingMode == .circular { y = ((y % h) + h) % h } else if y < 0 || y >= h { continue }
-                            for v in 0..<g.kernel.width {
-                                var x = j + g.dilation.width * v - g.padding.width
-                                if g.paddingMode == .circular { x = ((x % w) + w) % w } else if x < 0 || x >= w { continue }
-                                acc += weight.scalars[(ch * g.kernel.height + u) * g.kernel.width + v]
-                                    * input.scalars[((b * c + ch) * h + y) * w + x]
-                            }
-                        }
-                        out.scalars[((b * c + ch) * ho + i) * wo + j] = acc
-                    }
-                }
-            }
-        }
-        return out
+        let map = Size2D(height: input.shape[2], width: input.shape[3])
+        let source = DirectSource2D(geometry: geometry, map: map)
+        let kernel = DirectKernel2D(
+            kernel: geometry.kernel, dilation: geometry.dilation,
+            output: Size2D(height: outputShape[2], width: outputShape[3]),
+            sourceStride: source.stride, dataRows: source.dataRows, dataColumns: source.dataColumns)
+        return DirectPlanes.correlate(input, outputShape: outputShape, source: source, kernel: kernel,
+                                      weights: weight, bias: bias, threads: threads)
     }
 }

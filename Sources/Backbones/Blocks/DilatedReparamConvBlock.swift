@@ -1,0 +1,52 @@
+import GlobalConv
+import LargeKernel
+
+/// `unireplknet.dilated_reparam`: UniRepLKNet's `DilatedReparamBlock(channels, kernel_size)` (LargeKernel's
+/// ``DilatedReparamBlock``): unmerged `origin_bn(lk_origin(x)) + Σ dil_bn_k{k}_{r}(dil_conv_k{k}_{r}(x))`,
+/// or merged `lk_origin` with bias. Config `channels`, `kernel_size` (5, 7, 9, 11, 13, 15, 17),
+/// `reparameterized` (false). Every branch conv runs on the requested path.
+public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "unireplknet.dilated_reparam" }
+    public let conv: DilatedReparamBlock<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let channels = try c.int("channels")
+        let k = try c.int("kernel_size")
+        let merged = try c.bool("reparameterized", default: false)
+        try c.finish()
+        let table: [DilatedReparamBlock<Scalar>.Branch]
+        do { table = try DilatedReparamBlock<Scalar>.branchTable(kernelSize: k) }
+        catch { throw .config(block: Self.id, message: "\(error)") }
+        typealias Loaded = (Tensor<Scalar>, Tensor<Scalar>?, BatchNormTensors<Scalar>?, [Tensor<Scalar>], [BatchNormTensors<Scalar>])
+        let t: Loaded = try loadStrictly(stateDict, block: Self.id) { s in
+            let w = s.take("lk_origin.weight", [channels, 1, k, k])
+            if merged { return (w, s.take("lk_origin.bias", [channels]), nil, [], []) }
+            return (w, nil, BatchNormTensors(s.scope("origin_bn"), channels: channels),
+                    table.map { s.take("\($0.convKey).weight", [channels, 1, $0.kernelSize, $0.kernelSize]) },
+                    table.map { BatchNormTensors(s.scope($0.bnKey), channels: channels) })
+        }
+        if let bias = t.1 {
+            conv = try largeKernel { () throws(LargeKernelError) in try DilatedReparamBlock(mergedWeight: t.0, mergedBias: bias) }
+        } else {
+            let origin = try t.2!.parameters()
+            var bns: [BatchNormParameters<Scalar>] = []
+            for b in t.4 { bns.append(try b.parameters()) }
+            conv = try largeKernel { () throws(LargeKernelError) in
+                try DilatedReparamBlock(kernelSize: k, lkOriginWeight: t.0, originBN: origin, branchWeights: t.3, branchBNs: bns)
+            }
+        }
+    }
+
+    init(conv: DilatedReparamBlock<Scalar>) { self.conv = conv }
+
+    public var channels: Int { conv.channels }
+
+    /// The re-parameterised block (`merge_dilated_branches`).
+    public func merged() -> DilatedReparamConvBlock { DilatedReparamConvBlock(conv: conv.merged()) }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: channels, block: Self.id)
+        return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }
+    }
+}

@@ -1,0 +1,30 @@
+import GlobalConv
+import LargeKernel
+
+/// `van.lka`: VAN's Large Kernel Attention (LargeKernel's ``LargeKernelAttention``):
+/// `x ⊙ conv1(conv_spatial(conv0(x)))`, `conv0` depthwise (2d−1)², `conv_spatial` ⌈K/d⌉² dilated d,
+/// `conv1` 1×1. Config `dim`, `kernel_size` (21), `dilation` (3). Keys `conv0.*`, `conv_spatial.*`,
+/// `conv1.*`. The two depthwise convs run on the requested path, each its own convolution.
+public struct LKABlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "van.lka" }
+    public let lka: LargeKernelAttention<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let dim = try c.int("dim")
+        let k = try c.int("kernel_size", default: 21)
+        let d = try c.int("dilation", default: 3)
+        try c.finish()
+        let dec: LKADecomposition
+        do { dec = try LKADecomposition(kernelSize: k, dilation: d) } catch { throw .config(block: Self.id, message: "\(error)") }
+        let t = try loadStrictly(stateDict, block: Self.id) { LKATensors($0, channels: dim, decomposition: dec) }
+        lka = try t.build()
+    }
+
+    public var channels: Int { lka.channels }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: channels, block: Self.id)
+        return try largeKernel { () throws(LargeKernelError) in try lka.forward(x, path: path, options: options) }
+    }
+}

@@ -1,0 +1,35 @@
+import GlobalConv
+
+/// `parc.convnext_block`: ParC-Net's `ParC_ConvNext_Block(dim, global_kernel_size, use_pe)`: the first `dim/2`
+/// channels through a ParC-H operator, the last `dim/2` through a ParC-W operator, concatenated, then the
+/// ConvNeXt tail `x + γ ⊙ pwconv2(GELU(pwconv1(LN(·))))`. Config `dim` (even), `kernel_size` (14),
+/// `use_pe` (true). Keys `gcc_H.*`, `gcc_W.*`, `norm.*`, `pwconv1.*`, `pwconv2.*`, `gamma`.
+public struct ParCConvNeXtBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "parc.convnext_block" }
+    public let dim: Int
+    let gccH: ParCOperator<Scalar>, gccW: ParCOperator<Scalar>
+    let tail: ConvNeXtTail<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let dim = try c.int("dim", minimum: 2)
+        let k = try c.int("kernel_size", default: 14)
+        let usePE = try c.bool("use_pe", default: true)
+        try c.finish()
+        guard dim % 2 == 0 else { throw .config(block: Self.id, message: "\"dim\" must be even (half the channels per axis), got \(dim)") }
+        self.dim = dim
+        (gccH, gccW, tail) = try loadStrictly(stateDict, block: Self.id) { s in
+            (ParCOperator(s.scope("gcc_H"), channels: dim / 2, axis: .height, kernelSize: k, usePE: usePE),
+             ParCOperator(s.scope("gcc_W"), channels: dim / 2, axis: .width, kernelSize: k, usePE: usePE),
+             ConvNeXtTail(s, dim: dim))
+        }
+    }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: dim, block: Self.id)
+        let half = dim / 2
+        let mixed = Tensor.concatenatingChannels([try gccH(x.channels(0..<half), path: path, options: options),
+                                                  try gccW(x.channels(half..<dim), path: path, options: options)])
+        return tail(input: x, mixed: mixed, threads: options.threads)
+    }
+}

@@ -1,0 +1,62 @@
+import GlobalConv
+import Synchronization
+
+/// ParC-Net's `ParC_operator` along one axis: `x' = x + pe` (pe broadcast along the other axis), then the
+/// global circular correlation `y[i] = b + Σ_{k<N} w[k]·x'[(i+k) mod N]` along the axis (the engine's
+/// `CircularConvolution1D` on the requested path). When the input length `N` differs from the learned
+/// `K`, kernel and pe are resized to `N` with ``AlignCornersResize`` (PyTorch's `align_corners=True`
+/// linear rule), separately per channel. Keys `gcc_conv.weight [C,1,K,1]` (H) / `[C,1,1,K]` (W),
+/// `gcc_conv.bias [C]`, `pe [1,C,K,1]` / `[1,C,1,K]` (when used).
+///
+/// The resized convolution is built once per input length and cached (with its kernel spectra); the
+/// cache is synchronised, so the operator may be called from many tasks.
+struct ParCOperator<Scalar: TensorScalar>: Sendable {
+    let axis: ConvolutionAxis
+    let channels: Int
+    let kernelSize: Int
+    let weight: Tensor<Scalar>
+    let bias: Tensor<Scalar>
+    let pe: Tensor<Scalar>?
+    private let instances = InstanceCache()
+
+    final class InstanceCache: Sendable {
+        let storage = Mutex<[Int: (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?)]>([:])
+    }
+
+    init(_ s: StateDictScope<Scalar>, channels c: Int, axis: ConvolutionAxis, kernelSize k: Int, usePE: Bool) {
+        let shape = axis == .height ? [c, 1, k, 1] : [c, 1, 1, k]
+        (self.axis, channels, kernelSize) = (axis, c, k)
+        weight = s.take("gcc_conv.weight", shape)
+        bias = s.take("gcc_conv.bias", [c])
+        pe = usePE ? s.take("pe", axis == .height ? [1, c, k, 1] : [1, c, 1, k]) : nil
+    }
+
+    /// The convolution and position embedding for input length `n`.
+    private func instance(length n: Int) throws(BackboneError) -> (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?) {
+        if let hit = instances.storage.withLock({ $0[n] }) { return hit }
+        let w = AlignCornersResize.linear(weight.scalars, rows: channels, from: kernelSize, to: n)
+        let p = pe.map { AlignCornersResize.linear($0.scalars, rows: channels, from: kernelSize, to: n) }
+        let conv: CircularConvolution1D<Scalar>
+        do {
+            conv = try CircularConvolution1D(weight: Tensor(shape: axis == .height ? [channels, 1, n, 1] : [channels, 1, 1, n], scalars: w),
+                                             bias: bias, axis: axis)
+        } catch { throw .convolution(error) }
+        let made = (conv: conv, pe: p)
+        instances.storage.withLock { $0[n] = made }
+        return made
+    }
+
+    func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let inst = try instance(length: axis == .height ? h : w)
+        var input = x
+        if let p = inst.pe {
+            input.withUnsafeMutableBufferPointer { xs in
+                for img in 0..<n { for ch in 0..<c { for i in 0..<h { for j in 0..<w {
+                    xs[((img * c + ch) * h + i) * w + j] += p[ch * (axis == .height ? h : w) + (axis == .height ? i : j)]
+                } } } }
+            }
+        }
+        do { return try inst.conv(input, path: path, options: options) } catch { throw .convolution(error) }
+    }
+}

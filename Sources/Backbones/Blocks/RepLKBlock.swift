@@ -1,0 +1,50 @@
+import GlobalConv
+import LargeKernel
+
+/// `replknet.block`: RepLKNet's `RepLKBlock(in_channels, dw_channels, block_lk_size, small_kernel)`:
+/// `x + pw2(ReLU(large_kernel(pw1(prelkb_bn(x)))))`, `pw1` a 1×1 conv → BN → ReLU, `pw2` a 1×1 conv → BN.
+///
+/// Config `in_channels`, `dw_channels`, `block_lk_size`, `small_kernel`, `reparameterized` (false). Keys
+/// `prelkb_bn.*`, `pw1.conv.weight [dw,in,1,1]`, `pw1.bn.*`, `large_kernel.*`, `pw2.conv.weight [in,dw,1,1]`, `pw2.bn.*`.
+public struct RepLKBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "replknet.block" }
+    public let inChannels: Int
+    let preBN: BatchNorm2d<Scalar>
+    let pw1: PointwiseConvBN<Scalar>, pw2: PointwiseConvBN<Scalar>
+    public let largeKernel: ReparamLargeKernelConv<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let cin = try c.int("in_channels")
+        let dw = try c.int("dw_channels")
+        let k = try c.int("block_lk_size")
+        let s = try c.optionalInt("small_kernel")
+        let merged = try c.bool("reparameterized", default: false)
+        try c.finish()
+        try RepLKLargeKernelBlock<Scalar>.checkKernels(k, s, block: Self.id)
+        inChannels = cin
+        let lk: RepLKTensors<Scalar>
+        (preBN, pw1, pw2, lk) = try loadStrictly(stateDict, block: Self.id) { s0 in
+            (BatchNorm2d(s0.scope("prelkb_bn"), channels: cin), PointwiseConvBN(s0.scope("pw1"), in: cin, out: dw),
+             PointwiseConvBN(s0.scope("pw2"), in: dw, out: cin),
+             RepLKTensors(s0.scope("large_kernel"), channels: dw, kernel: k, small: s, merged: merged))
+        }
+        largeKernel = try lk.build()
+    }
+
+    private init(_ other: RepLKBlock, largeKernel: ReparamLargeKernelConv<Scalar>) {
+        (inChannels, preBN, pw1, pw2, self.largeKernel) = (other.inChannels, other.preBN, other.pw1, other.pw2, largeKernel)
+    }
+
+    /// The block with its large kernel re-parameterised (`lkb_reparam`).
+    public func merged() -> RepLKBlock { RepLKBlock(self, largeKernel: largeKernel.merged()) }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: inChannels, block: Self.id)
+        var h = pw1(preBN(x), threads: options.threads)
+        Activation.relu.apply(to: &h)
+        var l = try Backbones.largeKernel { () throws(LargeKernelError) in try largeKernel.forward(h, path: path, options: options) }
+        Activation.relu.apply(to: &l)
+        return x + pw2(l, threads: options.threads)
+    }
+}

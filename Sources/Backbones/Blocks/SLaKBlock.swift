@@ -1,0 +1,38 @@
+import GlobalConv
+import LargeKernel
+
+/// `slak.block`: `x + γ ⊙ pwconv2(GELU(pwconv1(LN(large_kernel(x)))))` (ConvNeXt layout, SLaK kernel).
+/// Config `dim` (alias `channels`), `kernel_size [K, N]`. Keys `large_kernel.*`, `norm.*`, `pwconv1.*`,
+/// `pwconv2.*`, `gamma`.
+public struct SLaKBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "slak.block" }
+    public let dim: Int
+    public let largeKernel: SLaKLargeKernelConv<Scalar>
+    let tail: ConvNeXtTail<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let dim = try c.channelsOrDim(primary: "dim")
+        let (k, n) = try c.slakKernel()
+        try c.finish()
+        self.dim = dim
+        let t: SLaKTensors<Scalar>
+        (t, tail) = try loadStrictly(stateDict, block: Self.id) { s in
+            (SLaKTensors(s.scope("large_kernel"), channels: dim, big: k, small: n), ConvNeXtTail(s, dim: dim))
+        }
+        largeKernel = try t.build()
+    }
+
+    private init(_ other: SLaKBlock, largeKernel: SLaKLargeKernelConv<Scalar>) {
+        (dim, tail, self.largeKernel) = (other.dim, other.tail, largeKernel)
+    }
+
+    /// The block with its kernel branches merged into one K×K kernel.
+    public func merged() -> SLaKBlock { SLaKBlock(self, largeKernel: largeKernel.merged()) }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: dim, block: Self.id)
+        let mixed = try Backbones.largeKernel { () throws(LargeKernelError) in try largeKernel.forward(x, path: path, options: options) }
+        return tail(input: x, mixed: mixed, threads: options.threads)
+    }
+}

@@ -1,0 +1,31 @@
+import GlobalConv
+import LargeKernel
+
+/// `slak.large_kernel`: SLaK's decomposed kernel `BN(DW K×N) + BN(DW N×K) + BN(DW N×N)` (LargeKernel's
+/// ``SLaKLargeKernelConv``), each branch padded by its own `(kh/2, kw/2)`; `small_conv` only when N < K.
+/// Config `channels` (alias `dim`), `kernel_size [K, N]`. Keys `LoRA1.*`, `LoRA2.*`, `small_conv.*`.
+public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "slak.large_kernel" }
+    public let conv: SLaKLargeKernelConv<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let channels = try c.channelsOrDim(primary: "channels")
+        let (k, n) = try c.slakKernel()
+        try c.finish()
+        let t = try loadStrictly(stateDict, block: Self.id) { SLaKTensors($0, channels: channels, big: k, small: n) }
+        conv = try t.build()
+    }
+
+    init(conv: SLaKLargeKernelConv<Scalar>) { self.conv = conv }
+
+    public var channels: Int { conv.channels }
+
+    /// The branches merged into one K×K kernel with bias (exact for K, N of equal parity).
+    public func merged() -> SLaKLargeKernelBlock { SLaKLargeKernelBlock(conv: conv.merged()) }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: channels, block: Self.id)
+        return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }
+    }
+}

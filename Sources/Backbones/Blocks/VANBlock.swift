@@ -1,0 +1,61 @@
+import GlobalConv
+import LargeKernel
+
+/// `van.block`: VAN's `Block(dim, mlp_ratio)` in eval mode:
+/// ```
+/// y = BN1(x);  x = x + ls1 ⊙ (proj_2(LKA(GELU(proj_1(y)))) + y)       (inner shortcut adds BN1(x))
+/// x = x + ls2 ⊙ fc2(GELU(dwconv3×3(fc1(BN2(x)))))
+/// ```
+/// Config `dim`, `mlp_ratio` (4), `kernel_size` (21), `dilation` (3). Keys `layer_scale_1 [C]`,
+/// `layer_scale_2 [C]`, `norm1.*`, `norm2.*`, `attn.proj_1.*`, `attn.spatial_gating_unit.*`,
+/// `attn.proj_2.*`, `mlp.fc1.*`, `mlp.dwconv.dwconv.*`, `mlp.fc2.*`. LKA's convs and the MLP's 3×3
+/// run on the requested path.
+public struct VANBlock<Scalar: TensorScalar>: Block {
+    public static var id: String { "van.block" }
+    public let dim: Int, hidden: Int
+    let norm1: BatchNorm2d<Scalar>, norm2: BatchNorm2d<Scalar>
+    let proj1: PointwiseConvolution<Scalar>, proj2: PointwiseConvolution<Scalar>
+    public let lka: LargeKernelAttention<Scalar>
+    let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>
+    let dwconv: DepthwiseLayer<Scalar>
+    let layerScale1: Tensor<Scalar>, layerScale2: Tensor<Scalar>
+
+    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        var c = config
+        let dim = try c.int("dim")
+        let ratio = try c.double("mlp_ratio", default: 4)
+        let k = try c.int("kernel_size", default: 21)
+        let d = try c.int("dilation", default: 3)
+        try c.finish()
+        let hidden = Int(Double(dim) * ratio)
+        guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
+        let dec: LKADecomposition
+        do { dec = try LKADecomposition(kernelSize: k, dilation: d) } catch { throw .config(block: Self.id, message: "\(error)") }
+        (self.dim, self.hidden) = (dim, hidden)
+        let t: LKATensors<Scalar>
+        (norm1, norm2, proj1, proj2, t, fc1, fc2, dwconv, layerScale1, layerScale2) = try loadStrictly(stateDict, block: Self.id) {
+            (s) throws(BackboneError) in
+            let a = s.scope("attn"), m = s.scope("mlp")
+            return (BatchNorm2d(s.scope("norm1"), channels: dim), BatchNorm2d(s.scope("norm2"), channels: dim),
+                    PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim), PointwiseConvolution(a.scope("proj_2"), in: dim, out: dim),
+                    LKATensors(a.scope("spatial_gating_unit"), channels: dim, decomposition: dec),
+                    PointwiseConvolution(m.scope("fc1"), in: dim, out: hidden), PointwiseConvolution(m.scope("fc2"), in: hidden, out: dim),
+                    try DepthwiseLayer(m.scope("dwconv.dwconv"), channels: hidden, same: 3),
+                    s.take("layer_scale_1", [dim]), s.take("layer_scale_2", [dim]))
+        }
+        lka = try t.build()
+    }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try checkInput(x, channels: dim, block: Self.id)
+        let threads = options.threads
+        let y = norm1(x)
+        var a = proj1(y, threads: threads)
+        Activation.gelu.apply(to: &a)
+        let t = try largeKernel { () throws(LargeKernelError) in try lka.forward(a, path: path, options: options) }
+        let x1 = x.addingScaled(proj2(t, threads: threads) + y, perChannel: layerScale1)
+        var h = try dwconv(fc1(norm2(x1), threads: threads), path: path, options: options)
+        Activation.gelu.apply(to: &h)
+        return x1.addingScaled(fc2(h, threads: threads), perChannel: layerScale2)
+    }
+}

@@ -1,0 +1,23 @@
+import GlobalConv
+import LargeKernel
+
+/// The four tensors of a BatchNorm under a scope, taken during strict loading; turned into LargeKernel's
+/// `BatchNormParameters` after the state_dict check passed.
+struct BatchNormTensors<Scalar: TensorScalar>: Sendable {
+    let weight: Tensor<Scalar>, bias: Tensor<Scalar>, mean: Tensor<Scalar>, variance: Tensor<Scalar>
+
+    init(_ s: StateDictScope<Scalar>, channels c: Int) {
+        (weight, bias, mean, variance) = (s.take("weight", [c]), s.take("bias", [c]), s.take("running_mean", [c]), s.take("running_var", [c]))
+    }
+
+    func parameters() throws(BackboneError) -> BatchNormParameters<Scalar> {
+        try largeKernel { () throws(LargeKernelError) in
+            try BatchNormParameters(weight: weight, bias: bias, runningMean: mean, runningVar: variance)
+        }
+    }
+}
+
+/// Runs a LargeKernel call, turning its error into ``BackboneError/largeKernel(_:)``.
+func largeKernel<T>(_ body: () throws(LargeKernelError) -> T) throws(BackboneError) -> T {
+    do { return try body() } catch { throw .largeKernel(error) }
+}

@@ -1,0 +1,36 @@
+import GlobalConv
+import LargeKernel
+
+/// `replknet.large_kernel`'s tensors (either form) under a scope.
+struct RepLKTensors<Scalar: TensorScalar>: Sendable {
+    enum Form: Sendable {
+        case unmerged(origin: Tensor<Scalar>, originBN: BatchNormTensors<Scalar>, small: Tensor<Scalar>?, smallBN: BatchNormTensors<Scalar>?)
+        case merged(weight: Tensor<Scalar>, bias: Tensor<Scalar>)
+    }
+    let form: Form
+
+    /// Keys `lkb_origin.conv.weight [C,1,K,K]`, `lkb_origin.bn.*`, and when `small` is given
+    /// `small_conv.conv.weight [C,1,s,s]`, `small_conv.bn.*`; or merged `lkb_reparam.{weight,bias}`.
+    init(_ s: StateDictScope<Scalar>, channels c: Int, kernel k: Int, small: Int?, merged: Bool) {
+        if merged {
+            form = .merged(weight: s.take("lkb_reparam.weight", [c, 1, k, k]), bias: s.take("lkb_reparam.bias", [c]))
+        } else {
+            form = .unmerged(origin: s.take("lkb_origin.conv.weight", [c, 1, k, k]),
+                             originBN: BatchNormTensors(s.scope("lkb_origin.bn"), channels: c),
+                             small: small.map { s.take("small_conv.conv.weight", [c, 1, $0, $0]) },
+                             smallBN: small.map { _ in BatchNormTensors(s.scope("small_conv.bn"), channels: c) })
+        }
+    }
+
+    func build() throws(BackboneError) -> ReparamLargeKernelConv<Scalar> {
+        switch form {
+        case .merged(let w, let b):
+            return try largeKernel { () throws(LargeKernelError) in try ReparamLargeKernelConv(lkbReparamWeight: w, lkbReparamBias: b) }
+        case .unmerged(let o, let obn, let sm, let smbn):
+            let (op, sp) = (try obn.parameters(), try smbn?.parameters())
+            return try largeKernel { () throws(LargeKernelError) in
+                try ReparamLargeKernelConv(lkbOriginWeight: o, lkbOriginBN: op, smallConvWeight: sm, smallConvBN: sp)
+            }
+        }
+    }
+}

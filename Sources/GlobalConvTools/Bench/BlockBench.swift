@@ -1,0 +1,135 @@
+import Backbones
+import Foundation
+import GlobalConv
+
+/// What `globalconv bench` times: one block from the registry with ``RandomStateDict`` weights on a
+/// random `[N, C, H, W]` input (`C` from the config's `in_channels`, `dim` or `channels`).
+public struct BlockBenchConfiguration: Sendable, Equatable {
+    public var block: String
+    public var config: String
+    public var size: Size2D
+    public var batch: Int
+    public var path: ConvolutionPath
+    public var precision: Precision
+    public var threads: Int
+    public var repeats: Int
+    public var warmup: Int
+    public var seed: UInt64
+
+    public init(block: String, config: String = "{}", size: Size2D = Size2D(56), batch: Int = 1, path: ConvolutionPath = .auto,
+                precision: Precision = .float32, threads: Int = ExecutionOptions.defaultThreads, repeats: Int = 5,
+                warmup: Int = 1, seed: UInt64 = 1) {
+        self.block = block
+        self.config = config
+        self.size = size
+        self.batch = batch
+        self.path = path
+        self.precision = precision
+        self.threads = threads
+        self.repeats = repeats
+        self.warmup = warmup
+        self.seed = seed
+    }
+
+    /// The input channels the config names (`in_channels`, `dim` or `channels`, in that order).
+    public func inputChannels() throws(ToolError) -> Int {
+        let object: Any?
+        do { object = try JSONSerialization.jsonObject(with: Data(config.utf8)) } catch {
+            throw .invalidValue("--config is not valid JSON: expected an object such as '{\"dim\": 64}'")
+        }
+        guard let dict = object as? [String: Any] else {
+            throw .invalidValue("--config must be a JSON object such as '{\"dim\": 64}'")
+        }
+        for key in ["in_channels", "dim", "channels"] {
+            if let n = dict[key] as? Int { return n }
+        }
+        throw .invalidValue("--config must give the block's input channels as \"in_channels\", \"dim\" or \"channels\" (e.g. '{\"dim\": 64}')")
+    }
+
+    /// Checks ranges, that the block id exists and that the config is valid for it.
+    public func validate() throws(ToolError) {
+        guard (1...8192).contains(size.height), (1...8192).contains(size.width) else {
+            throw .invalidValue("--size must be within 1...8192 per side, got \(size)")
+        }
+        guard (1...4096).contains(batch) else { throw .invalidValue("--batch must be in 1...4096, got \(batch)") }
+        guard (1...1024).contains(threads) else { throw .invalidValue("--threads must be in 1...1024, got \(threads)") }
+        guard (1...10_000).contains(repeats) else { throw .invalidValue("--repeats must be in 1...10000, got \(repeats)") }
+        guard (0...10_000).contains(warmup) else { throw .invalidValue("--warmup must be in 0...10000, got \(warmup)") }
+        guard BlockRegistry.ids.contains(block) else {
+            throw .invalidValue("unknown --block '\(block)': allowed are \(BlockRegistry.ids.joined(separator: ", "))")
+        }
+        let channels = try inputChannels()
+        guard channels >= 1 else { throw .invalidValue("the config's channels must be ≥ 1, got \(channels)") }
+        let (n, o) = (batch * channels).multipliedReportingOverflow(by: size.height * size.width)
+        guard !o, n <= 1 << 30 else { throw .invalidValue("the input N·C·H·W is larger than 2^30 elements") }
+        do { _ = try RandomStateDict.shapes(id: block, configJSON: config) } catch {
+            throw .invalidValue("bad --config for \(block): \(error.description)")
+        }
+    }
+}
+
+/// A block's latency. JSON fields: `block`, `path`, `size` `[H, W]`, `batch`, `threads`, `dtype`,
+/// `median_ms`, `min_ms`.
+public struct BlockBenchResult: Sendable, Equatable, Codable {
+    public var block: String
+    public var path: String
+    public var size: [Int]
+    public var batch: Int
+    public var threads: Int
+    public var dtype: String
+    public var medianMs: Double
+    public var minMs: Double
+
+    enum CodingKeys: String, CodingKey {
+        case block, path, size, batch, threads, dtype, medianMs = "median_ms", minMs = "min_ms"
+    }
+
+    /// Renders as `table` or `json`.
+    public func rendered(_ format: OutputFormat) throws(ToolError) -> String {
+        switch format {
+        case .json:
+            var r = self
+            r.medianMs = NumberFormatting.rounded(medianMs, 4)
+            r.minMs = NumberFormatting.rounded(minMs, 4)
+            return JSONOutput.encode(r)
+        case .table:
+            var t = TextTable(header: ["block", "path", "size", "batch", "threads", "dtype", "median_ms", "min_ms"])
+            t.append([block, path, "\(size[0])×\(size[1])", "\(batch)", "\(threads)", dtype,
+                      NumberFormatting.milliseconds(medianMs), NumberFormatting.milliseconds(minMs)])
+            return t.rendered()
+        case .csv, .markdown, .junit:
+            throw .invalidValue("bench output formats are table, json; not \(format.rawValue)")
+        }
+    }
+}
+
+/// Times one block (see ``BlockBenchConfiguration``): `warmup` untimed runs (plus one for `auto`, so
+/// the planner's measurement is not timed), then `repeats` runs timed with `ContinuousClock`.
+public enum BlockBench {
+    public static func run(_ c: BlockBenchConfiguration) throws(ToolError) -> BlockBenchResult {
+        try c.validate()
+        let stats: TimingStatistics
+        switch c.precision {
+        case .float32: stats = try time(c, as: Float.self)
+        case .float64: stats = try time(c, as: Double.self)
+        }
+        return BlockBenchResult(block: c.block, path: c.path.rawValue, size: [c.size.height, c.size.width], batch: c.batch,
+                                threads: c.threads, dtype: c.precision.rawValue, medianMs: stats.medianMilliseconds,
+                                minMs: stats.minimumMilliseconds)
+    }
+
+    static func time<S: TensorScalar>(_ c: BlockBenchConfiguration, as _: S.Type) throws(ToolError) -> TimingStatistics {
+        let weights = try RandomStateDict.make(id: c.block, configJSON: c.config, seed: c.seed).mapValues { $0.converted(to: S.self) }
+        let x = Tensor<S>.random(shape: [c.batch, try c.inputChannels(), c.size.height, c.size.width], seed: c.seed &+ 1)
+        let options = ExecutionOptions(threads: c.threads)
+        do throws(BackboneError) {
+            let block = try BlockRegistry.make(id: c.block, configJSON: c.config, stateDict: weights)
+            if c.path == .auto { _ = try block.forward(x, path: .auto, options: options) }
+            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(BackboneError) in
+                _ = try block.forward(x, path: c.path, options: options)
+            }
+        } catch {
+            throw .failed(error.description)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// One row of a peer baseline: the JSON-lines format `shared/bench/peer_baseline.py` prints, one
+/// object per line: `{"op", "kernel", "size", "channels", "batch", "threads", "median_ms", "min_ms"}`.
+/// `size` is the map side `H` (square `H×H`) or `[H, W]`. Blank lines and lines starting with `#`
+/// are skipped. Any tool can write it.
+public struct BaselineRow: Sendable, Equatable, Codable {
+    /// The baseline's name for what it ran, e.g. `depthwise`, `depthwise_fft`, `depthwise_ort`.
+    public var op: String
+    public var kernel: Int
+    /// `[H, W]`.
+    public var size: [Int]
+    public var channels: Int
+    public var batch: Int
+    public var threads: Int
+    public var medianMs: Double
+    public var minMs: Double
+
+    public init(op: String, kernel: Int, size: [Int], channels: Int, batch: Int, threads: Int, medianMs: Double, minMs: Double) {
+        self.op = op
+        self.kernel = kernel
+        self.size = size
+        self.channels = channels
+        self.batch = batch
+        self.threads = threads
+        self.medianMs = medianMs
+        self.minMs = minMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case op, kernel, size, channels, batch, threads, medianMs = "median_ms", minMs = "min_ms"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        op = try c.decode(String.self, forKey: .op)
+        kernel = try c.decode(Int.self, forKey: .kernel)
+        if let side = try? c.decode(Int.self, forKey: .size) {
+            size = [side, side]
+        } else {
+            size = try c.decode([Int].self, forKey: .size)
+            guard size.count == 2 else {
+                throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: "size must be H or [H, W]")
+            }
+        }
+        channels = try c.decode(Int.self, forKey: .channels)
+        batch = try c.decode(Int.self, forKey: .batch)
+        threads = try c.decode(Int.self, forKey: .threads)
+        medianMs = try c.decode(Double.self, forKey: .medianMs)
+        minMs = try c.decode(Double.self, forKey: .minMs)
+    }
+
+    /// Whether this row timed the same problem as `row` (kernel, size, channels, batch).
+    public func matches(_ row: SweepRow) -> Bool {
+        kernel == row.kernel && size == row.size && channels == row.channels && batch == row.batch
+    }
+
+    /// Parses JSON-lines text; the error names the line and what is wrong with it.
+    public static func parse(jsonLines text: String, source: String = "baseline") throws(ToolError) -> [BaselineRow] {
+        var rows: [BaselineRow] = []
+        let decoder = JSONDecoder()
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingWhitespace().filter { $0 != "\r" }
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            do {
+                rows.append(try decoder.decode(BaselineRow.self, from: Data(line.utf8)))
+            } catch {
+                throw .invalidValue("\(source):\(index + 1): not a baseline row (expected a JSON object with op, kernel, size, channels, batch, threads, median_ms, min_ms): \(Self.describe(error))")
+            }
+        }
+        return rows
+    }
+
+    /// Reads and parses a JSON-lines file.
+    public static func load(path: String) throws(ToolError) -> [BaselineRow] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .io("cannot read baseline file '\(path)'")
+        }
+        return try parse(jsonLines: String(decoding: data, as: UTF8.self), source: path)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            "wrong type for '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let ctx):
+            ctx.codingPath.isEmpty ? "invalid JSON" : "bad '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))': \(ctx.debugDescription)"
+        default: "\(error)"
+        }
+    }
+}
+
+/// A baseline row beside the fastest of our paths for the same problem.
+public struct BaselineComparison: Sendable, Equatable, Codable {
+    public var kernel: Int
+    public var op: String
+    public var threads: Int
+    public var medianMs: Double
+    public var minMs: Double
+    /// Our fastest path (by median) on the same kernel, size, channels and batch.
+    public var oursPath: String
+    public var oursMedianMs: Double
+    /// `baseline median / our median`: above 1, GlobalConv is that many times faster.
+    public var ratio: Double
+
+    enum CodingKeys: String, CodingKey {
+        case kernel, op, threads, medianMs = "median_ms", minMs = "min_ms"
+        case oursPath = "ours_path", oursMedianMs = "ours_median_ms", ratio
+    }
+
+    /// One comparison per baseline row that matches at least one of `rows`, in kernel then op order.
+    public static func compare(_ baseline: [BaselineRow], with rows: [SweepRow]) -> [BaselineComparison] {
+        var out: [BaselineComparison] = []
+        for b in baseline {
+            let ours = rows.filter { b.matches($0) }
+            guard let best = ours.min(by: { $0.medianMs < $1.medianMs }) else { continue }
+            out.append(BaselineComparison(kernel: b.kernel, op: b.op, threads: b.threads, medianMs: b.medianMs, minMs: b.minMs,
+                                          oursPath: best.path, oursMedianMs: best.medianMs, ratio: b.medianMs / best.medianMs))
+        }
+        return out.sorted { ($0.kernel, $0.op) < ($1.kernel, $1.op) }
+    }
+}

@@ -1,0 +1,79 @@
+import GlobalConv
+
+/// Runs a kernel-size sweep: for each `K` and each path, the dense depthwise `K×K` convolution
+/// (`nn.Conv2d(C, C, K, padding=K/2, groups=C)`, zeros padding, with bias) on a random
+/// `[N, C, H, W]` input, `warmup` untimed runs, then `repeats` runs timed with `ContinuousClock`.
+/// The `auto` path is run once more before its warm-up so the planner's measurement is never timed.
+public enum SweepRunner {
+    /// Where a sweep is: about to time `path` for `kernel`, the `index`-th of `total` steps (from 0).
+    public struct Progress: Sendable {
+        public let index: Int
+        public let total: Int
+        public let kernel: Int
+        public let path: SweepPath
+    }
+
+    /// Runs `configuration` (validated first) and returns its rows in (kernel, path) order with the
+    /// crossover. `progress` is called before each step, on the calling thread.
+    public static func run(_ configuration: SweepConfiguration,
+                           progress: (Progress) -> Void = { _ in }) throws(ToolError) -> SweepResult {
+        try configuration.validate()
+        switch configuration.precision {
+        case .float32: return try run(configuration, as: Float.self, progress: progress)
+        case .float64: return try run(configuration, as: Double.self, progress: progress)
+        }
+    }
+
+    static func run<S: TensorScalar>(_ c: SweepConfiguration, as _: S.Type,
+                                     progress: (Progress) -> Void) throws(ToolError) -> SweepResult {
+        let input = Tensor<S>.random(shape: [c.batch, c.channels, c.size.height, c.size.width], seed: c.seed)
+        let total = c.kernels.count * c.paths.count
+        var rows: [SweepRow] = []
+        var step = 0
+        for k in c.kernels {
+            let dense = try denseConvolution(kernel: k, channels: c.channels, seed: c.seed &+ UInt64(k), as: S.self)
+            for path in c.paths {
+                progress(Progress(index: step, total: total, kernel: k, path: path))
+                step += 1
+                let stats: TimingStatistics
+                let params: Int
+                switch path {
+                case .lka:
+                    stats = try LKAWork.time(kernel: k, input: input, configuration: c)
+                    params = try LKAWork.parameters(kernel: k, channels: c.channels)
+                case .direct, .fft, .auto:
+                    stats = try time(dense, on: input, path: ConvolutionPath(rawValue: path.rawValue)!, configuration: c)
+                    params = c.channels * k * k + c.channels
+                }
+                rows.append(SweepRow(
+                    kernel: k, path: path.rawValue, size: [c.size.height, c.size.width], channels: c.channels,
+                    batch: c.batch, dtype: c.precision.rawValue, threads: c.threads,
+                    medianMs: stats.medianMilliseconds, minMs: stats.minimumMilliseconds,
+                    gflops: c.denseFlops(kernel: k) / (stats.medianMilliseconds * 1e-3) / 1e9, params: params))
+            }
+        }
+        return SweepResult(rows: rows)
+    }
+
+    /// `nn.Conv2d(C, C, K, padding=K/2, groups=C)` with uniform random weights and bias in [−1, 1].
+    static func denseConvolution<S: TensorScalar>(kernel k: Int, channels: Int, seed: UInt64,
+                                                  as _: S.Type) throws(ToolError) -> DepthwiseConvolution2D<S> {
+        let weight = Tensor<S>.random(shape: [channels, 1, k, k], seed: seed &* 31 &+ 7)
+        let bias = Tensor<S>.random(shape: [channels], seed: seed &* 31 &+ 11)
+        do {
+            return try DepthwiseConvolution2D(weight: weight, bias: bias, padding: Size2D(k / 2))
+        } catch { throw .failed(error.description) }
+    }
+
+    /// Times `conv` on `input` along `path` with the configuration's warm-up, repeats, threads, effort.
+    static func time<S: TensorScalar>(_ conv: DepthwiseConvolution2D<S>, on input: Tensor<S>, path: ConvolutionPath,
+                                      configuration c: SweepConfiguration) throws(ToolError) -> TimingStatistics {
+        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        do {
+            if path == .auto { _ = try conv(input, path: .auto, options: options) }
+            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in
+                _ = try conv(input, path: path, options: options)
+            }
+        } catch { throw .failed(error.description) }
+    }
+}

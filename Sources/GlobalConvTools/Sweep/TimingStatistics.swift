@@ -1,0 +1,43 @@
+/// Wall-clock statistics of repeated runs of one piece of work.
+public struct TimingStatistics: Sendable, Equatable {
+    /// Median of the timed runs in milliseconds (the mean of the two middle runs for an even count).
+    public let medianMilliseconds: Double
+    /// Fastest timed run in milliseconds.
+    public let minimumMilliseconds: Double
+    /// Every timed run in milliseconds, in the order run.
+    public let samplesMilliseconds: [Double]
+
+    /// Statistics of `samples` (milliseconds). - Precondition: at least one sample.
+    public init(samplesMilliseconds samples: [Double]) {
+        precondition(!samples.isEmpty, "TimingStatistics needs at least one sample")
+        let sorted = samples.sorted()
+        let mid = sorted.count / 2
+        medianMilliseconds = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        minimumMilliseconds = sorted[0]
+        samplesMilliseconds = samples
+    }
+
+    /// Runs `body` `warmup` times untimed, then `repeats` times each timed with `ContinuousClock`.
+    /// - Precondition: `warmup ≥ 0`, `repeats ≥ 1`.
+    public static func measure<E: Error>(warmup: Int, repeats: Int, _ body: () throws(E) -> Void) throws(E) -> TimingStatistics {
+        precondition(warmup >= 0 && repeats >= 1, "measure: warmup must be ≥ 0 and repeats ≥ 1")
+        for _ in 0..<warmup { try body() }
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        samples.reserveCapacity(repeats)
+        for _ in 0..<repeats {
+            let start = clock.now
+            try body()
+            samples.append((clock.now - start).milliseconds)
+        }
+        return TimingStatistics(samplesMilliseconds: samples)
+    }
+}
+
+extension Duration {
+    /// This duration in milliseconds.
+    var milliseconds: Double {
+        let (s, attos) = components
+        return Double(s) * 1e3 + Double(attos) * 1e-15
+    }
+}

@@ -1,0 +1,63 @@
+import Backbones
+import GlobalConv
+
+/// Checks one PyTorch fixture file (`Fixtures/*.safetensors`, format in `shared/FIXTURES.md`) on each
+/// requested path: the Backbones registry builds the block from the fixture's `config` and weights,
+/// runs it in the fixture's dtype and compares with PyTorch's `output`. The tolerance is the block
+/// documentation's relative one (`FixtureCheck.tolerance(for:)`: 1e-10 Float64, 1e-4 Float32) times
+/// `max|output|` times the tolerance scale. Anything that goes wrong becomes a failed result.
+enum FixtureVerification {
+    static func run(file: String, paths: [ConvolutionPath], toleranceScale: Double, threads: Int) -> [VerifyResult] {
+        let name = VerifyRunner.caseName(forFixture: file)
+        let safetensors: SafetensorsFile
+        do {
+            safetensors = try SafetensorsFile(contentsOf: file)
+        } catch {
+            return paths.map { .failure(caseName: name, path: $0.rawValue, message: "cannot read fixture: \(error.description)") }
+        }
+        let block = safetensors.metadata["block"] ?? ""
+        let dtype = safetensors.metadata["dtype"] ?? ""
+        switch dtype {
+        case "float32": return run(Float.self, file: safetensors, name: name, paths: paths, scale: toleranceScale, threads: threads)
+        case "float64": return run(Double.self, file: safetensors, name: name, paths: paths, scale: toleranceScale, threads: threads)
+        default:
+            return paths.map {
+                .failure(caseName: name, block: block, dtype: dtype, path: $0.rawValue,
+                         message: "fixture metadata \"dtype\" must be float32 or float64, got \(dtype.isEmpty ? "nothing" : "'\(dtype)'")")
+            }
+        }
+    }
+
+    static func run<S: TensorScalar>(_: S.Type, file: SafetensorsFile, name: String, paths: [ConvolutionPath], scale: Double,
+                                     threads: Int) -> [VerifyResult] {
+        let blockID = file.metadata["block"] ?? ""
+        let dtype = S.precision.rawValue
+        let shape = file.entry("input")?.shape ?? []
+        let fixture: Fixture<S>
+        let block: any Block<S>
+        do {
+            fixture = try Fixture<S>(file: file, source: name)
+            block = try BlockRegistry.make(id: fixture.block, configJSON: fixture.config, stateDict: fixture.stateDict)
+        } catch {
+            return paths.map { .failure(caseName: name, block: blockID, dtype: dtype, inputShape: shape, path: $0.rawValue,
+                                        message: error.description) }
+        }
+        return paths.map { path -> VerifyResult in
+            do throws(BackboneError) {
+                let check = try fixture.check(block: block, path: path, options: ExecutionOptions(threads: threads))
+                guard check.maxAbsError.isFinite || check.maxAbsError.isNaN else {
+                    // Backbones reports a shape mismatch as an infinite error.
+                    return .failure(caseName: name, block: blockID, dtype: dtype, inputShape: shape, path: path.rawValue,
+                                    message: "the block's output shape differs from the fixture's \(fixture.output.shape)")
+                }
+                let maxAbs = check.maxAbsError.isNaN ? Double.infinity : check.maxAbsError
+                return .compared(caseName: name, block: blockID, dtype: dtype, inputShape: shape, path: path.rawValue,
+                                 maxAbsError: maxAbs, maxReference: check.maxReference,
+                                 tolerance: scale * check.tolerance * check.maxReference)
+            } catch {
+                return .failure(caseName: name, block: blockID, dtype: dtype, inputShape: shape, path: path.rawValue,
+                                message: error.description)
+            }
+        }
+    }
+}

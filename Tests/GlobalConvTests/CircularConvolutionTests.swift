@@ -1,0 +1,72 @@
+import Testing
+import GlobalConv
+import TestSupport
+
+@Suite("Circular convolution (ParC)")
+struct CircularConvolutionTests {
+    static let lengths = [1, 2, 7, 14, 56, 97]
+
+    @Test("every path matches the Float64 definition along both axes",
+          arguments: Precision.allCases, ConvolutionPath.allCases)
+    func matchesDefinition(precision: Precision, path: ConvolutionPath) throws {
+        for axis in ConvolutionAxis.allCases {
+            for (k, length) in Self.lengths.enumerated() {
+                // The other extent is 1, a tile narrower than a vector, or several vector tiles.
+                let other = [1, 5, 19][k % 3]
+                let seed = UInt64(1000 + 10 * length + (axis == .height ? 0 : 1))
+                switch precision {
+                case .float32: try check(Float.self, axis: axis, length: length, other: other, path: path, seed: seed)
+                case .float64: try check(Double.self, axis: axis, length: length, other: other, path: path, seed: seed)
+                }
+            }
+        }
+    }
+
+    private func check<S: TensorScalar>(_: S.Type, axis: ConvolutionAxis, length: Int, other: Int,
+                                        path: ConvolutionPath, seed: UInt64) throws {
+        let shape = axis == .height ? [2, 3, length, other] : [2, 3, other, length]
+        let x = Tensor<S>.random(shape: shape, seed: seed)
+        let w = Tensor<S>.random(shape: axis == .height ? [3, 1, length, 1] : [3, 1, 1, length], seed: seed + 1)
+        let hasBias = length != 7
+        let b = hasBias ? Tensor<S>.random(shape: [3], seed: seed + 2) : nil
+        let conv = try CircularConvolution1D(weight: w, bias: b, axis: axis)
+        let y = try conv(x, path: path, options: ExecutionOptions(threads: 2))
+        let ref = Reference.circular1D(input: x, weight: w.scalars, bias: b?.scalars, alongHeight: axis == .height)
+        #expect(y.shape == shape)
+        let worst = PathTolerance(path: path, terms: length, transformSize: length, magnitude: ref.magnitude)
+            .worst(y, reference: ref.output)
+        #expect(worst.ratio <= 1, "\(axis) L=\(length) \(shape): output \(worst.index) off by \(worst.ratio)× its bound")
+    }
+
+    @Test("equals the depthwise convolution of ParC's concatenated input, bit for bit, on the direct path",
+          arguments: ConvolutionAxis.allCases)
+    func equalsConcatenatedDepthwise(axis: ConvolutionAxis) throws {
+        // ParC: y = Conv2d(groups=C, kernel L×1 or 1×L)(cat(x, x[..., :L−1])). Both run the same
+        // kernel loop in the same order, so even the rounding agrees.
+        let (h, w, c) = (9, 12, 4)
+        let length = axis == .height ? h : w
+        let x = Tensor<Float>.random(shape: [2, c, h, w], seed: 5)
+        let weight = Tensor<Float>.random(shape: axis == .height ? [c, 1, h, 1] : [c, 1, 1, w], seed: 6)
+        let bias = Tensor<Float>.random(shape: [c], seed: 7)
+        var cat = Tensor<Float>(zeros: axis == .height ? [2, c, 2 * h - 1, w] : [2, c, h, 2 * w - 1])
+        for n in 0..<2 { for ch in 0..<c { for i in 0..<cat.height { for j in 0..<cat.width {
+            cat[n, ch, i, j] = x[n, ch, i % h, j % w]
+        } } } }
+        let expected = try DepthwiseConvolution2D(weight: weight, bias: bias)(cat, path: .direct)
+        let got = try CircularConvolution1D(weight: weight, bias: bias, axis: axis)(x, path: .direct)
+        #expect(length == (axis == .height ? h : w))
+        #expect(got == expected)
+    }
+
+    @Test("a NaN in the input poisons exactly its column (along H) or row (along W)",
+          arguments: ConvolutionAxis.allCases)
+    func nanFootprint(axis: ConvolutionAxis) throws {
+        var x = Tensor<Double>.random(shape: [1, 2, 6, 10], seed: 9)
+        x[0, 1, 2, 3] = .nan
+        let w = Tensor<Double>.random(shape: axis == .height ? [2, 1, 6, 1] : [2, 1, 1, 10], seed: 10)
+        let y = try CircularConvolution1D(weight: w, bias: nil, axis: axis)(x, path: .direct)
+        let ref = Reference.circular1D(input: x, weight: w.scalars, bias: nil, alongHeight: axis == .height)
+        #expect(y.scalars.map(\.isNaN) == ref.output.map(\.isNaN))
+        #expect(y.scalars.filter(\.isNaN).count == (axis == .height ? 6 : 10))
+    }
+}

@@ -1,0 +1,140 @@
+import Testing
+import GlobalConv
+import TestSupport
+
+@Suite("Depthwise convolution")
+struct DepthwiseConvolutionTests {
+    static let matrix = DepthwiseCase.matrix(count: 240, seed: 0x5EED_D1AC)
+
+    @Test("the random matrix covers every awkward geometry at least ten times")
+    func matrixCoverage() {
+        let m = Self.matrix
+        func count(_ p: (DepthwiseCase) -> Bool) -> Int { m.filter(p).count }
+        let dilated = { (c: DepthwiseCase) in
+            Size2D(height: c.dilation.height * (c.kernel.height - 1) + 1, width: c.dilation.width * (c.kernel.width - 1) + 1)
+        }
+        #expect(count { dilated($0).height > $0.map.height || dilated($0).width > $0.map.width } >= 10, "kernel larger than the map")
+        #expect(count { $0.kernel.height % 2 == 0 || $0.kernel.width % 2 == 0 } >= 10, "even kernel")
+        #expect(count { $0.kernel.height != $0.kernel.width } >= 10, "rectangular kernel")
+        #expect(count { $0.dilation.height > 1 || $0.dilation.width > 1 } >= 10, "dilation")
+        #expect(count { $0.mode == .zeros } >= 10, "zeros")
+        #expect(count { $0.mode == .circular } >= 10, "circular")
+        #expect(count { $0.mode == .circular && ($0.padding.height > 2 * $0.map.height || $0.padding.width > 2 * $0.map.width) } >= 10,
+                "circular padding wrapping more than twice")
+        #expect(count { $0.map.height == 1 || $0.map.width == 1 } >= 10, "H or W of 1")
+        #expect(count { $0.map.width >= 16 } >= 10, "maps wide enough for two 8-lane tiles")
+        #expect(count { $0.batch > 1 } >= 10, "batch > 1")
+        #expect(count { $0.hasBias } >= 10 && count { !$0.hasBias } >= 10, "with and without bias")
+        #expect(count { $0.threads > 1 } >= 10, "several threads")
+    }
+
+    @Test("every path matches the Float64 definition on 240 random configurations",
+          arguments: Precision.allCases, ConvolutionPath.allCases)
+    func randomMatrix(precision: Precision, path: ConvolutionPath) throws {
+        switch precision {
+        case .float32: try checkMatrix(Float.self, path: path)
+        case .float64: try checkMatrix(Double.self, path: path)
+        }
+    }
+
+    private func checkMatrix<S: TensorScalar>(_: S.Type, path: ConvolutionPath) throws {
+        for c in Self.matrix {
+            let g = try c.geometry
+            let (x, w, b) = c.tensors(S.self)
+            let conv = try DepthwiseConvolution2D(weight: w, bias: b, geometry: g)
+            let y = try conv(x, path: path, options: ExecutionOptions(threads: c.threads))
+            let ref = Reference.depthwise2D(input: x, weight: w, bias: b, geometry: g)
+            try #require(y.shape == ref.shape, "\(c)")
+            let k = g.dilatedKernel
+            let tol = PathTolerance(path: path, terms: c.kernel.height * c.kernel.width,
+                                    transformSize: (c.map.height + k.height) * (c.map.width + k.width) * 4,
+                                    magnitude: ref.magnitude)
+            let worst = tol.worst(y, reference: ref.output)
+            #expect(worst.ratio <= 1, "\(c): output \(worst.index) off by \(worst.ratio)× its bound")
+        }
+    }
+
+    @Test("a 56×56 map with kernels 3 to 31 matches the definition on several threads",
+          arguments: Precision.allCases, [3, 8, 31])
+    func typicalSizes(precision: Precision, k: Int) throws {
+        switch precision {
+        case .float32: try checkTypical(Float.self, k: k)
+        case .float64: try checkTypical(Double.self, k: k)
+        }
+    }
+
+    private func checkTypical<S: TensorScalar>(_: S.Type, k: Int) throws {
+        for mode in PaddingMode.allCases {
+            let c = DepthwiseCase(batch: 1, channels: 3, map: Size2D(56), kernel: Size2D(k), dilation: Size2D(1),
+                                  padding: Size2D(k / 2), mode: mode, hasBias: true, threads: 2, seed: UInt64(k))
+            let g = try c.geometry
+            let (x, w, b) = c.tensors(S.self)
+            let y = try DepthwiseConvolution2D(weight: w, bias: b, geometry: g)(x, path: .direct, options: ExecutionOptions(threads: 2))
+            let ref = Reference.depthwise2D(input: x, weight: w, bias: b, geometry: g)
+            let worst = PathTolerance(path: .direct, terms: k * k, transformSize: 0, magnitude: ref.magnitude)
+                .worst(y, reference: ref.output)
+            #expect(y.shape == ref.shape && worst.ratio <= 1, "\(c): output \(worst.index) off by \(worst.ratio)× its bound")
+        }
+    }
+
+    @Test("the direct path gives bit-identical results for any thread count", arguments: Precision.allCases)
+    func threadCountInvariance(precision: Precision) throws {
+        let c = DepthwiseCase(batch: 3, channels: 5, map: Size2D(height: 13, width: 19), kernel: Size2D(height: 5, width: 4),
+                              dilation: Size2D(height: 1, width: 2), padding: Size2D(height: 2, width: 3), mode: .zeros,
+                              hasBias: true, threads: 1, seed: 11)
+        func run<S: TensorScalar>(_: S.Type) throws -> [Bool] {
+            let (x, w, b) = c.tensors(S.self)
+            let conv = try DepthwiseConvolution2D(weight: w, bias: b, geometry: try c.geometry)
+            let one = try conv(x, path: .direct, options: ExecutionOptions(threads: 1))
+            return try [2, 3, 7, 64].map { t in try conv(x, path: .direct, options: ExecutionOptions(threads: t)) == one }
+        }
+        let same = precision == .float32 ? try run(Float.self) : try run(Double.self)
+        #expect(same.allSatisfy { $0 })
+    }
+
+    @Test("a NaN or an Inf in the input reaches exactly the outputs whose footprint holds it",
+          arguments: Precision.allCases, PaddingMode.allCases)
+    func nonFiniteFootprint(precision: Precision, mode: PaddingMode) throws {
+        let cases = [
+            (Size2D(9, 12), Size2D(3), Size2D(1), Size2D(1)),
+            (Size2D(9, 12), Size2D(height: 4, width: 6), Size2D(height: 2, width: 1), Size2D(height: 3, width: 5)),
+            (Size2D(5, 6), Size2D(9), Size2D(1), Size2D(height: 7, width: 8)),     // kernel larger than the map
+            (Size2D(3, 2), Size2D(3), Size2D(2), Size2D(height: 7, width: 9)),     // padding wrapping several times
+        ]
+        for (k, (map, kernel, dilation, padding)) in cases.enumerated() {
+            let c = DepthwiseCase(batch: 2, channels: 2, map: map, kernel: kernel, dilation: dilation, padding: padding,
+                                  mode: mode, hasBias: true, threads: 2, seed: 100 + UInt64(k))
+            switch precision {
+            case .float32: try checkNonFinite(Float.self, c)
+            case .float64: try checkNonFinite(Double.self, c)
+            }
+        }
+    }
+
+    private func checkNonFinite<S: TensorScalar>(_: S.Type, _ c: DepthwiseCase) throws {
+        let g = try c.geometry
+        var (x, w, b) = c.tensors(S.self)
+        x[0, 1, c.map.height / 2, c.map.width / 3] = .nan
+        x[1, 0, c.map.height - 1, c.map.width - 1] = .infinity
+        x[1, 1, 0, 0] = -.infinity
+        let y = try DepthwiseConvolution2D(weight: w, bias: b, geometry: g)(x, path: .direct, options: ExecutionOptions(threads: 2))
+        let ref = Reference.depthwise2D(input: x, weight: w, bias: b, geometry: g)
+        let classes = y.scalars.map { Self.classify(Double($0)) }
+        #expect(classes == ref.output.map(Self.classify), "\(c)")
+        #expect(classes.contains("nan") && classes.contains("finite"), "\(c): the test must see both kinds")
+        // The finite outputs keep the direct bound.
+        let tol = PathTolerance(path: .direct, terms: c.kernel.height * c.kernel.width, transformSize: 0,
+                                magnitude: ref.magnitude)
+        for i in 0..<y.count where ref.output[i].isFinite {
+            #expect(abs(Double(y.scalars[i]) - ref.output[i]) <= tol.bound(S.self, at: i), "\(c): output \(i)")
+        }
+    }
+
+    private static func classify(_ v: Double) -> String {
+        v.isNaN ? "nan" : v == .infinity ? "+inf" : v == -.infinity ? "-inf" : "finite"
+    }
+}
+
+extension Size2D {
+    init(_ height: Int, _ width: Int) { self.init(height: height, width: width) }
+}
