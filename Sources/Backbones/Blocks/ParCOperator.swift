@@ -23,12 +23,12 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
         let storage = Mutex<[Int: (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?)]>([:])
     }
 
-    init(_ s: StateDictScope<Scalar>, channels c: Int, axis: ConvolutionAxis, kernelSize k: Int, usePE: Bool) {
+    init(_ s: StateDictScope<Scalar>, channels c: Int, axis: ConvolutionAxis, kernelSize k: Int, usePE: Bool) throws(BackboneError) {
         let shape = axis == .height ? [c, 1, k, 1] : [c, 1, 1, k]
         (self.axis, channels, kernelSize) = (axis, c, k)
-        weight = s.take("gcc_conv.weight", shape)
-        bias = s.take("gcc_conv.bias", [c])
-        pe = usePE ? s.take("pe", axis == .height ? [1, c, k, 1] : [1, c, 1, k]) : nil
+        weight = try s.take("gcc_conv.weight", shape)
+        bias = try s.take("gcc_conv.bias", [c])
+        pe = try usePE ? s.take("pe", axis == .height ? [1, c, k, 1] : [1, c, 1, k]) : nil
     }
 
     /// The convolution and position embedding for input length `n`.

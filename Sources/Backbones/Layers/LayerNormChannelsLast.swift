@@ -23,8 +23,8 @@ public struct LayerNormChannelsLast<Scalar: TensorScalar>: Sendable {
         self.eps = eps
     }
 
-    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar) {
-        self.init(weight: scope.take("weight", [channels]), bias: scope.take("bias", [channels]), eps: eps)
+    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar) throws(BackboneError) {
+        try self.init(weight: scope.take("weight", [channels]), bias: scope.take("bias", [channels]), eps: eps)
     }
 
     /// Normalises each pixel of `x` (`[N, C, H, W]`) over `C`. - Precondition: `x` has this layer's `C`.
