@@ -1,5 +1,4 @@
 import GlobalConv
-import Synchronization
 
 /// ParC-Net's `ParC_operator` along one axis: `x' = x + pe` (pe broadcast along the other axis), then the
 /// global circular correlation `y[i] = b + Σ_{k<N} w[k]·x'[(i+k) mod N]` along the axis (the engine's
@@ -20,7 +19,7 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
     private let instances = InstanceCache()
 
     final class InstanceCache: Sendable {
-        let storage = Mutex<[Int: (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?)]>([:])
+        let storage = Locked<[Int: (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?)]>([:])
     }
 
     init(_ s: StateDictScope<Scalar>, channels c: Int, axis: ConvolutionAxis, kernelSize k: Int, usePE: Bool) throws(BackboneError) {

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Chooses the path of `.auto` calls by measurement, one level above FFTW's planner, and remembers
 /// each decision for the rest of the process (like wisdom).
 ///
@@ -37,7 +35,7 @@ final class ConvolutionPlanner: Sendable {
         var order: [Key] = []
         var head = 0
     }
-    private let decisions = Mutex(Decisions())
+    private let decisions = Locked(Decisions())
 
     func decision(for key: Key, directCost: Double, fftCost: Double) -> Decision {
         if let known = remembered(key) { return .use(known) }

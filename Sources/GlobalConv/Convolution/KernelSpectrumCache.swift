@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Kernel spectra of one convolution's weights, per transform size; filled by the FFT path.
 ///
 /// A spectrum is `C` consecutive half spectra of `Lh × (Lw/2+1)` complex values, interleaved
@@ -27,7 +25,7 @@ final class KernelSpectrumCache<Scalar: TensorScalar>: Sendable {
         var clock: UInt64 = 0
         var bytes = 0
     }
-    private let storage = Mutex(State())
+    private let storage = Locked(State())
     /// At most this many transform sizes are kept per weights.
     static var capacity: Int { 8 }
     /// At most this many bytes of spectra are kept per weights (the newest spectrum is always kept).
