@@ -28,11 +28,18 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The direct path's inner loops, compiled per instruction set (AVX-512, AVX2+FMA, portable)
+        // through function target attributes and chosen at run time.
+        .target(name: "CDirectKernel"),
+        // Vectorised Float activations (GELU's erf and SiLU's exp), dispatched by CPU like CDirectKernel.
+        .target(name: "CVectorMath"),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
             name: "GlobalConv",
             dependencies: [
                 "CFFTW",
+                "CDirectKernel",
+                "CBLAS",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
@@ -50,7 +57,7 @@ let package = Package(
         // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
         .target(
             name: "Backbones",
-            dependencies: ["GlobalConv", "LargeKernel", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["GlobalConv", "LargeKernel", "CVectorMath", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .testTarget(
             name: "BackbonesTests",

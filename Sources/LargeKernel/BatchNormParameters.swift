@@ -61,6 +61,8 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
     /// Eval BatchNorm on an NCHW tensor, in the order of the definition:
     /// `y[n,c,i,j] = (x[n,c,i,j] − mean[c]) / sqrt(var[c] + eps) · γ[c] + β[c]`.
     /// - Throws: ``LargeKernelError/shapeMismatch(_:)`` unless `x` is `[N, C, H, W]` with this `C`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func apply(_ x: Tensor<Scalar>) throws(LargeKernelError) -> Tensor<Scalar> {
         guard x.rank == 4, x.shape[1] == channels else {
             throw .shapeMismatch("BatchNorm over \(channels) channels needs [N, \(channels), H, W], got \(x.shape)")

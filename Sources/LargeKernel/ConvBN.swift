@@ -30,6 +30,8 @@ public struct ConvBN<Scalar: TensorScalar>: Sendable, Equatable {
 
     /// `BN(conv(x))` with the conv along `path`, then BN applied in the definition's order.
     /// - Throws: ``LargeKernelError`` when `x` does not fit.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         try bn.apply(kernel.forward(x, path: path, options: options))

@@ -84,6 +84,8 @@ public struct DepthwiseKernel<Scalar: TensorScalar>: Sendable, Equatable {
 
     /// Runs the kernel on `x` (`[N, C, H, W]`) with zero padding ``centrePadding`` along `path`.
     /// - Throws: ``LargeKernelError/convolution(_:)`` when `x` does not fit.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         let conv = try convolution()
@@ -92,6 +94,8 @@ public struct DepthwiseKernel<Scalar: TensorScalar>: Sendable, Equatable {
 
     /// Runs the kernel with an explicit padding and padding mode.
     /// - Throws: ``LargeKernelError/convolution(_:)`` when `x` does not fit.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, padding: Size2D, paddingMode: PaddingMode, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         let conv = try convolution(padding: padding, paddingMode: paddingMode)

@@ -130,6 +130,8 @@ public struct DilatedReparamBlock<Scalar: TensorScalar>: Sendable, Equatable {
 
     /// The block's forward on `x` (`[N, C, H, W]`), each conv along `path`.
     /// - Throws: ``LargeKernelError`` when `x` does not fit.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         switch form {

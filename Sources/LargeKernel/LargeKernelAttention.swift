@@ -76,11 +76,14 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
     public func attention(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                           options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         let s = try spatial(x, path: path, options: options)
-        return pointwise(s, weight: conv1Weight.scalars, bias: conv1Bias.scalars, outChannels: channels)
+        return pointwise(s, weight: conv1Weight.scalars, bias: conv1Bias.scalars, outChannels: channels,
+                         threads: options.threads)
     }
 
     /// The LKA output `x ⊙ conv1(conv_spatial(conv0(x)))`.
     /// - Throws: ``LargeKernelError`` when `x` does not fit.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         try x.multiplying(attention(x, path: path, options: options), what: "LKA gating")

@@ -100,6 +100,8 @@ public struct ReparamLargeKernelConv<Scalar: TensorScalar>: Sendable, Equatable 
     /// The block's forward on `x` (`[N, C, H, W]`), each conv along `path`: the unmerged form sums
     /// `lkb_origin(x) + small_conv(x)` (in that order), the merged form runs `lkb_reparam`.
     /// - Throws: ``LargeKernelError`` when `x` does not fit.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         switch form {

@@ -16,7 +16,7 @@ struct SweepCommand: ParsableCommand {
     )
 
     @Option(help: "Kernel sizes: a list '3,5,7' or a range 'first...last:step' such as '3...63:2'.")
-    var kernels = "3,7,13,21,31,51"
+    var kernels = "3,5,7,9,13,17,21,27,31,41,51,63"
 
     @Option(help: "Input map size: 'N' (N×N) or 'HxW' such as '56x40'.")
     var size = "56"
@@ -34,7 +34,7 @@ struct SweepCommand: ParsableCommand {
     var threads: Int?
 
     @Option(help: "Timed runs per kernel size and path (1...10000).")
-    var repeats = 5
+    var repeats = 9
 
     @Option(help: "Untimed runs before the timed ones (0...10000).")
     var warmup = 1

@@ -6,7 +6,7 @@ import GlobalConv
 @testable import Backbones
 
 /// Every PyTorch fixture × {direct, fft, auto}, in the fixture's own precision, within the tolerances
-/// of Docs/numerics-blocks.md (1e-10 of max|output| for Float64, 1e-4 for Float32).
+/// of Docs/numerics.md §4 (1e-10 of max|output| for Float64, 1e-4 for Float32).
 @Suite("PyTorch fixtures")
 struct FixtureTests {
     @Test("the Fixtures directory holds a Float32 and a Float64 fixture of every registered block")
@@ -34,7 +34,7 @@ struct FixtureTests {
 
     /// Float64 fixtures only: an order-one weight changed by 1e-3 moves the output by about 1e-4 of
     /// max|output| (measured 6e-5 … 8e-4), six orders above the Float64 tolerance but of the order of the
-    /// Float32 one (Docs/numerics-blocks.md), so only Float64 separates the two cases with a margin.
+    /// Float32 one (Docs/numerics.md §4), so only Float64 separates the two cases with a margin.
     @Test("a Float64 fixture with one weight changed by 1e-3 fails its check",
           arguments: FixtureFiles.registered.filter { $0.hasSuffix(".float64.safetensors") })
     func perturbedFixtureFails(file: String) throws {

@@ -102,6 +102,29 @@ struct LayerTests {
         precision == .float32 ? run(Float.self) : run(Double.self)
     }
 
+    @Test("Float tensor GELU and SiLU (the vectorised kernels) stay within their bounds of the exact functions")
+    func vectorisedActivations() {
+        // Dense sweep plus the extremes: tails, underflow of exp(−x²), overflow of exp(−x) in SiLU, NaN.
+        var xs = stride(from: -12.0, through: 12.0, by: 0.001).map { $0 }
+        xs += [-200, -104, -90, -88.8, -1e-30, 0, 1e-30, 88.8, 90, 200, 3.4e38, -3.4e38]
+        let t = Tensor<Float>(shape: [1, 1, 1, xs.count], scalars: xs.map(Float.init))
+        let u = Double(Float.unitRoundoff)
+        let gelu = Activation.gelu(t), silu = Activation.silu(t)
+        for (i, x) in t.scalars.map(Double.init).enumerated() {
+            // GELU: the erf approximation (|Δerf| ≤ 1.5e-7) scaled by 0.5|x|, plus a few roundings.
+            let g = 0.5 * x * (1 + Double.erf(x / 2.0.squareRoot()))
+            #expect(abs(Double(gelu.scalars[i]) - g) <= 0.5 * abs(x) * (1.5e-7 + 8 * u) + 8 * u * abs(g) + 1e-37,
+                    "GELU(\(x))")
+            // PyTorch evaluates exp(−x) in Float: beyond Float's range it is +inf and SiLU gives −0.
+            let e = Double.exp(-x)
+            let sExact = e > Double(Float.greatestFiniteMagnitude) ? -0.0 : x / (1 + e)
+            #expect(abs(Double(silu.scalars[i]) - sExact) <= 8 * u * abs(sExact) + 1e-37, "SiLU(\(x))")
+        }
+        #expect(Activation.silu(Tensor<Float>(shape: [1], scalars: [-200])).scalars[0].sign == .minus)
+        let nan = Activation.gelu(Tensor<Float>(shape: [2], scalars: [.nan, .infinity]))
+        #expect(nan.scalars[0].isNaN && nan.scalars[1] == .infinity)
+    }
+
     @Test("the global spatial mean of a plane of constant c is c, and of 1…n is (n+1)/2")
     func spatialMean() {
         var x = Tensor<Double>(repeating: 3.25, shape: [2, 3, 4, 5])

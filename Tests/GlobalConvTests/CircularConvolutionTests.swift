@@ -58,6 +58,20 @@ struct CircularConvolutionTests {
         #expect(got == expected)
     }
 
+    @Test("auto runs the FFT path for long 7-smooth kernels and the direct path otherwise",
+          arguments: [(ConvolutionAxis.width, 144, true), (.width, 97, false), (.width, 56, false),
+                      (.height, 288, true), (.height, 144, false)])
+    func autoChoice(axis: ConvolutionAxis, length: Int, fft: Bool) throws {
+        let shape = axis == .height ? [1, 2, length, 3] : [1, 2, 3, length]
+        let x = Tensor<Float>.random(shape: shape, seed: 21)
+        let w = Tensor<Float>.random(shape: axis == .height ? [2, 1, length, 1] : [2, 1, 1, length], seed: 22)
+        let conv = try CircularConvolution1D(weight: w, bias: Tensor<Float>.random(shape: [2], seed: 23), axis: axis)
+        let (auto, viaFFT, direct) = (try conv(x, path: .auto), try conv(x, path: .fft), try conv(x, path: .direct))
+        // The two paths round differently, so bitwise equality tells which one ran.
+        #expect(viaFFT != direct)
+        #expect(auto == (fft ? viaFFT : direct))
+    }
+
     @Test("a NaN in the input poisons exactly its column (along H) or row (along W)",
           arguments: ConvolutionAxis.allCases)
     func nanFootprint(axis: ConvolutionAxis) throws {

@@ -1,5 +1,5 @@
 import Testing
-import GlobalConv
+@testable import GlobalConv
 import TestSupport
 
 @Suite("Depthwise convolution")
@@ -51,6 +51,28 @@ struct DepthwiseConvolutionTests {
                                     magnitude: ref.magnitude)
             let worst = tol.worst(y, reference: ref.output)
             #expect(worst.ratio <= 1, "\(c): output \(worst.index) off by \(worst.ratio)× its bound")
+        }
+    }
+
+    @Test("every compiled direct kernel this CPU runs matches the definition on the random matrix",
+          arguments: Precision.allCases, DirectKernel2D.Variant.supported)
+    func directVariants(precision: Precision, variant: DirectKernel2D.Variant) throws {
+        switch precision {
+        case .float32: try checkVariant(Float.self, variant)
+        case .float64: try checkVariant(Double.self, variant)
+        }
+    }
+
+    private func checkVariant<S: TensorScalar>(_: S.Type, _ variant: DirectKernel2D.Variant) throws {
+        for c in Self.matrix {
+            let g = try c.geometry
+            let (x, w, b) = c.tensors(S.self)
+            let conv = try DepthwiseConvolution2D(weight: w, bias: b, geometry: g)
+            let y = conv.direct(x, outputShape: try conv.outputShape(for: x.shape), threads: c.threads, variant: variant)
+            let ref = Reference.depthwise2D(input: x, weight: w, bias: b, geometry: g)
+            let worst = PathTolerance(path: .direct, terms: c.kernel.height * c.kernel.width, transformSize: 0,
+                                      magnitude: ref.magnitude).worst(y, reference: ref.output)
+            #expect(y.shape == ref.shape && worst.ratio <= 1, "\(variant) \(c): output \(worst.index) off by \(worst.ratio)× its bound")
         }
     }
 

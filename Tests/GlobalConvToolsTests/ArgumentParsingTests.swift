@@ -36,8 +36,8 @@ struct ArgumentParsingTests {
     func sweepDefaults() throws {
         let sweep = try #require(try GlobalConvCommand.parseAsRoot(["sweep", "--allow-debug"]) as? SweepCommand)
         let c = try sweep.makeConfiguration()
-        #expect(c.kernels == [3, 7, 13, 21, 31, 51])
-        #expect(c.size == Size2D(56) && c.channels == 128 && c.batch == 1 && c.repeats == 5 && c.warmup == 1)
+        #expect(c.kernels == [3, 5, 7, 9, 13, 17, 21, 27, 31, 41, 51, 63])
+        #expect(c.size == Size2D(56) && c.channels == 128 && c.batch == 1 && c.repeats == 9 && c.warmup == 1)
         #expect(c.precision == .float32)
     }
 
@@ -65,6 +65,8 @@ struct ArgumentParsingTests {
         (["sweep", "--warmup=-1"], "--warmup must be in 0...10000"),
         (["sweep", "--threads", "0"], "--threads must be in 1...1024"),
         (["sweep", "--effort", "fast"], "allowed are estimate, measure, patient"),
+        (["sweep", "--batch", "4096", "--channels", "65536"], "larger than 2^28 elements"),
+        (["sweep", "--kernels", "3,2000"], "kernel sizes must be in 1...1024"),
     ])
     func sweepBad(arguments: [String], expected: String) {
         let message = rejection(arguments + ["--allow-debug"])

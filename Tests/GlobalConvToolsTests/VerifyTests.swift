@@ -39,13 +39,36 @@ struct VerifyTests {
         #expect(m.values == [-4, -4, -4, -4, 2] && m.magnitudes == [4, 6, 8, 10, 6])
     }
 
+    @Test("the circular reference matches a hand-computed ParC correlation along each axis")
+    func circularByHand() {
+        // Axis W, row [1, 2, 3], taps [1, 10, 100], bias 1: y[i] = 1 + Σ w[k]·x[(i+k) mod 3].
+        let x = Tensor<Double>(shape: [1, 1, 1, 3], scalars: [1, 2, 3])
+        let w = Tensor<Double>(shape: [1, 1, 1, 3], scalars: [1, 10, 100])
+        let b = Tensor<Double>(shape: [1], scalars: [1])
+        #expect(CircularReference.compute(input: x, weight: w, bias: b, axis: .width).values == [322, 133, 214])
+        // The same along H on the transposed map.
+        let xh = Tensor<Double>(shape: [1, 1, 3, 1], scalars: [1, 2, 3])
+        let wh = Tensor<Double>(shape: [1, 1, 3, 1], scalars: [1, 10, 100])
+        #expect(CircularReference.compute(input: xh, weight: wh, bias: b, axis: .height).values == [322, 133, 214])
+    }
+
+    @Test("every circular 1-D case passes on every path in both precisions")
+    func circularMatrixPasses() {
+        let results = CircularMatrix.run(paths: ConvolutionPath.allCases, toleranceScale: 1, seed: 1, threads: 2)
+        #expect(results.count == CircularMatrix.cases.count * 2 * 3)
+        for r in results {
+            #expect(r.passed, "\(r.caseName) \(r.dtype) \(r.path): \(r.maxAbsError ?? .nan) > \(r.tolerance ?? .nan) \(r.error ?? "")")
+        }
+    }
+
     @Test("the error bounds follow γ(n) and the FFT log factor")
     func bounds() {
         let u32 = 0x1p-24
         #expect(ErrorBounds.gamma(10, precision: .float32) == 10 * u32 / (1 - 10 * u32))
         #expect(ErrorBounds.direct(precision: .float64, taps: 9, magnitude: 2) == 2 * ErrorBounds.gamma(10, precision: .float64))
-        // L = 64 → ⌊log₂L⌋ + 2 = 8.
-        #expect(ErrorBounds.fft(precision: .float32, transformPoints: 64, magnitude: 1) == 4 * u32 * 8)
+        // L = 64 → ⌊log₂L⌋ + 1 = 7; L = 100 → 7.
+        #expect(ErrorBounds.fft(precision: .float32, transformPoints: 64, magnitude: 1) == 4 * u32 * 7)
+        #expect(ErrorBounds.fft(precision: .float32, transformPoints: 100, magnitude: 1) == 4 * u32 * 7)
         #expect(ErrorBounds.fastLength(11) == 12 && ErrorBounds.fastLength(13) == 14 && ErrorBounds.fastLength(64) == 64)
     }
 

@@ -30,6 +30,8 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: inChannels, block: Self.id)
         var h = pw1(preBN(x), threads: options.threads)

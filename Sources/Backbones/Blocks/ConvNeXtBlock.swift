@@ -23,6 +23,8 @@ public struct ConvNeXtBlock<Scalar: TensorScalar>: Block {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
         let mixed = try dwconv(x, path: path, options: options)

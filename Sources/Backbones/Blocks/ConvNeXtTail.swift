@@ -19,6 +19,8 @@ struct ConvNeXtTail<Scalar: TensorScalar>: Sendable {
     }
 
     /// `input + γ ⊙ pwconv2(GELU(pwconv1(LN(mixed))))`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func callAsFunction(input: Tensor<Scalar>, mixed: Tensor<Scalar>, threads: Int) -> Tensor<Scalar> {
         var h = pwconv1(norm(mixed), threads: threads)
         Activation.gelu.apply(to: &h)

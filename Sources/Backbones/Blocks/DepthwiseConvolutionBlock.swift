@@ -29,6 +29,8 @@ public struct DepthwiseConvolutionBlock<Scalar: TensorScalar>: Block {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: channels, block: Self.id)
         return try conv(x, path: path, options: options)

@@ -45,6 +45,8 @@ public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
     /// The re-parameterised block (`merge_dilated_branches`).
     public func merged() -> DilatedReparamConvBlock { DilatedReparamConvBlock(conv: conv.merged()) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: channels, block: Self.id)
         return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }

@@ -49,6 +49,8 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         self.filters = filters
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
         guard x.shape[2] == h, let filter = filters[x.shape[3]] else {

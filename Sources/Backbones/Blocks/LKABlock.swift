@@ -23,6 +23,8 @@ public struct LKABlock<Scalar: TensorScalar>: Block {
 
     public var channels: Int { lka.channels }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: channels, block: Self.id)
         return try largeKernel { () throws(LargeKernelError) in try lka.forward(x, path: path, options: options) }

@@ -82,6 +82,8 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
          fc1, fc2, decompose, mlpDW, mlpSigma) = p
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
         let t = options.threads

@@ -45,6 +45,8 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
         return made
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let inst = try instance(length: axis == .height ? h : w)

@@ -39,6 +39,8 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
     /// The block with its large kernel re-parameterised (`lkb_reparam`).
     public func merged() -> RepLKBlock { RepLKBlock(self, largeKernel: largeKernel.merged()) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: inChannels, block: Self.id)
         var h = pw1(preBN(x), threads: options.threads)

@@ -37,6 +37,8 @@ public struct RepLKLargeKernelBlock<Scalar: TensorScalar>: Block {
     /// The re-parameterised block (`lkb_reparam`), equal to this one up to rounding.
     public func merged() -> RepLKLargeKernelBlock { RepLKLargeKernelBlock(conv: conv.merged()) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: channels, block: Self.id)
         return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }

@@ -30,6 +30,8 @@ public struct SLaKBlock<Scalar: TensorScalar>: Block {
     /// The block with its kernel branches merged into one K×K kernel.
     public func merged() -> SLaKBlock { SLaKBlock(self, largeKernel: largeKernel.merged()) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
         let mixed = try Backbones.largeKernel { () throws(LargeKernelError) in try largeKernel.forward(x, path: path, options: options) }

@@ -24,6 +24,8 @@ public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block {
     /// The branches merged into one K×K kernel with bias (exact for K, N of equal parity).
     public func merged() -> SLaKLargeKernelBlock { SLaKLargeKernelBlock(conv: conv.merged()) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: channels, block: Self.id)
         return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }

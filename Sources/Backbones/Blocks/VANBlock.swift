@@ -46,6 +46,8 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         lka = try t.build()
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
         let threads = options.threads

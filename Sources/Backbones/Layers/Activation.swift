@@ -1,16 +1,23 @@
 import GlobalConv
 import RealModule
+internal import CVectorMath
 
 /// The element-wise nonlinearities of the blocks, in PyTorch's exact forms.
 ///
-/// - `gelu`: `0.5·x·(1 + erf(x·(1/√2)))` (`nn.GELU()`, `approximate='none'`), erf from the C library.
-/// - `silu`: `x / (1 + exp(−x))` (`nn.SiLU`); −0 for very negative `x`, as PyTorch.
+/// - `gelu`: `0.5·x·(1 + erf(x·(1/√2)))` (`nn.GELU()`, `approximate='none'`). Double: erf from the C
+///   library. Float tensors: the vectorised kernel of `CVectorMath`, which evaluates erf as PyTorch's own
+///   vectorised CPU kernel does (Abramowitz & Stegun 7.1.26, |erf error| ≤ 1.5e-7), so the GELU error is
+///   at most `0.5·|x|·1.5e-7` plus rounding (Docs/numerics.md).
+/// - `silu`: `x / (1 + exp(−x))` (`nn.SiLU`); −0 for very negative `x`, as PyTorch. Float tensors use
+///   the vectorised expf of `CVectorMath` (~1 ulp).
 /// - `relu`: `max(x, 0)` (NaN stays NaN).
 public enum Activation: String, Sendable, CaseIterable {
     case gelu, silu, relu
 
     /// The activation of one value.
     @inlinable
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction<S: TensorScalar>(_ x: S) -> S {
         switch self {
         case .gelu: return S(0.5) * x * (1 + S.erf(x * S(0.70710678118654752440084436210484903928)))
@@ -20,6 +27,8 @@ public enum Activation: String, Sendable, CaseIterable {
     }
 
     /// The activation of every element of `x`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction<S: TensorScalar>(_ x: Tensor<S>) -> Tensor<S> {
         var y = x
         apply(to: &y)
@@ -27,8 +36,15 @@ public enum Activation: String, Sendable, CaseIterable {
     }
 
     /// Applies the activation to every element of `x`, in place.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func apply<S: TensorScalar>(to x: inout Tensor<S>) {
         x.withUnsafeMutableBufferPointer { b in
+            if S.precision == .float32, self != .relu, let base = b.baseAddress {
+                let f = UnsafeMutableRawPointer(base).assumingMemoryBound(to: Float.self)
+                if self == .gelu { gc_gelu_f32(f, b.count) } else { gc_silu_f32(f, b.count) }
+                return
+            }
             for i in b.indices { b[i] = self(b[i]) }
         }
     }

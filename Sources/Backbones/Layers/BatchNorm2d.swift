@@ -48,6 +48,8 @@ public struct BatchNorm2d<Scalar: TensorScalar>: Sendable {
     }
 
     /// Normalises `x` (`[N, C, H, W]`). - Precondition: `x` has this layer's `C`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] == channels,
                      "BatchNorm2d: input must be [N, \(channels), H, W], got \(x.shape)")

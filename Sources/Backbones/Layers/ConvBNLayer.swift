@@ -12,5 +12,7 @@ struct PointwiseConvBN<Scalar: TensorScalar>: Sendable {
         bn = try BatchNorm2d(s.scope("bn"), channels: cout)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func callAsFunction(_ x: Tensor<Scalar>, threads: Int) -> Tensor<Scalar> { bn(conv(x, threads: threads)) }
 }

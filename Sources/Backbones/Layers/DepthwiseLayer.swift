@@ -26,6 +26,8 @@ struct DepthwiseLayer<Scalar: TensorScalar>: Sendable {
                       padding: Size2D(dilation * (k - 1) / 2), bias: bias)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         do { return try conv(x, path: path, options: options) } catch { throw .convolution(error) }
     }

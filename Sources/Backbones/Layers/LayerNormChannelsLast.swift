@@ -28,6 +28,8 @@ public struct LayerNormChannelsLast<Scalar: TensorScalar>: Sendable {
     }
 
     /// Normalises each pixel of `x` (`[N, C, H, W]`) over `C`. - Precondition: `x` has this layer's `C`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] == channels,
                      "LayerNormChannelsLast: input must be [N, \(channels), H, W], got \(x.shape)")

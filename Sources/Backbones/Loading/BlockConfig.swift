@@ -10,10 +10,7 @@ public struct BlockConfig: Sendable {
 
     /// - Throws: ``BackboneError/config(block:message:)`` if `json` is not a JSON object.
     public init(block: String, json: String) throws(BackboneError) {
-        let value: JSONValue
-        do { value = try JSONValue.parse(json.allSatisfy(\.isWhitespace) ? "{}" : json) }
-        catch { throw .config(block: block, message: "\(error)") }
-        try self.init(block: block, value: value)
+        try self.init(block: block, value: JSONValue.parse(json.allSatisfy(\.isWhitespace) ? "{}" : json, block: block))
     }
 
     public init(block: String, value: JSONValue) throws(BackboneError) {

@@ -20,10 +20,11 @@ public enum JSONValue: Sendable, Equatable, Decodable, CustomStringConvertible {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
-    /// Parses `text` as one JSON value. - Throws: a description of the syntax error.
-    public static func parse(_ text: String) throws(BackboneError) -> JSONValue {
+    /// Parses `text` as one JSON value.
+    /// - Throws: ``BackboneError/config(block:message:)`` (block `block`) describing the syntax error.
+    public static func parse(_ text: String, block: String = "config") throws(BackboneError) -> JSONValue {
         do { return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
-        catch { throw .config(block: "?", message: "not valid JSON (\(error)): \(text)") }
+        catch { throw .config(block: block, message: "not valid JSON (\(error)): \(text)") }
     }
 
     public var description: String {

@@ -91,6 +91,12 @@ extension BlockRegistry {
         try runFixture(at: url.path, paths: paths, options: options)
     }
 
+    /// One path of ``runFixture(url:paths:options:)``.
+    public static func runFixture(url: URL, path convolutionPath: ConvolutionPath,
+                                  options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
+        try runFixture(at: url.path, paths: [convolutionPath], options: options)[0]
+    }
+
     /// One path of ``runFixture(at:paths:options:)``.
     public static func runFixture(at path: String, path convolutionPath: ConvolutionPath,
                                   options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {

@@ -4,7 +4,7 @@ import GlobalConv
 ///
 /// `maxAbsError = max|ŷ − y|` over all outputs, `relativeError = maxAbsError / max|y|` (`y` PyTorch's
 /// output), `passed = relativeError ≤ tolerance` (and the shapes agree, and nothing is NaN).
-/// Tolerances (Docs/numerics-blocks.md): `1e-10` for Float64 fixtures, `1e-4` for Float32.
+/// Tolerances (Docs/numerics.md §4): `1e-10` for Float64 fixtures, `1e-4` for Float32.
 public struct FixtureCheck: Sendable, Equatable, CustomStringConvertible {
     public let block: String
     public let source: String

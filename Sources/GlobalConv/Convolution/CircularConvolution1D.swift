@@ -55,13 +55,7 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
     ///   convolution's `C` or its extent along ``axis`` is not `L`; ``ConvolutionError/invalidArgument(_:)``
     ///   for an empty batch or map.
     public func outputShape(for inputShape: [Int]) throws(ConvolutionError) -> [Int] {
-        guard inputShape.count == 4 else {
-            throw .shapeMismatch("input must be [N, C, H, W], got \(inputShape)")
-        }
-        guard inputShape[1] == channels else {
-            throw .shapeMismatch("input has \(inputShape[1]) channels, the convolution \(channels): input \(inputShape)")
-        }
-        guard inputShape[0] >= 1 else { throw .invalidArgument("batch must be ≥ 1, got input \(inputShape)") }
+        try ConvolutionError.checkNCHW(inputShape, channels: channels)
         guard inputShape[2] >= 1, inputShape[3] >= 1 else {
             throw .invalidArgument("input map must be at least 1×1, got input \(inputShape)")
         }
@@ -73,7 +67,8 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
         return inputShape
     }
 
-    /// Runs the correlation on `input` (`[N, C, H, W]`) along `path`.
+    /// Runs the correlation on `input` (`[N, C, H, W]`) along `path`. `.auto` takes the FFT path
+    /// for a 7-smooth `L ≥ 144` along W or `L ≥ 288` along H (measured crossovers), else the direct one.
     /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``).
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
@@ -82,8 +77,7 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
         case .direct: return direct(input, threads: options.threads)
         case .fft: return try fft(input, options: options)
         case .auto:
-            return length >= Self.autoFFTMinimumLength
-                ? try fft(input, options: options) : direct(input, threads: options.threads)
+            return prefersFFT ? try fft(input, options: options) : direct(input, threads: options.threads)
         }
     }
 }

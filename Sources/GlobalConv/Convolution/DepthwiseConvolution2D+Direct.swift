@@ -1,20 +1,20 @@
 extension DepthwiseConvolution2D {
     /// The direct path: `y[n,c,i,j] = b[c] + Σ_u Σ_v w[c,0,u,v]·x̃[n,c,i+dh·u−ph, j+dw·v−pw]` summed tap
-    /// by tap, `u`-major, in `Scalar` (no fused multiply-add, bias first).
+    /// by tap in `Scalar`: the bias first, then `u`-major, `v`-minor (fused multiply-adds where the CPU
+    /// has them, see ``DirectKernel2D``).
     ///
     /// Each plane is read from a zero-padded or periodically extended copy (``DirectSource2D``; none
     /// without padding), so the vectorised kernel (``DirectKernel2D``) needs no bounds checks; register
     /// tiles skip the taps that reach only zero padding for the whole tile. A NaN or Inf in the input
     /// reaches exactly the outputs whose footprint holds it. Parallel over the `N·C` planes on
     /// `threads` workers.
-    func direct(_ input: Tensor<Scalar>, outputShape: [Int], threads: Int) -> Tensor<Scalar> {
+    func direct(_ input: Tensor<Scalar>, outputShape: [Int], threads: Int,
+                variant: DirectKernel2D.Variant = .best) -> Tensor<Scalar> {
         let map = Size2D(height: input.shape[2], width: input.shape[3])
         let source = DirectSource2D(geometry: geometry, map: map)
-        let kernel = DirectKernel2D(
-            kernel: geometry.kernel, dilation: geometry.dilation,
-            output: Size2D(height: outputShape[2], width: outputShape[3]),
-            sourceStride: source.stride, dataRows: source.dataRows, dataColumns: source.dataColumns)
+        let kernel = DirectKernel2D(kernel: geometry.kernel, dilation: geometry.dilation,
+                                    output: Size2D(height: outputShape[2], width: outputShape[3]))
         return DirectPlanes.correlate(input, outputShape: outputShape, source: source, kernel: kernel,
-                                      weights: weight, bias: bias, threads: threads)
+                                      weights: weight, bias: bias, threads: threads, variant: variant)
     }
 }

@@ -58,13 +58,7 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     /// - Throws: ``ConvolutionError`` when the input is not NCHW with this convolution's `C`, is empty,
     ///   or gives an empty output.
     public func outputShape(for inputShape: [Int]) throws(ConvolutionError) -> [Int] {
-        guard inputShape.count == 4 else {
-            throw .shapeMismatch("input must be [N, C, H, W], got \(inputShape)")
-        }
-        guard inputShape[1] == channels else {
-            throw .shapeMismatch("input has \(inputShape[1]) channels, the convolution \(channels): input \(inputShape)")
-        }
-        guard inputShape[0] >= 1 else { throw .invalidArgument("batch must be ≥ 1, got input \(inputShape)") }
+        try ConvolutionError.checkNCHW(inputShape, channels: channels)
         let out = try geometry.outputSize(for: Size2D(height: inputShape[2], width: inputShape[3]))
         return [inputShape[0], channels, out.height, out.width]
     }

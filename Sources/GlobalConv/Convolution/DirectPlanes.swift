@@ -1,36 +1,43 @@
 /// Runs one ``DirectKernel2D`` over every `[n, c]` plane of an NCHW tensor, parallel over the
-/// `N·C` planes: plane `p` uses channel `p mod C`'s weights and bias, a source prepared by
-/// ``DirectSource2D`` in the worker's own scratch, and writes its own output plane only.
-///
-/// The generic entry point picks the concrete vector types once (`SIMD8<Float>`/`SIMD4<Float>`,
-/// `SIMD4<Double>`/`SIMD2<Double>`), so the loops are specialised even when callers are generic.
+/// `N·C` planes (``parallelChunks``): plane `p` uses channel `p mod C`'s weights and bias, a source
+/// prepared by ``DirectSource2D`` in its worker's own 64-byte aligned scratch, and writes only its own
+/// output plane.
 enum DirectPlanes {
     /// - Parameters:
     ///   - input: `[N, C, H, W]` with `H × W == source.map`.
     ///   - outputShape: `[N, C, kernel.output.height, kernel.output.width]`.
     ///   - weights: `C · kh · kw` taps, channel-major then row-major (`[C, 1, kh, kw]`'s storage).
     ///   - bias: `C` values or `nil` (zero).
+    ///   - variant: the compiled loops to run (tests pick each; callers keep the default).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func correlate<S: TensorScalar>(
         _ input: Tensor<S>, outputShape: [Int], source: DirectSource2D, kernel: DirectKernel2D,
-        weights: Tensor<S>, bias: Tensor<S>?, threads: Int
+        weights: Tensor<S>, bias: Tensor<S>?, threads: Int, variant: DirectKernel2D.Variant = .best
     ) -> Tensor<S> {
         let count = Tensor<S>.elementCount(outputShape)
-        let planes = outputShape[0] * outputShape[1]
-        precondition(weights.count == outputShape[1] * kernel.kernel.height * kernel.kernel.width
+        let (planes, channels) = (outputShape[0] * outputShape[1], outputShape[1])
+        precondition(weights.count == channels * kernel.kernel.height * kernel.kernel.width
                      && input.shape[0] * input.shape[1] == planes,
                      "DirectPlanes: weights \(weights.shape) or input \(input.shape) do not fit output \(outputShape)")
+        let source = kernel.preferredSourceStride(S.self, variant: variant).map { source.aligned(stride: $0) } ?? source
+        let plane = kernel.plane(reading: source)
+        let (inPlane, outPlane) = (source.map.height * source.map.width, kernel.output.height * kernel.output.width)
+        let taps = kernel.kernel.height * kernel.kernel.width
+        let b = bias?.scalars ?? [S](repeating: 0, count: channels)
         let scalars = [S](unsafeUninitializedCapacity: count) { out, initialized in
             input.withUnsafeBufferPointer { x in
                 weights.withUnsafeBufferPointer { w in
-                    let b = bias?.scalars ?? [S](repeating: 0, count: outputShape[1])
-                    b.withUnsafeBufferPointer { b in
-                        switch S.precision {
-                        case .float32:
-                            run(SIMD8<Float>.self, SIMD4<Float>.self, input: x, weights: w, bias: b, output: out,
-                                channels: outputShape[1], planes: planes, source: source, kernel: kernel, threads: threads)
-                        case .float64:
-                            run(SIMD4<Double>.self, SIMD2<Double>.self, input: x, weights: w, bias: b, output: out,
-                                channels: outputShape[1], planes: planes, source: source, kernel: kernel, threads: threads)
+                    let (x, w, y) = (x.baseAddress!, w.baseAddress!, out.baseAddress!)
+                    parallelChunks(planes, threads: threads) { range in
+                        let raw = UnsafeMutableRawPointer.allocate(
+                            byteCount: max(1, source.scratchCount) * MemoryLayout<S>.stride, alignment: 64)
+                        defer { raw.deallocate() }
+                        let scratch = raw.bindMemory(to: S.self, capacity: max(1, source.scratchCount))
+                        for p in range {
+                            let c = p % channels
+                            let src = source.prepare(plane: x + p * inPlane, scratch: scratch, fresh: p == range.lowerBound)
+                            DirectKernel2D.run(plane, variant: variant, source: src, weights: w + c * taps, bias: b[c], output: y + p * outPlane)
                         }
                     }
                 }
@@ -38,35 +45,5 @@ enum DirectPlanes {
             initialized = count
         }
         return Tensor(shape: outputShape, scalars: scalars)
-    }
-
-    /// The typed loop: `S` is `V.Scalar` at run time (checked through `S.precision` by the caller).
-    private static func run<V: SIMD, Narrow: SIMD, S: TensorScalar>(
-        _: V.Type, _: Narrow.Type,
-        input: UnsafeBufferPointer<S>, weights: UnsafeBufferPointer<S>, bias: UnsafeBufferPointer<S>,
-        output: UnsafeMutableBufferPointer<S>, channels: Int, planes: Int,
-        source: DirectSource2D, kernel: DirectKernel2D, threads: Int
-    ) where V: Sendable, Narrow: Sendable, V.Scalar: BinaryFloatingPoint & Sendable, Narrow.Scalar == V.Scalar {
-        precondition(MemoryLayout<S>.size == MemoryLayout<V.Scalar>.size && S.self == V.Scalar.self)
-        typealias T = V.Scalar
-        // Shared read-only by all workers, except `y`, of which each plane writes only its own slice.
-        let x = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: T.self)
-        let w = UnsafeRawPointer(weights.baseAddress!).assumingMemoryBound(to: T.self)
-        let b = UnsafeRawPointer(bias.baseAddress!).assumingMemoryBound(to: T.self)
-        let y = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: T.self)
-        let inPlane = source.map.height * source.map.width
-        let outPlane = kernel.output.height * kernel.output.width
-        let taps = kernel.kernel.height * kernel.kernel.width
-        // Each chunk of planes owns one scratch source buffer.
-        parallelChunks(planes, threads: threads) { range in
-            let scratch = UnsafeMutablePointer<T>.allocate(capacity: max(1, source.scratchCount))
-            defer { scratch.deallocate() }
-            for p in range {
-                let c = p % channels
-                let src = source.prepare(plane: x + p * inPlane, scratch: scratch, fresh: p == range.lowerBound)
-                kernel.run(V.self, Narrow.self, source: src, weights: w + c * taps, bias: b[c],
-                           output: y + p * outPlane)
-            }
-        }
     }
 }

@@ -8,16 +8,21 @@
 ///   written once per scratch buffer; each plane only copies its `H × W` samples in.
 /// - ``Layout/periodic``: the sample read modulo `H` and `W` (`x[(r − oh) mod H, (c − ow) mod W]`),
 ///   wrapping as often as the extent needs, so the padding may exceed the map.
+///
+/// Copies have row ``stride`` ≥ `extent.width` (columns past the extent are zero) and start 64-byte
+/// aligned, as the aligned kernel wants (``aligned(stride:)``).
 struct DirectSource2D: Sendable {
     enum Layout: Sendable { case input, zeroPadded, periodic }
 
-    var layout: Layout
+    private(set) var layout: Layout
     /// `H × W` of the input plane, each ≥ 1.
-    var map: Size2D
+    let map: Size2D
     /// Rows × columns of the source plane.
-    var extent: Size2D
+    let extent: Size2D
     /// Where input sample `(0, 0)` sits in the source (before wrapping, for ``Layout/periodic``).
-    var offset: Size2D
+    let offset: Size2D
+    /// Elements between vertically adjacent source samples.
+    private(set) var stride: Int
 
     /// The source for a stride-1 correlation with `geometry` on an `map`-sized plane: rows
     /// `[−ph, H + ph)` and columns `[−pw, W + pw)` of the (zero- or periodically-) padded map.
@@ -27,6 +32,7 @@ struct DirectSource2D: Sendable {
         self.map = map
         self.extent = Size2D(height: map.height + 2 * g.padding.height, width: map.width + 2 * g.padding.width)
         self.offset = g.padding
+        self.stride = extent.width
     }
 
     /// A periodic source of `extent` whose sample `(r, c)` is `x[(r − offset) mod map]`.
@@ -35,13 +41,20 @@ struct DirectSource2D: Sendable {
         self.map = map
         self.extent = extent
         self.offset = offset
+        self.stride = extent.width
+    }
+
+    /// The same source as an aligned copy with row stride `max(stride, extent.width)` (the input
+    /// itself becomes a zero-padded copy without padding).
+    func aligned(stride: Int) -> DirectSource2D {
+        var s = self
+        if s.layout == .input { s.layout = .zeroPadded }
+        s.stride = max(stride, extent.width)
+        return s
     }
 
     /// Samples of scratch one worker needs (0 for ``Layout/input``).
-    var scratchCount: Int { layout == .input ? 0 : extent.height * extent.width }
-
-    /// Elements between vertically adjacent source samples.
-    var stride: Int { layout == .input ? map.width : extent.width }
+    var scratchCount: Int { layout == .input ? 0 : extent.height * stride }
 
     /// Source rows that may be non-zero.
     var dataRows: Range<Int> {
@@ -55,9 +68,11 @@ struct DirectSource2D: Sendable {
 
     /// Prepares the source of one plane and returns where the kernel reads it. `scratch` holds
     /// ``scratchCount`` samples owned by the calling worker; `fresh` says it has not been used for
-    /// this source yet (the zero border is written then, and kept for later planes).
-    func prepare<S: BinaryFloatingPoint>(plane x: UnsafePointer<S>, scratch: UnsafeMutablePointer<S>,
-                                         fresh: Bool) -> UnsafePointer<S> {
+    /// this source yet (the zero border and tail are written then, and kept for later planes).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    func prepare<S: TensorScalar>(plane x: UnsafePointer<S>, scratch: UnsafeMutablePointer<S>,
+                                  fresh: Bool) -> UnsafePointer<S> {
         let (h, w) = (map.height, map.width)
         switch layout {
         case .input:
@@ -65,13 +80,14 @@ struct DirectSource2D: Sendable {
         case .zeroPadded:
             if fresh { scratch.update(repeating: 0, count: scratchCount) }
             for r in 0..<h {
-                (scratch + (r + offset.height) * extent.width + offset.width).update(from: x + r * w, count: w)
+                (scratch + (r + offset.height) * stride + offset.width).update(from: x + r * w, count: w)
             }
         case .periodic:
+            if fresh { scratch.update(repeating: 0, count: scratchCount) }
             let firstColumn = Self.mod(-offset.width, w)
             for r in 0..<extent.height {
                 let row = x + Self.mod(r - offset.height, h) * w
-                let dst = scratch + r * extent.width
+                let dst = scratch + r * stride
                 var c = 0, s = firstColumn
                 while c < extent.width {
                     let n = min(w - s, extent.width - c)

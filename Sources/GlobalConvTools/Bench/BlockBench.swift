@@ -61,7 +61,7 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
         let channels = try inputChannels()
         guard channels >= 1 else { throw .invalidValue("the config's channels must be ≥ 1, got \(channels)") }
         let (n, o) = (batch * channels).multipliedReportingOverflow(by: size.height * size.width)
-        guard !o, n <= 1 << 30 else { throw .invalidValue("the input N·C·H·W is larger than 2^30 elements") }
+        guard !o, n <= 1 << 28 else { throw .invalidValue("the input N·C·H·W is larger than 2^28 elements") }
         do { _ = try RandomStateDict.shapes(id: block, configJSON: config) } catch {
             throw .invalidValue("bad --config for \(block): \(error.description)")
         }

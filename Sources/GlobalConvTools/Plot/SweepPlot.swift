@@ -56,8 +56,8 @@ public struct SweepPlot: Sendable {
 
     /// The chart as a standalone SVG document.
     public func svg() -> String {
-        let width = 900.0, height = 540.0
-        let left = 86.0, right = 190.0, top = 66.0, bottom = 66.0
+        let width = 960.0, height = 540.0
+        let left = 86.0, right = 240.0, top = 66.0, bottom = 66.0
         let plotW = width - left - right, plotH = height - top - bottom
         let all = series
         let kernels = all.flatMap { $0.points.map(\.k) }

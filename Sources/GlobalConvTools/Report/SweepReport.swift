@@ -14,7 +14,7 @@ public struct SweepReport: Sendable {
         self.baseline = baseline
     }
 
-    /// The baseline rows that match a swept problem, beside our fastest path.
+    /// The baseline rows that match a swept problem, beside our fastest exact path.
     public var comparisons: [BaselineComparison] { BaselineComparison.compare(baseline, with: result.rows) }
 
     /// Renders in `format` (`table`, `csv`, `json` or `markdown`).
@@ -79,7 +79,7 @@ public struct SweepReport: Sendable {
     func table() -> String {
         var parts = [caption, "", rowTable().rendered(), "", crossoverLine]
         if let comp = comparisonTable() {
-            parts += ["", "baseline beside our fastest path (speed-up = baseline median / ours):", "", comp.rendered()]
+            parts += ["", "baseline beside our fastest exact path (direct, fft or auto; speed-up = baseline median / ours):", "", comp.rendered()]
         }
         if let note = unmatchedBaselineNote { parts += ["", note] }
         return parts.joined(separator: "\n")
@@ -88,7 +88,7 @@ public struct SweepReport: Sendable {
     func markdown() -> String {
         var parts = ["_\(caption)_", "", rowTable().markdown(), "", crossoverLine]
         if let comp = comparisonTable() {
-            parts += ["", "Baseline beside our fastest path (speed-up = baseline median / ours):", "", comp.markdown()]
+            parts += ["", "Baseline beside our fastest exact path (direct, fft or auto; speed-up = baseline median / ours):", "", comp.markdown()]
         }
         if let note = unmatchedBaselineNote { parts += ["", note] }
         return parts.joined(separator: "\n")

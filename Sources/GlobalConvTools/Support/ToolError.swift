@@ -1,5 +1,5 @@
 /// An error of the `globalconv` tools: a bad value from the command line or a file, a file that cannot
-/// be read or written, or a feature whose library has not landed. The message says what and why.
+/// be read or written, or a library computation that failed. The message says what and why.
 public enum ToolError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A value (argument, config, file line) that is malformed or out of range; says what is allowed.
     case invalidValue(String)
@@ -7,15 +7,12 @@ public enum ToolError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(String)
     /// A computation that failed in a library; the library's message.
     case failed(String)
-    /// A command whose library is not part of this build yet.
-    case notAvailable(String)
 
     public var description: String {
         switch self {
         case .invalidValue(let m): m
         case .io(let m): m
         case .failed(let m): m
-        case .notAvailable(let m): "not available yet: \(m)"
         }
     }
 }

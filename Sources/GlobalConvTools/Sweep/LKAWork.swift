@@ -1,15 +1,14 @@
+import Backbones
 import GlobalConv
 import LargeKernel
 
 /// The sweep's `lka` path: VAN's LKA decomposition of `K` at its parameter-minimising dilation
-/// (`LKADecomposition.bestDilation`), timed as the three convolutions it is — `conv0` ((2d−1)²
-/// depthwise), `conv_spatial` (⌈K/d⌉² depthwise dilated by d), each on the engine's auto path, and
-/// `conv1` (1×1, C×C) — via `LargeKernelAttention.attention` (the `x ⊙ attn` gating is not timed).
-/// Random weights in [−1, 1].
+/// (`LKADecomposition.bestDilation`), timed as the three convolutions it is: `conv0` ((2d−1)²
+/// depthwise) and `conv_spatial` (⌈K/d⌉² depthwise dilated by d), each on the engine's auto path via
+/// `LargeKernelAttention.spatial` (LKA's padding rule), then `conv1` (1×1, C×C) as an OpenBLAS GEMM
+/// (Backbones' `PointwiseConvolution`, what the `van.lka` block runs). The `x ⊙ attn` gating is not
+/// timed. Random weights in [−1, 1] (`conv1` in [−0.1, 0.1]).
 enum LKAWork {
-    /// Whether this build can time the `lka` path.
-    static var isAvailable: Bool { true }
-
     static func decomposition(kernel: Int) throws(ToolError) -> LKADecomposition {
         do {
             return try LKADecomposition(kernelSize: kernel, dilation: LKADecomposition.bestDilation(kernelSize: kernel))
@@ -35,11 +34,12 @@ enum LKAWork {
                 convSpatialWeight: .random(shape: [ch, 1, s, s], seed: seed &+ 2), convSpatialBias: .random(shape: [ch], seed: seed &+ 3),
                 conv1Weight: .random(shape: [ch, ch, 1, 1], in: -0.1...0.1, seed: seed &+ 4), conv1Bias: .random(shape: [ch], seed: seed &+ 5))
         } catch { throw .failed(error.description) }
+        let conv1 = PointwiseConvolution(weight: module.conv1Weight, bias: module.conv1Bias)
         let options = ExecutionOptions(threads: c.threads, effort: c.effort)
         do {
-            _ = try module.attention(input, path: .auto, options: options)   // planner measurements, untimed
+            _ = try module.spatial(input, path: .auto, options: options)   // planner measurements, untimed
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(LargeKernelError) in
-                _ = try module.attention(input, path: .auto, options: options)
+                _ = conv1(try module.spatial(input, path: .auto, options: options), threads: c.threads)
             }
         } catch { throw .failed(error.description) }
     }

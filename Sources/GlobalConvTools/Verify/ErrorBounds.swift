@@ -22,12 +22,12 @@ public enum ErrorBounds {
         gamma(taps + 1, precision: precision) * magnitude
     }
 
-    /// FFT path over a transform of `L = Lh·Lw` points: `4·u·(⌊log₂L⌋ + 2)·M` (forward, product,
-    /// inverse each contribute `O(u·log₂L)` relative to the transform's 2-norm; the per-output
-    /// magnitude `M` bounds that norm from above for the windowed correlation).
+    /// FFT path over a transform of `L = Lh·Lw` points: `4·u·(⌊log₂L⌋ + 1)·M` (`Docs/numerics.md` §1:
+    /// forward, product and inverse each contribute `O(u·log₂L)` relative to the transform's 2-norm,
+    /// spread evenly over the plane; `M` bounds the per-output share).
     public static func fft(precision: Precision, transformPoints l: Int, magnitude: Double) -> Double {
         let bits = Double(Int.bitWidth - max(l, 1).leadingZeroBitCount)   // ⌊log₂L⌋ + 1
-        return 4 * unitRoundoff(precision) * (bits + 1) * magnitude
+        return 4 * unitRoundoff(precision) * bits * magnitude
     }
 
     /// The smallest `L ≥ n` with no prime factor above 7 (the transform lengths FFTW is fast at, as

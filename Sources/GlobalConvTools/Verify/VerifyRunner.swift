@@ -67,6 +67,8 @@ public enum VerifyRunner {
             progress("engine matrix")
             results += EngineMatrix.run(paths: options.paths, toleranceScale: options.toleranceScale, seed: options.seed,
                                         threads: options.threads)
+            results += CircularMatrix.run(paths: options.paths, toleranceScale: options.toleranceScale, seed: options.seed,
+                                          threads: options.threads)
             progress("block matrix")
             results += BlockMatrix.run(paths: options.paths, toleranceScale: options.toleranceScale, seed: options.seed,
                                        threads: options.threads)

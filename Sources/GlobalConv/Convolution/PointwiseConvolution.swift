@@ -1,4 +1,4 @@
-import GlobalConv
+
 
 /// A 1×1 convolution `nn.Conv2d(Cin, Cout, 1)`, equally a per-pixel `nn.Linear(Cin, Cout)`, as one
 /// GEMM per image through OpenBLAS.
@@ -36,6 +36,8 @@ public struct PointwiseConvolution<Scalar: TensorScalar>: Sendable {
 
     /// `x` `[N, Cin, H, W]` → `[N, Cout, H, W]`; OpenBLAS uses `threads` threads.
     /// - Precondition: `x` is NCHW with `Cin` channels.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>, threads: Int = 1) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] == inputChannels,
                      "PointwiseConvolution: input must be [N, \(inputChannels), H, W], got \(x.shape)")

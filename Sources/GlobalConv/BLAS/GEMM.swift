@@ -1,8 +1,8 @@
 internal import CBLAS
-import GlobalConv
+
 
 /// Row-major matrix products through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`), the only place
-/// Backbones touches BLAS.
+/// the package touches BLAS.
 ///
 /// `C ← alpha·op(A)·op(B) + beta·C` with `op(A)` `m × k`, `op(B)` `k × n`, `C` `m × n`, all row-major
 /// with leading dimensions `lda`, `ldb`, `ldc`. Dispatches on `S.precision`: `Float` storage goes to

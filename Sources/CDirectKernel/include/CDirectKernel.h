@@ -1,0 +1,46 @@
+#ifndef GLOBALCONV_CDIRECTKERNEL_H
+#define GLOBALCONV_CDIRECTKERNEL_H
+
+#include <stddef.h>
+
+/// One plane of a zero-free stride-1 cross-correlation (GlobalConv's `DirectKernel2D`):
+///   out[i*out_w + j] = bias + sum_{u<kernel_h} sum_{v<kernel_w} w[u*kernel_w + v]
+///                              * src[(i + dilation_h*u)*src_stride + j + dilation_w*v]
+/// for i < out_h, j < out_w. The source holds at least out_h + dilation_h*(kernel_h-1) rows of at least
+/// out_w + dilation_w*(kernel_w-1) readable samples; only rows [data_row_begin, data_row_end) and columns
+/// [data_col_begin, data_col_end) may be non-zero, and a tap whose reads for a whole register tile miss
+/// them is skipped. All extents >= 1 (data ranges may be empty).
+typedef struct {
+    ptrdiff_t kernel_h, kernel_w;
+    ptrdiff_t dilation_h, dilation_w;
+    ptrdiff_t out_h, out_w;
+    ptrdiff_t src_stride;
+    ptrdiff_t data_row_begin, data_row_end;
+    ptrdiff_t data_col_begin, data_col_end;
+} gc_direct_plane;
+
+/// Instruction-set levels of the kernels, lowest first. A level above what the CPU supports runs as the
+/// highest supported one.
+enum {
+    GC_DIRECT_PORTABLE = 0,  ///< GCC vector extensions, 16-byte vectors (SSE2 on x86-64, NEON on arm64)
+    GC_DIRECT_AVX2 = 1,      ///< AVX2 + FMA, 32-byte vectors
+    GC_DIRECT_AVX512 = 2     ///< AVX-512F/VL, 64-byte vectors; aligned-window variant for suitable sources
+};
+
+/// The highest level this CPU runs.
+int gc_direct_best_isa(void);
+
+/// Single precision at instruction-set level `isa`; reentrant (no state besides the arguments).
+void gc_direct_correlate_f32(const gc_direct_plane *plane, const float *src, const float *w, float bias, float *out,
+                             int isa);
+/// Double precision at instruction-set level `isa`; reentrant.
+void gc_direct_correlate_f64(const gc_direct_plane *plane, const double *src, const double *w, double bias,
+                             double *out, int isa);
+
+/// The row stride (in elements, sources 64-byte aligned) at which the fastest kernel of level `isa` runs
+/// on planes with these output width and kernel columns, or 0 when any stride >= out_w +
+/// dilation_w*(kernel_w-1) is as fast. Any valid source works with either function; this is only about speed.
+ptrdiff_t gc_direct_source_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_t dilation_w, ptrdiff_t element_size,
+                                  int isa);
+
+#endif

@@ -1,0 +1,96 @@
+import GlobalConv
+
+/// An independent Float64 oracle for ParC's global circular correlation along one axis:
+/// `y[n,c,i] = b[c] + Σ_{k<L} w[c,k]·x[n,c,(i+k) mod L]` (no flip; `L` = the map's extent along the
+/// axis = the kernel length), for every column (axis H) or row (axis W). Returns the outputs and
+/// their magnitudes `|b| + Σ|w||x|`, row-major `[N, C, H, W]`. Pure function, thread-safe.
+public enum CircularReference {
+    /// - Precondition: `input` `[N, C, H, W]`, `weight` `[C, 1, H, 1]` (axis H) or `[C, 1, 1, W]` (axis W).
+    public static func compute(input: Tensor<Double>, weight: Tensor<Double>, bias: Tensor<Double>?,
+                               axis: ConvolutionAxis) -> DepthwiseReference.Output {
+        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let length = axis == .height ? h : w
+        precondition(weight.count == c * length, "CircularReference: weight must hold C·L = \(c * length) taps")
+        let x = input.scalars, k = weight.scalars
+        var values = [Double](repeating: 0, count: x.count), magnitudes = values
+        for batch in 0..<n {
+            for ch in 0..<c {
+                let plane = (batch * c + ch) * h * w
+                for i in 0..<h {
+                    for j in 0..<w {
+                        var sum = bias?.scalars[ch] ?? 0
+                        var mag = abs(sum)
+                        for t in 0..<length {
+                            let xi = axis == .height ? ((i + t) % h) * w + j : i * w + (j + t) % w
+                            let p = k[ch * length + t] * x[plane + xi]
+                            sum += p
+                            mag += abs(p)
+                        }
+                        values[plane + i * w + j] = sum
+                        magnitudes[plane + i * w + j] = mag
+                    }
+                }
+            }
+        }
+        return DepthwiseReference.Output(shape: input.shape, values: values, magnitudes: magnitudes)
+    }
+}
+
+/// The built-in randomised cases for the engine's `CircularConvolution1D` (ParC's core), compared with
+/// ``CircularReference`` against `γ(L+1)·M` (direct) and `4u(⌊log₂L⌋+1)·M` (FFT, one length-L transform).
+public enum CircularMatrix {
+    public struct Case: Sendable {
+        public let name: String
+        public let shape: [Int]
+        public let axis: ConvolutionAxis
+    }
+
+    public static let blockName = "engine:circular1d"
+
+    public static let cases: [Case] = [
+        Case(name: "circular1d-H-L9-batch2", shape: [2, 3, 9, 5], axis: .height),
+        Case(name: "circular1d-W-L12-even", shape: [1, 4, 7, 12], axis: .width),
+        Case(name: "circular1d-H-L1", shape: [1, 2, 1, 6], axis: .height),
+        Case(name: "circular1d-W-L31", shape: [1, 2, 3, 31], axis: .width),
+    ]
+
+    public static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
+        var results: [VerifyResult] = []
+        for (index, one) in cases.enumerated() {
+            let s = seed &* 2_000_029 &+ UInt64(index) &* 6151
+            results += run(one, as: Float.self, paths: paths, scale: toleranceScale, seed: s, threads: threads)
+            results += run(one, as: Double.self, paths: paths, scale: toleranceScale, seed: s, threads: threads)
+        }
+        return results
+    }
+
+    static func run<S: TensorScalar>(_ one: Case, as _: S.Type, paths: [ConvolutionPath], scale: Double, seed: UInt64,
+                                     threads: Int) -> [VerifyResult] {
+        let length = one.axis == .height ? one.shape[2] : one.shape[3]
+        let c = one.shape[1]
+        let x = Tensor<S>.random(shape: one.shape, seed: seed)
+        let weight = Tensor<S>.random(shape: one.axis == .height ? [c, 1, length, 1] : [c, 1, 1, length], seed: seed &+ 1)
+        let bias = Tensor<S>.random(shape: [c], seed: seed &+ 2)
+        let name = "matrix/\(one.name)"
+        let dtype = S.precision.rawValue
+        let reference = CircularReference.compute(input: x.converted(to: Double.self), weight: weight.converted(to: Double.self),
+                                                  bias: bias.converted(to: Double.self), axis: one.axis)
+        let maxRef = reference.values.reduce(0) { max($0, abs($1)) }
+        let magnitude = reference.magnitudes.max() ?? 0
+        let direct = ErrorBounds.direct(precision: S.precision, taps: length, magnitude: magnitude)
+        let fft = ErrorBounds.fft(precision: S.precision, transformPoints: length, magnitude: magnitude)
+        return paths.map { path -> VerifyResult in
+            do throws(ConvolutionError) {
+                let conv = try CircularConvolution1D(weight: weight, bias: bias, axis: one.axis)
+                let y = try conv(x, path: path, options: ExecutionOptions(threads: threads))
+                let tol = scale * (path == .direct ? direct : path == .fft ? fft : max(direct, fft))
+                return .compared(caseName: name, block: blockName, dtype: dtype, inputShape: one.shape, path: path.rawValue,
+                                 maxAbsError: Comparison.maxAbsDifference(y.scalars, reference.values),
+                                 maxReference: maxRef, tolerance: tol)
+            } catch {
+                return .failure(caseName: name, block: blockName, dtype: dtype, inputShape: one.shape, path: path.rawValue,
+                                message: error.description)
+            }
+        }
+    }
+}
