@@ -9,7 +9,7 @@ import Glibc
 // the global filter, fixture blocks, safetensors parsing, and a stream of never-seen shapes for the
 // auto planner — `warmup` times, reads VmRSS/VmHWM from /proc/self/status, runs it `iterations` more
 // times and reads them again. Exits 1 if the resident set grew by more than `limitMiB`.
-//   MemorySoak <fixtures dir> [iterations=1000] [warmup=100] [limitMiB=32]
+//   MemorySoak <fixtures dir> [iterations=1000] [warmup=100] [limitMiB=32] [mixed|fixed]
 
 func status(_ field: String) -> Int {
     guard let f = fopen("/proc/self/status", "r") else { return -1 }
@@ -18,7 +18,7 @@ func status(_ field: String) -> Int {
     while fgets(&line, Int32(line.count), f) != nil {
         let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if text.hasPrefix(field + ":") {
-            return Int(text.dropFirst(field.count + 1).split(separator: " ").first ?? "") ?? -1  // kB
+            return Int(text.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first ?? "") ?? -1  // kB
         }
     }
     return -1
@@ -30,6 +30,9 @@ let dir = args[1]
 let iterations = args.count > 2 ? Int(args[2]) ?? 1000 : 1000
 let warmup = args.count > 3 ? Int(args[3]) ?? 100 : 100
 let limitMiB = args.count > 4 ? Int(args[4]) ?? 32 : 32
+// "fixed": the same shapes every iteration (a server's steady state); default "mixed" adds a
+// never-seen input size per iteration, which fills the bounded planner and plan caches.
+let fixedShapes = args.count > 5 && args[5] == "fixed"
 
 let fixtureNames = ["convnext.block.float32.safetensors", "gfnet.block.float64.safetensors",
                     "van.block.float32.safetensors", "parc.op.float64.safetensors"]
@@ -50,6 +53,7 @@ func runFixture<S: TensorScalar>(_ file: SafetensorsFile, _: S.Type, path: Convo
 }
 
 var sink = 0.0
+@MainActor
 func iteration(_ i: Int) throws {
     let path = ConvolutionPath.allCases[i % 3]
     let opts = ExecutionOptions(threads: 1 + i % 2)
@@ -61,7 +65,7 @@ func iteration(_ i: Int) throws {
                                                   paddingMode: .circular)
     sink += try circ(.random(shape: [1, 4, 24, 30], seed: 4), path: path, options: opts).scalars[1]
     // A never-seen input size for the planner every iteration (its decision cache is bounded).
-    let fresh = Tensor<Float>.random(shape: [1, 8, 16 + i % 97, 16 + i / 97 % 97], seed: 5)
+    let fresh = Tensor<Float>.random(shape: fixedShapes ? [1, 8, 20, 20] : [1, 8, 16 + i % 97, 16 + i / 97 % 97], seed: 5)
     sink += Double(try conv(fresh, path: .auto, options: opts).scalars[0])
     let filter = try GlobalFilter2D<Float>(complexWeight: .random(shape: [14, 8, 8, 2], seed: 6), height: 14, width: 14)
     sink += Double(try filter(.random(shape: [1, 8, 14, 14], seed: 7), path: path, options: opts).scalars[2])
@@ -81,7 +85,7 @@ do {
     let elapsed = clock.now - start
     let (rss1, hwm1) = (status("VmRSS"), status("VmHWM"))
     let growth = Double(rss1 - rss0) / 1024
-    print("soak: \(iterations) iterations after \(warmup) warm-up in \(elapsed)")
+    print("soak: \(iterations) iterations (\(fixedShapes ? "fixed" : "mixed") shapes) after \(warmup) warm-up in \(elapsed)")
     print("soak: VmRSS \(rss0) kB -> \(rss1) kB (growth \(growth) MiB); VmHWM \(hwm0) kB -> \(hwm1) kB (checksum \(sink.isFinite))")
     if growth > Double(limitMiB) { print("soak: FAIL: resident set grew by more than \(limitMiB) MiB"); exit(1) }
     print("soak: ok (limit \(limitMiB) MiB)")
