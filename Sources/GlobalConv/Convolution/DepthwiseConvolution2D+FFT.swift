@@ -78,7 +78,8 @@ extension DepthwiseConvolution2D {
                                     kernel: geometry.dilatedKernel.height)
         let colSource = cropSources(outputs: wo, map: w, transform: l.width, padding: geometry.padding.width,
                                     kernel: geometry.dilatedKernel.width)
-        var output = Tensor<Scalar>(zeros: outputShape)
+        // Every output element is written below (bias rows, bias columns, or result + bias).
+        var output = Tensor<Scalar>(shape: outputShape, scalars: TensorStoragePool.take(Tensor<Scalar>.elementCount(outputShape)))
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 spectrum.values.withUnsafeBufferPointer { spec in
