@@ -31,7 +31,8 @@ let package = Package(
         // The direct path's inner loops, compiled per instruction set (AVX-512, AVX2+FMA, portable)
         // through function target attributes and chosen at run time.
         .target(name: "CDirectKernel"),
-        // Vectorised Float activations (GELU's erf and SiLU's exp), dispatched by CPU like CDirectKernel.
+        // Vectorised Float kernels dispatched by CPU like CDirectKernel: activations (GELU's erf, SiLU's exp)
+        // and the fused 1×1-convolution GEMM with its prologues and epilogues.
         .target(name: "CVectorMath"),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
@@ -39,6 +40,7 @@ let package = Package(
             dependencies: [
                 "CFFTW",
                 "CDirectKernel",
+                "CVectorMath",
                 "CBLAS",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]

@@ -1,4 +1,5 @@
 import GlobalConv
+import Synchronization
 
 /// A depthwise kernel with its bias and dilation: the weights of one `nn.Conv2d(C, C, (kh, kw),
 /// dilation=(dh, dw), groups=C)`, the unit of the kernel algebra in this module.
@@ -13,7 +14,9 @@ import GlobalConv
 ///   position. An odd extent keeps the map size; an even extent gives one more row/column, as PyTorch's
 ///   `padding = k//2` does. Parallel merges align branches on this centre.
 ///
-/// A value type, `Sendable`; every operation returns a new kernel.
+/// A value type, `Sendable`; every operation returns a new kernel. The engine convolutions that run it
+/// (with their FFT kernel-spectrum caches) are built on first use per padding and kept by the value and
+/// its copies, so repeated forwards reuse cached spectra; equality compares weights, bias and dilation only.
 public struct DepthwiseKernel<Scalar: TensorScalar>: Sendable, Equatable {
     /// `[C, 1, kh, kw]`.
     public let weight: Tensor<Scalar>
@@ -21,6 +24,18 @@ public struct DepthwiseKernel<Scalar: TensorScalar>: Sendable, Equatable {
     public let bias: Tensor<Scalar>
     /// Dilation `dh × dw`, each ≥ 1.
     public let dilation: Size2D
+    /// The engine convolutions built so far, per padding.
+    private let engines = EngineCache()
+
+    /// Engine convolutions of one kernel keyed by padding; synchronised, shared by copies.
+    private final class EngineCache: Sendable {
+        struct Key: Hashable, Sendable { var padding: Size2D; var mode: PaddingMode }
+        let storage = Mutex<[Key: DepthwiseConvolution2D<Scalar>]>([:])
+    }
+
+    public static func == (a: DepthwiseKernel, b: DepthwiseKernel) -> Bool {
+        a.weight == b.weight && a.bias == b.bias && a.dilation == b.dilation
+    }
 
     /// - Parameters:
     ///   - weight: `[C, 1, kh, kw]` with `C, kh, kw ≥ 1`.
@@ -76,9 +91,16 @@ public struct DepthwiseKernel<Scalar: TensorScalar>: Sendable, Equatable {
     /// - Throws: ``LargeKernelError/convolution(_:)`` for a negative padding.
     public func convolution(padding: Size2D? = nil, paddingMode: PaddingMode = .zeros) throws(LargeKernelError)
         -> DepthwiseConvolution2D<Scalar> {
-        try wrapping { () throws(ConvolutionError) in
+        let key = EngineCache.Key(padding: padding ?? centrePadding, mode: paddingMode)
+        if let hit = engines.storage.withLock({ $0[key] }) { return hit }
+        let made = try wrapping { () throws(ConvolutionError) in
             try DepthwiseConvolution2D(weight: weight, bias: bias, dilation: dilation,
-                                       padding: padding ?? centrePadding, paddingMode: paddingMode)
+                                       padding: key.padding, paddingMode: paddingMode)
+        }
+        return engines.storage.withLock { cache in
+            if let existing = cache[key] { return existing }
+            cache[key] = made
+            return made
         }
     }
 

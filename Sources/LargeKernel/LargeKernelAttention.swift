@@ -65,6 +65,7 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
         let a = try conv0.forward(x, padding: Size2D(dec.localPadding), paddingMode: .zeros, path: path, options: options)
         let (before, after) = dec.spatialPadding
         let s = try convSpatial.forward(a, padding: Size2D(after), paddingMode: .zeros, path: path, options: options)
+        TensorStoragePool.recycle(a)
         if before == after { return s }
         // Padding `after` on both sides reads one sample further up/left than the `same` rule: drop the
         // first row and column (zero padding, so the remaining window is exactly the asymmetric result).

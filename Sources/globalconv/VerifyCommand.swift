@@ -9,9 +9,7 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every path against PyTorch fixtures and a Float64 reference; exit 0 only if all pass.",
         discussion: """
-            With no options: every Fixtures/*.safetensors (relative to the working directory) on direct, fft
-            and auto, then the built-in randomised matrix. One result per (case, path); a fixture that cannot
-            be read or names an unknown block is a failed result, not a crash.
+            With no options: every Fixtures/*.safetensors (relative to the working directory) on direct, fft and auto, then the built-in randomised matrix. One result per (case, path); a fixture that cannot be read or names an unknown block is a failed result, not a crash.
             """
     )
 

@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("Layers")
 struct LayerTests {
-    @Test("a 1×1 convolution through OpenBLAS equals the Float64 sum Σ_i W[o,i]·x[i] + b within γ(Cin+1)",
+    @Test("a 1×1 convolution (Float: the fused C kernel, Double: OpenBLAS) equals the Float64 sum Σ_i W[o,i]·x[i] + b within γ(Cin+1)",
           arguments: [Precision.float32, .float64])
     func pointwiseMatchesNaiveSum(precision: Precision) {
         switch precision {

@@ -34,8 +34,10 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: inChannels, block: Self.id)
-        var h = pw1(preBN(x), threads: options.threads)
-        Activation.gelu.apply(to: &h)
-        return x + pw2(h, threads: options.threads)
+        // One fused two-layer pass: preffn_bn on the input, pw1's BN and GELU, pw2's BN and the residual.
+        return PointwiseConvolution.chain(x, input: .affine(preBN.affine),
+                                          pw1.conv, hidden: PointwiseEpilogue(affine: pw1.bn.affine, activation: .gelu),
+                                          pw2.conv, epilogue: PointwiseEpilogue(affine: pw2.bn.affine, residual: x),
+                                          threads: options.threads)
     }
 }

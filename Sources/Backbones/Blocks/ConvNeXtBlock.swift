@@ -28,6 +28,8 @@ public struct ConvNeXtBlock<Scalar: TensorScalar>: Block {
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
         let mixed = try dwconv(x, path: path, options: options)
-        return tail(input: x, mixed: mixed, threads: options.threads)
+        let out = tail(input: x, mixed: mixed, threads: options.threads)
+        TensorStoragePool.recycle(mixed)
+        return out
     }
 }

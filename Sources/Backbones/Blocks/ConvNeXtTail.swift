@@ -18,12 +18,15 @@ struct ConvNeXtTail<Scalar: TensorScalar>: Sendable {
         gamma = try s.take("gamma", [dim])
     }
 
-    /// `input + γ ⊙ pwconv2(GELU(pwconv1(LN(mixed))))`.
+    /// `input + γ ⊙ pwconv2(GELU(pwconv1(LN(mixed))))`, as one fused two-layer pass: the LayerNorm is
+    /// applied while `mixed` is read, GELU and the scaled residual in the layers' epilogues, and the 4d
+    /// hidden channels never leave the cache (Float).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func callAsFunction(input: Tensor<Scalar>, mixed: Tensor<Scalar>, threads: Int) -> Tensor<Scalar> {
-        var h = pwconv1(norm(mixed), threads: threads)
-        Activation.gelu.apply(to: &h)
-        return input.addingScaled(pwconv2(h, threads: threads), perChannel: gamma)
+        PointwiseConvolution.chain(mixed, input: .layerNorm(norm.normalization),
+                                   pwconv1, hidden: PointwiseEpilogue(activation: .gelu),
+                                   pwconv2, epilogue: PointwiseEpilogue(residual: input, residualScale: gamma.scalars),
+                                   threads: threads)
     }
 }

@@ -58,8 +58,8 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         }
         let filtered: Tensor<Scalar>
         do { filtered = try filter(norm1(x), path: path, options: options) } catch { throw .convolution(error) }
-        var m = fc1(norm2(filtered), threads: options.threads)
-        Activation.gelu.apply(to: &m)
-        return x + fc2(m, threads: options.threads)
+        return PointwiseConvolution.chain(filtered, input: .layerNorm(norm2.normalization),
+                                          fc1, hidden: PointwiseEpilogue(activation: .gelu),
+                                          fc2, epilogue: PointwiseEpilogue(residual: x), threads: options.threads)
     }
 }

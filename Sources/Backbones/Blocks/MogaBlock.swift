@@ -88,27 +88,33 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         try checkInput(x, channels: dim, block: Self.id)
         let t = options.threads
         // Attention branch.
+        let silu = PointwiseEpilogue<Scalar>(activation: .silu)
+        // Attention branch; BN2, SiLUs, the gate product's partner, residuals and layer scales run in the
+        // 1×1 convolutions' prologues and epilogues (same op order as PyTorch).
         let y = norm1(x)
-        var h = proj1(y, threads: t)
-        h = h.addingScaled(h.subtractingBroadcast(h.spatialMean()), perChannel: attnSigma)
+        var h = proj1(y, epilogue: PointwiseEpilogue(), threads: t)
+        h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars)                       // h + σ ⊙ (h − mean_HW h)
         Activation.silu.apply(to: &h)
-        var g = gate(h, threads: t)
+        var g = gate(h, epilogue: silu, threads: t)
         let x0 = try dw0(h, path: path, options: options)
         let x1 = try dw1(x0.channels(split.e0..<(split.e0 + split.e1)), path: path, options: options)
         let x2 = try dw2(x0.channels((dim - split.e2)..<dim), path: path, options: options)
-        var v = pw(Tensor.concatenatingChannels([x0.channels(0..<split.e0), x1, x2]), threads: t)
-        for _ in 0..<(forceFP32 ? 2 : 1) {
+        var v = pw(Tensor.concatenatingChannels([x0.channels(0..<split.e0), x1, x2]), epilogue: silu, threads: t)
+        if forceFP32 {
             Activation.silu.apply(to: &g)
             Activation.silu.apply(to: &v)
         }
-        let attn = proj2(g * v, threads: t) + y
-        let x1Out = x.addingScaled(attn, perChannel: layerScale1)
+        g.multiply(by: v)
+        let x1Out = proj2(g, epilogue: PointwiseEpilogue(add: y, residual: x, residualScale: layerScale1.scalars), threads: t)
+        TensorStoragePool.recycle(y, h, g, x0, x1, x2, v)
         // Channel-aggregation FFN.
-        var f = try mlpDW(fc1(norm2(x1Out), threads: t), path: path, options: options)
+        let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
+        var f = try mlpDW(e, path: path, options: options)
         Activation.gelu.apply(to: &f)
-        var d = decompose(f, threads: t)
-        Activation.gelu.apply(to: &d)
-        f = f.addingScaled(f.subtractingBroadcast(d), perChannel: mlpSigma)
-        return x1Out.addingScaled(fc2(f, threads: t), perChannel: layerScale2)
+        let d = decompose(f, epilogue: PointwiseEpilogue(activation: .gelu), threads: t)
+        f.addScaledDifference(from: d, perChannel: mlpSigma.scalars)                                // f + σ ⊙ (f − GELU(decompose f))
+        let out = fc2(f, epilogue: PointwiseEpilogue(residual: x1Out, residualScale: layerScale2.scalars), threads: t)
+        TensorStoragePool.recycle(e, f, x1Out)
+        return out
     }
 }

@@ -43,10 +43,13 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: inChannels, block: Self.id)
-        var h = pw1(preBN(x), threads: options.threads)
-        Activation.relu.apply(to: &h)
+        // prelkb_bn fused into pw1's input, pw1's BN and ReLU into its epilogue; pw2's BN and the residual into pw2's.
+        let h = pw1.conv(x, input: .affine(preBN.affine), epilogue: PointwiseEpilogue(affine: pw1.bn.affine, activation: .relu),
+                         threads: options.threads)
         var l = try Backbones.largeKernel { () throws(LargeKernelError) in try largeKernel.forward(h, path: path, options: options) }
         Activation.relu.apply(to: &l)
-        return x + pw2(l, threads: options.threads)
+        let out = pw2.conv(l, epilogue: PointwiseEpilogue(affine: pw2.bn.affine, residual: x), threads: options.threads)
+        TensorStoragePool.recycle(h, l)
+        return out
     }
 }

@@ -35,6 +35,8 @@ public struct SLaKBlock<Scalar: TensorScalar>: Block {
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
         let mixed = try Backbones.largeKernel { () throws(LargeKernelError) in try largeKernel.forward(x, path: path, options: options) }
-        return tail(input: x, mixed: mixed, threads: options.threads)
+        let out = tail(input: x, mixed: mixed, threads: options.threads)
+        TensorStoragePool.recycle(mixed)
+        return out
     }
 }

@@ -16,6 +16,8 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
     let norm1: BatchNorm2d<Scalar>, norm2: BatchNorm2d<Scalar>
     let proj1: PointwiseConvolution<Scalar>, proj2: PointwiseConvolution<Scalar>
     public let lka: LargeKernelAttention<Scalar>
+    /// LKA's `conv1`, built once (its gating `x ⊙ attn` runs in its epilogue).
+    let lkaConv1: PointwiseConvolution<Scalar>
     let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>
     let dwconv: DepthwiseLayer<Scalar>
     let layerScale1: Tensor<Scalar>, layerScale2: Tensor<Scalar>
@@ -44,6 +46,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
                     s.take("layer_scale_1", [dim]), s.take("layer_scale_2", [dim]))
         }
         lka = try t.build()
+        lkaConv1 = PointwiseConvolution(weight: lka.conv1Weight, bias: lka.conv1Bias)
     }
 
     @_specialize(where Scalar == Float)
@@ -51,13 +54,18 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
         let threads = options.threads
+        // The element-wise work runs in the 1×1 convolutions' prologues and epilogues (same op order).
         let y = norm1(x)
-        var a = proj1(y, threads: threads)
-        Activation.gelu.apply(to: &a)
-        let t = try largeKernel { () throws(LargeKernelError) in try lka.forward(a, path: path, options: options) }
-        let x1 = x.addingScaled(proj2(t, threads: threads) + y, perChannel: layerScale1)
-        var h = try dwconv(fc1(norm2(x1), threads: threads), path: path, options: options)
+        let a = proj1(y, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
+        let s = try largeKernel { () throws(LargeKernelError) in try lka.spatial(a, path: path, options: options) }
+        let t = lkaConv1(s, epilogue: PointwiseEpilogue(multiply: a), threads: threads)            // LKA: a ⊙ conv1(s)
+        let x1 = proj2(t, epilogue: PointwiseEpilogue(add: y, residual: x, residualScale: layerScale1.scalars), threads: threads)
+        TensorStoragePool.recycle(y, a, s, t)
+        let f = fc1(x1, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: threads)
+        var h = try dwconv(f, path: path, options: options)
         Activation.gelu.apply(to: &h)
-        return x1.addingScaled(fc2(h, threads: threads), perChannel: layerScale2)
+        let out = fc2(h, epilogue: PointwiseEpilogue(residual: x1, residualScale: layerScale2.scalars), threads: threads)
+        TensorStoragePool.recycle(f, h, x1)
+        return out
     }
 }

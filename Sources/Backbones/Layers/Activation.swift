@@ -35,14 +35,27 @@ public enum Activation: String, Sendable, CaseIterable {
         return y
     }
 
+    /// The same function fused into a 1×1 convolution's epilogue.
+    var pointwise: PointwiseActivation {
+        switch self {
+        case .gelu: .gelu
+        case .silu: .silu
+        case .relu: .relu
+        }
+    }
+
     /// Applies the activation to every element of `x`, in place.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func apply<S: TensorScalar>(to x: inout Tensor<S>) {
         x.withUnsafeMutableBufferPointer { b in
-            if S.precision == .float32, self != .relu, let base = b.baseAddress {
+            if S.precision == .float32, let base = b.baseAddress {
                 let f = UnsafeMutableRawPointer(base).assumingMemoryBound(to: Float.self)
-                if self == .gelu { gc_gelu_f32(f, b.count) } else { gc_silu_f32(f, b.count) }
+                switch self {
+                case .gelu: gc_gelu_f32(f, b.count)
+                case .silu: gc_silu_f32(f, b.count)
+                case .relu: gc_relu_f32(f, b.count)
+                }
                 return
             }
             for i in b.indices { b[i] = self(b[i]) }

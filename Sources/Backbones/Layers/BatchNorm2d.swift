@@ -47,23 +47,28 @@ public struct BatchNorm2d<Scalar: TensorScalar>: Sendable {
                   runningVar: scope.take("running_var", [channels]), eps: eps)
     }
 
+    /// `x·scale + shift` per channel, for fusing into a 1×1 convolution's input or epilogue.
+    var affine: ChannelAffine<Scalar> { ChannelAffine(scale: scale, shift: shift) }
+
     /// Normalises `x` (`[N, C, H, W]`). - Precondition: `x` has this layer's `C`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] == channels,
                      "BatchNorm2d: input must be [N, \(channels), H, W], got \(x.shape)")
-        var y = x
         let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
+        var y: [Scalar] = TensorStoragePool.take(x.count)
         y.withUnsafeMutableBufferPointer { out in
-            for img in 0..<n {
-                for ch in 0..<c {
-                    let (a, b) = (scale[ch], shift[ch])
-                    let base = (img * c + ch) * plane
-                    for p in 0..<plane { out[base + p] = out[base + p] * a + b }
+            x.withUnsafeBufferPointer { xs in
+                for img in 0..<n {
+                    for ch in 0..<c {
+                        let (a, b) = (scale[ch], shift[ch])
+                        let base = (img * c + ch) * plane
+                        for p in 0..<plane { out[base + p] = xs[base + p] * a + b }
+                    }
                 }
             }
         }
-        return y
+        return Tensor(shape: x.shape, scalars: y)
     }
 }

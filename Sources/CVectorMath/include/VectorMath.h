@@ -11,6 +11,9 @@ void gc_gelu_f32(float *x, size_t n);
 /// as in PyTorch (exp overflows to +inf).
 void gc_silu_f32(float *x, size_t n);
 
+/// In place, for `n` floats: `x ← max(x, 0)`, NaN kept (PyTorch's relu).
+void gc_relu_f32(float *x, size_t n);
+
 /// `exp(x)` for `n` floats, ~1 ulp (exposed for tests).
 void gc_exp_f32(const float *x, float *y, size_t n);
 

@@ -54,7 +54,7 @@ extension CircularConvolution1D {
             for: .contiguous(Scalar.precision, .inverse, dims: [l], howMany: signals, effort: options.effort))
         let half = forward.descriptor.complexCount
         let transposed = axis == .height
-        var output = Tensor<Scalar>(zeros: input.shape)
+        var output = Tensor<Scalar>(shape: input.shape, scalars: TensorStoragePool.take(input.count))  // all written below
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 spectrum.values.withUnsafeBufferPointer { spec in

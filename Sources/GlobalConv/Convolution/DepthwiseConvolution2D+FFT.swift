@@ -78,7 +78,9 @@ extension DepthwiseConvolution2D {
                                     kernel: geometry.dilatedKernel.height)
         let colSource = cropSources(outputs: wo, map: w, transform: l.width, padding: geometry.padding.width,
                                     kernel: geometry.dilatedKernel.width)
-        var output = Tensor<Scalar>(zeros: outputShape)
+        // Every output element is written below (bias rows, bias columns, or result + bias; the planes
+        // skipped or sent to the fallback are written by the direct path or `repairingNonFiniteWeights`).
+        var output = Tensor<Scalar>(shape: outputShape, scalars: TensorStoragePool.take(Tensor<Scalar>.elementCount(outputShape)))
         // Non-finite values (Docs/reliability.md): channels with non-finite weights are left to
         // `repairingNonFiniteWeights`; a plane with a NaN/±Inf input, or whose transform overflowed to
         // one, is computed on the direct path, so it gets the definition's footprint pattern.

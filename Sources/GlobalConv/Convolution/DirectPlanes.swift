@@ -25,7 +25,8 @@ enum DirectPlanes {
         let (inPlane, outPlane) = (source.map.height * source.map.width, kernel.output.height * kernel.output.width)
         let taps = kernel.kernel.height * kernel.kernel.width
         let b = bias?.scalars ?? [S](repeating: 0, count: channels)
-        let scalars = [S](unsafeUninitializedCapacity: count) { out, initialized in
+        var scalars: [S] = TensorStoragePool.take(count)
+        scalars.withUnsafeMutableBufferPointer { out in
             input.withUnsafeBufferPointer { x in
                 weights.withUnsafeBufferPointer { w in
                     let (x, w, y) = (x.baseAddress!, w.baseAddress!, out.baseAddress!)
@@ -42,7 +43,6 @@ enum DirectPlanes {
                     }
                 }
             }
-            initialized = count
         }
         return Tensor(shape: outputShape, scalars: scalars)
     }

@@ -1,20 +1,23 @@
-
-
-/// A 1×1 convolution `nn.Conv2d(Cin, Cout, 1)`, equally a per-pixel `nn.Linear(Cin, Cout)`, as one
-/// GEMM per image through OpenBLAS.
+/// A 1×1 convolution `nn.Conv2d(Cin, Cout, 1)`, equally a per-pixel `nn.Linear(Cin, Cout)`.
 ///
 /// `y[n,o,p] = b[o] + Σ_i W[o,i]·x[n,i,p]` for every pixel `p` of the `H·W` map. In NCHW the image
-/// `x[n]` *is* the row-major `[Cin, H·W]` matrix, so `Y[n] = W·X[n] + b·1ᵀ` is a plain
-/// `cblas_?gemm` with no transpose: `C` is pre-filled with the bias and `beta = 1`.
-/// Summation order inside the dot products is OpenBLAS's (blocked), bounded by `γ(Cin)·Σ|W||x|`.
+/// `x[n]` *is* the row-major `[Cin, H·W]` matrix, so `Y[n] = W·X[n] + b·1ᵀ`.
 ///
+/// - `Float`: ``PointwiseKernel`` (C, AVX-512 / AVX2 / portable), weights packed once at construction,
+///   pixels split over `threads` workers; each sum accumulates `i` ascending from zero, then adds `b[o]`.
+/// - `Double`: one `cblas_dgemm` per image through OpenBLAS (its own pool sized to `threads`), then the bias.
+///
+/// Either is bounded by `γ(Cin + 1)·(|b| + Σ|W||x|)`. The package-level forms (``PointwiseEpilogue``,
+/// ``PointwiseInput``, two-layer chains) fuse the blocks' element-wise work into the same passes.
 /// A value type with immutable weights; safe to call from many tasks (see ``BLASThreads`` for the
-/// process-global OpenBLAS thread count).
+/// process-global OpenBLAS thread count of the Double path).
 public struct PointwiseConvolution<Scalar: TensorScalar>: Sendable {
     /// `[Cout, Cin]` (a conv's `[Cout, Cin, 1, 1]` is stored flattened to this).
     public let weight: Tensor<Scalar>
     /// `[Cout]` or `nil`.
     public let bias: Tensor<Scalar>?
+    /// Float: the weights in ``PointwiseKernel``'s panel layout; Double: empty.
+    let packed: [Scalar]
 
     public var inputChannels: Int { weight.shape[1] }
     public var outputChannels: Int { weight.shape[0] }
@@ -32,42 +35,17 @@ public struct PointwiseConvolution<Scalar: TensorScalar>: Sendable {
         if let bias { precondition(bias.shape == [w.shape[0]], "PointwiseConvolution: bias must be [\(w.shape[0])], got \(bias.shape)") }
         self.weight = w
         self.bias = bias
+        if Scalar.precision == .float32 {
+            let f = unsafeBitCast(w.scalars, to: [Float].self)
+            packed = unsafeBitCast(PointwiseKernel.pack(f, m: w.shape[0], k: w.shape[1]), to: [Scalar].self)
+        } else {
+            packed = []
+        }
     }
 
-    /// `x` `[N, Cin, H, W]` → `[N, Cout, H, W]`; OpenBLAS uses `threads` threads.
+    /// `x` `[N, Cin, H, W]` → `[N, Cout, H, W]` on `threads` threads.
     /// - Precondition: `x` is NCHW with `Cin` channels.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>, threads: Int = 1) -> Tensor<Scalar> {
-        precondition(x.rank == 4 && x.shape[1] == inputChannels,
-                     "PointwiseConvolution: input must be [N, \(inputChannels), H, W], got \(x.shape)")
-        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
-        let (cin, cout, pixels) = (inputChannels, outputChannels, h * w)
-        var y = Tensor<Scalar>(zeros: [n, cout, h, w])
-        guard pixels > 0, n > 0 else { return y }
-        BLASThreads.use(threads)
-        y.withUnsafeMutableBufferPointer { out in
-            if let bias {
-                for img in 0..<n {
-                    for o in 0..<cout {
-                        let base = (img * cout + o) * pixels
-                        let value = bias.scalars[o]
-                        for p in 0..<pixels { out[base + p] = value }
-                    }
-                }
-            }
-            x.withUnsafeBufferPointer { input in
-                weight.withUnsafeBufferPointer { wt in
-                    for img in 0..<n {
-                        GEMM.multiply(m: cout, n: pixels, k: cin,
-                                      a: wt.baseAddress!, lda: cin,
-                                      b: input.baseAddress! + img * cin * pixels, ldb: pixels,
-                                      c: out.baseAddress! + img * cout * pixels, ldc: pixels,
-                                      alpha: 1, beta: bias == nil ? 0 : 1)
-                    }
-                }
-            }
-        }
-        return y
+        self(x, input: .identity, epilogue: PointwiseEpilogue(), threads: threads)
     }
 }

@@ -7,9 +7,22 @@
 public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     /// Extent of each axis; every extent is ≥ 0 and their product is ``count``.
     public private(set) var shape: [Int]
-    /// The elements in row-major order.
+    private var storage: [Scalar]
+
+    /// The elements in row-major order. Elements may be changed in place (`t.scalars[i] = v` costs
+    /// O(1): the accessor yields the storage itself, no copy); changing their number is a programmer
+    /// error caught right after the mutation.
     public var scalars: [Scalar] {
-        didSet { precondition(scalars.count == count, "Tensor: scalars.count changed from \(count) to \(scalars.count)") }
+        get { storage }
+        set {
+            precondition(newValue.count == storage.count, "Tensor: scalars.count changed from \(storage.count) to \(newValue.count)")
+            storage = newValue
+        }
+        _modify {
+            let expected = storage.count
+            yield &storage
+            precondition(storage.count == expected, "Tensor: scalars.count changed from \(expected) to \(storage.count)")
+        }
     }
 
     /// Wraps `scalars` (row-major) with `shape`.
@@ -18,7 +31,7 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
         let n = Tensor.elementCount(shape)
         precondition(n == scalars.count, "Tensor: shape \(shape) holds \(n) elements, got \(scalars.count)")
         self.shape = shape
-        self.scalars = scalars
+        self.storage = scalars
     }
 
     /// A tensor of `shape` filled with `value`.
@@ -32,7 +45,7 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     }
 
     /// Number of elements: the product of ``shape`` (1 for a rank-0 tensor).
-    public var count: Int { scalars.count }
+    public var count: Int { storage.count }
 
     /// Number of axes.
     public var rank: Int { shape.count }
@@ -62,13 +75,13 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
 
     /// Calls `body` with the contiguous storage.
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
-        try scalars.withUnsafeBufferPointer(body)
+        try storage.withUnsafeBufferPointer(body)
     }
 
     /// Calls `body` with the contiguous, mutable storage.
     public mutating func withUnsafeMutableBufferPointer<R>(
         _ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R
     ) rethrows -> R {
-        try scalars.withUnsafeMutableBufferPointer(body)
+        try storage.withUnsafeMutableBufferPointer(body)
     }
 }

@@ -1,0 +1,74 @@
+#ifndef GLOBALCONV_POINTWISE_H
+#define GLOBALCONV_POINTWISE_H
+#include <stddef.h>
+
+/// Fused 1×1 convolutions (per-pixel Linear layers) in single precision: GlobalConv's
+/// `PointwiseConvolution` on Float. For the pixels p of [n_begin, n_end) of one NCHW image:
+///
+///   x'[i][p] = input transform of x                                  (i < k of the first layer)
+///   h[o][p]  = epilogue_o( Σ_{i<k} W[o][i] · x'[i][p] )              (one or two layers chained)
+///
+/// Input transforms (prologue, applied while the input is packed):
+///   GC_PW_INPUT_IDENTITY  x' = x
+///   GC_PW_INPUT_AFFINE    x'[i] = x[i]·scale[i] + shift[i]          (eval BatchNorm before the conv)
+///   GC_PW_INPUT_LAYERNORM per pixel over i: μ = (1/k)·Σ x[i], σ² = (1/k)·Σ (x[i] − μ)²,
+///                         x'[i] = (x[i] − μ)·(1/√(σ² + eps))·scale[i] + shift[i]
+///                         (sums in ascending i, `(1/k)` applied as a product, as LayerNormChannelsLast)
+/// Epilogue of one layer, in this order, each step optional:
+///   v = acc + bias[o];  v = v·scale[o] + shift[o];  v = act(v);  v = v·mul[o][p];  v = v + add[o][p];
+///   v = residual[o][p] + residual_scale[o]·v   (or residual[o][p] + v without a scale)
+/// The dot product accumulates i ascending from 0 in single precision with fused multiply-adds (AVX2 and
+/// AVX-512) or separate ones (portable), bounded by γ(k)·Σ|W||x'|. A second layer reads the first
+/// layer's result of the same pixels (its epilogue may use bias, scale/shift and act only) without it
+/// ever leaving the cache; only the last layer writes `y`.
+///
+/// Reentrant: no state besides the arguments; callers split pixels across threads.
+
+enum { GC_PW_PORTABLE = 0, GC_PW_AVX2 = 1, GC_PW_AVX512 = 2 };
+enum { GC_PW_ACT_NONE = 0, GC_PW_ACT_RELU = 1, GC_PW_ACT_GELU = 2, GC_PW_ACT_SILU = 3 };
+enum { GC_PW_INPUT_IDENTITY = 0, GC_PW_INPUT_AFFINE = 1, GC_PW_INPUT_LAYERNORM = 2 };
+
+/// Rows of W per packed panel.
+#define GC_PW_PANEL_ROWS 6
+
+typedef struct {
+    int mode;               ///< GC_PW_INPUT_*
+    const float *scale;     ///< [k] (AFFINE, LAYERNORM) or NULL
+    const float *shift;     ///< [k] (AFFINE, LAYERNORM) or NULL
+    float eps;              ///< LAYERNORM
+} gc_pw_input;
+
+typedef struct {
+    ptrdiff_t m, k;                 ///< W is m × k
+    const float *packed_weight;     ///< gc_pw_pack_f32(W)
+    const float *bias;              ///< [m] or NULL
+    const float *scale, *shift;     ///< [m] each, or both NULL
+    int activation;                 ///< GC_PW_ACT_*
+    const float *mul; ptrdiff_t ld_mul;            ///< [m][ld_mul] (indexed by image pixel) or NULL
+    const float *add; ptrdiff_t ld_add;            ///< or NULL
+    const float *residual; ptrdiff_t ld_residual;  ///< or NULL
+    const float *residual_scale;                   ///< [m] or NULL (residual + v)
+} gc_pw_layer;
+
+/// The highest level this CPU runs.
+int gc_pw_best_isa(void);
+
+/// Pixels per strip at level `isa` (clamped to the CPU): callers split [0, pixels) at multiples of it.
+ptrdiff_t gc_pw_strip(int isa);
+
+/// Floats of W's packed form: ⌈m/6⌉·6·k.
+size_t gc_pw_packed_count(ptrdiff_t m, ptrdiff_t k);
+
+/// Packs row-major W (m × k) into panels of 6 rows, each k-major ([i][row], zero rows past m).
+void gc_pw_pack_f32(const float *w, ptrdiff_t m, ptrdiff_t k, float *packed);
+
+/// Floats of 64-byte aligned scratch one call needs (input k, hidden m of a two-layer chain or 0).
+size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa);
+
+/// Runs `count` (1 or 2) chained layers on pixels [n_begin, n_end) of one image: x is [k][ldx], y is
+/// [m_last][ldy]; pixel p reads x[i·ldx + p] and writes y[o·ldy + p]. `scratch`: 64-byte aligned,
+/// gc_pw_scratch_count floats. n_begin a multiple of gc_pw_strip(isa).
+void gc_pw_run_f32(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers, int count,
+                   float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, float *scratch, int isa);
+
+#endif

@@ -1,0 +1,161 @@
+// One instruction-set version of the pointwise kernels (included by pointwise.c with GC_TARGET, GC_VL
+// (floats per vector), GC_NV (vectors per strip) and GC_NAME defined). A strip is GC_VL·GC_NV pixels;
+// an accumulator tile is GC_PW_PANEL_ROWS output channels × one strip, held in GC_PW_PANEL_ROWS·GC_NV
+// vector registers for the whole dot product.
+
+#define GC_NR (GC_VL * GC_NV)
+#define GC_MR GC_PW_PANEL_ROWS
+
+typedef float GC_NAME(vec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
+typedef float GC_NAME(uvec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
+
+// P[i][0..GC_NR) = transform(x[i][n .. n+cnt)), columns past cnt zero.
+GC_TARGET static void GC_NAME(pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
+                                    const gc_pw_input *in, float *P) {
+    if (cnt == GC_NR) {
+        for (ptrdiff_t i = 0; i < k; i++) {
+            const float *src = x + i * ldx + n;
+            for (int v = 0; v < GC_NV; v++)
+                *(GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL) = *(const GC_NAME(uvec) *)(src + v * GC_VL);
+        }
+    } else {
+        for (ptrdiff_t i = 0; i < k; i++) {
+            const float *src = x + i * ldx + n;
+            float *dst = P + i * GC_NR;
+            for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = src[j];
+            for (ptrdiff_t j = cnt; j < GC_NR; j++) dst[j] = 0.0f;
+        }
+    }
+    if (in->mode == GC_PW_INPUT_AFFINE) {
+        for (ptrdiff_t i = 0; i < k; i++) {
+            const float s = in->scale[i], t = in->shift[i];
+            for (int v = 0; v < GC_NV; v++) {
+                GC_NAME(vec) *p = (GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+                *p = *p * s + t;
+            }
+        }
+    } else if (in->mode == GC_PW_INPUT_LAYERNORM) {
+        const float inv_k = 1.0f / (float)k;
+        GC_NAME(vec) mean[GC_NV], var[GC_NV];
+        for (int v = 0; v < GC_NV; v++) { mean[v] = (GC_NAME(vec)){0}; var[v] = (GC_NAME(vec)){0}; }
+        for (ptrdiff_t i = 0; i < k; i++)
+            for (int v = 0; v < GC_NV; v++) mean[v] += *(const GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+        for (int v = 0; v < GC_NV; v++) mean[v] *= inv_k;
+        for (ptrdiff_t i = 0; i < k; i++)
+            for (int v = 0; v < GC_NV; v++) {
+                const GC_NAME(vec) d = *(const GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL) - mean[v];
+                var[v] += d * d;
+            }
+        GC_NAME(vec) inv[GC_NV];
+        for (int v = 0; v < GC_NV; v++)
+            for (int j = 0; j < GC_VL; j++) inv[v][j] = 1.0f / __builtin_sqrtf(var[v][j] * inv_k + in->eps);
+        for (ptrdiff_t i = 0; i < k; i++) {
+            const float g = in->scale[i], b = in->shift[i];
+            for (int v = 0; v < GC_NV; v++) {
+                GC_NAME(vec) *p = (GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+                *p = (*p - mean[v]) * inv[v] * g + b;
+            }
+        }
+    }
+}
+
+// T[r][0..GC_NR) = Σ_i w[i][r] · P[i][·] for r < mr (w: one packed panel, k-major).
+GC_TARGET static inline __attribute__((always_inline)) void GC_NAME(tile)(const float *w, const float *P, ptrdiff_t k,
+                                                                           float *T, const int mr) {
+    GC_NAME(vec) acc[GC_MR][GC_NV];
+    for (int r = 0; r < GC_MR; r++)
+        for (int v = 0; v < GC_NV; v++) acc[r][v] = (GC_NAME(vec)){0};
+    for (ptrdiff_t i = 0; i < k; i++) {
+        GC_NAME(vec) xv[GC_NV];
+        for (int v = 0; v < GC_NV; v++) xv[v] = *(const GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+        for (int r = 0; r < GC_MR; r++) {
+            if (r < mr) {
+                const float a = w[i * GC_MR + r];
+                for (int v = 0; v < GC_NV; v++) acc[r][v] += xv[v] * a;
+            }
+        }
+    }
+    for (int r = 0; r < GC_MR; r++)
+        if (r < mr)
+            for (int v = 0; v < GC_NV; v++) *(GC_NAME(vec) *)(T + r * GC_NR + v * GC_VL) = acc[r][v];
+}
+
+GC_TARGET static void GC_NAME(tile_any)(const float *w, const float *P, ptrdiff_t k, float *T, int mr) {
+    switch (mr) {
+    case 6: GC_NAME(tile)(w, P, k, T, 6); break;
+    case 5: GC_NAME(tile)(w, P, k, T, 5); break;
+    case 4: GC_NAME(tile)(w, P, k, T, 4); break;
+    case 3: GC_NAME(tile)(w, P, k, T, 3); break;
+    case 2: GC_NAME(tile)(w, P, k, T, 2); break;
+    default: GC_NAME(tile)(w, P, k, T, 1); break;
+    }
+}
+
+// The epilogue of output channel o on one tile row t (cnt pixels starting at image pixel p) into dst.
+GC_TARGET static void GC_NAME(epilogue)(const gc_pw_layer *L, ptrdiff_t o, float *restrict t, ptrdiff_t p,
+                                        ptrdiff_t cnt, float *restrict dst) {
+    if (L->bias) {
+        const float b = L->bias[o];
+        for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] + b;
+    }
+    if (L->scale) {
+        const float s = L->scale[o], h = L->shift[o];
+        for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] * s + h;
+    }
+    switch (L->activation) {
+    case GC_PW_ACT_RELU: for (ptrdiff_t j = 0; j < cnt; j++) t[j] = gc_relu(t[j]); break;
+    case GC_PW_ACT_GELU: for (ptrdiff_t j = 0; j < cnt; j++) t[j] = gc_gelu(t[j]); break;
+    case GC_PW_ACT_SILU: for (ptrdiff_t j = 0; j < cnt; j++) t[j] = gc_silu(t[j]); break;
+    default: break;
+    }
+    if (L->mul) {
+        const float *restrict g = L->mul + o * L->ld_mul + p;
+        for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] * g[j];
+    }
+    if (L->add) {
+        const float *restrict a = L->add + o * L->ld_add + p;
+        for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] + a[j];
+    }
+    if (L->residual) {
+        const float *restrict res = L->residual + o * L->ld_residual + p;
+        if (L->residual_scale) {
+            const float s = L->residual_scale[o];
+            for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = res[j] + s * t[j];
+        } else {
+            for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = res[j] + t[j];
+        }
+    } else {
+        for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = t[j];
+    }
+}
+
+GC_TARGET static void GC_NAME(run)(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers,
+                                   int count, float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end,
+                                   float *scratch) {
+    const ptrdiff_t k0 = layers[0].k, hidden = count > 1 ? layers[0].m : 0;
+    float *P = scratch;
+    float *H = P + k0 * GC_NR;
+    float *T = H + hidden * GC_NR;
+    for (ptrdiff_t n = n_begin; n < n_end; n += GC_NR) {
+        const ptrdiff_t cnt = n_end - n < GC_NR ? n_end - n : GC_NR;
+        GC_NAME(pack)(x, ldx, k0, n, cnt, input, P);
+        const float *src = P;
+        for (int l = 0; l < count; l++) {
+            const gc_pw_layer *L = &layers[l];
+            const int last = l == count - 1;
+            for (ptrdiff_t m0 = 0; m0 < L->m; m0 += GC_MR) {
+                const int mr = (int)(L->m - m0 < GC_MR ? L->m - m0 : GC_MR);
+                GC_NAME(tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr);
+                for (int r = 0; r < mr; r++) {
+                    const ptrdiff_t o = m0 + r;
+                    if (last) GC_NAME(epilogue)(L, o, T + r * GC_NR, n, cnt, y + o * ldy + n);
+                    else GC_NAME(epilogue)(L, o, T + r * GC_NR, n, GC_NR, H + o * GC_NR);
+                }
+            }
+            src = H;
+        }
+    }
+}
+
+#undef GC_NR
+#undef GC_MR

@@ -1,0 +1,53 @@
+extension PointwiseConvolution {
+    /// `epilogue(conv(input(x)))` (see ``PointwiseEpilogue``) in one pass over the pixels.
+    /// - Precondition: `x` is NCHW with `Cin` channels; the input transform has `Cin` channels; the
+    ///   epilogue's per-channel arrays have `Cout` entries and its tensors the output shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package func callAsFunction(_ x: Tensor<Scalar>, input: PointwiseInput<Scalar> = .identity,
+                                epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
+        Self.fused(x, input: input, stages: [(self, epilogue)], threads: threads, variant: .best)
+    }
+
+    /// `second(first(input(x)))` with each layer's epilogue, the hidden map never materialised in full
+    /// (Float: one strip of pixels at a time, kept in cache).
+    /// - Precondition: `first` has `Cout == second.Cin`; `hidden` has per-channel steps only.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package static func chain(_ x: Tensor<Scalar>, input: PointwiseInput<Scalar> = .identity,
+                              _ first: PointwiseConvolution, hidden: PointwiseEpilogue<Scalar>,
+                              _ second: PointwiseConvolution, epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
+        precondition(first.outputChannels == second.inputChannels,
+                     "PointwiseConvolution.chain: \(first.outputChannels) hidden channels into a layer of \(second.inputChannels) inputs")
+        precondition(hidden.isPerChannel, "PointwiseConvolution.chain: the hidden epilogue may only use per-channel steps")
+        return fused(x, input: input, stages: [(first, hidden), (second, epilogue)], threads: threads, variant: .best)
+    }
+
+    /// The fused forward of one or two stages on `variant` (tests pick each; Double ignores it).
+    static func fused(_ x: Tensor<Scalar>, input: PointwiseInput<Scalar>, stages: [(conv: PointwiseConvolution, epilogue: PointwiseEpilogue<Scalar>)],
+                      threads: Int, variant: PointwiseKernel.Variant) -> Tensor<Scalar> {
+        let first = stages[0].conv, last = stages[stages.count - 1].conv
+        precondition(x.rank == 4 && x.shape[1] == first.inputChannels,
+                     "PointwiseConvolution: input must be [N, \(first.inputChannels), H, W], got \(x.shape)")
+        precondition(threads >= 1, "PointwiseConvolution: threads must be ≥ 1, got \(threads)")
+        switch input {
+        case .identity: break
+        case .affine(let a): precondition(a.scale.count == first.inputChannels, "PointwiseConvolution: input affine has \(a.scale.count) channels, input \(first.inputChannels)")
+        case .layerNorm(let ln): precondition(ln.channels == first.inputChannels, "PointwiseConvolution: input LayerNorm has \(ln.channels) channels, input \(first.inputChannels)")
+        }
+        for (index, (conv, e)) in stages.enumerated() {
+            let shape = [x.shape[0], conv.outputChannels, x.shape[2], x.shape[3]]
+            if let a = e.affine { precondition(a.scale.count == conv.outputChannels, "PointwiseEpilogue: affine has \(a.scale.count) channels, output \(conv.outputChannels)") }
+            if let s = e.residualScale { precondition(s.count == conv.outputChannels, "PointwiseEpilogue: \(s.count) residual scales for \(conv.outputChannels) channels") }
+            for t in [e.multiply, e.add, e.residual] {
+                if let t { precondition(t.shape == shape, "PointwiseEpilogue: tensor \(t.shape) for output \(shape)") }
+            }
+            if index > 0 { precondition(stages[index - 1].conv.outputChannels == conv.inputChannels, "PointwiseConvolution: chained channels differ") }
+        }
+        let outShape = [x.shape[0], last.outputChannels, x.shape[2], x.shape[3]]
+        if Scalar.precision == .float32 {
+            return fusedFloat(x, input: input, stages: stages, outShape: outShape, threads: threads, variant: variant)
+        }
+        return fusedReference(x, input: input, stages: stages, threads: threads)
+    }
+}

@@ -1,0 +1,76 @@
+internal import CVectorMath
+
+/// The single-precision kernel of ``PointwiseConvolution`` (C target `CVectorMath`, Pointwise.h): for a
+/// strip of pixels it packs the input (applying the ``PointwiseInput`` transform), multiplies it with
+/// every 6-row panel of the packed weights in registers (the whole dot product per tile), and runs the
+/// ``PointwiseEpilogue`` on each tile row before storing it; a two-layer chain keeps the hidden strip in
+/// cache. Compiled per instruction set (AVX-512: 64-pixel strips, AVX2 + FMA: 16, portable GCC vectors:
+/// 8) and chosen at run time. Each sum accumulates inputs in ascending order from zero, then adds the
+/// bias: within `γ(Cin + 1)·(|b| + Σ|W||x'|)`. Reentrant.
+enum PointwiseKernel {
+    /// One compiled version. Production uses ``best``; tests run every ``supported`` one.
+    enum Variant: Int, CaseIterable, Sendable {
+        case portable, avx2, avx512
+
+        /// The fastest variant this CPU runs.
+        static let best: Variant = Variant(rawValue: Int(gc_pw_best_isa())) ?? .portable
+
+        /// Every variant this CPU runs.
+        static var supported: [Variant] { allCases.filter { $0.rawValue <= best.rawValue } }
+
+        var isa: Int32 { Int32(rawValue) }
+
+        /// Pixels per strip.
+        var strip: Int { gc_pw_strip(isa) }
+    }
+
+    /// W (`m × k`, row-major) in the kernel's panel layout.
+    static func pack(_ weight: [Float], m: Int, k: Int) -> [Float] {
+        let count = gc_pw_packed_count(m, k)
+        return [Float](unsafeUninitializedCapacity: count) { buf, initialized in
+            weight.withUnsafeBufferPointer { gc_pw_pack_f32($0.baseAddress!, m, k, buf.baseAddress!) }
+            initialized = count
+        }
+    }
+
+    /// Floats of scratch one worker needs.
+    static func scratchCount(k: Int, hidden: Int, variant: Variant) -> Int {
+        gc_pw_scratch_count(k, hidden, variant.isa)
+    }
+
+    /// The C description of one layer; pointers must outlive its use.
+    static func layer(m: Int, k: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                      scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, activation: PointwiseActivation,
+                      multiply: UnsafePointer<Float>?, add: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                      residualScale: UnsafePointer<Float>?, pixels: Int) -> gc_pw_layer {
+        let act: Int32 = switch activation {
+        case .none: Int32(GC_PW_ACT_NONE)
+        case .relu: Int32(GC_PW_ACT_RELU)
+        case .gelu: Int32(GC_PW_ACT_GELU)
+        case .silu: Int32(GC_PW_ACT_SILU)
+        }
+        return gc_pw_layer(m: m, k: k, packed_weight: packed, bias: bias, scale: scale, shift: shift, activation: act,
+                           mul: multiply, ld_mul: pixels, add: add, ld_add: pixels,
+                           residual: residual, ld_residual: pixels, residual_scale: residualScale)
+    }
+
+    /// The C description of the input transform.
+    static func input(mode: PointwiseInputMode, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, eps: Float) -> gc_pw_input {
+        let m: Int32 = switch mode {
+        case .identity: Int32(GC_PW_INPUT_IDENTITY)
+        case .affine: Int32(GC_PW_INPUT_AFFINE)
+        case .layerNorm: Int32(GC_PW_INPUT_LAYERNORM)
+        }
+        return gc_pw_input(mode: m, scale: scale, shift: shift, eps: eps)
+    }
+
+    /// Runs `count` chained layers on pixels `[begin, end)` of one image.
+    static func run(x: UnsafePointer<Float>, pixels: Int, input: gc_pw_input, layers: UnsafePointer<gc_pw_layer>, count: Int,
+                    y: UnsafeMutablePointer<Float>, begin: Int, end: Int, scratch: UnsafeMutablePointer<Float>, variant: Variant) {
+        var input = input
+        gc_pw_run_f32(x, pixels, &input, layers, Int32(count), y, pixels, begin, end, scratch, variant.isa)
+    }
+}
+
+/// Which ``PointwiseInput`` case, without its payload.
+enum PointwiseInputMode { case identity, affine, layerNorm }

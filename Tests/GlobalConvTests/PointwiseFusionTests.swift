@@ -1,0 +1,136 @@
+import Testing
+@testable import GlobalConv
+
+/// The fused 1×1 convolutions (``PointwiseConvolution`` with ``PointwiseInput`` / ``PointwiseEpilogue``,
+/// one layer or a two-layer chain) against a Float64 evaluation of the definition with a carried
+/// first-order error bound (``PointwiseOracle``), on every compiled Float kernel and on the Double path.
+@Suite("Fused pointwise convolution")
+struct PointwiseFusionTests {
+    /// A configuration: the input transform and one or two layers with their epilogues.
+    struct Case: CustomStringConvertible, Sendable {
+        var name: String
+        var cin: Int, hidden: Int, cout: Int
+        var input: Int        // 0 identity, 1 affine, 2 layer norm
+        var chained: Bool
+        var bias: Bool
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "plain with bias", cin: 7, hidden: 0, cout: 13, input: 0, chained: false, bias: true),
+        Case(name: "BN in, BN + ReLU out, residual (RepLKNet pw1/pw2)", cin: 9, hidden: 0, cout: 9, input: 1, chained: false, bias: false),
+        Case(name: "SiLU, gate, add, scaled residual, no bias", cin: 5, hidden: 0, cout: 11, input: 0, chained: false, bias: false),
+        Case(name: "one output channel, GELU (MogaNet decompose)", cin: 16, hidden: 0, cout: 1, input: 0, chained: false, bias: true),
+        Case(name: "LN in, GELU hidden, scaled residual (ConvNeXt tail)", cin: 8, hidden: 32, cout: 8, input: 2, chained: true, bias: true),
+        Case(name: "BN in, BN + GELU hidden, BN + residual (RepLKNet ConvFFN)", cin: 6, hidden: 19, cout: 6, input: 1, chained: true, bias: false),
+    ]
+
+    /// The tensors of one case (order-one values, seeded by the case).
+    func build<S: TensorScalar>(_ c: Case, _: S.Type, batch: Int, height: Int, width: Int)
+        -> (x: Tensor<S>, input: PointwiseInput<S>, stages: [(conv: PointwiseConvolution<S>, epilogue: PointwiseEpilogue<S>)]) {
+        var seed: UInt64 = UInt64(c.cin * 1000 + c.cout * 10 + c.input) &* 0x9E37_79B9
+        func next() -> UInt64 { seed &+= 1; return seed }
+        func vec(_ n: Int, _ r: ClosedRange<S> = -1...1) -> [S] { Tensor<S>.random(shape: [n], in: r, seed: next()).scalars }
+        let x = Tensor<S>.random(shape: [batch, c.cin, height, width], in: -2...2, seed: next())
+        let input: PointwiseInput<S> = switch c.input {
+        case 1: .affine(ChannelAffine(scale: vec(c.cin, 0.5...1.5), shift: vec(c.cin)))
+        case 2: .layerNorm(ChannelLayerNorm(weight: vec(c.cin, 0.5...1.5), bias: vec(c.cin), eps: S(1e-6)))
+        default: .identity
+        }
+        func conv(_ cout: Int, _ cin: Int) -> PointwiseConvolution<S> {
+            PointwiseConvolution(weight: Tensor.random(shape: [cout, cin], seed: next()),
+                                 bias: c.bias ? Tensor.random(shape: [cout], seed: next()) : nil)
+        }
+        let outShape = [batch, c.cout, height, width]
+        let last: PointwiseEpilogue<S> = switch c.name {
+        case _ where c.name.hasPrefix("BN in, BN + ReLU"):
+            PointwiseEpilogue(affine: ChannelAffine(scale: vec(c.cout, 0.5...1.5), shift: vec(c.cout)), activation: .relu,
+                              residual: Tensor.random(shape: outShape, seed: next()))
+        case _ where c.name.hasPrefix("SiLU"):
+            PointwiseEpilogue(activation: .silu, multiply: Tensor.random(shape: outShape, seed: next()),
+                              add: Tensor.random(shape: outShape, seed: next()),
+                              residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
+        case _ where c.name.hasPrefix("one output"): PointwiseEpilogue(activation: .gelu)
+        case _ where c.name.hasPrefix("LN in"):
+            PointwiseEpilogue(residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
+        case _ where c.name.hasPrefix("BN in, BN + GELU"):
+            PointwiseEpilogue(affine: ChannelAffine(scale: vec(c.cout, 0.5...1.5), shift: vec(c.cout)),
+                              residual: Tensor.random(shape: outShape, seed: next()))
+        default: PointwiseEpilogue()
+        }
+        if c.chained {
+            let hidden: PointwiseEpilogue<S> = c.name.hasPrefix("BN in")
+                ? PointwiseEpilogue(affine: ChannelAffine(scale: vec(c.hidden, 0.5...1.5), shift: vec(c.hidden)), activation: .gelu)
+                : PointwiseEpilogue(activation: .gelu)
+            return (x, input, [(conv(c.hidden, c.cin), hidden), (conv(c.cout, c.hidden), last)])
+        }
+        return (x, input, [(conv(c.cout, c.cin), last)])
+    }
+
+    func check<S: TensorScalar>(_ c: Case, _: S.Type, variant: PointwiseKernel.Variant, threads: Int) {
+        // 5 × 27 = 135 pixels: several strips of every variant and a partial last one; batch 2.
+        let (n, h, w) = (2, 5, 27)
+        let (x, input, stages) = build(c, S.self, batch: n, height: h, width: w)
+        let y = PointwiseConvolution.fused(x, input: input, stages: stages, threads: threads, variant: variant)
+        let u = Double(S.unitRoundoff)
+        var oracle = PointwiseOracle.input(x, input, u: u)
+        for (conv, e) in stages { oracle = oracle.layer(conv, e, batch: n, plane: h * w, u: u) }
+        #expect(y.shape == [n, c.cout, h, w])
+        var worst = 0.0
+        for i in 0..<y.count {
+            let error = abs(Double(y.scalars[i]) - oracle.value[i])
+            worst = max(worst, error / max(oracle.bound[i], .leastNormalMagnitude))
+        }
+        #expect(worst <= 1, "\(c) \(S.self) \(variant) threads \(threads): worst error \(worst)× its bound")
+    }
+
+    @Test("every Float kernel this CPU runs matches the Float64 definition within the carried bound",
+          arguments: cases, PointwiseKernel.Variant.supported)
+    func floatKernels(c: Case, variant: PointwiseKernel.Variant) {
+        check(c, Float.self, variant: variant, threads: 1)
+        check(c, Float.self, variant: variant, threads: 3)
+    }
+
+    @Test("the Double path matches the Float64 definition within the carried bound", arguments: cases)
+    func doublePath(c: Case) {
+        check(c, Double.self, variant: .best, threads: 2)
+    }
+
+    @Test("the split of pixels over workers does not change a single bit", arguments: cases)
+    func threadInvariance(c: Case) {
+        let (x, input, stages) = build(c, Float.self, batch: 3, height: 9, width: 31)
+        let one = PointwiseConvolution.fused(x, input: input, stages: stages, threads: 1, variant: .best)
+        for threads in [2, 5] {
+            #expect(PointwiseConvolution.fused(x, input: input, stages: stages, threads: threads, variant: .best) == one)
+        }
+    }
+
+    @Test("the package entry points are the fused forward: plain call, epilogue call and chain")
+    func entryPoints() {
+        let c = Self.cases[4]
+        let (x, input, stages) = build(c, Float.self, batch: 1, height: 3, width: 70)
+        let fused = PointwiseConvolution.fused(x, input: input, stages: stages, threads: 2, variant: .best)
+        #expect(PointwiseConvolution.chain(x, input: input, stages[0].conv, hidden: stages[0].epilogue,
+                                           stages[1].conv, epilogue: stages[1].epilogue, threads: 2) == fused)
+        let plain = stages[0].conv(x, threads: 2)
+        #expect(plain == PointwiseConvolution.fused(x, input: .identity, stages: [(stages[0].conv, PointwiseEpilogue())],
+                                                   threads: 1, variant: .best))
+    }
+}
+
+@Suite("Tensor storage pool")
+struct TensorStoragePoolTests {
+    @Test("a recycled array comes back for the same count, and writing to it leaves a tensor still sharing it unchanged")
+    func recycleIsCopyOnWrite() {
+        let count = TensorStoragePool.minimumCount + 17
+        let kept = Tensor<Double>.random(shape: [count], seed: 3)
+        TensorStoragePool.recycle(kept)
+        var taken: [Double] = TensorStoragePool.take(count)
+        #expect(taken.count == count)
+        taken.withUnsafeMutableBufferPointer { $0.update(repeating: 7) }
+        #expect(taken.allSatisfy { $0 == 7 })
+        #expect(kept == Tensor<Double>.random(shape: [count], seed: 3))
+        let fresh: [Float] = TensorStoragePool.take(5)
+        #expect(fresh.count == 5)
+    }
+}
