@@ -11,12 +11,12 @@ import Darwin
 /// uninstrumented standard library, so every access under a `Mutex` was reported as a race by
 /// `swift test --sanitize=thread` (Docs/reliability.md). Semantics are the same: not recursive; the
 /// body must not call `withLock` on the same value again. Thread-safe, so `Sendable` when the state is.
-package final class Locked<State>: @unchecked Sendable {
+package final class Locked<State: ~Copyable>: @unchecked Sendable {
     // @unchecked: `state` is only touched inside `withLock`, under `mutex`.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var state: State
 
-    package init(_ initial: State) {
+    package init(_ initial: consuming State) {
         state = initial
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
