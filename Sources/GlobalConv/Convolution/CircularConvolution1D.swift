@@ -73,11 +73,13 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
         _ = try outputShape(for: input.shape)
-        switch path {
+        // Robustness hooks (CircularConvolution1D+Robustness.swift): memory budget first; the FFT path
+        // keeps the definition's NaN/±Inf pattern.
+        switch try affordablePath(path, inputShape: input.shape, options: options) {
         case .direct: return direct(input, threads: options.threads)
-        case .fft: return try fft(input, options: options)
+        case .fft: return try fftMatchingDefinition(input, options: options)
         case .auto:
-            return prefersFFT ? try fft(input, options: options) : direct(input, threads: options.threads)
+            return prefersFFT ? try fftMatchingDefinition(input, options: options) : direct(input, threads: options.threads)
         }
     }
 }

@@ -64,14 +64,24 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     }
 
     /// Runs the convolution on `input` (`[N, C, H, W]`) along `path`.
-    /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``).
+    ///
+    /// Every path gives the definition's NaN/±Inf pattern: a non-finite input sample reaches exactly
+    /// the outputs whose window reads it, a non-finite weight exactly the outputs where its tap reads
+    /// the map (Docs/reliability.md).
+    /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``);
+    ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
         let outShape = try outputShape(for: input.shape)
-        switch path {
-        case .direct: return direct(input, outputShape: outShape, threads: options.threads)
-        case .fft: return try fft(input, outputShape: outShape, options: options)
-        case .auto: return try auto(input, outputShape: outShape, options: options)
+        // Robustness hooks (Docs/reliability.md): the memory budget is checked before anything is
+        // allocated (`.auto` may be narrowed to `.direct`), and channels with non-finite weights are
+        // recomputed by the definition on every path.
+        let y: Tensor<Scalar>
+        switch try affordablePath(path, inputShape: input.shape, outputShape: outShape, options: options) {
+        case .direct: y = direct(input, outputShape: outShape, threads: options.threads)
+        case .fft: y = try fft(input, outputShape: outShape, options: options)
+        case .auto: y = try auto(input, outputShape: outShape, options: options)
         }
+        return repairingNonFiniteWeights(input: input, output: y)
     }
 }
