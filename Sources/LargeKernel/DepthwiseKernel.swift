@@ -1,5 +1,4 @@
 import GlobalConv
-import Synchronization
 
 /// A depthwise kernel with its bias and dilation: the weights of one `nn.Conv2d(C, C, (kh, kw),
 /// dilation=(dh, dw), groups=C)`, the unit of the kernel algebra in this module.
@@ -30,7 +29,7 @@ public struct DepthwiseKernel<Scalar: TensorScalar>: Sendable, Equatable {
     /// Engine convolutions of one kernel keyed by padding; synchronised, shared by copies.
     private final class EngineCache: Sendable {
         struct Key: Hashable, Sendable { var padding: Size2D; var mode: PaddingMode }
-        let storage = Mutex<[Key: DepthwiseConvolution2D<Scalar>]>([:])
+        let storage = Locked<[Key: DepthwiseConvolution2D<Scalar>]>([:])
     }
 
     public static func == (a: DepthwiseKernel, b: DepthwiseKernel) -> Bool {

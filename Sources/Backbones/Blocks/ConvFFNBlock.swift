@@ -23,8 +23,8 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
             throw .config(block: Self.id, message: "\"out_channels\" (\(cout)) must equal \"in_channels\" (\(cin)): the block adds its input")
         }
         (inChannels, internalChannels) = (cin, mid)
-        (preBN, pw1, pw2) = try loadStrictly(stateDict, block: Self.id) { s in
-            (BatchNorm2d(s.scope("preffn_bn"), channels: cin),
+        (preBN, pw1, pw2) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try (BatchNorm2d(s.scope("preffn_bn"), channels: cin),
              PointwiseConvBN(s.scope("pw1"), in: cin, out: mid),
              PointwiseConvBN(s.scope("pw2"), in: mid, out: cout))
         }

@@ -19,7 +19,7 @@ public struct ConvNeXtBlock<Scalar: TensorScalar>: Block {
         guard k % 2 == 1 else { throw .config(block: Self.id, message: "\"kernel_size\" must be odd (padding k/2 keeps the map size only then), got \(k)") }
         self.dim = dim
         (dwconv, tail) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
-            (try DepthwiseLayer(s.scope("dwconv"), channels: dim, same: k), ConvNeXtTail(s, dim: dim))
+            (try DepthwiseLayer(s.scope("dwconv"), channels: dim, same: k), try ConvNeXtTail(s, dim: dim))
         }
     }
 

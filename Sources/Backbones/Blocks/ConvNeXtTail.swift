@@ -11,11 +11,11 @@ struct ConvNeXtTail<Scalar: TensorScalar>: Sendable {
     let pwconv2: PointwiseConvolution<Scalar>
     let gamma: Tensor<Scalar>
 
-    init(_ s: StateDictScope<Scalar>, dim: Int) {
-        norm = LayerNormChannelsLast(s.scope("norm"), channels: dim, eps: Scalar(1e-6))
-        pwconv1 = PointwiseConvolution(s.scope("pwconv1"), in: dim, out: 4 * dim, linear: true)
-        pwconv2 = PointwiseConvolution(s.scope("pwconv2"), in: 4 * dim, out: dim, linear: true)
-        gamma = s.take("gamma", [dim])
+    init(_ s: StateDictScope<Scalar>, dim: Int) throws(BackboneError) {
+        norm = try LayerNormChannelsLast(s.scope("norm"), channels: dim, eps: Scalar(1e-6))
+        pwconv1 = try PointwiseConvolution(s.scope("pwconv1"), in: dim, out: 4 * dim, linear: true)
+        pwconv2 = try PointwiseConvolution(s.scope("pwconv2"), in: 4 * dim, out: dim, linear: true)
+        gamma = try s.take("gamma", [dim])
     }
 
     /// `input + γ ⊙ pwconv2(GELU(pwconv1(LN(mixed))))`, as one fused two-layer pass: the LayerNorm is

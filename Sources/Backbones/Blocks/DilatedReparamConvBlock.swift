@@ -19,12 +19,12 @@ public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
         do { table = try DilatedReparamBlock<Scalar>.branchTable(kernelSize: k) }
         catch { throw .config(block: Self.id, message: "\(error)") }
         typealias Loaded = (Tensor<Scalar>, Tensor<Scalar>?, BatchNormTensors<Scalar>?, [Tensor<Scalar>], [BatchNormTensors<Scalar>])
-        let t: Loaded = try loadStrictly(stateDict, block: Self.id) { s in
-            let w = s.take("lk_origin.weight", [channels, 1, k, k])
-            if merged { return (w, s.take("lk_origin.bias", [channels]), nil, [], []) }
-            return (w, nil, BatchNormTensors(s.scope("origin_bn"), channels: channels),
-                    table.map { s.take("\($0.convKey).weight", [channels, 1, $0.kernelSize, $0.kernelSize]) },
-                    table.map { BatchNormTensors(s.scope($0.bnKey), channels: channels) })
+        let t: Loaded = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) -> Loaded in
+            let w = try s.take("lk_origin.weight", [channels, 1, k, k])
+            if merged { return (w, try s.take("lk_origin.bias", [channels]), nil, [], []) }
+            return try (w, nil, BatchNormTensors(s.scope("origin_bn"), channels: channels),
+                        table.map { (b) throws(BackboneError) in try s.take("\(b.convKey).weight", [channels, 1, b.kernelSize, b.kernelSize]) },
+                        table.map { (b) throws(BackboneError) in try BatchNormTensors(s.scope(b.bnKey), channels: channels) })
         }
         if let bias = t.1 {
             conv = try largeKernel { () throws(LargeKernelError) in try DilatedReparamBlock(mergedWeight: t.0, mergedBias: bias) }

@@ -30,12 +30,12 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         let ratio = try c.double("mlp_ratio", default: 4)
         let eps = try c.double("layer_norm_eps", default: 1e-6)
         try c.finish()
-        let hidden = Int(Double(dim) * ratio)
+        let hidden = BlockConfig.truncatedProduct(dim, ratio)
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
         guard eps >= 0 else { throw .config(block: Self.id, message: "\"layer_norm_eps\" must be ≥ 0, got \(eps)") }
         (self.dim, self.h, self.w, self.hidden) = (dim, h, w, hidden)
-        (norm1, norm2, fc1, fc2, complexWeight) = try loadStrictly(stateDict, block: Self.id) { s in
-            (LayerNormChannelsLast(s.scope("norm1"), channels: dim, eps: Scalar(eps)),
+        (norm1, norm2, fc1, fc2, complexWeight) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try (LayerNormChannelsLast(s.scope("norm1"), channels: dim, eps: Scalar(eps)),
              LayerNormChannelsLast(s.scope("norm2"), channels: dim, eps: Scalar(eps)),
              PointwiseConvolution(s.scope("mlp.fc1"), in: dim, out: hidden, linear: true),
              PointwiseConvolution(s.scope("mlp.fc2"), in: hidden, out: dim, linear: true),

@@ -17,7 +17,7 @@ public struct LKABlock<Scalar: TensorScalar>: Block {
         try c.finish()
         let dec: LKADecomposition
         do { dec = try LKADecomposition(kernelSize: k, dilation: d) } catch { throw .config(block: Self.id, message: "\(error)") }
-        let t = try loadStrictly(stateDict, block: Self.id) { LKATensors($0, channels: dim, decomposition: dec) }
+        let t = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try LKATensors(s, channels: dim, decomposition: dec) }
         lka = try t.build()
     }
 

@@ -49,7 +49,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         guard e0 >= 0, e1 >= 1, e2 >= 1 else {
             throw .config(block: Self.id, message: "channel split \(split) of \(dim) gives (\(e0), \(e1), \(e2)); each branch needs channels")
         }
-        let hidden = Int(Double(dim) * ratio)
+        let hidden = BlockConfig.truncatedProduct(dim, ratio)
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·ffn_ratio) must be ≥ 1, got \(hidden)") }
         self.dim = dim
         self.hidden = hidden
@@ -62,7 +62,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
                            DepthwiseLayer<Scalar>, Tensor<Scalar>)
         let p: Parts = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) -> Parts in
             let a = s.scope("attn"), v = a.scope("value"), m = s.scope("mlp")
-            return (BatchNorm2d(s.scope("norm1"), channels: dim), BatchNorm2d(s.scope("norm2"), channels: dim),
+            return try (BatchNorm2d(s.scope("norm1"), channels: dim), BatchNorm2d(s.scope("norm2"), channels: dim),
                     s.take("layer_scale_1", [1, dim, 1, 1]), s.take("layer_scale_2", [1, dim, 1, 1]),
                     PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim),
                     PointwiseConvolution(a.scope("gate"), in: dim, out: dim),

@@ -15,8 +15,8 @@ public struct ParCBlock<Scalar: TensorScalar>: Block {
         let k = try c.int("kernel_size")
         let usePE = try c.bool("use_pe", default: true)
         try c.finish()
-        op = try loadStrictly(stateDict, block: Self.id) { s in
-            ParCOperator(s, channels: channels, axis: axis == "H" ? .height : .width, kernelSize: k, usePE: usePE)
+        op = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try ParCOperator(s, channels: channels, axis: axis == "H" ? .height : .width, kernelSize: k, usePE: usePE)
         }
     }
 

@@ -18,8 +18,8 @@ public struct ParCConvNeXtBlock<Scalar: TensorScalar>: Block {
         try c.finish()
         guard dim % 2 == 0 else { throw .config(block: Self.id, message: "\"dim\" must be even (half the channels per axis), got \(dim)") }
         self.dim = dim
-        (gccH, gccW, tail) = try loadStrictly(stateDict, block: Self.id) { s in
-            (ParCOperator(s.scope("gcc_H"), channels: dim / 2, axis: .height, kernelSize: k, usePE: usePE),
+        (gccH, gccW, tail) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try (ParCOperator(s.scope("gcc_H"), channels: dim / 2, axis: .height, kernelSize: k, usePE: usePE),
              ParCOperator(s.scope("gcc_W"), channels: dim / 2, axis: .width, kernelSize: k, usePE: usePE),
              ConvNeXtTail(s, dim: dim))
         }

@@ -1,5 +1,4 @@
 import GlobalConv
-import Synchronization
 
 /// ParC-Net's `ParC_operator` along one axis: `x' = x + pe` (pe broadcast along the other axis), then the
 /// global circular correlation `y[i] = b + Σ_{k<N} w[k]·x'[(i+k) mod N]` along the axis (the engine's
@@ -20,15 +19,15 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
     private let instances = InstanceCache()
 
     final class InstanceCache: Sendable {
-        let storage = Mutex<[Int: (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?)]>([:])
+        let storage = Locked<[Int: (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?)]>([:])
     }
 
-    init(_ s: StateDictScope<Scalar>, channels c: Int, axis: ConvolutionAxis, kernelSize k: Int, usePE: Bool) {
+    init(_ s: StateDictScope<Scalar>, channels c: Int, axis: ConvolutionAxis, kernelSize k: Int, usePE: Bool) throws(BackboneError) {
         let shape = axis == .height ? [c, 1, k, 1] : [c, 1, 1, k]
         (self.axis, channels, kernelSize) = (axis, c, k)
-        weight = s.take("gcc_conv.weight", shape)
-        bias = s.take("gcc_conv.bias", [c])
-        pe = usePE ? s.take("pe", axis == .height ? [1, c, k, 1] : [1, c, 1, k]) : nil
+        weight = try s.take("gcc_conv.weight", shape)
+        bias = try s.take("gcc_conv.bias", [c])
+        pe = try usePE ? s.take("pe", axis == .height ? [1, c, k, 1] : [1, c, 1, k]) : nil
     }
 
     /// The convolution and position embedding for input length `n`.

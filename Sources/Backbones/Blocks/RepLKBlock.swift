@@ -24,8 +24,8 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
         try RepLKLargeKernelBlock<Scalar>.checkKernels(k, s, block: Self.id)
         inChannels = cin
         let lk: RepLKTensors<Scalar>
-        (preBN, pw1, pw2, lk) = try loadStrictly(stateDict, block: Self.id) { s0 in
-            (BatchNorm2d(s0.scope("prelkb_bn"), channels: cin), PointwiseConvBN(s0.scope("pw1"), in: cin, out: dw),
+        (preBN, pw1, pw2, lk) = try loadStrictly(stateDict, block: Self.id) { (s0) throws(BackboneError) in
+            try (BatchNorm2d(s0.scope("prelkb_bn"), channels: cin), PointwiseConvBN(s0.scope("pw1"), in: cin, out: dw),
              PointwiseConvBN(s0.scope("pw2"), in: dw, out: cin),
              RepLKTensors(s0.scope("large_kernel"), channels: dw, kernel: k, small: s, merged: merged))
         }

@@ -19,7 +19,7 @@ public struct RepLKLargeKernelBlock<Scalar: TensorScalar>: Block {
         let merged = try c.bool("reparameterized", default: false)
         try c.finish()
         try Self.checkKernels(k, s, block: Self.id)
-        let t = try loadStrictly(stateDict, block: Self.id) { RepLKTensors($0, channels: channels, kernel: k, small: s, merged: merged) }
+        let t = try loadStrictly(stateDict, block: Self.id) { (scope) throws(BackboneError) in try RepLKTensors(scope, channels: channels, kernel: k, small: s, merged: merged) }
         conv = try t.build()
     }
 

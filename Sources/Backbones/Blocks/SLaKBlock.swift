@@ -17,8 +17,8 @@ public struct SLaKBlock<Scalar: TensorScalar>: Block {
         try c.finish()
         self.dim = dim
         let t: SLaKTensors<Scalar>
-        (t, tail) = try loadStrictly(stateDict, block: Self.id) { s in
-            (SLaKTensors(s.scope("large_kernel"), channels: dim, big: k, small: n), ConvNeXtTail(s, dim: dim))
+        (t, tail) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try (SLaKTensors(s.scope("large_kernel"), channels: dim, big: k, small: n), ConvNeXtTail(s, dim: dim))
         }
         largeKernel = try t.build()
     }

@@ -13,7 +13,7 @@ public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block {
         let channels = try c.channelsOrDim(primary: "channels")
         let (k, n) = try c.slakKernel()
         try c.finish()
-        let t = try loadStrictly(stateDict, block: Self.id) { SLaKTensors($0, channels: channels, big: k, small: n) }
+        let t = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try SLaKTensors(s, channels: channels, big: k, small: n) }
         conv = try t.build()
     }
 

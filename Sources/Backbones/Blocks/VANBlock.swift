@@ -29,7 +29,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         let k = try c.int("kernel_size", default: 21)
         let d = try c.int("dilation", default: 3)
         try c.finish()
-        let hidden = Int(Double(dim) * ratio)
+        let hidden = BlockConfig.truncatedProduct(dim, ratio)
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
         let dec: LKADecomposition
         do { dec = try LKADecomposition(kernelSize: k, dilation: d) } catch { throw .config(block: Self.id, message: "\(error)") }
@@ -38,7 +38,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         (norm1, norm2, proj1, proj2, t, fc1, fc2, dwconv, layerScale1, layerScale2) = try loadStrictly(stateDict, block: Self.id) {
             (s) throws(BackboneError) in
             let a = s.scope("attn"), m = s.scope("mlp")
-            return (BatchNorm2d(s.scope("norm1"), channels: dim), BatchNorm2d(s.scope("norm2"), channels: dim),
+            return try (BatchNorm2d(s.scope("norm1"), channels: dim), BatchNorm2d(s.scope("norm2"), channels: dim),
                     PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim), PointwiseConvolution(a.scope("proj_2"), in: dim, out: dim),
                     LKATensors(a.scope("spatial_gating_unit"), channels: dim, decomposition: dec),
                     PointwiseConvolution(m.scope("fc1"), in: dim, out: hidden), PointwiseConvolution(m.scope("fc2"), in: hidden, out: dim),

@@ -41,8 +41,8 @@ public struct BatchNorm2d<Scalar: TensorScalar>: Sendable {
     }
 
     /// Reads `weight`, `bias`, `running_mean`, `running_var` (each `[channels]`) under `scope`.
-    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar = 1e-5) {
-        self.init(weight: scope.take("weight", [channels]), bias: scope.take("bias", [channels]),
+    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar = 1e-5) throws(BackboneError) {
+        try self.init(weight: scope.take("weight", [channels]), bias: scope.take("bias", [channels]),
                   runningMean: scope.take("running_mean", [channels]),
                   runningVar: scope.take("running_var", [channels]), eps: eps)
     }

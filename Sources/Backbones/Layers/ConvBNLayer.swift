@@ -7,9 +7,9 @@ struct PointwiseConvBN<Scalar: TensorScalar>: Sendable {
     let conv: PointwiseConvolution<Scalar>
     let bn: BatchNorm2d<Scalar>
 
-    init(_ s: StateDictScope<Scalar>, in cin: Int, out cout: Int) {
-        conv = PointwiseConvolution(s.scope("conv"), in: cin, out: cout, bias: false)
-        bn = BatchNorm2d(s.scope("bn"), channels: cout)
+    init(_ s: StateDictScope<Scalar>, in cin: Int, out cout: Int) throws(BackboneError) {
+        conv = try PointwiseConvolution(s.scope("conv"), in: cin, out: cout, bias: false)
+        bn = try BatchNorm2d(s.scope("bn"), channels: cout)
     }
 
     @_specialize(where Scalar == Float)

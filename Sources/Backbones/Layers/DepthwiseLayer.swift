@@ -8,8 +8,8 @@ struct DepthwiseLayer<Scalar: TensorScalar>: Sendable {
 
     init(_ scope: StateDictScope<Scalar>, channels: Int, kernel: Size2D, dilation: Size2D = Size2D(1),
          padding: Size2D, paddingMode: PaddingMode = .zeros, bias: Bool = true) throws(BackboneError) {
-        let w = scope.take("weight", [channels, 1, kernel.height, kernel.width])
-        let b = bias ? scope.take("bias", [channels]) : nil
+        let w = try scope.take("weight", [channels, 1, kernel.height, kernel.width])
+        let b = try bias ? scope.take("bias", [channels]) : nil
         do { conv = try DepthwiseConvolution2D(weight: w, bias: b, dilation: dilation, padding: padding, paddingMode: paddingMode) }
         catch { throw .convolution(error) }
     }
@@ -37,8 +37,8 @@ struct DepthwiseLayer<Scalar: TensorScalar>: Sendable {
 
 extension PointwiseConvolution {
     /// A 1×1 conv (`weight [out, in, 1, 1]`) or, with `linear`, an `nn.Linear` (`weight [out, in]`), under `scope`.
-    init(_ scope: StateDictScope<Scalar>, in cin: Int, out cout: Int, linear: Bool = false, bias: Bool = true) {
-        let w = scope.take("weight", linear ? [cout, cin] : [cout, cin, 1, 1])
-        self.init(weight: w, bias: bias ? scope.take("bias", [cout]) : nil)
+    init(_ scope: StateDictScope<Scalar>, in cin: Int, out cout: Int, linear: Bool = false, bias: Bool = true) throws(BackboneError) {
+        let w = try scope.take("weight", linear ? [cout, cin] : [cout, cin, 1, 1])
+        try self.init(weight: w, bias: bias ? scope.take("bias", [cout]) : nil)
     }
 }

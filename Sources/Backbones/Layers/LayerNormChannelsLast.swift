@@ -23,8 +23,8 @@ public struct LayerNormChannelsLast<Scalar: TensorScalar>: Sendable {
         self.eps = eps
     }
 
-    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar) {
-        self.init(weight: scope.take("weight", [channels]), bias: scope.take("bias", [channels]), eps: eps)
+    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar) throws(BackboneError) {
+        try self.init(weight: scope.take("weight", [channels]), bias: scope.take("bias", [channels]), eps: eps)
     }
 
     /// The same normalisation as the engine's ``ChannelLayerNorm`` (fused into 1×1 convolutions' input).

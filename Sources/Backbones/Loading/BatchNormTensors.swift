@@ -6,8 +6,8 @@ import LargeKernel
 struct BatchNormTensors<Scalar: TensorScalar>: Sendable {
     let weight: Tensor<Scalar>, bias: Tensor<Scalar>, mean: Tensor<Scalar>, variance: Tensor<Scalar>
 
-    init(_ s: StateDictScope<Scalar>, channels c: Int) {
-        (weight, bias, mean, variance) = (s.take("weight", [c]), s.take("bias", [c]), s.take("running_mean", [c]), s.take("running_var", [c]))
+    init(_ s: StateDictScope<Scalar>, channels c: Int) throws(BackboneError) {
+        (weight, bias, mean, variance) = try (s.take("weight", [c]), s.take("bias", [c]), s.take("running_mean", [c]), s.take("running_var", [c]))
     }
 
     func parameters() throws(BackboneError) -> BatchNormParameters<Scalar> {

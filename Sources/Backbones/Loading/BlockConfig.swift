@@ -113,6 +113,15 @@ public struct BlockConfig: Sendable {
         return try ints(key, count: 2, default: defaultValue, minimum: minimum)
     }
 
+    /// `int(n·ratio)` as Python truncates it, saturated at `±2⁵³` so that a hostile ratio (`1e300`)
+    /// cannot trap the conversion; no block size is anywhere near that, and the loader refuses the
+    /// resulting shapes with an error (Docs/reliability.md).
+    public static func truncatedProduct(_ n: Int, _ ratio: Double) -> Int {
+        let p = Double(n) * ratio
+        guard p.isFinite else { return p > 0 ? 1 << 53 : -(1 << 53) }
+        return Int(min(max(p, -0x1p53), 0x1p53))
+    }
+
     /// Throws if the object has keys that no accessor asked for.
     public func finish() throws(BackboneError) {
         let unknown = values.keys.filter { !known.contains($0) }.sorted()

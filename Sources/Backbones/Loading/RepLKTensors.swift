@@ -11,14 +11,14 @@ struct RepLKTensors<Scalar: TensorScalar>: Sendable {
 
     /// Keys `lkb_origin.conv.weight [C,1,K,K]`, `lkb_origin.bn.*`, and when `small` is given
     /// `small_conv.conv.weight [C,1,s,s]`, `small_conv.bn.*`; or merged `lkb_reparam.{weight,bias}`.
-    init(_ s: StateDictScope<Scalar>, channels c: Int, kernel k: Int, small: Int?, merged: Bool) {
+    init(_ s: StateDictScope<Scalar>, channels c: Int, kernel k: Int, small: Int?, merged: Bool) throws(BackboneError) {
         if merged {
-            form = .merged(weight: s.take("lkb_reparam.weight", [c, 1, k, k]), bias: s.take("lkb_reparam.bias", [c]))
+            form = try .merged(weight: s.take("lkb_reparam.weight", [c, 1, k, k]), bias: s.take("lkb_reparam.bias", [c]))
         } else {
-            form = .unmerged(origin: s.take("lkb_origin.conv.weight", [c, 1, k, k]),
+            form = try .unmerged(origin: s.take("lkb_origin.conv.weight", [c, 1, k, k]),
                              originBN: BatchNormTensors(s.scope("lkb_origin.bn"), channels: c),
-                             small: small.map { s.take("small_conv.conv.weight", [c, 1, $0, $0]) },
-                             smallBN: small.map { _ in BatchNormTensors(s.scope("small_conv.bn"), channels: c) })
+                             small: small.map { (n) throws(BackboneError) in try s.take("small_conv.conv.weight", [c, 1, n, n]) },
+                             smallBN: small.map { (_) throws(BackboneError) in try BatchNormTensors(s.scope("small_conv.bn"), channels: c) })
         }
     }
 

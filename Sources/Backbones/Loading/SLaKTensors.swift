@@ -7,11 +7,11 @@ struct SLaKTensors<Scalar: TensorScalar>: Sendable {
     let lora2: Tensor<Scalar>, lora2BN: BatchNormTensors<Scalar>
     let small: Tensor<Scalar>?, smallBN: BatchNormTensors<Scalar>?
 
-    init(_ s: StateDictScope<Scalar>, channels c: Int, big k: Int, small n: Int) {
-        lora1 = s.take("LoRA1.conv.weight", [c, 1, k, n]); lora1BN = BatchNormTensors(s.scope("LoRA1.bn"), channels: c)
-        lora2 = s.take("LoRA2.conv.weight", [c, 1, n, k]); lora2BN = BatchNormTensors(s.scope("LoRA2.bn"), channels: c)
-        small = n < k ? s.take("small_conv.conv.weight", [c, 1, n, n]) : nil
-        smallBN = n < k ? BatchNormTensors(s.scope("small_conv.bn"), channels: c) : nil
+    init(_ s: StateDictScope<Scalar>, channels c: Int, big k: Int, small n: Int) throws(BackboneError) {
+        lora1 = try s.take("LoRA1.conv.weight", [c, 1, k, n]); lora1BN = try BatchNormTensors(s.scope("LoRA1.bn"), channels: c)
+        lora2 = try s.take("LoRA2.conv.weight", [c, 1, n, k]); lora2BN = try BatchNormTensors(s.scope("LoRA2.bn"), channels: c)
+        small = try n < k ? s.take("small_conv.conv.weight", [c, 1, n, n]) : nil
+        smallBN = try n < k ? BatchNormTensors(s.scope("small_conv.bn"), channels: c) : nil
     }
 
     func build() throws(BackboneError) -> SLaKLargeKernelConv<Scalar> {

@@ -4,7 +4,8 @@ import GlobalConv
 ///
 /// A block's initialiser asks for each tensor it needs with its expected shape (``StateDictScope/take(_:_:)``).
 /// A missing key or a wrong shape is *recorded*, not thrown, and a zero placeholder of the expected
-/// shape is returned so construction goes on; ``finish()`` then adds every key nobody asked for and
+/// shape is returned so construction goes on (unless that placeholder is implausibly large, which
+/// throws at once: Docs/reliability.md); ``finish()`` then adds every key nobody asked for and
 /// throws one ``StateDictError`` listing all problems. Keys `*.num_batches_tracked` are ignored.
 /// Used only during construction, on one thread (a reference type, not `Sendable`).
 final class StateDictLoader<Scalar: TensorScalar> {
@@ -22,17 +23,47 @@ final class StateDictLoader<Scalar: TensorScalar> {
     /// The root scope (no prefix).
     var root: StateDictScope<Scalar> { StateDictScope(loader: self, prefix: "") }
 
-    func take(_ key: String, _ shape: [Int]) -> Tensor<Scalar> {
+    func take(_ key: String, _ shape: [Int]) throws(BackboneError) -> Tensor<Scalar> {
         consumed.insert(key)
+        if let t = tensors[key], t.shape == shape { return t }
+        // A placeholder is needed. Its shape comes from the config, which may be hostile (`"dim": 1e12`):
+        // refuse, before allocating, one that overflows Int or is larger than the placeholder budget.
+        try checkPlaceholder(key, shape)
         guard let t = tensors[key] else {
             missing.append(.missing(key: key, expected: shape))
             return Tensor(zeros: shape)
         }
-        guard t.shape == shape else {
-            mismatched.append(.shapeMismatch(key: key, expected: shape, got: t.shape))
-            return Tensor(zeros: shape)
+        mismatched.append(.shapeMismatch(key: key, expected: shape, got: t.shape))
+        return Tensor(zeros: shape)
+    }
+
+    /// Bytes of zero placeholders allocated so far, and the most all placeholders of one load may
+    /// take: 64 MiB, or twice the state_dict's own size if that is more. No block needs a placeholder
+    /// larger than the tensor it stands for, so a config asking for more is an error (not an
+    /// out-of-memory crash); the message names the key and the shape.
+    private var placeholderBytes = 0
+    private lazy var placeholderBudget: Int = {
+        let given = tensors.values.reduce(0) { $0 &+ $1.count &* MemoryLayout<Scalar>.stride }
+        return max(64 << 20, given &* 2)
+    }()
+
+    private func checkPlaceholder(_ key: String, _ shape: [Int]) throws(BackboneError) {
+        var count = 1
+        for extent in shape {
+            let (p, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard extent >= 0, !overflow else {
+                throw .config(block: block, message: "the config asks for \"\(key)\" of shape \(shape), whose element count overflows Int")
+            }
+            count = p
         }
-        return t
+        let (bytes, o1) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+        let (total, o2) = placeholderBytes.addingReportingOverflow(bytes)
+        guard !o1, !o2, total <= placeholderBudget else {
+            throw .config(block: block, message: "the config asks for \"\(key)\" of shape \(shape) (\(count) elements), which the "
+                          + "state_dict does not hold with that shape; its placeholder would exceed the loading budget of "
+                          + "\(placeholderBudget) bytes, so the config's sizes are implausible")
+        }
+        placeholderBytes = total
     }
 
     /// Whether `key` is present (for optional tensors whose presence the config does not fix).
@@ -55,7 +86,9 @@ struct StateDictScope<Scalar: TensorScalar> {
     let prefix: String
 
     /// The tensor `prefix + name`, checked against `shape` (a zero placeholder when missing or wrong).
-    func take(_ name: String, _ shape: [Int]) -> Tensor<Scalar> { loader.take(prefix + name, shape) }
+    /// - Throws: ``BackboneError/config(block:message:)`` when the placeholder would overflow `Int` or
+    ///   exceed the loading budget (a hostile or mistaken config; see `StateDictLoader.take`).
+    func take(_ name: String, _ shape: [Int]) throws(BackboneError) -> Tensor<Scalar> { try loader.take(prefix + name, shape) }
 
     /// The scope `prefix + name + "."`.
     func scope(_ name: String) -> StateDictScope<Scalar> { StateDictScope(loader: loader, prefix: prefix + name + ".") }

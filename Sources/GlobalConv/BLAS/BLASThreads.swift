@@ -1,5 +1,5 @@
 internal import CBLAS
-import Synchronization
+import GlobalConv
 
 /// OpenBLAS's thread pool size, kept equal to the calling block's `ExecutionOptions.threads`.
 ///
@@ -8,7 +8,7 @@ import Synchronization
 /// either way; only speed differs). Backbones never runs its own parallel loop while a GEMM runs: the
 /// layers around GEMMs are single-threaded loops, and the engine's convolutions run between GEMMs.
 public enum BLASThreads {
-    private static let current = Mutex<Int>(0)
+    private static let current = Locked<Int>(0)
 
     /// Sets OpenBLAS's pool to `threads` if it is not already that size. - Precondition: `threads ≥ 1`.
     public static func use(_ threads: Int) {

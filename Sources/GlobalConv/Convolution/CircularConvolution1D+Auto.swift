@@ -42,12 +42,14 @@ extension CircularConvolution1D {
 
     /// The correlation of `input + add` (`add[c·L + i]` added along the axis, ParC's position embedding,
     /// in the copy each path makes anyway) along `path` (package API for `parc.op`).
-    /// - Throws: ``ConvolutionError`` for an input that does not fit. - Precondition: `add` has `C·L` values.
+    /// - Throws: ``ConvolutionError`` for an input that does not fit or over `options.memoryBudget`.
+    /// - Precondition: `add` has `C·L` values.
     package func callAsFunction(_ input: Tensor<Scalar>, adding add: [Scalar]?, path: ConvolutionPath,
                                 options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
         _ = try outputShape(for: input.shape)
         precondition(add.map { $0.count == channels * length } ?? true, "CircularConvolution1D: additive vector must be [C·L]")
-        let resolved = path == .auto ? try autoPath(input, channelOffset: 0, add: add, options: options) : path
+        let affordable = try affordablePath(path, inputShape: input.shape, options: options)
+        let resolved = affordable == .auto ? try autoPath(input, channelOffset: 0, add: add, options: options) : affordable
         return try Self.run(input, segments: [CircularSegment(conv: self, channelOffset: 0, add: add, path: resolved)], options: options)
     }
 
@@ -68,9 +70,12 @@ extension CircularConvolution1D {
         precondition(heightAdd.map { $0.count == height.channels * height.length } ?? true
                      && widthAdd.map { $0.count == width.channels * width.length } ?? true,
                      "CircularConvolution1D.pair: additive vectors must be [C·L]")
-        let c1 = height.channels
-        let pathH = path == .auto ? try height.autoPath(x, channelOffset: 0, add: heightAdd, options: options) : path
-        let pathW = path == .auto ? try width.autoPath(x, channelOffset: c1, add: widthAdd, options: options) : path
+        let (n, c1, h, w) = (x.shape[0], height.channels, x.shape[2], x.shape[3])
+        // Each half's memory need is checked like a call of its own (`.auto` may narrow to `.direct`).
+        let affordableH = try height.affordablePath(path, inputShape: [n, c1, h, w], options: options)
+        let affordableW = try width.affordablePath(path, inputShape: [n, width.channels, h, w], options: options)
+        let pathH = affordableH == .auto ? try height.autoPath(x, channelOffset: 0, add: heightAdd, options: options) : affordableH
+        let pathW = affordableW == .auto ? try width.autoPath(x, channelOffset: c1, add: widthAdd, options: options) : affordableW
         return try run(x, segments: [CircularSegment(conv: height, channelOffset: 0, add: heightAdd, path: pathH),
                                      CircularSegment(conv: width, channelOffset: c1, add: widthAdd, path: pathW)],
                        options: options)

@@ -71,12 +71,19 @@ extension CircularConvolution1D {
     struct FFTParts: @unchecked Sendable {  // @unchecked: the plans' executes are thread-safe.
         enum Layout { case pairs, real }
         let layout: Layout
+        /// Channels whose weights and bias are all finite (the others run on the direct path).
+        let finiteChannel: [Bool]
         let forward: RealFFTPlan?, inverse: RealFFTPlan?
         let complexForward: ComplexFFTPlan?, complexInverse: ComplexFFTPlan?
         let spectrum: KernelSpectrumCache<Scalar>.Spectrum
 
         init(_ conv: CircularConvolution1D, map: Size2D, effort: PlanningEffort) throws(ConvolutionError) {
             let l = conv.length, signals = conv.axis == .height ? map.width : map.height
+            finiteChannel = conv.weight.withUnsafeBufferPointer { w in
+                (0..<conv.channels).map { c in
+                    NonFinite.allFinite(w.baseAddress! + c * l, count: l) && (conv.bias?.scalars[c].isFinite ?? true)
+                }
+            }
             if signals % 2 == 0 {
                 layout = .pairs
                 let pairs = signals / 2
@@ -120,6 +127,8 @@ extension CircularConvolution1D {
         var description: gc_direct_plane
         var scratch: AlignedBuffer<Scalar>
         var fresh = true
+        /// The direct path's scratch when the worker runs the FFT path (planes it falls back on).
+        var fallbackScratch: AlignedBuffer<Scalar>?
         // FFT path.
         let fft: FFTParts?
         var freq: AlignedBuffer<Scalar>?
@@ -144,21 +153,38 @@ extension CircularConvolution1D {
             }
         }
 
+        /// One plane. The FFT path keeps the definition's NaN/±Inf pattern (Docs/reliability.md): a plane
+        /// whose input or embedding holds a non-finite value, of a channel whose weights or bias do, or whose
+        /// transform overflowed, is computed on the direct path instead (a value spanning the whole axis
+        /// reaches every output of its row or column as `w·Inf` with the definition's sign, or NaN through
+        /// `0·Inf`, where the FFT would give NaN everywhere).
         @_specialize(where Scalar == Float)
         @_specialize(where Scalar == Double)
         mutating func run(_ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, into y: UnsafeMutablePointer<Scalar>) {
             let b = conv.bias?.scalars[channel] ?? 0
+            let plane = map.height * map.width
             if let fft {
-                switch fft.layout {
-                case .pairs: return runPairs(fft, x, channel: channel, add: add, bias: b, into: y)
-                case .real: return runReal(fft, x, channel: channel, add: add, bias: b, into: y)
+                if fft.finiteChannel[channel], NonFinite.allFinite(x, count: plane),
+                   add.map({ NonFinite.allFinite($0, count: conv.length) }) ?? true {
+                    switch fft.layout {
+                    case .pairs: runPairs(fft, x, channel: channel, add: add, bias: b, into: y)
+                    case .real: runReal(fft, x, channel: channel, add: add, bias: b, into: y)
+                    }
+                    if NonFinite.allFinite(y, count: plane) { return }
                 }
+                if fallbackScratch == nil { fallbackScratch = AlignedBuffer(count: max(1, source.scratchCount)) }
+                return runDirect(x, channel: channel, add: add, bias: b, scratch: fallbackScratch!.pointer, fresh: true, into: y)
             }
-            let src = source.prepare(plane: x, scratch: scratch.pointer, fresh: fresh)
+            runDirect(x, channel: channel, add: add, bias: b, scratch: scratch.pointer, fresh: fresh, into: y)
             fresh = false
+        }
+
+        /// `y = b + Σ_k w[k]·x̃[i + k]` on the periodic extension `x̃` of `x + add` (``DirectKernel2D``).
+        private func runDirect(_ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias b: Scalar,
+                               scratch s: UnsafeMutablePointer<Scalar>, fresh: Bool, into y: UnsafeMutablePointer<Scalar>) {
+            let src = source.prepare(plane: x, scratch: s, fresh: fresh)
             if let add {
                 // The extension's sample (r, j) is x[r mod H, j mod W]: add the embedding at the same index.
-                let s = scratch.pointer
                 if conv.axis == .height {
                     for r in 0..<source.extent.height {
                         let v = add[r % map.height], row = s + r * source.stride

@@ -54,14 +54,22 @@ public struct ConvolutionGeometry2D: Hashable, Sendable {
     }
 
     /// The output extent for an `input` map extent.
-    /// - Throws: ``ConvolutionError/invalidArgument(_:)`` when the map is empty or the output would be.
+    /// - Throws: ``ConvolutionError/invalidArgument(_:)`` when the map is empty or the output would be,
+    ///   ``ConvolutionError/tooLarge(_:)`` when the padded extent overflows `Int`.
     public func outputSize(for input: Size2D) throws(ConvolutionError) -> Size2D {
         guard input.height >= 1, input.width >= 1 else {
             throw .invalidArgument("input map must be at least 1×1, got \(input)")
         }
         let k = dilatedKernel
-        let out = Size2D(height: input.height + 2 * padding.height - k.height + 1,
-                         width: input.width + 2 * padding.width - k.width + 1)
+        // Overflow-checked: a padding near Int.max must be an error, not a trap.
+        func extent(_ n: Int, _ p: Int, _ kd: Int) throws(ConvolutionError) -> Int {
+            let (p2, o1) = p.multipliedReportingOverflow(by: 2)
+            let (a, o2) = n.addingReportingOverflow(p2)
+            guard !o1, !o2 else { throw .tooLarge("a \(input) map padded by \(padding) overflows Int") }
+            return a - kd + 1
+        }
+        let out = Size2D(height: try extent(input.height, padding.height, k.height),
+                         width: try extent(input.width, padding.width, k.width))
         guard out.height >= 1, out.width >= 1 else {
             throw .invalidArgument(
                 "a \(input) map padded by \(padding) is smaller than the dilated kernel \(k): the output would be \(out)")

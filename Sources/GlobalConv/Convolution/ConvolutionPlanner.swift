@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Chooses the path of `.auto` calls by measurement, one level above FFTW's planner, and remembers
 /// each decision for the rest of the process (like wisdom).
 ///
@@ -31,10 +29,20 @@ final class ConvolutionPlanner: Sendable {
         case measure
     }
 
-    private let decisions = Mutex<[Key: ConvolutionPath]>([:])
+    /// At most this many decisions are remembered; beyond it the oldest-recorded is forgotten (and
+    /// re-measured if its problem comes back). Bounds the memory of a server that sees many shapes.
+    static let capacity = 4096
+
+    private struct Decisions {
+        var paths: [Key: ConvolutionPath] = [:]
+        /// Keys in recording order (oldest first), for eviction; `head` skips evicted entries.
+        var order: [Key] = []
+        var head = 0
+    }
+    private let decisions = Locked(Decisions())
 
     func decision(for key: Key, directCost: Double, fftCost: Double) -> Decision {
-        if let known = decisions.withLock({ $0[key] }) { return .use(known) }
+        if let known = remembered(key) { return .use(known) }
         if directCost > Self.decisiveRatio * fftCost { return .use(.fft) }
         if fftCost > Self.decisiveRatio * directCost { return .use(.direct) }
         return .measure
@@ -42,14 +50,27 @@ final class ConvolutionPlanner: Sendable {
 
     /// Remembers the measured winner for `key`.
     func record(_ path: ConvolutionPath, for key: Key) {
-        decisions.withLock { $0[key] = path }
+        decisions.withLock { d in
+            if d.paths.updateValue(path, forKey: key) == nil { d.order.append(key) }
+            while d.paths.count > Self.capacity {
+                d.paths[d.order[d.head]] = nil
+                d.head += 1
+            }
+            if d.head > Self.capacity {  // compact the order list now and then
+                d.order.removeFirst(d.head)
+                d.head = 0
+            }
+        }
     }
 
     /// The remembered decision for `key`, if any.
-    func remembered(_ key: Key) -> ConvolutionPath? { decisions.withLock { $0[key] } }
+    func remembered(_ key: Key) -> ConvolutionPath? { decisions.withLock { $0.paths[key] } }
+
+    /// Number of decisions remembered (≤ ``capacity``).
+    var count: Int { decisions.withLock { $0.paths.count } }
 
     /// Forgets every decision (for benchmarks that want to re-measure).
-    func reset() { decisions.withLock { $0.removeAll() } }
+    func reset() { decisions.withLock { $0 = Decisions() } }
 }
 
 /// Rough operation counts of the two paths, in "multiply-add equivalents"; only their ratio matters

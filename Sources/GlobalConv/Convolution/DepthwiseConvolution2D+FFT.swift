@@ -98,8 +98,13 @@ extension DepthwiseConvolution2D {
                                     kernel: geometry.dilatedKernel.height)
         let colSource = cropSources(outputs: wo, map: w, transform: l.width, padding: geometry.padding.width,
                                     kernel: geometry.dilatedKernel.width)
-        // Every output element is written below (bias rows, bias columns, or result + bias).
+        // Every output element is written below (bias rows, bias columns, or result + bias; the planes
+        // skipped or sent to the fallback are written by the direct path or `repairingNonFiniteWeights`).
         var output = Tensor<Scalar>(shape: outputShape, scalars: TensorStoragePool.take(Tensor<Scalar>.elementCount(outputShape)))
+        // Non-finite values (Docs/reliability.md): channels with non-finite weights are left to
+        // `repairingNonFiniteWeights`; a plane with a NaN/±Inf input, or whose transform overflowed to
+        // one, is computed on the direct path, so it gets the definition's footprint pattern.
+        let skip = { (bad: [Int]) in bad.reduce(into: [Bool](repeating: false, count: c)) { $0[$1] = true } }(nonFiniteChannels)
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 spectrum.values.withUnsafeBufferPointer { spec in
@@ -109,8 +114,11 @@ extension DepthwiseConvolution2D {
                         let padded = AlignedBuffer<Scalar>(count: dataRows * l.width)
                         let freq = AlignedBuffer<Scalar>(count: 2 * half)
                         let result = AlignedBuffer<Scalar>(count: l.height * l.width)
+                        var fallback: [Int] = []
                         for plane in planes {
                             let ch = plane % c
+                            if skip[ch] { continue }
+                            guard NonFinite.allFinite(x + plane * h * w, count: h * w) else { fallback.append(plane); continue }
                             // The map in the top-left corner (circular: the map is the whole transform).
                             for i in 0..<h {
                                 (padded.pointer + i * l.width).update(from: x + (plane * h + i) * w, count: w)
@@ -133,7 +141,13 @@ extension DepthwiseConvolution2D {
                                     row[j] = s < 0 ? b : src[s] + b
                                 }
                             }
+                            if !NonFinite.allFinite(dst, count: ho * wo) { fallback.append(plane); continue }
                             activation.apply(to: dst, count: ho * wo)
+                        }
+                        for plane in fallback {
+                            directPlane(x, plane: plane, channel: plane % c, map: Size2D(height: h, width: w),
+                                        into: y + plane * ho * wo, outputSize: Size2D(height: ho, width: wo))
+                            activation.apply(to: y + plane * ho * wo, count: ho * wo)
                         }
                     }
                 }

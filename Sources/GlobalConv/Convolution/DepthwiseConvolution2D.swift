@@ -64,7 +64,12 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     }
 
     /// Runs the convolution on `input` (`[N, C, H, W]`) along `path`.
-    /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``).
+    ///
+    /// Every path gives the definition's NaN/±Inf pattern: a non-finite input sample reaches exactly
+    /// the outputs whose window reads it, a non-finite weight exactly the outputs where its tap reads
+    /// the map (Docs/reliability.md).
+    /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``);
+    ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
         try self(input, path: path, options: options, activation: .none)
@@ -75,10 +80,22 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     package func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
                                 activation: PointwiseActivation) throws(ConvolutionError) -> Tensor<Scalar> {
         let outShape = try outputShape(for: input.shape)
-        switch path {
-        case .direct: return direct(input, outputShape: outShape, threads: options.threads, activation: activation)
-        case .fft: return try fft(input, outputShape: outShape, options: options, activation: activation)
-        case .auto: return try auto(input, outputShape: outShape, options: options, activation: activation)
+        // Robustness hooks (Docs/reliability.md): the memory budget is checked before anything is
+        // allocated (`.auto` may be narrowed to `.direct`), and channels with non-finite weights are
+        // recomputed by the definition on every path (then activated like the rest).
+        let y: Tensor<Scalar>
+        switch try affordablePath(path, inputShape: input.shape, outputShape: outShape, options: options) {
+        case .direct: y = direct(input, outputShape: outShape, threads: options.threads, activation: activation)
+        case .fft: y = try fft(input, outputShape: outShape, options: options, activation: activation)
+        case .auto: y = try auto(input, outputShape: outShape, options: options, activation: activation)
         }
+        var repaired = repairingNonFiniteWeights(input: input, output: y)
+        if activation != .none, !nonFiniteChannels.isEmpty {
+            let (n, c, plane) = (outShape[0], outShape[1], outShape[2] * outShape[3])
+            repaired.withUnsafeMutableBufferPointer { r in
+                for img in 0..<n { for ch in nonFiniteChannels { activation.apply(to: r.baseAddress! + (img * c + ch) * plane, count: plane) } }
+            }
+        }
+        return repaired
     }
 }

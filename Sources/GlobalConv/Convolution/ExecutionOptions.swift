@@ -17,12 +17,16 @@ public struct ExecutionOptions: Sendable, Hashable {
     public var threads: Int
     /// FFTW planning effort for plans this call creates (cached plans are reused as they are).
     public var effort: PlanningEffort
+    /// The most a call may allocate (output, workspaces, kernel spectra); checked before allocating.
+    public var memoryBudget: MemoryBudget
 
     /// - Precondition: `threads ≥ 1`.
-    public init(threads: Int = ExecutionOptions.defaultThreads, effort: PlanningEffort = .estimate) {
+    public init(threads: Int = ExecutionOptions.defaultThreads, effort: PlanningEffort = .estimate,
+                memoryBudget: MemoryBudget = .default) {
         precondition(threads >= 1, "ExecutionOptions: threads must be ≥ 1, got \(threads)")
         self.threads = threads
         self.effort = effort
+        self.memoryBudget = memoryBudget
     }
 
     /// The machine's active processor count.

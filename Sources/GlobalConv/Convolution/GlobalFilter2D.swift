@@ -61,15 +61,27 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
     }
 
     /// Runs the filter on `x` (`[N, C, H, W]` with this filter's `C`, `H`, `W`).
-    /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` for any other input shape.
+    ///
+    /// A NaN or ±Inf anywhere in an input plane makes that whole output plane NaN, on every path
+    /// (the filter is a full-plane circular convolution; PyTorch's FFT form gives all-NaN too).
+    /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` for any other input shape,
+    ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
         guard x.rank == 4, x.shape[0] >= 1, x.shape[1] == channels, x.shape[2] == size.height, x.shape[3] == size.width else {
             throw .shapeMismatch("global filter expects [N, \(channels), \(size.height), \(size.width)], got \(x.shape)")
         }
+        // Robustness hook (GlobalFilter2D+NonFinite.swift, Docs/reliability.md): a plane with a NaN/±Inf
+        // input or a channel with a non-finite spectrum is NaN everywhere, as PyTorch's irfft2(rfft2(·)) gives.
+        return nanFillingNonFinite(input: x, output: try filter(x, path: path, options: options))
+    }
+
+    private func filter(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
         switch path {
         case .direct: return try spatial(x, path: .direct, options: options)
-        case .fft: return try applySpectrum(x, options: options)
+        case .fft:
+            try checkSpectrumMemory(inputShape: x.shape, options: options)
+            return try applySpectrum(x, options: options)
         case .auto:
             // The direct form of a global filter is a full H×W circular kernel: FFT wins beyond tiny maps,
             // and the planner measures the close cases on the equivalent convolution.
@@ -79,6 +91,7 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
             if choice == nil, size.height * size.width <= 16 {
                 return try spatial(x, path: .auto, options: options)
             }
+            try checkSpectrumMemory(inputShape: x.shape, options: options)
             return try applySpectrum(x, options: options)
         }
     }

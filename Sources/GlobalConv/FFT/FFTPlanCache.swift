@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A bounded, thread-safe cache of FFTW plans keyed by ``RealFFTDescriptor``.
 ///
 /// Planning happens outside the cache's own lock (under ``FFTWLock``), so a slow measured plan does
@@ -15,7 +13,7 @@ final class FFTPlanCache: Sendable {
         var plans: [RealFFTDescriptor: (plan: RealFFTPlan, lastUse: UInt64)] = [:]
         var clock: UInt64 = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(capacity: Int) {
         precondition(capacity >= 1, "FFTPlanCache: capacity must be ≥ 1")

@@ -1,11 +1,10 @@
 internal import CFFTW
-import Synchronization
 
 /// The one process-wide lock around every FFTW call that is not an execute: planning, destroying
 /// plans, wisdom, thread setup. FFTW's planner is not thread-safe; its new-array execute functions
 /// are, on distinct arrays, so executes take no lock.
 enum FFTWLock {
-    private static let mutex = Mutex<Bool>(false)  // true once fftw(f)_init_threads has run
+    private static let mutex = Locked<Bool>(false)  // true once fftw(f)_init_threads has run
 
     /// Runs `body` holding the lock, with FFTW's threads support initialised.
     static func withLock<R>(_ body: () throws -> R) rethrows -> R {

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Recycled storage for the intermediate maps of a forward pass (package API).
 ///
@@ -23,7 +22,7 @@ package enum TensorStoragePool {
         var arrays: [Key: [any Sendable]] = [:]
         var bytes = 0
     }
-    private static let state = Mutex(State())
+    private static let state = Locked(State())
 
     /// An array of `count` scalars with unspecified contents.
     package static func take<S: TensorScalar>(_ count: Int) -> [S] {

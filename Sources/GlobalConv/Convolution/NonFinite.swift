@@ -1,0 +1,126 @@
+/// Detecting NaN and ±Inf, so that every path reproduces the direct definition's non-finite pattern.
+///
+/// The direct definition `y = b + Σ w·x̃` lets a NaN or ±Inf input sample reach exactly the outputs
+/// whose footprint reads it; an FFT spreads it over the whole transform. The FFT paths therefore test
+/// each plane while copying it in and compute a non-finite plane on the direct path instead.
+enum NonFinite {
+    /// Whether all `count` values at `p` are finite (no NaN, no ±Inf).
+    ///
+    /// `v − v` is `0` for a finite `v` and NaN otherwise, and NaN survives addition, so the four
+    /// independent sums are all zero exactly when every value is finite (no branch per element).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func allFinite<S: TensorScalar>(_ p: UnsafePointer<S>, count: Int) -> Bool {
+        var (a0, a1, a2, a3): (S, S, S, S) = (0, 0, 0, 0)
+        var i = 0
+        while i + 4 <= count {
+            a0 += p[i] - p[i]
+            a1 += p[i + 1] - p[i + 1]
+            a2 += p[i + 2] - p[i + 2]
+            a3 += p[i + 3] - p[i + 3]
+            i += 4
+        }
+        while i < count {
+            a0 += p[i] - p[i]
+            i += 1
+        }
+        return (a0 + a1 + a2 + a3) == 0
+    }
+
+    /// Whether every element of `values` is finite.
+    static func allFinite<S: TensorScalar>(_ values: [S]) -> Bool {
+        values.withUnsafeBufferPointer { b in b.isEmpty || allFinite(b.baseAddress!, count: b.count) }
+    }
+}
+
+extension DepthwiseConvolution2D {
+    /// The channels whose weights or bias hold a NaN or ±Inf (usually none; `O(C·kh·kw)` to find).
+    var nonFiniteChannels: [Int] {
+        let taps = geometry.kernel.height * geometry.kernel.width
+        guard !NonFinite.allFinite(weight.scalars) || !(bias.map { NonFinite.allFinite($0.scalars) } ?? true) else { return [] }
+        return weight.scalars.withUnsafeBufferPointer { w in
+            (0..<channels).filter { c in
+                !NonFinite.allFinite(w.baseAddress! + c * taps, count: taps) || !(bias?.scalars[c].isFinite ?? true)
+            }
+        }
+    }
+
+    /// Recomputes, by the definition, every output plane of a channel whose weights or bias are not
+    /// finite (see ``definitionPlane(_:plane:channel:map:into:outputSize:)`` for why), on any path.
+    func repairingNonFiniteWeights(input: Tensor<Scalar>, output: Tensor<Scalar>) -> Tensor<Scalar> {
+        let channels = nonFiniteChannels
+        guard !channels.isEmpty else { return output }
+        var output = output
+        let (n, c) = (input.shape[0], input.shape[1])
+        let map = Size2D(height: input.shape[2], width: input.shape[3])
+        let out = Size2D(height: output.shape[2], width: output.shape[3])
+        input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                for b in 0..<n {
+                    for ch in channels {
+                        definitionPlane(x.baseAddress!, plane: b * c + ch, channel: ch, map: map,
+                                        into: y.baseAddress! + (b * c + ch) * out.height * out.width, outputSize: out)
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// One output plane (`map` in, `outputSize` out) by the definition, summed tap by tap (`u`-major, bias first), skipping the taps
+    /// that read zero padding, in `Scalar`: `y[i,j] = b + Σ_{u,v: read in the map} w[u,v]·x[i+dh·u−ph, j+dw·v−pw]`.
+    ///
+    /// Used for channels whose weights are not finite. A padding sample is an exact zero the definition
+    /// adds nothing for; skipping it means a NaN or ±Inf *weight* reaches exactly the outputs where its
+    /// tap reads the map, as PyTorch's Float32 CPU convolution (oneDNN) and ``Reference`` do (PyTorch's
+    /// Float64 CPU path multiplies the materialised padding, so there it reaches every output; see
+    /// Docs/reliability.md). The vectorised direct kernel multiplies zero padding inside a register tile
+    /// and the FFT spreads the weight over the plane, so neither can give this pattern.
+    func definitionPlane(_ x: UnsafePointer<Scalar>, plane: Int, channel: Int, map: Size2D,
+                         into y: UnsafeMutablePointer<Scalar>, outputSize out: Size2D) {
+        let g = geometry
+        let (h, w) = (map.height, map.width)
+        let (kh, kw) = (g.kernel.height, g.kernel.width)
+        let src = x + plane * h * w
+        let bias = self.bias?.scalars[channel] ?? 0
+        weight.scalars.withUnsafeBufferPointer { wb in
+            let taps = wb.baseAddress! + channel * kh * kw
+            for i in 0..<out.height {
+                for j in 0..<out.width {
+                    var acc = bias
+                    for u in 0..<kh {
+                        var r = i + g.dilation.height * u - g.padding.height
+                        if g.paddingMode == .circular { r = ((r % h) + h) % h } else if r < 0 || r >= h { continue }
+                        for v in 0..<kw {
+                            var s = j + g.dilation.width * v - g.padding.width
+                            if g.paddingMode == .circular { s = ((s % w) + w) % w } else if s < 0 || s >= w { continue }
+                            acc += taps[u * kw + v] * src[r * w + s]
+                        }
+                    }
+                    y[i * out.width + j] = acc
+                }
+            }
+        }
+    }
+
+    /// The direct path on plane `plane` (channel `channel`) of an NCHW input whose planes are `map`,
+    /// written to `y` (`outputSize`): the FFT path's fallback for a plane holding a NaN or ±Inf.
+    func directPlane(_ x: UnsafePointer<Scalar>, plane: Int, channel: Int, map: Size2D,
+                     into y: UnsafeMutablePointer<Scalar>, outputSize out: Size2D) {
+        let taps = geometry.kernel.height * geometry.kernel.width
+        let one: DepthwiseConvolution2D
+        do {
+            one = try DepthwiseConvolution2D(
+                weight: Tensor(shape: [1, 1, geometry.kernel.height, geometry.kernel.width],
+                               scalars: Array(weight.scalars[(channel * taps)..<((channel + 1) * taps)])),
+                bias: bias.map { Tensor(shape: [1], scalars: [$0.scalars[channel]]) }, geometry: geometry)
+        } catch {
+            preconditionFailure("DepthwiseConvolution2D: one channel of a valid convolution is invalid: \(error)")
+        }
+        let input = Tensor(shape: [1, 1, map.height, map.width],
+                           scalars: Array(UnsafeBufferPointer(start: x + plane * map.height * map.width,
+                                                              count: map.height * map.width)))
+        let result = one.direct(input, outputShape: [1, 1, out.height, out.width], threads: 1)
+        result.withUnsafeBufferPointer { r in y.update(from: r.baseAddress!, count: r.count) }
+    }
+}
