@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The zeros-mode FFT path's transform size, chosen by measurement and kept for the process.
 ///
@@ -16,7 +15,9 @@ enum FFTSizeChoice {
         var effort: PlanningEffort
     }
 
-    private static let choices = Mutex<[Key: Size2D]>([:])
+    private static let choices = Locked<[Key: Size2D]>([:])
+    /// At most this many problems are remembered (all forgotten when full; a forgotten one is measured again).
+    static let capacity = 4096
 
     /// The remembered or newly measured size; `pipeline` builds the transform pair for a candidate.
     static func choose<S: TensorScalar>(_: S.Type, map: Size2D, need: Size2D, geometry: ConvolutionGeometry2D, effort: PlanningEffort,
@@ -33,6 +34,7 @@ enum FFTSizeChoice {
         }
         return choices.withLock { c in
             if let existing = c[key] { return existing }
+            if c.count >= capacity { c.removeAll() }
             c[key] = best
             return best
         }

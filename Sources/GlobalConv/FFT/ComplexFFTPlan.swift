@@ -1,5 +1,4 @@
 internal import CFFTW
-import Synchronization
 
 /// An immutable, batched, in-place complex FFTW plan (one direction), created under ``FFTWLock``,
 /// destroyed under it, and cached process-wide per ``Descriptor`` (``plan(for:)``).
@@ -84,7 +83,7 @@ final class ComplexFFTPlan: @unchecked Sendable {
         }
     }
 
-    private static let cache = Mutex<[Descriptor: ComplexFFTPlan]>([:])
+    private static let cache = Locked<[Descriptor: ComplexFFTPlan]>([:])
     /// At most this many plans are cached (all dropped when full: plans are cheap to remake relative to
     /// the workloads that need many sizes).
     static let capacity = 128
