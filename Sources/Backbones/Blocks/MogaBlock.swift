@@ -91,9 +91,9 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         let silu = PointwiseEpilogue<Scalar>(activation: .silu)
         // Attention branch; BN2, SiLUs, the gate product's partner, residuals and layer scales run in the
         // 1×1 convolutions' prologues and epilogues (same op order as PyTorch).
-        let y = norm1(x)
+        let y = norm1(x, threads: t)
         var h = proj1(y, epilogue: PointwiseEpilogue(), threads: t)
-        h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars)                       // h + σ ⊙ (h − mean_HW h)
+        h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars, threads: t)                       // h + σ ⊙ (h − mean_HW h)
         Activation.silu.apply(to: &h)
         var g = gate(h, epilogue: silu, threads: t)
         let x0 = try dw0(h, path: path, options: options)

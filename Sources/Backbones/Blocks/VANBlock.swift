@@ -55,7 +55,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         try checkInput(x, channels: dim, block: Self.id)
         let threads = options.threads
         // The element-wise work runs in the 1×1 convolutions' prologues and epilogues (same op order).
-        let y = norm1(x)
+        let y = norm1(x, threads: threads)
         let a = proj1(y, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
         let s = try largeKernel { () throws(LargeKernelError) in try lka.spatial(a, path: path, options: options) }
         let t = lkaConv1(s, epilogue: PointwiseEpilogue(multiply: a), threads: threads)            // LKA: a ⊙ conv1(s)
