@@ -4,6 +4,7 @@
 
 #include "Pointwise.h"
 #include "activation_inline.h"
+#include "activation_x86.h"
 
 #if defined(__x86_64__)
 #define GC_PW_X86 1
@@ -15,7 +16,9 @@
 #define GC_VL 4
 #define GC_NV 2
 #define GC_NAME(x) gc_pw_generic_##x
+#define GC_GELU_ROW(t, n) for (ptrdiff_t j_ = 0; j_ < (n); j_++) (t)[j_] = gc_gelu((t)[j_])
 #include "pointwise_body.h"
+#undef GC_GELU_ROW
 #undef GC_TARGET
 #undef GC_VL
 #undef GC_NV
@@ -26,7 +29,9 @@
 #define GC_VL 8
 #define GC_NV 2
 #define GC_NAME(x) gc_pw_avx2_##x
+#define GC_GELU_ROW(t, n) gc_gelu_row_avx2((t), (n))
 #include "pointwise_body.h"
+#undef GC_GELU_ROW
 #undef GC_TARGET
 #undef GC_VL
 #undef GC_NV
@@ -36,7 +41,9 @@
 #define GC_VL 16
 #define GC_NV 4
 #define GC_NAME(x) gc_pw_avx512_##x
+#define GC_GELU_ROW(t, n) gc_gelu_row_avx512((t), (n))
 #include "pointwise_body.h"
+#undef GC_GELU_ROW
 #undef GC_TARGET
 #undef GC_VL
 #undef GC_NV

@@ -1,7 +1,7 @@
-// One instruction-set version of the pointwise kernels (included by pointwise.c with GC_TARGET, GC_VL
-// (floats per vector), GC_NV (vectors per strip) and GC_NAME defined). A strip is GC_VL·GC_NV pixels;
-// an accumulator tile is GC_PW_PANEL_ROWS output channels × one strip, held in GC_PW_PANEL_ROWS·GC_NV
-// vector registers for the whole dot product.
+// One instruction-set version of the pointwise kernels, included by pointwise.c with GC_TARGET,
+// GC_VL (floats per vector), GC_NV (vectors per strip), GC_NAME and GC_GELU_ROW (in-place GELU of a
+// row) defined. A strip is GC_VL·GC_NV pixels; an accumulator tile is GC_PW_PANEL_ROWS output
+// channels × one strip, held in GC_PW_PANEL_ROWS·GC_NV vector registers for the whole dot product.
 
 #define GC_NR (GC_VL * GC_NV)
 #define GC_MR GC_PW_PANEL_ROWS
@@ -56,6 +56,23 @@ GC_TARGET static void GC_NAME(pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, 
                 *p = (*p - mean[v]) * inv[v] * g + b;
             }
         }
+    } else if (in->mode == GC_PW_INPUT_DECOMPOSE) {
+        GC_NAME(vec) acc[GC_NV];
+        for (int v = 0; v < GC_NV; v++) acc[v] = (GC_NAME(vec)){0};
+        for (ptrdiff_t i = 0; i < k; i++) {
+            const float w = in->weight[i];
+            for (int v = 0; v < GC_NV; v++) acc[v] += *(const GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL) * w;
+        }
+        float d[GC_NR] __attribute__((aligned(64)));
+        for (int v = 0; v < GC_NV; v++) *(GC_NAME(vec) *)(d + v * GC_VL) = acc[v] + in->bias;
+        GC_GELU_ROW(d, GC_NR);
+        for (ptrdiff_t i = 0; i < k; i++) {
+            const float s = in->scale[i];
+            for (int v = 0; v < GC_NV; v++) {
+                GC_NAME(vec) *p = (GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+                *p = *p + s * (*p - *(const GC_NAME(vec) *)(d + v * GC_VL));
+            }
+        }
     }
 }
 
@@ -104,7 +121,7 @@ GC_TARGET static void GC_NAME(epilogue)(const gc_pw_layer *L, ptrdiff_t o, float
     }
     switch (L->activation) {
     case GC_PW_ACT_RELU: for (ptrdiff_t j = 0; j < cnt; j++) t[j] = gc_relu(t[j]); break;
-    case GC_PW_ACT_GELU: for (ptrdiff_t j = 0; j < cnt; j++) t[j] = gc_gelu(t[j]); break;
+    case GC_PW_ACT_GELU: GC_GELU_ROW(t, cnt); break;
     case GC_PW_ACT_SILU: for (ptrdiff_t j = 0; j < cnt; j++) t[j] = gc_silu(t[j]); break;
     default: break;
     }

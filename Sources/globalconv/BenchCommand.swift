@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Block id, e.g. van.block, replknet.large_kernel, gfnet.block.")
+    @Option(help: "Block id, e.g. van.block, replknet.large_kernel, gfnet.block; or parc.pair (ParC's two circular halves alone).")
     var block: String
 
     @Option(help: "Block config as a JSON object, e.g. '{\"dim\": 64, \"kernel_size\": 21}'.")
@@ -44,6 +44,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format = "table"
 
+    @Option(help: "FFTW planning effort of the FFT plans: estimate, measure or patient.")
+    var effort = "estimate"
+
     @Option(help: "FFTW wisdom file to import first.")
     var wisdom: String?
 
@@ -56,7 +59,7 @@ struct BenchCommand: ParsableCommand {
         }
         let c = BlockBenchConfiguration(block: block, config: config, size: try ValueParsing.size(size), batch: batch, path: p,
                                         precision: try parsePrecision(dtype), threads: try parseThreads(threads),
-                                        repeats: repeats, warmup: warmup)
+                                        repeats: repeats, warmup: warmup, effort: try parseEffort(effort))
         try c.validate()
         return c
     }

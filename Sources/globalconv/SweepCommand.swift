@@ -36,7 +36,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Untimed runs before the timed ones (0...10000).")
     var warmup = 1
 
-    @Option(help: "Comma-separated paths from direct, fft, lka, auto (default: all available).")
+    @Option(help: "Comma-separated paths from direct, fft, lka, auto, fftw (the FFT path's bare transforms; default: direct, fft, lka, auto).")
     var paths: String?
 
     @Option(help: "FFTW planning effort: estimate, measure or patient.")

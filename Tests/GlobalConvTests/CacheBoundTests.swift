@@ -14,9 +14,9 @@ struct CacheBoundTests {
             _ = try conv(first, path: .fft, options: .init(threads: 1))  // keeps the first size recently used
             #expect(conv.spectra.count <= KernelSpectrumCache<Double>.capacity)
         }
-        let key = KernelSpectrumCache<Double>.Key(transform: try conv.fftTransformSize(for: Size2D(5)), mode: .zeros)
+        let key = KernelSpectrumCache<Double>.Key(transform: try conv.fftTransformSize(for: Size2D(5), effort: .estimate), mode: .zeros)
         #expect(conv.spectra.contains(key), "the most recently used size must survive")
-        let oldest = KernelSpectrumCache<Double>.Key(transform: try conv.fftTransformSize(for: Size2D(6)), mode: .zeros)
+        let oldest = KernelSpectrumCache<Double>.Key(transform: try conv.fftTransformSize(for: Size2D(6), effort: .estimate), mode: .zeros)
         #expect(!conv.spectra.contains(oldest), "the least recently used size must be gone")
         #expect(try conv(first, path: .fft, options: .init(threads: 1)) == y0)
     }

@@ -16,11 +16,12 @@ struct MemoryBudgetTests {
     func overBudget() throws {
         let x = Tensor<Float>.random(shape: [1, 4, 48, 48], seed: 1)
         let conv = try DepthwiseConvolution2D<Float>(weight: .random(shape: [4, 1, 31, 31], seed: 2), padding: Size2D(15))
-        // Output 36 KiB; direct: one 78×78 copy per worker (24 KiB); FFT: 80×80 transform, 2 planes and a
-        // half spectrum per worker (76 KiB) plus 4 spectra (105 KiB). A 128 KiB budget fits only the direct path.
+        // Output 36 KiB; direct: one 78×78 copy per worker (24 KiB); FFT: the largest transform the measured
+        // size choice may take, 96×96 (7-smooth sizes 78…97), 2 planes and a half spectrum per worker
+        // (109 KiB) plus 4 spectra (147 KiB). A 128 KiB budget fits only the direct path.
         let options = ExecutionOptions(threads: 1, memoryBudget: MemoryBudget(bytes: 128 << 10))
         let m = try #require(Self.message { _ = try conv(x, path: .fft, options: options) })
-        #expect(m.contains("[1, 4, 48, 48]") && m.contains("80×80") && m.contains("131072 bytes") && m.contains("fft"), "\(m)")
+        #expect(m.contains("[1, 4, 48, 48]") && m.contains("96×96") && m.contains("131072 bytes") && m.contains("fft"), "\(m)")
         let direct = try conv(x, path: .direct, options: options)
         #expect(try conv(x, path: .auto, options: options) == direct)
         let none = ExecutionOptions(threads: 1, memoryBudget: MemoryBudget(bytes: 1000))
@@ -48,9 +49,10 @@ struct MemoryBudgetTests {
         let shape = try conv.outputShape(for: x.shape)
         for path in [ConvolutionPath.direct, .fft] {
             let need = try #require(conv.memoryNeed(inputShape: x.shape, outputShape: shape, options: .init(threads: 2)).total(path))
-            // Independent count: output 2·3·10·12 doubles; direct 2 workers × 14×16; FFT 14×16 transform,
-            // 2 workers × (2·224 + 2·14·9) and 3 spectra of 2·14·9, all 8 bytes.
-            let expected = path == .direct ? (720 + 2 * 224) * 8 : (720 + 2 * (448 + 252) + 3 * 252) * 8
+            // Independent count: output 2·3·10·12 doubles; direct 2 workers × 14×16; FFT: the largest transform
+            // the measured size choice may take for a 14×16 minimum (7-smooth 14…18 × 16…20: 18×20),
+            // 2 workers × (2·360 + 2·18·11) and 3 spectra of 2·18·11, all 8 bytes.
+            let expected = path == .direct ? (720 + 2 * 224) * 8 : (720 + 2 * (720 + 396) + 3 * 396) * 8
             #expect(need == expected, "\(path)")
             // One byte short first: it must throw before computing (and caching) any spectrum.
             #expect(Self.message { _ = try conv(x, path: path, options: .init(threads: 2, memoryBudget: MemoryBudget(bytes: need - 1))) } != nil)

@@ -10,7 +10,7 @@ struct PointwiseFusionTests {
     struct Case: CustomStringConvertible, Sendable {
         var name: String
         var cin: Int, hidden: Int, cout: Int
-        var input: Int        // 0 identity, 1 affine, 2 layer norm
+        var input: Int        // 0 identity, 1 affine, 2 layer norm, 3 feature decomposition
         var chained: Bool
         var bias: Bool
         var description: String { name }
@@ -23,6 +23,7 @@ struct PointwiseFusionTests {
         Case(name: "one output channel, GELU (MogaNet decompose)", cin: 16, hidden: 0, cout: 1, input: 0, chained: false, bias: true),
         Case(name: "LN in, GELU hidden, scaled residual (ConvNeXt tail)", cin: 8, hidden: 32, cout: 8, input: 2, chained: true, bias: true),
         Case(name: "BN in, BN + GELU hidden, BN + residual (RepLKNet ConvFFN)", cin: 6, hidden: 19, cout: 6, input: 1, chained: true, bias: false),
+        Case(name: "feature decomposition in, scaled residual (MogaNet fc2)", cin: 16, hidden: 0, cout: 5, input: 3, chained: false, bias: true),
     ]
 
     /// The tensors of one case (order-one values, seeded by the case).
@@ -35,6 +36,7 @@ struct PointwiseFusionTests {
         let input: PointwiseInput<S> = switch c.input {
         case 1: .affine(ChannelAffine(scale: vec(c.cin, 0.5...1.5), shift: vec(c.cin)))
         case 2: .layerNorm(ChannelLayerNorm(weight: vec(c.cin, 0.5...1.5), bias: vec(c.cin), eps: S(1e-6)))
+        case 3: .decompose(weight: vec(c.cin), bias: vec(1)[0], scale: vec(c.cin))
         default: .identity
         }
         func conv(_ cout: Int, _ cin: Int) -> PointwiseConvolution<S> {
@@ -51,7 +53,7 @@ struct PointwiseFusionTests {
                               add: Tensor.random(shape: outShape, seed: next()),
                               residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
         case _ where c.name.hasPrefix("one output"): PointwiseEpilogue(activation: .gelu)
-        case _ where c.name.hasPrefix("LN in"):
+        case _ where c.name.hasPrefix("LN in"), _ where c.name.hasPrefix("feature decomposition"):
             PointwiseEpilogue(residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
         case _ where c.name.hasPrefix("BN in, BN + GELU"):
             PointwiseEpilogue(affine: ChannelAffine(scale: vec(c.cout, 0.5...1.5), shift: vec(c.cout)),

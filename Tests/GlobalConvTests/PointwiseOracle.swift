@@ -7,6 +7,8 @@ import RealModule
 /// - input affine `x·s + t`: `γ(2)·(|x·s| + |t|)`;
 /// - LayerNorm: `|Δμ| ≤ γ(k+1)·Σ|x|/k`, `|Δd| ≤ |Δμ| + u|d|` for `d = x − μ`, `|Δσ²| ≤ (2Σ|d||Δd| + γ(k+1)Σd²)/k`,
 ///   relative error of `1/√(σ² + eps)` at most `½|Δσ²|/(σ² + eps) + γ(3)`, then `γ(3)` for `(d·inv)·g + b`;
+/// - feature decomposition: `d = GELU(Σ w·x + b)` with `γ(k+1)(|b| + Σ|w||x|)` and the GELU terms below,
+///   then `x + s·(x − d)`: `|s|·Δd + γ(3)·(|x| + |s|(|x| + |d|))`;
 /// - the sum `b + Σ W·x'`: `γ(k+1)·(|b| + Σ|W||x'|) + Σ|W|·|Δx'|` (Higham Thm 3.1 plus propagated input error);
 /// - epilogue affine: `|s|·Δ + γ(2)(|v·s| + |t|)`; activation: Lipschitz `L·Δ` (GELU 1.13, SiLU 1.1, ReLU 1)
 ///   plus its own evaluation error (GELU: `0.5|v|(1.5e-7 + 8u) + 8u|GELU(v)|`, the erf approximation of
@@ -38,6 +40,19 @@ struct PointwiseOracle {
                 o.value[i] = v * s + t
                 o.bound[i] = gamma(2, u) * (abs(v * s) + abs(t))
             } } }
+        case .decompose(let w, let b, let s):
+            for img in 0..<n { for p in 0..<plane {
+                var acc = Double(b), mag = abs(Double(b))
+                for ch in 0..<c { let t = Double(w[ch]) * o.value[(img * c + ch) * plane + p]; acc += t; mag += abs(t) }
+                let d = 0.5 * acc * (1 + Double.erf(acc / 2.0.squareRoot()))
+                let dd = 1.13 * gamma(c + 1, u) * mag + 0.5 * abs(acc) * (1.5e-7 + 8 * u) + 8 * u * abs(d)
+                for ch in 0..<c {
+                    let i = (img * c + ch) * plane + p
+                    let (xv, sv) = (o.value[i], Double(s[ch]))
+                    o.value[i] = xv + sv * (xv - d)
+                    o.bound[i] = abs(sv) * dd + gamma(3, u) * (abs(xv) + abs(sv) * (abs(xv) + abs(d)))
+                }
+            } }
         case .layerNorm(let ln):
             for img in 0..<n { for p in 0..<plane {
                 let xs = (0..<c).map { o.value[(img * c + $0) * plane + p] }

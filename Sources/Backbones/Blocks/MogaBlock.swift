@@ -109,11 +109,11 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         TensorStoragePool.recycle(y, h, g, x0, x1, x2, v)
         // Channel-aggregation FFN.
         let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
-        var f = try mlpDW(e, path: path, options: options)
-        Activation.gelu.apply(to: &f)
-        let d = decompose(f, epilogue: PointwiseEpilogue(activation: .gelu), threads: t)
-        f.addScaledDifference(from: d, perChannel: mlpSigma.scalars)                                // f + σ ⊙ (f − GELU(decompose f))
-        let out = fc2(f, epilogue: PointwiseEpilogue(residual: x1Out, residualScale: layerScale2.scalars), threads: t)
+        let f = try mlpDW(e, path: path, options: options, activation: .gelu)
+        // fc2 reads f + σ ⊙ (f − GELU(decompose(f))), computed per pixel while its input is packed.
+        let decomposition = PointwiseInput<Scalar>.decompose(weight: decompose.weight.scalars, bias: decompose.bias?.scalars[0] ?? 0,
+                                                             scale: mlpSigma.scalars)
+        let out = fc2(f, input: decomposition, epilogue: PointwiseEpilogue(residual: x1Out, residualScale: layerScale2.scalars), threads: t)
         TensorStoragePool.recycle(e, f, x1Out)
         return out
     }

@@ -29,9 +29,15 @@ public struct ParCConvNeXtBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
-        let half = dim / 2
-        let mixed = Tensor.concatenatingChannels([try gccH(x.channels(0..<half), path: path, options: options),
-                                                  try gccW(x.channels(half..<dim), path: path, options: options)])
-        return tail(input: x, mixed: mixed, threads: options.threads)
+        // Both halves in one pass over the planes, without splitting or concatenating channels.
+        let (h, w) = (try gccH.instance(length: x.shape[2]), try gccW.instance(length: x.shape[3]))
+        let mixed: Tensor<Scalar>
+        do {
+            mixed = try CircularConvolution1D.pair(x, height: h.conv, heightAdd: h.pe, width: w.conv, widthAdd: w.pe,
+                                                   path: path, options: options)
+        } catch { throw .convolution(error) }
+        let out = tail(input: x, mixed: mixed, threads: options.threads)
+        TensorStoragePool.recycle(mixed)
+        return out
     }
 }

@@ -31,7 +31,7 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
     }
 
     /// The convolution and position embedding for input length `n`.
-    private func instance(length n: Int) throws(BackboneError) -> (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?) {
+    func instance(length n: Int) throws(BackboneError) -> (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?) {
         if let hit = instances.storage.withLock({ $0[n] }) { return hit }
         let w = AlignCornersResize.linear(weight.scalars, rows: channels, from: kernelSize, to: n)
         let p = pe.map { AlignCornersResize.linear($0.scalars, rows: channels, from: kernelSize, to: n) }
@@ -48,16 +48,8 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let inst = try instance(length: axis == .height ? h : w)
-        var input = x
-        if let p = inst.pe {
-            input.withUnsafeMutableBufferPointer { xs in
-                for img in 0..<n { for ch in 0..<c { for i in 0..<h { for j in 0..<w {
-                    xs[((img * c + ch) * h + i) * w + j] += p[ch * (axis == .height ? h : w) + (axis == .height ? i : j)]
-                } } } }
-            }
-        }
-        do { return try inst.conv(input, path: path, options: options) } catch { throw .convolution(error) }
+        let inst = try instance(length: axis == .height ? x.shape[2] : x.shape[3])
+        // x + pe is formed in the copy each path makes of a plane (one rounding, as PyTorch's add).
+        do { return try inst.conv(x, adding: inst.pe, path: path, options: options) } catch { throw .convolution(error) }
     }
 }

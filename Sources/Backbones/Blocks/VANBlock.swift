@@ -62,8 +62,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         let x1 = proj2(t, epilogue: PointwiseEpilogue(add: y, residual: x, residualScale: layerScale1.scalars), threads: threads)
         TensorStoragePool.recycle(y, a, s, t)
         let f = fc1(x1, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: threads)
-        var h = try dwconv(f, path: path, options: options)
-        Activation.gelu.apply(to: &h)
+        let h = try dwconv(f, path: path, options: options, activation: .gelu)
         let out = fc2(h, epilogue: PointwiseEpilogue(residual: x1, residualScale: layerScale2.scalars), threads: threads)
         TensorStoragePool.recycle(f, h, x1)
         return out

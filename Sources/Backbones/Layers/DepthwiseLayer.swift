@@ -28,8 +28,10 @@ struct DepthwiseLayer<Scalar: TensorScalar>: Sendable {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        do { return try conv(x, path: path, options: options) } catch { throw .convolution(error) }
+    func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
+                        activation: Activation? = nil) throws(BackboneError) -> Tensor<Scalar> {
+        do { return try conv(x, path: path, options: options, activation: activation?.pointwise ?? .none) }
+        catch { throw .convolution(error) }
     }
 }
 

@@ -27,35 +27,12 @@ extension Tensor {
         return y
     }
 
-    /// `y[n,c,h,w] = x[n,c,h,w]·s[c]`, a `[1,C,1,1]` broadcast (`s` has `C` elements in any shape).
-    func scaledPerChannel(by s: Tensor) -> Tensor {
-        precondition(rank == 4 && s.count == shape[1], "scaledPerChannel: \(s.count) scales for input \(shape)")
-        var y = self
-        let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
-        y.withUnsafeMutableBufferPointer { ys in
-            for img in 0..<n { for ch in 0..<c {
-                let k = s.scalars[ch], base = (img * c + ch) * plane
-                for p in 0..<plane { ys[base + p] *= k }
-            } }
-        }
-        return y
-    }
-
-    /// `x + s[c]·y`: a residual with a `[1,C,1,1]` layer scale, rounded as PyTorch's `x + (s * y)`.
-    func addingScaled(_ y: Tensor, perChannel s: Tensor) -> Tensor {
-        precondition(shape == y.shape, "addingScaled: shapes \(shape) and \(y.shape) differ")
-        precondition(rank == 4 && s.count == shape[1], "addingScaled: \(s.count) scales for input \(shape)")
-        var out = self
-        let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
-        out.withUnsafeMutableBufferPointer { os in
-            y.withUnsafeBufferPointer { ys in
-                for img in 0..<n { for ch in 0..<c {
-                    let k = s.scalars[ch], base = (img * c + ch) * plane
-                    for p in 0..<plane { os[base + p] += k * ys[base + p] }
-                } }
-            }
-        }
-        return out
+    /// In place, `x ← x ⊙ y`. - Precondition: equal shapes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    mutating func multiply(by y: Tensor) {
+        precondition(shape == y.shape, "multiply(by:): shapes \(shape) and \(y.shape) differ")
+        withUnsafeMutableBufferPointer { v in y.withUnsafeBufferPointer { ys in for i in v.indices { v[i] *= ys[i] } } }
     }
 
     /// Channels `range` of an NCHW tensor, `x[:, range]`.

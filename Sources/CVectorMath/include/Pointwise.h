@@ -14,6 +14,8 @@
 ///   GC_PW_INPUT_LAYERNORM per pixel over i: μ = (1/k)·Σ x[i], σ² = (1/k)·Σ (x[i] − μ)²,
 ///                         x'[i] = (x[i] − μ)·(1/√(σ² + eps))·scale[i] + shift[i]
 ///                         (sums in ascending i, `(1/k)` applied as a product, as LayerNormChannelsLast)
+///   GC_PW_INPUT_DECOMPOSE per pixel: d = GELU(Σ_i weight[i]·x[i] + bias) (i ascending from zero, then the
+///                         bias), x'[i] = x[i] + scale[i]·(x[i] − d)   (MogaNet's feature decomposition)
 /// Epilogue of one layer, in this order, each step optional:
 ///   v = acc + bias[o];  v = v·scale[o] + shift[o];  v = act(v);  v = v·mul[o][p];  v = v + add[o][p];
 ///   v = residual[o][p] + residual_scale[o]·v   (or residual[o][p] + v without a scale)
@@ -26,16 +28,18 @@
 
 enum { GC_PW_PORTABLE = 0, GC_PW_AVX2 = 1, GC_PW_AVX512 = 2 };
 enum { GC_PW_ACT_NONE = 0, GC_PW_ACT_RELU = 1, GC_PW_ACT_GELU = 2, GC_PW_ACT_SILU = 3 };
-enum { GC_PW_INPUT_IDENTITY = 0, GC_PW_INPUT_AFFINE = 1, GC_PW_INPUT_LAYERNORM = 2 };
+enum { GC_PW_INPUT_IDENTITY = 0, GC_PW_INPUT_AFFINE = 1, GC_PW_INPUT_LAYERNORM = 2, GC_PW_INPUT_DECOMPOSE = 3 };
 
 /// Rows of W per packed panel.
 #define GC_PW_PANEL_ROWS 6
 
 typedef struct {
     int mode;               ///< GC_PW_INPUT_*
-    const float *scale;     ///< [k] (AFFINE, LAYERNORM) or NULL
+    const float *scale;     ///< [k] (AFFINE, LAYERNORM, DECOMPOSE) or NULL
     const float *shift;     ///< [k] (AFFINE, LAYERNORM) or NULL
     float eps;              ///< LAYERNORM
+    const float *weight;    ///< [k] (DECOMPOSE) or NULL
+    float bias;             ///< DECOMPOSE
 } gc_pw_input;
 
 typedef struct {

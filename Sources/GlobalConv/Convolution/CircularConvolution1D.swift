@@ -67,19 +67,18 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
         return inputShape
     }
 
-    /// Runs the correlation on `input` (`[N, C, H, W]`) along `path`. `.auto` takes the FFT path
-    /// for a 7-smooth `L ≥ 144` along W or `L ≥ 288` along H (measured crossovers), else the direct one.
-    /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``).
+    /// Runs the correlation on `input` (`[N, C, H, W]`) along `path`. `.auto` takes the path the
+    /// planner measured faster for this shape, axis and thread count (``autoPath(_:channelOffset:add:options:)``).
+    /// Every path gives the definition's NaN/±Inf pattern (Docs/reliability.md).
+    /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``);
+    ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
         _ = try outputShape(for: input.shape)
-        // Robustness hooks (CircularConvolution1D+Robustness.swift): memory budget first; the FFT path
-        // keeps the definition's NaN/±Inf pattern.
-        switch try affordablePath(path, inputShape: input.shape, options: options) {
-        case .direct: return direct(input, threads: options.threads)
-        case .fft: return try fftMatchingDefinition(input, options: options)
-        case .auto:
-            return prefersFFT ? try fftMatchingDefinition(input, options: options) : direct(input, threads: options.threads)
-        }
+        // Robustness hooks (Docs/reliability.md): the memory budget first (CircularConvolution1D+Robustness.swift);
+        // the FFT path recomputes planes with non-finite values on the direct path (PlaneWorker).
+        let affordable = try affordablePath(path, inputShape: input.shape, options: options)
+        let resolved = affordable == .auto ? try autoPath(input, channelOffset: 0, add: nil, options: options) : affordable
+        return try Self.run(input, segments: [CircularSegment(conv: self, channelOffset: 0, add: nil, path: resolved)], options: options)
     }
 }

@@ -17,7 +17,11 @@ final class ConvolutionPlanner: Sendable {
         var inputShape: [Int]
         var geometry: ConvolutionGeometry2D
         var threads: Int
+        /// Which operation: a depthwise convolution or a circular (ParC) correlation along one axis.
+        var operation: Operation = .depthwise
     }
+
+    enum Operation: Hashable, Sendable { case depthwise, circular }
 
     enum Decision: Sendable, Equatable {
         case use(ConvolutionPath)

@@ -2,7 +2,8 @@ extension DepthwiseConvolution2D {
     /// The auto path: the planner's remembered choice, or, the first time a problem is seen and the
     /// cost model is not decisive, both paths timed on this input (the FFT path once more first, so
     /// plan and spectrum creation are not counted) and the faster one's output returned.
-    func auto(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
+    func auto(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions,
+              activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
         let planner = ConvolutionPlanner.shared
         let key = ConvolutionPlanner.Key(precision: Scalar.precision, inputShape: input.shape, geometry: geometry,
                                          threads: options.threads)
@@ -10,12 +11,15 @@ extension DepthwiseConvolution2D {
         let planes = input.shape[0] * input.shape[1]
         let directCost = CostModel.direct(planes: planes, output: Size2D(height: outputShape[2], width: outputShape[3]),
                                           kernel: geometry.kernel)
-        let fftCost = CostModel.fft(planes: planes, transform: try fftTransformSize(for: map))
+        let k = geometry.dilatedKernel  // the model only needs the order of the size: the smallest fast one
+        let nominal = geometry.paddingMode == .circular ? map
+            : Size2D(height: FFTSize.nextFast(map.height + k.height - 1), width: FFTSize.nextFast(map.width + k.width - 1))
+        let fftCost = CostModel.fft(planes: planes, transform: nominal)
         switch planner.decision(for: key, directCost: directCost, fftCost: fftCost) {
-        case .use(.fft): return try fft(input, outputShape: outputShape, options: options)
-        case .use: return direct(input, outputShape: outputShape, threads: options.threads)
+        case .use(.fft): return try fft(input, outputShape: outputShape, options: options, activation: activation)
+        case .use: return direct(input, outputShape: outputShape, threads: options.threads, activation: activation)
         case .measure:
-            _ = try fft(input, outputShape: outputShape, options: options)  // plans + spectrum, untimed
+            _ = try fft(input, outputShape: outputShape, options: options, activation: activation)  // plans + spectrum, untimed
             let clock = ContinuousClock()
             // Small problems are noisy: take the best of three.
             let rounds = directCost < 2e6 ? 3 : 1
@@ -23,10 +27,10 @@ extension DepthwiseConvolution2D {
             var directOut: Tensor<Scalar>?, fftOut: Tensor<Scalar>?
             for _ in 0..<rounds {
                 var t = clock.now
-                directOut = direct(input, outputShape: outputShape, threads: options.threads)
+                directOut = direct(input, outputShape: outputShape, threads: options.threads, activation: activation)
                 bestDirect = min(bestDirect, clock.now - t)
                 t = clock.now
-                fftOut = try fft(input, outputShape: outputShape, options: options)
+                fftOut = try fft(input, outputShape: outputShape, options: options, activation: activation)
                 bestFFT = min(bestFFT, clock.now - t)
             }
             let winner: ConvolutionPath = bestFFT < bestDirect ? .fft : .direct

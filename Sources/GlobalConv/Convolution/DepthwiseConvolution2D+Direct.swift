@@ -9,12 +9,12 @@ extension DepthwiseConvolution2D {
     /// reaches exactly the outputs whose footprint holds it. Parallel over the `N·C` planes on
     /// `threads` workers.
     func direct(_ input: Tensor<Scalar>, outputShape: [Int], threads: Int,
-                variant: DirectKernel2D.Variant = .best) -> Tensor<Scalar> {
+                variant: DirectKernel2D.Variant = .best, activation: PointwiseActivation = .none) -> Tensor<Scalar> {
         let map = Size2D(height: input.shape[2], width: input.shape[3])
         let source = DirectSource2D(geometry: geometry, map: map)
         let kernel = DirectKernel2D(kernel: geometry.kernel, dilation: geometry.dilation,
                                     output: Size2D(height: outputShape[2], width: outputShape[3]))
         return DirectPlanes.correlate(input, outputShape: outputShape, source: source, kernel: kernel,
-                                      weights: weight, bias: bias, threads: threads, variant: variant)
+                                      weights: weight, bias: bias, threads: threads, variant: variant, activation: activation)
     }
 }

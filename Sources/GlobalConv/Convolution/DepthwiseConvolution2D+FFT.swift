@@ -2,23 +2,42 @@ extension DepthwiseConvolution2D {
     /// The transform size the FFT path uses for an `H × W` map.
     ///
     /// Zeros mode: the linear correlation of an `H`-long map with a `Kd`-long dilated kernel has
-    /// `H + Kd − 1` samples, so any `Lh ≥ H + Kd_h − 1` (likewise `Lw`) avoids wrap-around; we take the
-    /// smallest such size whose prime factors are ≤ 7. Circular mode: the map's own `H × W`.
+    /// `H + Kd − 1` samples, so any `Lh ≥ H + Kd_h − 1` (likewise `Lw`) avoids wrap-around. Among the sizes
+    /// with prime factors ≤ 7 up to a quarter above that minimum, the one whose row-pruned transform pair
+    /// (``DepthwiseFFTPipeline``) measured fastest on this machine (``FFTSizeChoice``; smallest is not
+    /// fastest: 96 beat 90 by 35%). Circular mode: the map's own `H × W`.
     /// - Throws: ``ConvolutionError/tooLarge(_:)`` when `Lh·Lw` overflows.
-    func fftTransformSize(for map: Size2D) throws(ConvolutionError) -> Size2D {
+    func fftTransformSize(for map: Size2D, effort: PlanningEffort) throws(ConvolutionError) -> Size2D {
         let size: Size2D
         switch geometry.paddingMode {
         case .circular:
             size = map
         case .zeros:
             let k = geometry.dilatedKernel
-            size = Size2D(height: FFTSize.nextFast(map.height + k.height - 1),
-                          width: FFTSize.nextFast(map.width + k.width - 1))
+            let need = Size2D(height: map.height + k.height - 1, width: map.width + k.width - 1)
+            guard !need.height.multipliedReportingOverflow(by: need.width).overflow, need.height * need.width <= 1 << 40 else {
+                throw .tooLarge("FFT transform \(need) for a \(map) map overflows Int")
+            }
+            let output = try geometry.outputSize(for: map)
+            size = try FFTSizeChoice.choose(Scalar.self, map: map, need: need, geometry: geometry, effort: effort) {
+                (l) throws(ConvolutionError) in try pipeline(transform: l, map: map, output: output, effort: effort)
+            }
         }
         guard !size.height.multipliedReportingOverflow(by: size.width).overflow else {
             throw .tooLarge("FFT transform \(size) for a \(map) map overflows Int")
         }
         return size
+    }
+
+    /// The row-pruned transform pipeline for transform size `l`: data rows are the map's (zeros mode) or
+    /// all rows (circular), needed rows those the crop reads.
+    func pipeline(transform l: Size2D, map: Size2D, output: Size2D, effort: PlanningEffort) throws(ConvolutionError) -> DepthwiseFFTPipeline {
+        let rows = cropSources(outputs: output.height, map: map.height, transform: l.height, padding: geometry.padding.height,
+                               kernel: geometry.dilatedKernel.height)
+        let needed = Set(rows.filter { $0 >= 0 }).sorted()
+        let dataRows = geometry.paddingMode == .zeros ? map.height : l.height
+        return try DepthwiseFFTPipeline(size: l, dataRows: dataRows, neededRows: needed.isEmpty ? [0] : needed,
+                                        precision: Scalar.precision, effort: effort)
     }
 
     /// `conj(r2c(k_c)) / (Lh·Lw)` for every channel `c`, where `k_c` is the kernel laid out on the
@@ -59,21 +78,22 @@ extension DepthwiseConvolution2D {
         }
     }
 
-    /// The FFT path: per plane, `z = c2r(r2c(x_padded) ⊙ conj(r2c(k)))/(Lh·Lw)`, then the crop
-    /// `y[i,j] = b + z[(i − ph) mod Lh, (j − pw) mod Lw]` (zeros) or `b + z[i mod H, j mod W]` (circular).
-    /// Zeros mode: outputs whose window lies wholly in the padding are `b` exactly.
+    /// The FFT path: per plane, `z = c2r(r2c(x_padded) ⊙ conj(r2c(k)))/(Lh·Lw)` through the row-pruned
+    /// ``DepthwiseFFTPipeline``, then the crop `y[i,j] = b + z[(i − ph) mod Lh, (j − pw) mod Lw]` (zeros) or
+    /// `b + z[i mod H, j mod W]` (circular), then `activation`. Zeros mode: outputs whose window lies
+    /// wholly in the padding are `b` exactly.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func fft(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
+    func fft(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions,
+             activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (ho, wo) = (outputShape[2], outputShape[3])
-        let l = try fftTransformSize(for: Size2D(height: h, width: w))
+        let l = try fftTransformSize(for: Size2D(height: h, width: w), effort: options.effort)
         let spectrum = try kernelSpectrum(transform: l, effort: options.effort)
-        let forward = try FFTPlanCache.shared.plan(
-            for: .contiguous(Scalar.precision, .forward, dims: [l.height, l.width], effort: options.effort))
-        let inverse = try FFTPlanCache.shared.plan(
-            for: .contiguous(Scalar.precision, .inverse, dims: [l.height, l.width], effort: options.effort))
-        let half = forward.descriptor.complexCount
+        let pipe = try pipeline(transform: l, map: Size2D(height: h, width: w), output: Size2D(height: ho, width: wo),
+                                effort: options.effort)
+        let half = pipe.spectrumCount
+        let dataRows = pipe.dataRows
         let rowSource = cropSources(outputs: ho, map: h, transform: l.height, padding: geometry.padding.height,
                                     kernel: geometry.dilatedKernel.height)
         let colSource = cropSources(outputs: wo, map: w, transform: l.width, padding: geometry.padding.width,
@@ -90,7 +110,8 @@ extension DepthwiseConvolution2D {
                 spectrum.values.withUnsafeBufferPointer { spec in
                     let (x, y, spec) = (x.baseAddress!, y.baseAddress!, spec.baseAddress!)
                     parallelChunks(n * c, threads: options.threads) { planes in
-                        let padded = AlignedBuffer<Scalar>(count: l.height * l.width)
+                        // Zeros past the map's columns are written once (AlignedBuffer starts zeroed) and kept.
+                        let padded = AlignedBuffer<Scalar>(count: dataRows * l.width)
                         let freq = AlignedBuffer<Scalar>(count: 2 * half)
                         let result = AlignedBuffer<Scalar>(count: l.height * l.width)
                         var fallback: [Int] = []
@@ -98,13 +119,13 @@ extension DepthwiseConvolution2D {
                             let ch = plane % c
                             if skip[ch] { continue }
                             guard NonFinite.allFinite(x + plane * h * w, count: h * w) else { fallback.append(plane); continue }
-                            // The map in the top-left corner; the rest of `padded` stays zero.
+                            // The map in the top-left corner (circular: the map is the whole transform).
                             for i in 0..<h {
                                 (padded.pointer + i * l.width).update(from: x + (plane * h + i) * w, count: w)
                             }
-                            forward.forward(real: padded.pointer, complex: freq.pointer)
-                            multiplyComplex(freq.pointer, by: spec + ch * 2 * half, count: half)
-                            inverse.inverse(complex: freq.pointer, real: result.pointer)
+                            pipe.forward(padded.pointer, into: freq.pointer)
+                            multiplyRows(freq.pointer, rows: 1, count: half, by: spec + ch * 2 * half)
+                            pipe.inverse(freq.pointer, into: result.pointer)
                             let b = bias?.scalars[ch] ?? 0
                             let dst = y + plane * ho * wo
                             for i in 0..<ho {
@@ -120,17 +141,41 @@ extension DepthwiseConvolution2D {
                                     row[j] = s < 0 ? b : src[s] + b
                                 }
                             }
-                            if !NonFinite.allFinite(dst, count: ho * wo) { fallback.append(plane) }
+                            if !NonFinite.allFinite(dst, count: ho * wo) { fallback.append(plane); continue }
+                            activation.apply(to: dst, count: ho * wo)
                         }
                         for plane in fallback {
                             directPlane(x, plane: plane, channel: plane % c, map: Size2D(height: h, width: w),
                                         into: y + plane * ho * wo, outputSize: Size2D(height: ho, width: wo))
+                            activation.apply(to: y + plane * ho * wo, count: ho * wo)
                         }
                     }
                 }
             }
         }
         return output
+    }
+
+    /// The FFT path's floor, for benchmarks (package API): per plane only FFTW's forward and inverse
+    /// transforms at the padded size ``fftTransformSize(for:)`` gives, with the same plans, effort and
+    /// parallel split over planes as ``fft(_:outputShape:options:activation:)`` but without copying the
+    /// map in, the spectrum product or the crop. Computes nothing useful.
+    package func fftTransformsOnly(_ input: Tensor<Scalar>, options: ExecutionOptions) throws(ConvolutionError) {
+        _ = try outputShape(for: input.shape)
+        let planes = input.shape[0] * input.shape[1]
+        let l = try fftTransformSize(for: Size2D(height: input.shape[2], width: input.shape[3]), effort: options.effort)
+        let forward = try FFTPlanCache.shared.plan(
+            for: .contiguous(Scalar.precision, .forward, dims: [l.height, l.width], effort: options.effort))
+        let inverse = try FFTPlanCache.shared.plan(
+            for: .contiguous(Scalar.precision, .inverse, dims: [l.height, l.width], effort: options.effort))
+        parallelChunks(planes, threads: options.threads) { range in
+            let real = AlignedBuffer<Scalar>(count: l.height * l.width)
+            let freq = AlignedBuffer<Scalar>(count: 2 * forward.descriptor.complexCount)
+            for _ in range {
+                forward.forward(real: real.pointer, complex: freq.pointer)
+                inverse.inverse(complex: freq.pointer, real: real.pointer)
+            }
+        }
     }
 
     /// For each output index along one axis, the index of the transform result it reads, or −1 when

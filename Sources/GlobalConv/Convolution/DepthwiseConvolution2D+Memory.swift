@@ -61,7 +61,8 @@ extension DepthwiseConvolution2D {
                           spectra: spectrumBytes.value, transform: transform, workers: workers)
     }
 
-    /// ``fftTransformSize(for:)`` without trapping or throwing: `nil` when a sum or product overflows.
+    /// An upper bound of ``fftTransformSize(for:effort:)`` without trapping, throwing or measuring: `nil`
+    /// when a sum or product overflows.
     func fftTransformSizeChecked(for map: Size2D) -> Size2D? {
         switch geometry.paddingMode {
         case .circular:
@@ -73,7 +74,9 @@ extension DepthwiseConvolution2D {
             // nextFast(n) < 2n (a power of two lies in [n, 2n)), so sizes below Int.max/2 cannot overflow.
             guard !o1, !o2, a < Int.max / 2, b < Int.max / 2 else { return nil }
             guard ByteCount.product(2 * a, 2 * b) != nil else { return nil }
-            return Size2D(height: FFTSize.nextFast(a), width: FFTSize.nextFast(b))
+            // The largest size the measured choice may take (FFTSizeChoice.candidates), an upper bound.
+            let largest = FFTSizeChoice.candidates(need: Size2D(height: a, width: b)).max { $0.height * $0.width < $1.height * $1.width }
+            return largest ?? Size2D(height: FFTSize.nextFast(a), width: FFTSize.nextFast(b))
         }
     }
 

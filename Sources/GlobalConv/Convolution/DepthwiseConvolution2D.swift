@@ -72,16 +72,30 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
+        try self(input, path: path, options: options, activation: .none)
+    }
+
+    /// `activation(conv(input))`, the activation applied to each output plane right after it is computed
+    /// (while it is in cache) on every path (package API for the blocks' `dwconv → GELU`).
+    package func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
+                                activation: PointwiseActivation) throws(ConvolutionError) -> Tensor<Scalar> {
         let outShape = try outputShape(for: input.shape)
         // Robustness hooks (Docs/reliability.md): the memory budget is checked before anything is
         // allocated (`.auto` may be narrowed to `.direct`), and channels with non-finite weights are
-        // recomputed by the definition on every path.
+        // recomputed by the definition on every path (then activated like the rest).
         let y: Tensor<Scalar>
         switch try affordablePath(path, inputShape: input.shape, outputShape: outShape, options: options) {
-        case .direct: y = direct(input, outputShape: outShape, threads: options.threads)
-        case .fft: y = try fft(input, outputShape: outShape, options: options)
-        case .auto: y = try auto(input, outputShape: outShape, options: options)
+        case .direct: y = direct(input, outputShape: outShape, threads: options.threads, activation: activation)
+        case .fft: y = try fft(input, outputShape: outShape, options: options, activation: activation)
+        case .auto: y = try auto(input, outputShape: outShape, options: options, activation: activation)
         }
-        return repairingNonFiniteWeights(input: input, output: y)
+        var repaired = repairingNonFiniteWeights(input: input, output: y)
+        if activation != .none, !nonFiniteChannels.isEmpty {
+            let (n, c, plane) = (outShape[0], outShape[1], outShape[2] * outShape[3])
+            repaired.withUnsafeMutableBufferPointer { r in
+                for img in 0..<n { for ch in nonFiniteChannels { activation.apply(to: r.baseAddress! + (img * c + ch) * plane, count: plane) } }
+            }
+        }
+        return repaired
     }
 }

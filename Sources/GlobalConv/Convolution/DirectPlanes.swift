@@ -13,7 +13,8 @@ enum DirectPlanes {
     @_specialize(where S == Double)
     static func correlate<S: TensorScalar>(
         _ input: Tensor<S>, outputShape: [Int], source: DirectSource2D, kernel: DirectKernel2D,
-        weights: Tensor<S>, bias: Tensor<S>?, threads: Int, variant: DirectKernel2D.Variant = .best
+        weights: Tensor<S>, bias: Tensor<S>?, threads: Int, variant: DirectKernel2D.Variant = .best,
+        activation: PointwiseActivation = .none
     ) -> Tensor<S> {
         let count = Tensor<S>.elementCount(outputShape)
         let (planes, channels) = (outputShape[0] * outputShape[1], outputShape[1])
@@ -39,6 +40,7 @@ enum DirectPlanes {
                             let c = p % channels
                             let src = source.prepare(plane: x + p * inPlane, scratch: scratch, fresh: p == range.lowerBound)
                             DirectKernel2D.run(plane, variant: variant, source: src, weights: w + c * taps, bias: b[c], output: y + p * outPlane)
+                            activation.apply(to: y + p * outPlane, count: outPlane)
                         }
                     }
                 }

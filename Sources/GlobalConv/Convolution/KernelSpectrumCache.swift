@@ -11,6 +11,8 @@ final class KernelSpectrumCache<Scalar: TensorScalar>: Sendable {
     struct Key: Hashable, Sendable {
         var transform: Size2D
         var mode: PaddingMode
+        /// The whole spectrum (all `L` bins of a 1-D transform) instead of the half spectrum.
+        var full = false
     }
 
     /// A computed spectrum, shared read-only by every task that uses it.

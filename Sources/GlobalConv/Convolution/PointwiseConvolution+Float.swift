@@ -23,10 +23,14 @@ extension PointwiseConvolution {
             return params.count
         }
         let mode: PointwiseInputMode, inScale: Int, inShift: Int, eps: Float
+        var inWeight = -1, inBias: Float = 0
         switch input {
         case .identity: (mode, inScale, inShift, eps) = (.identity, -1, -1, 0)
         case .affine(let a): (mode, inScale, inShift, eps) = (.affine, put(a.scale), put(a.shift), 0)
         case .layerNorm(let ln): (mode, inScale, inShift, eps) = (.layerNorm, put(ln.weight), put(ln.bias), Float(ln.eps))
+        case .decompose(let w, let b, let s):
+            (mode, inScale, inShift, eps) = (.decompose, put(s), -1, 0)
+            (inWeight, inBias) = (put(w), Float(b))
         }
         let offsets = stages.map { s in
             (bias: put(s.conv.bias?.scalars), scale: put(s.epilogue.affine?.scale), shift: put(s.epilogue.affine?.shift),
@@ -43,7 +47,8 @@ extension PointwiseConvolution {
             floats(x.scalars) { xp in floats(params) { pp in floats(first.packed) { w0 in floats(last.packed) { w1 in
                 floats(e.multiply?.scalars) { mul in floats(e.add?.scalars) { add in floats(e.residual?.scalars) { res in
                     func at(_ o: Int) -> UnsafePointer<Float>? { o < 0 ? nil : pp! + o }
-                    let inputDescription = PointwiseKernel.input(mode: mode, scale: at(inScale), shift: at(inShift), eps: eps)
+                    let inputDescription = PointwiseKernel.input(mode: mode, scale: at(inScale), shift: at(inShift), eps: eps,
+                                                                 weight: at(inWeight), bias: inBias)
                     parallelChunks(n * stripsPerImage, threads: threads) { range in
                         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, scratchCount) * 4, alignment: 64)
                         defer { raw.deallocate() }

@@ -34,6 +34,9 @@ extension PointwiseConvolution {
         case .identity: break
         case .affine(let a): precondition(a.scale.count == first.inputChannels, "PointwiseConvolution: input affine has \(a.scale.count) channels, input \(first.inputChannels)")
         case .layerNorm(let ln): precondition(ln.channels == first.inputChannels, "PointwiseConvolution: input LayerNorm has \(ln.channels) channels, input \(first.inputChannels)")
+        case .decompose(let w, _, let s):
+            precondition(w.count == first.inputChannels && s.count == first.inputChannels,
+                         "PointwiseConvolution: decomposition has \(w.count) weights and \(s.count) scales, input \(first.inputChannels)")
         }
         for (index, (conv, e)) in stages.enumerated() {
             let shape = [x.shape[0], conv.outputChannels, x.shape[2], x.shape[3]]

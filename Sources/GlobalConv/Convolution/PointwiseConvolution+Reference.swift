@@ -8,7 +8,7 @@ extension PointwiseConvolution {
                                threads: Int) -> Tensor<Scalar> {
         var current: Tensor<Scalar>
         switch input {
-        case .identity: current = x
+        case .identity, .decompose: current = x
         case .layerNorm(let ln): current = ln(x)
         case .affine(let a):
             current = x
@@ -17,6 +17,18 @@ extension PointwiseConvolution {
                 for img in 0..<n { for ch in 0..<c {
                     let (s, t, base) = (a.scale[ch], a.shift[ch], (img * c + ch) * plane)
                     for p in 0..<plane { v[base + p] = v[base + p] * s + t }
+                } }
+            }
+        }
+        if case .decompose(let dw, let db, let ds) = input {
+            current = x
+            let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
+            current.withUnsafeMutableBufferPointer { v in
+                for img in 0..<n { for p in 0..<plane {
+                    var acc: Scalar = 0
+                    for ch in 0..<c { acc += dw[ch] * v[(img * c + ch) * plane + p] }
+                    let d = PointwiseActivation.gelu.apply(acc + db)
+                    for ch in 0..<c { let i = (img * c + ch) * plane + p; v[i] = v[i] + ds[ch] * (v[i] - d) }
                 } }
             }
         }

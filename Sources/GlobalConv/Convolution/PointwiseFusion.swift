@@ -1,3 +1,5 @@
+internal import CVectorMath
+
 /// The element-wise work a 1×1 convolution can run inside its own passes (package API: Backbones' blocks
 /// fuse their BatchNorms, LayerNorms, activations, gates, residuals and layer scales through it).
 ///
@@ -27,6 +29,27 @@ package enum PointwiseActivation: Sendable, Equatable {
     }
 }
 
+extension PointwiseActivation {
+    /// Applies the activation in place to `count` values at `values` (Float: the vectorised kernels of
+    /// `CVectorMath`, the same functions as the 1×1 convolutions' epilogues; Double: ``apply(_:)``).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    func apply<S: TensorScalar>(to values: UnsafeMutablePointer<S>, count: Int) {
+        guard self != .none, count > 0 else { return }
+        if S.precision == .float32 {
+            let f = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Float.self)
+            switch self {
+            case .gelu: gc_gelu_f32(f, count)
+            case .silu: gc_silu_f32(f, count)
+            case .relu: gc_relu_f32(f, count)
+            case .none: break
+            }
+            return
+        }
+        for i in 0..<count { values[i] = apply(values[i]) }
+    }
+}
+
 /// `v·scale[c] + shift[c]` per channel (an eval BatchNorm's folded form).
 package struct ChannelAffine<Scalar: TensorScalar>: Sendable, Equatable {
     package var scale: [Scalar]
@@ -48,6 +71,9 @@ package enum PointwiseInput<Scalar: TensorScalar>: Sendable {
     case affine(ChannelAffine<Scalar>)
     /// LayerNorm over the input channels of each pixel (``ChannelLayerNorm``).
     case layerNorm(ChannelLayerNorm<Scalar>)
+    /// MogaNet's feature decomposition: per pixel `d = GELU(Σ_i weight[i]·x[i] + bias)` (a 1×1 conv to one
+    /// channel, summed `i` ascending then the bias), `x'[i] = x[i] + scale[i]·(x[i] − d)`.
+    case decompose(weight: [Scalar], bias: Scalar, scale: [Scalar])
 }
 
 /// What follows a 1×1 convolution's sum (see ``PointwiseActivation`` for the order).

@@ -55,13 +55,15 @@ enum PointwiseKernel {
     }
 
     /// The C description of the input transform.
-    static func input(mode: PointwiseInputMode, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, eps: Float) -> gc_pw_input {
+    static func input(mode: PointwiseInputMode, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, eps: Float,
+                      weight: UnsafePointer<Float>?, bias: Float) -> gc_pw_input {
         let m: Int32 = switch mode {
         case .identity: Int32(GC_PW_INPUT_IDENTITY)
         case .affine: Int32(GC_PW_INPUT_AFFINE)
         case .layerNorm: Int32(GC_PW_INPUT_LAYERNORM)
+        case .decompose: Int32(GC_PW_INPUT_DECOMPOSE)
         }
-        return gc_pw_input(mode: m, scale: scale, shift: shift, eps: eps)
+        return gc_pw_input(mode: m, scale: scale, shift: shift, eps: eps, weight: weight, bias: bias)
     }
 
     /// Runs `count` chained layers on pixels `[begin, end)` of one image.
@@ -73,4 +75,4 @@ enum PointwiseKernel {
 }
 
 /// Which ``PointwiseInput`` case, without its payload.
-enum PointwiseInputMode { case identity, affine, layerNorm }
+enum PointwiseInputMode { case identity, affine, layerNorm, decompose }

@@ -23,6 +23,8 @@ struct RealFFTDescriptor: Hashable, Sendable {
     var complexDistance: Int
     var threads: Int = 1
     var effort: PlanningEffort = .estimate
+    /// Planned with `FFTW_UNALIGNED`, so it may execute on buffers at any (element-aligned) address.
+    var unaligned = false
 
     /// Number of complex elements of one half spectrum: `Π dims[..<last] · (dims.last/2 + 1)`.
     var complexCount: Int { dims.dropLast().reduce(1, *) * (dims.last! / 2 + 1) }

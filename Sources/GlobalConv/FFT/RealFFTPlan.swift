@@ -29,6 +29,7 @@ final class RealFFTPlan: @unchecked Sendable {
         case .patient: FFTW_PATIENT
         }
         if d.direction == .inverse { flags |= FFTW_DESTROY_INPUT }
+        if d.unaligned { flags |= FFTW_UNALIGNED }
         let n = d.dims.map { Int32($0) }
         let plan: OpaquePointer? = FFTWLock.withLock {
             n.withUnsafeBufferPointer { nb in

@@ -15,10 +15,12 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
     public var repeats: Int
     public var warmup: Int
     public var seed: UInt64
+    /// FFTW planning effort of the plans the block's FFT paths create.
+    public var effort: PlanningEffort
 
     public init(block: String, config: String = "{}", size: Size2D = Size2D(56), batch: Int = 1, path: ConvolutionPath = .auto,
                 precision: Precision = .float32, threads: Int = ExecutionOptions.defaultThreads, repeats: Int = 5,
-                warmup: Int = 1, seed: UInt64 = 1) {
+                warmup: Int = 1, seed: UInt64 = 1, effort: PlanningEffort = .estimate) {
         self.block = block
         self.config = config
         self.size = size
@@ -29,6 +31,7 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
         self.repeats = repeats
         self.warmup = warmup
         self.seed = seed
+        self.effort = effort
     }
 
     /// The input channels the config names (`in_channels`, `dim` or `channels`, in that order).
@@ -55,13 +58,17 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
         guard (1...1024).contains(threads) else { throw .invalidValue("--threads must be in 1...1024, got \(threads)") }
         guard (1...10_000).contains(repeats) else { throw .invalidValue("--repeats must be in 1...10000, got \(repeats)") }
         guard (0...10_000).contains(warmup) else { throw .invalidValue("--warmup must be in 0...10000, got \(warmup)") }
-        guard BlockRegistry.ids.contains(block) else {
-            throw .invalidValue("unknown --block '\(block)': allowed are \(BlockRegistry.ids.joined(separator: ", "))")
+        guard BlockRegistry.ids.contains(block) || block == ParCPairBench.id else {
+            throw .invalidValue("unknown --block '\(block)': allowed are \((BlockRegistry.ids + [ParCPairBench.id]).joined(separator: ", "))")
         }
         let channels = try inputChannels()
         guard channels >= 1 else { throw .invalidValue("the config's channels must be ≥ 1, got \(channels)") }
         let (n, o) = (batch * channels).multipliedReportingOverflow(by: size.height * size.width)
         guard !o, n <= 1 << 28 else { throw .invalidValue("the input N·C·H·W is larger than 2^28 elements") }
+        if block == ParCPairBench.id {
+            guard channels % 2 == 0 else { throw .invalidValue("\(block) needs an even \"channels\" (two halves), got \(channels)") }
+            return
+        }
         do { _ = try RandomStateDict.shapes(id: block, configJSON: config) } catch {
             throw .invalidValue("bad --config for \(block): \(error.description)")
         }
@@ -119,9 +126,10 @@ public enum BlockBench {
     }
 
     static func time<S: TensorScalar>(_ c: BlockBenchConfiguration, as _: S.Type) throws(ToolError) -> TimingStatistics {
+        if c.block == ParCPairBench.id { return try ParCPairBench.time(c, as: S.self) }
         let weights = try RandomStateDict.make(id: c.block, configJSON: c.config, seed: c.seed).mapValues { $0.converted(to: S.self) }
         let x = Tensor<S>.random(shape: [c.batch, try c.inputChannels(), c.size.height, c.size.width], seed: c.seed &+ 1)
-        let options = ExecutionOptions(threads: c.threads)
+        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
         do throws(BackboneError) {
             let block = try BlockRegistry.make(id: c.block, configJSON: c.config, stateDict: weights)
             if c.path == .auto { _ = try block.forward(x, path: .auto, options: options) }

@@ -32,7 +32,7 @@ public struct SweepPlot: Sendable {
         var color: String
     }
 
-    static let pathColors = ["direct": "#1f77b4", "fft": "#d62728", "lka": "#2ca02c", "auto": "#9467bd"]
+    static let pathColors = ["direct": "#1f77b4", "fft": "#d62728", "lka": "#2ca02c", "auto": "#9467bd", "fftw": "#7f7f7f"]
     static let baselineColors = ["#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
     static let extraColors = ["#393b79", "#637939", "#8c6d31", "#843c39"]
 

@@ -114,7 +114,7 @@ public struct BaselineComparison: Sendable, Equatable, Codable {
     public static func compare(_ baseline: [BaselineRow], with rows: [SweepRow]) -> [BaselineComparison] {
         var out: [BaselineComparison] = []
         for b in baseline {
-            let ours = rows.filter { b.matches($0) && $0.path != SweepPath.lka.rawValue }
+            let ours = rows.filter { b.matches($0) && SweepPath(rawValue: $0.path)?.isExactConvolution == true }
             guard let best = ours.min(by: { $0.medianMs < $1.medianMs }) else { continue }
             out.append(BaselineComparison(kernel: b.kernel, op: b.op, threads: b.threads, medianMs: b.medianMs, minMs: b.minMs,
                                           oursPath: best.path, oursMedianMs: best.medianMs, ratio: b.medianMs / best.medianMs))

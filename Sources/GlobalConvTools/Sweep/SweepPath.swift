@@ -9,4 +9,10 @@ public enum SweepPath: String, Sendable, CaseIterable, Codable {
     case lka
     /// The dense convolution on the engine's auto path (the planner's measured choice).
     case auto
+    /// Not a convolution: the FFT path's floor, FFTW's bare forward and inverse transform of every plane
+    /// at the padded size the FFT path uses (same plans, effort and threads; no copies, product or crop).
+    case fftw
+
+    /// Whether the path computes the exact dense convolution (what baselines are compared with).
+    public var isExactConvolution: Bool { self == .direct || self == .fft || self == .auto }
 }

@@ -41,6 +41,9 @@ public enum SweepRunner {
                 case .lka:
                     stats = try LKAWork.time(kernel: k, input: input, configuration: c)
                     params = try LKAWork.parameters(kernel: k, channels: c.channels)
+                case .fftw:
+                    stats = try timeTransforms(dense, on: input, configuration: c)
+                    params = 0
                 case .direct, .fft, .auto:
                     stats = try time(dense, on: input, path: ConvolutionPath(rawValue: path.rawValue)!, configuration: c)
                     params = c.channels * k * k + c.channels
@@ -62,6 +65,17 @@ public enum SweepRunner {
         let bias = Tensor<S>.random(shape: [channels], seed: seed &* 31 &+ 11)
         do {
             return try DepthwiseConvolution2D(weight: weight, bias: bias, padding: Size2D(k / 2))
+        } catch { throw .failed(error.description) }
+    }
+
+    /// Times the FFT path's bare transforms of `conv` on `input` (``SweepPath/fftw``).
+    static func timeTransforms<S: TensorScalar>(_ conv: DepthwiseConvolution2D<S>, on input: Tensor<S>,
+                                                configuration c: SweepConfiguration) throws(ToolError) -> TimingStatistics {
+        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        do {
+            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in
+                try conv.fftTransformsOnly(input, options: options)
+            }
         } catch { throw .failed(error.description) }
     }
 

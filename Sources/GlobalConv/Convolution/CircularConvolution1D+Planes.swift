@@ -1,0 +1,342 @@
+internal import CVectorMath
+internal import CDirectKernel
+
+/// One circular convolution applied to the channels `[channelOffset, channelOffset + conv.channels)` of an
+/// NCHW tensor on one path, optionally adding `add[c·L + i]` (a per-channel vector along the axis, ParC's
+/// position embedding) to the input first: `y[c] = b[c] + Σ_k w[c,k]·(x + add[c])[(i+k) mod L]`.
+struct CircularSegment<Scalar: TensorScalar>: Sendable {
+    var conv: CircularConvolution1D<Scalar>
+    var channelOffset: Int
+    var add: [Scalar]?
+    /// `.direct` or `.fft`.
+    var path: ConvolutionPath
+}
+
+extension CircularConvolution1D {
+    /// Runs `segments` (disjoint channel ranges of `input`) and returns the output (planes of channels no
+    /// segment covers are left unspecified: only measurements use that),
+    /// parallel over all `N·C` planes on `options.threads` workers (one load-balanced loop for every
+    /// segment). Each worker keeps per-segment scratch:
+    ///
+    /// - direct: the plane's periodic extension along the axis (`2L − 1` samples, ParC's concatenation)
+    ///   plus `add`, correlated by ``DirectKernel2D`` (`y = b + Σ_k w[k]·x̃[i + k]`, `k` ascending);
+    /// - FFT (Fast-ParC): the plane copied into aligned scratch as signals along the axis (``FFTParts``:
+    ///   paired into complex signals, or real rows), `+ add` in that copy, one batched forward transform,
+    ///   the product with `conj(DFT(w))/L`, one batched inverse, and the copy back `+ b` — exactly the
+    ///   circular correlation for every `L`.
+    /// - Precondition: checked shapes; paths resolved.
+    static func run(_ input: Tensor<Scalar>, segments: [CircularSegment<Scalar>], options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
+        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let plane = h * w
+        // Everything that may throw or is shared read-only, before the parallel loop.
+        var segmentOf = [Int](repeating: -1, count: c)
+        var fftParts: [FFTParts?] = []
+        for (index, s) in segments.enumerated() {
+            for ch in s.channelOffset..<(s.channelOffset + s.conv.channels) { segmentOf[ch] = index }
+            fftParts.append(s.path == .fft ? try FFTParts(s.conv, map: Size2D(height: h, width: w), effort: options.effort) : nil)
+        }
+        var output = Tensor<Scalar>(shape: input.shape, scalars: TensorStoragePool.take(input.count))  // every plane written
+        input.withUnsafeBufferPointer { xb in
+            output.withUnsafeMutableBufferPointer { yb in
+                let (x, y) = (xb.baseAddress!, yb.baseAddress!)
+                parallelChunks(n * c, threads: options.threads) { planes in
+                    var workers = [PlaneWorker?](repeating: nil, count: segments.count)
+                    for p in planes {
+                        let ch = p % c, index = segmentOf[ch]
+                        guard index >= 0 else { continue }
+                        let s = segments[index]
+                        if workers[index] == nil {
+                            workers[index] = PlaneWorker(s.conv, map: Size2D(height: h, width: w), fft: fftParts[index])
+                        }
+                        let local = ch - s.channelOffset
+                        s.add.withOptionalPointer { add in
+                            workers[index]!.run(x + p * plane, channel: local, add: add.map { $0 + local * s.conv.length },
+                                                into: y + p * plane)
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// The shared, read-only FFT pieces of one convolution on one map: plans and kernel spectrum.
+    ///
+    /// Two layouts. When the signals pair up (an even count of them), two real signals travel as the real
+    /// and imaginary parts of one complex signal — `z = x_a + i·x_b`, so `IDFT(DFT(z)·K) = (x_a ⋆ w) + i·(x_b ⋆ w)`
+    /// for the real kernel's full spectrum `K` — through FFTW's complex transforms, which measured about
+    /// twice as fast as its real ones on these lengths: along W adjacent rows interleaved into complex
+    /// rows; along H adjacent columns, already interleaved in memory, as strided complex columns (no
+    /// transpose). Otherwise real transforms of contiguous signals (rows; the transpose along H).
+    struct FFTParts: @unchecked Sendable {  // @unchecked: the plans' executes are thread-safe.
+        enum Layout { case pairs, real }
+        let layout: Layout
+        /// Channels whose weights and bias are all finite (the others run on the direct path).
+        let finiteChannel: [Bool]
+        let forward: RealFFTPlan?, inverse: RealFFTPlan?
+        let complexForward: ComplexFFTPlan?, complexInverse: ComplexFFTPlan?
+        let spectrum: KernelSpectrumCache<Scalar>.Spectrum
+
+        init(_ conv: CircularConvolution1D, map: Size2D, effort: PlanningEffort) throws(ConvolutionError) {
+            let l = conv.length, signals = conv.axis == .height ? map.width : map.height
+            finiteChannel = conv.weight.withUnsafeBufferPointer { w in
+                (0..<conv.channels).map { c in
+                    NonFinite.allFinite(w.baseAddress! + c * l, count: l) && (conv.bias?.scalars[c].isFinite ?? true)
+                }
+            }
+            if signals % 2 == 0 {
+                layout = .pairs
+                let pairs = signals / 2
+                // Along W: rows of L complex values, one after another. Along H: the plane as an
+                // [H][W/2] complex matrix, transforms down its columns.
+                let (stride, distance) = conv.axis == .width ? (1, l) : (pairs, 1)
+                func plan(_ d: ComplexFFTPlan.Descriptor.Direction) throws(ConvolutionError) -> ComplexFFTPlan {
+                    try ComplexFFTPlan.plan(for: .init(precision: Scalar.precision, direction: d, length: l, howMany: pairs,
+                                                       stride: stride, distance: distance, effort: effort))
+                }
+                (complexForward, complexInverse) = (try plan(.forward), try plan(.inverse))
+                (forward, inverse) = (nil, nil)
+                spectrum = try conv.fullKernelSpectrum(effort: effort)
+            } else {
+                layout = .real
+                spectrum = try conv.kernelSpectrum(effort: effort)
+                forward = try FFTPlanCache.shared.plan(
+                    for: .contiguous(Scalar.precision, .forward, dims: [l], howMany: signals, effort: effort))
+                inverse = try FFTPlanCache.shared.plan(
+                    for: .contiguous(Scalar.precision, .inverse, dims: [l], howMany: signals, effort: effort))
+                (complexForward, complexInverse) = (nil, nil)
+            }
+        }
+
+        /// Scalars of the per-worker spectrum buffer.
+        var bufferCount: Int {
+            switch layout {
+            case .pairs: 2 * complexForward!.descriptor.span
+            case .real: 2 * forward!.descriptor.complexCount * forward!.descriptor.howMany
+            }
+        }
+    }
+
+    /// One worker's scratch and loop for the planes of one convolution.
+    struct PlaneWorker {
+        let conv: CircularConvolution1D
+        let map: Size2D
+        // Direct path.
+        var source: DirectSource2D
+        var kernel: DirectKernel2D
+        var description: gc_direct_plane
+        var scratch: AlignedBuffer<Scalar>
+        var fresh = true
+        /// The direct path's scratch when the worker runs the FFT path (planes it falls back on).
+        var fallbackScratch: AlignedBuffer<Scalar>?
+        // FFT path.
+        let fft: FFTParts?
+        var freq: AlignedBuffer<Scalar>?
+
+        init(_ conv: CircularConvolution1D, map: Size2D, fft: FFTParts?) {
+            self.conv = conv
+            self.map = map
+            self.fft = fft
+            let l = conv.length
+            let extent = conv.axis == .height ? Size2D(height: 2 * map.height - 1, width: map.width)
+                                              : Size2D(height: map.height, width: 2 * map.width - 1)
+            kernel = DirectKernel2D(kernel: conv.axis == .height ? Size2D(height: l, width: 1) : Size2D(height: 1, width: l),
+                                    dilation: Size2D(1), output: map)
+            let periodic = DirectSource2D(periodicMap: map, extent: extent)
+            source = kernel.preferredSourceStride(Scalar.self, variant: .best).map { periodic.aligned(stride: $0) } ?? periodic
+            description = kernel.plane(reading: source)
+            if let fft {
+                scratch = AlignedBuffer(count: map.height * map.width)
+                freq = AlignedBuffer(count: fft.bufferCount)
+            } else {
+                scratch = AlignedBuffer(count: max(1, source.scratchCount))
+            }
+        }
+
+        /// One plane. The FFT path keeps the definition's NaN/±Inf pattern (Docs/reliability.md): a plane
+        /// whose input or embedding holds a non-finite value, of a channel whose weights or bias do, or whose
+        /// transform overflowed, is computed on the direct path instead (a value spanning the whole axis
+        /// reaches every output of its row or column as `w·Inf` with the definition's sign, or NaN through
+        /// `0·Inf`, where the FFT would give NaN everywhere).
+        @_specialize(where Scalar == Float)
+        @_specialize(where Scalar == Double)
+        mutating func run(_ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, into y: UnsafeMutablePointer<Scalar>) {
+            let b = conv.bias?.scalars[channel] ?? 0
+            let plane = map.height * map.width
+            if let fft {
+                if fft.finiteChannel[channel], NonFinite.allFinite(x, count: plane),
+                   add.map({ NonFinite.allFinite($0, count: conv.length) }) ?? true {
+                    switch fft.layout {
+                    case .pairs: runPairs(fft, x, channel: channel, add: add, bias: b, into: y)
+                    case .real: runReal(fft, x, channel: channel, add: add, bias: b, into: y)
+                    }
+                    if NonFinite.allFinite(y, count: plane) { return }
+                }
+                if fallbackScratch == nil { fallbackScratch = AlignedBuffer(count: max(1, source.scratchCount)) }
+                return runDirect(x, channel: channel, add: add, bias: b, scratch: fallbackScratch!.pointer, fresh: true, into: y)
+            }
+            runDirect(x, channel: channel, add: add, bias: b, scratch: scratch.pointer, fresh: fresh, into: y)
+            fresh = false
+        }
+
+        /// `y = b + Σ_k w[k]·x̃[i + k]` on the periodic extension `x̃` of `x + add` (``DirectKernel2D``).
+        private func runDirect(_ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias b: Scalar,
+                               scratch s: UnsafeMutablePointer<Scalar>, fresh: Bool, into y: UnsafeMutablePointer<Scalar>) {
+            let src = source.prepare(plane: x, scratch: s, fresh: fresh)
+            if let add {
+                // The extension's sample (r, j) is x[r mod H, j mod W]: add the embedding at the same index.
+                if conv.axis == .height {
+                    for r in 0..<source.extent.height {
+                        let v = add[r % map.height], row = s + r * source.stride
+                        for j in 0..<source.extent.width { row[j] += v }
+                    }
+                } else {
+                    for r in 0..<source.extent.height {
+                        let row = s + r * source.stride
+                        for j in 0..<source.extent.width { row[j] += add[j % map.width] }
+                    }
+                }
+            }
+            conv.weight.withUnsafeBufferPointer { wb in
+                DirectKernel2D.run(description, variant: .best, source: src, weights: wb.baseAddress! + channel * conv.length,
+                                   bias: b, output: y)
+            }
+        }
+
+        /// Paired real signals as complex ones (see ``FFTParts``).
+        private func runPairs(_ fft: FFTParts, _ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias: Scalar,
+                              into y: UnsafeMutablePointer<Scalar>) {
+            let (h, w, l) = (map.height, map.width, conv.length)
+            let z = freq!.pointer
+            fft.spectrum.values.withUnsafeBufferPointer { spec in
+                let k = spec.baseAddress! + channel * 2 * l
+                if conv.axis == .width {
+                    for p in 0..<(h / 2) { interleavePair(x + 2 * p * w, x + (2 * p + 1) * w, count: w, adding: add, into: z + 2 * p * l) }
+                    fft.complexForward!.execute(z)
+                    multiplyRows(z, rows: h / 2, count: l, by: k)
+                    fft.complexInverse!.execute(z)
+                    for p in 0..<(h / 2) { deinterleavePair(z + 2 * p * l, count: w, adding: bias, into: y + 2 * p * w, y + (2 * p + 1) * w) }
+                } else {
+                    addingRows(x, rows: h, columns: w, into: z, rowAdd: add, columnAdd: nil, add: 0)
+                    fft.complexForward!.execute(z)
+                    scaleComplexRows(z, rows: h, count: w / 2, by: k)
+                    fft.complexInverse!.execute(z)
+                    addingRows(z, rows: h, columns: w, into: y, rowAdd: nil, columnAdd: nil, add: bias)
+                }
+            }
+        }
+
+        /// Real transforms of contiguous signals (rows; the transpose along H).
+        private func runReal(_ fft: FFTParts, _ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias: Scalar,
+                             into y: UnsafeMutablePointer<Scalar>) {
+            let (h, w) = (map.height, map.width)
+            let real = scratch.pointer, spectrum = freq!.pointer
+            let half = fft.forward!.descriptor.complexCount, signals = fft.forward!.descriptor.howMany
+            let transposed = conv.axis == .height
+            if transposed { transposeAdding(x, rows: h, columns: w, into: real, rowAdd: add, add: 0) }
+            else { addingRows(x, rows: h, columns: w, into: real, rowAdd: nil, columnAdd: add, add: 0) }
+            fft.forward!.forward(real: real, complex: spectrum)
+            fft.spectrum.values.withUnsafeBufferPointer { spec in
+                multiplyRows(spectrum, rows: signals, count: half, by: spec.baseAddress! + channel * 2 * half)
+            }
+            fft.inverse!.inverse(complex: spectrum, real: real)
+            if transposed { transposeAdding(real, rows: w, columns: h, into: y, rowAdd: nil, add: bias) }
+            else { addingRows(real, rows: h, columns: w, into: y, rowAdd: nil, columnAdd: nil, add: bias) }
+        }
+    }
+}
+
+extension Optional {
+    /// `body` with a pointer to the array's storage, or `nil`.
+    func withOptionalPointer<S, R>(_ body: (UnsafePointer<S>?) -> R) -> R where Wrapped == [S] {
+        guard let self else { return body(nil) }
+        return self.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+/// `dst[j·rows + i] = src[i·columns + j] + (rowAdd?[i] ?? add)`.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func transposeAdding<S: TensorScalar>(_ src: UnsafePointer<S>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<S>,
+                                      rowAdd: UnsafePointer<S>?, add: S) {
+    if S.precision == .float32 {
+        return gc_transpose_add_f32(src.float, rows, columns, dst.float, rowAdd?.float, Float(add))
+    }
+    let block = 16
+    for i0 in stride(from: 0, to: rows, by: block) {
+        for j0 in stride(from: 0, to: columns, by: block) {
+            for i in i0..<min(i0 + block, rows) {
+                let a = rowAdd?[i] ?? add
+                for j in j0..<min(j0 + block, columns) { dst[j * rows + i] = src[i * columns + j] + a }
+            }
+        }
+    }
+}
+
+/// `dst[i·columns + j] = src[i·columns + j] + (rowAdd?[i] ?? columnAdd?[j] ?? add)`.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func addingRows<S: TensorScalar>(_ src: UnsafePointer<S>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<S>,
+                                 rowAdd: UnsafePointer<S>?, columnAdd: UnsafePointer<S>?, add: S) {
+    if S.precision == .float32 {
+        return gc_add_rows_f32(src.float, rows, columns, dst.float, rowAdd?.float, columnAdd?.float, Float(add))
+    }
+    for i in 0..<rows {
+        for j in 0..<columns { dst[i * columns + j] = src[i * columns + j] + (rowAdd?[i] ?? columnAdd?[j] ?? add) }
+    }
+}
+
+/// `dst[2j] = a[j] + adding?[j]`, `dst[2j + 1] = b[j] + adding?[j]`: two real rows as one complex row.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func interleavePair<S: TensorScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int, adding: UnsafePointer<S>?,
+                                     into dst: UnsafeMutablePointer<S>) {
+    if S.precision == .float32 { return gc_interleave_pair_f32(a.float, b.float, count, adding?.float, dst.float) }
+    for j in 0..<count {
+        dst[2 * j] = adding.map { a[j] + $0[j] } ?? a[j]
+        dst[2 * j + 1] = adding.map { b[j] + $0[j] } ?? b[j]
+    }
+}
+
+/// `a[j] = src[2j] + add`, `b[j] = src[2j + 1] + add`.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func deinterleavePair<S: TensorScalar>(_ src: UnsafePointer<S>, count: Int, adding add: S,
+                                       into a: UnsafeMutablePointer<S>, _ b: UnsafeMutablePointer<S>) {
+    if S.precision == .float32 { return gc_deinterleave_pair_f32(src.float, count, Float(add), a.float, b.float) }
+    for j in 0..<count { a[j] = src[2 * j] + add; b[j] = src[2 * j + 1] + add }
+}
+
+/// Row `f` of `rows` rows of `count` interleaved complex values times the complex `k[f]`.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func scaleComplexRows<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, rows: Int, count: Int, by k: UnsafePointer<S>) {
+    if S.precision == .float32 { return gc_cscale_rows_f32(a.float, rows, count, k.float) }
+    for f in 0..<rows {
+        let (br, bi) = (k[2 * f], k[2 * f + 1])
+        for m in 0..<count {
+            let i = 2 * (f * count + m)
+            let (ar, ai) = (a[i], a[i + 1])
+            a[i] = ar * br - ai * bi
+            a[i + 1] = ar * bi + ai * br
+        }
+    }
+}
+
+/// Each of `rows` rows of `count` interleaved complex values at `a` times the complex vector `b`.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func multiplyRows<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, rows: Int, count: Int, by b: UnsafePointer<S>) {
+    if S.precision == .float32 { return gc_cmul_rows_f32(a.float, rows, count, b.float) }
+    for r in 0..<rows { multiplyComplex(a + 2 * count * r, by: b, count: count) }
+}
+
+extension UnsafePointer where Pointee: TensorScalar {
+    /// The same address as `Float` (callers check the precision).
+    var float: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
+}
+
+extension UnsafeMutablePointer where Pointee: TensorScalar {
+    /// The same address as `Float` (callers check the precision).
+    var float: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
+}

@@ -1,0 +1,71 @@
+
+/// The zeros-mode FFT path's transform size, chosen by measurement and kept for the process.
+///
+/// For a problem (precision, map, geometry) first seen, the candidates are the sizes with prime factors
+/// ≤ 7 from the minimum `need` up to a quarter above it, per axis (square problems: equal sizes only,
+/// otherwise every pair); each candidate's row-pruned forward + product + inverse, planned at the
+/// caller's effort (FFTW's estimate and measured plans rank sizes very differently), is timed on a zero
+/// plane, best of five, and the fastest size is remembered per effort. A few milliseconds once per
+/// problem at estimate effort; measured planning of the candidates takes longer, once. Thread-safe: racing first calls may both measure; one result is kept.
+enum FFTSizeChoice {
+    struct Key: Hashable, Sendable {
+        var precision: Precision
+        var map: Size2D
+        var geometry: ConvolutionGeometry2D
+        var effort: PlanningEffort
+    }
+
+    private static let choices = Locked<[Key: Size2D]>([:])
+    /// At most this many problems are remembered (all forgotten when full; a forgotten one is measured again).
+    static let capacity = 4096
+
+    /// The remembered or newly measured size; `pipeline` builds the transform pair for a candidate.
+    static func choose<S: TensorScalar>(_: S.Type, map: Size2D, need: Size2D, geometry: ConvolutionGeometry2D, effort: PlanningEffort,
+                                        pipeline: (Size2D) throws(ConvolutionError) -> DepthwiseFFTPipeline) throws(ConvolutionError) -> Size2D {
+        let key = Key(precision: S.precision, map: map, geometry: geometry, effort: effort)
+        if let known = choices.withLock({ $0[key] }) { return known }
+        let candidates = Self.candidates(need: need)
+        var best = candidates[0], bestTime = Duration.seconds(1e9)
+        if candidates.count > 1 {
+            for l in candidates {
+                let t = try time(pipeline(l), as: S.self)
+                if t < bestTime { (best, bestTime) = (l, t) }
+            }
+        }
+        return choices.withLock { c in
+            if let existing = c[key] { return existing }
+            if c.count >= capacity { c.removeAll() }
+            c[key] = best
+            return best
+        }
+    }
+
+    /// Candidate sizes for a minimum of `need` (the smallest fast size first).
+    static func candidates(need: Size2D) -> [Size2D] {
+        func axis(_ n: Int) -> [Int] {
+            let sizes = FFTSize.fastSizes(from: n, through: n + max(4, n / 4))
+            return sizes.isEmpty ? [FFTSize.nextFast(n)] : Array(sizes.prefix(6))
+        }
+        let (hs, ws) = (axis(need.height), axis(need.width))
+        if need.height == need.width { return hs.map { Size2D($0) } }
+        return hs.flatMap { h in ws.map { Size2D(height: h, width: $0) } }
+    }
+
+    /// Best of five forward + product + inverse runs of `pipe` on a zero plane.
+    private static func time<S: TensorScalar>(_ pipe: DepthwiseFFTPipeline, as _: S.Type) -> Duration {
+        let padded = AlignedBuffer<S>(count: pipe.dataRows * pipe.size.width)
+        let freq = AlignedBuffer<S>(count: 2 * pipe.spectrumCount)
+        let kernel = AlignedBuffer<S>(count: 2 * pipe.spectrumCount)
+        let result = AlignedBuffer<S>(count: pipe.size.height * pipe.size.width)
+        let clock = ContinuousClock()
+        var best = Duration.seconds(1e9)
+        for round in 0..<6 {
+            let start = clock.now
+            pipe.forward(padded.pointer, into: freq.pointer)
+            multiplyRows(freq.pointer, rows: 1, count: pipe.spectrumCount, by: kernel.pointer)
+            pipe.inverse(freq.pointer, into: result.pointer)
+            if round > 0 { best = min(best, clock.now - start) }
+        }
+        return best
+    }
+}
