@@ -2,11 +2,7 @@
 // compiled for AVX-512, AVX2 and baseline x86-64 by target_clones and left to the vectoriser.
 #include "VectorMath.h"
 
-#if defined(__x86_64__) && defined(__clang__)
-#define GC_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define GC_CLONES
-#endif
+#include "clones.h"
 
 #define GC_BLOCK 16
 
