@@ -3,19 +3,7 @@
 #include "activation_inline.h"
 #include "activation_x86.h"
 
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-/* Sanitizer builds (swift test --sanitize=…, Docs/reliability.md): target_clones' ifunc resolvers run
-   during relocation, before the sanitizer runtime is up, and the instrumented resolver crashes. */
-#define GC_NO_CLONES 1
-#endif
-#endif
-
-#if defined(__x86_64__) && defined(__clang__) && !defined(GC_NO_CLONES)
-#define GC_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define GC_CLONES
-#endif
+#include "clones.h"
 
 GC_CLONES
 void gc_exp_f32(const float *x, float *y, size_t n) {

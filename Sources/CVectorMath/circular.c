@@ -3,11 +3,7 @@
 #include "VectorMath.h"
 #include <stdint.h>
 
-#if defined(__x86_64__) && defined(__clang__)
-#define GC_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define GC_CLONES
-#endif
+#include "clones.h"
 
 #define GC_BLOCK 16
 

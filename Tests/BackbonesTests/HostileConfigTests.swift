@@ -82,6 +82,14 @@ struct HostileConfigTests {
         #expect(message.contains("overflow") || message.contains("budget") || message.contains("≥"), "\(message)")
     }
 
+    @Test("a large but plausible config with an empty state_dict still lists the missing keys")
+    func plausibleLarge() throws {
+        // ConvNeXt of width 1536: pwconv1/pwconv2 are 6144×1536 (36 MiB each in Float), within the budget.
+        let error = try #require(Self.error("convnext.block", #"{"dim": 1536}"#))
+        guard case .stateDict(let e) = error else { Issue.record("\(error)"); return }
+        #expect(e.problems.contains(.missing(key: "pwconv1.weight", expected: [6144, 1536])))
+    }
+
     @Test("an unknown key is an error naming it, in every block")
     func unknownKeys() throws {
         for (id, json) in Self.configs {

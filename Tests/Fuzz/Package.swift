@@ -26,6 +26,11 @@ let package = Package(
                 .product(name: "Backbones", package: "GlobalConv"),
             ]
         ),
+        // Text → FFTWisdom.importText (the CLI's `wisdom import` and saved wisdom files).
+        .executableTarget(
+            name: "FuzzWisdom",
+            dependencies: [.product(name: "GlobalConv", package: "GlobalConv")]
+        ),
         // Not a fuzzer: peak/resident memory over 1,000 iterations of convolutions, blocks and file
         // parsing (`.ci/soak`; built without the fuzzer flags, `--product MemorySoak`).
         .executableTarget(

@@ -38,13 +38,14 @@ final class StateDictLoader<Scalar: TensorScalar> {
     }
 
     /// Bytes of zero placeholders allocated so far, and the most all placeholders of one load may
-    /// take: 64 MiB, or twice the state_dict's own size if that is more. No block needs a placeholder
+    /// take: 256 MiB (a ConvNeXt block of width 2048 needs 130 MiB), or twice the state_dict's own size if
+    /// that is more. No block needs a placeholder
     /// larger than the tensor it stands for, so a config asking for more is an error (not an
     /// out-of-memory crash); the message names the key and the shape.
     private var placeholderBytes = 0
     private lazy var placeholderBudget: Int = {
         let given = tensors.values.reduce(0) { $0 &+ $1.count &* MemoryLayout<Scalar>.stride }
-        return max(64 << 20, given &* 2)
+        return max(256 << 20, given &* 2)
     }()
 
     private func checkPlaceholder(_ key: String, _ shape: [Int]) throws(BackboneError) {
@@ -60,8 +61,8 @@ final class StateDictLoader<Scalar: TensorScalar> {
         let (total, o2) = placeholderBytes.addingReportingOverflow(bytes)
         guard !o1, !o2, total <= placeholderBudget else {
             throw .config(block: block, message: "the config asks for \"\(key)\" of shape \(shape) (\(count) elements), which the "
-                          + "state_dict does not hold with that shape; its placeholder would exceed the loading budget of "
-                          + "\(placeholderBudget) bytes, so the config's sizes are implausible")
+                          + "state_dict does not hold with that shape; the zero placeholders for the tensors it lacks would exceed "
+                          + "the loading budget of \(placeholderBudget) bytes (256 MiB or twice the state_dict), so the config's sizes are implausible")
         }
         placeholderBytes = total
     }

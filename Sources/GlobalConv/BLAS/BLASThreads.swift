@@ -1,5 +1,4 @@
 internal import CBLAS
-import GlobalConv
 
 /// OpenBLAS's thread pool size, kept equal to the calling block's `ExecutionOptions.threads`.
 ///
