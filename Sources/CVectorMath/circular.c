@@ -85,15 +85,22 @@ typedef uint64_t __attribute__((may_alias)) gc_u64_alias;
 GC_CLONES
 int gc_all_finite_f32(const float *x, ptrdiff_t n) {
     const gc_u32_alias *u = (const gc_u32_alias *)x;
-    uint32_t bad = 0;
-    for (ptrdiff_t i = 0; i < n; i++) bad |= (u[i] & 0x7f800000u) == 0x7f800000u;
-    return bad == 0;
+    // ~u & exponent-mask is zero exactly for a non-finite value: the minimum over all is zero iff one is.
+    uint32_t m = 0xffffffffu;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const uint32_t e = ~u[i] & 0x7f800000u;
+        m = e < m ? e : m;
+    }
+    return m != 0;
 }
 
 GC_CLONES
 int gc_all_finite_f64(const double *x, ptrdiff_t n) {
     const gc_u64_alias *u = (const gc_u64_alias *)x;
-    uint64_t bad = 0;
-    for (ptrdiff_t i = 0; i < n; i++) bad |= (u[i] & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
-    return bad == 0;
+    uint64_t m = ~0ull;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const uint64_t e = ~u[i] & 0x7ff0000000000000ull;
+        m = e < m ? e : m;
+    }
+    return m != 0;
 }
