@@ -79,25 +79,29 @@ GC_AVX2_TARGET static inline __m256 gc_gelu_avx2(__m256 v) {
     return _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), _mm256_add_ps(one, erfz));
 }
 
-/// In place over n floats.
-GC_AVX512_TARGET static inline void gc_gelu_row_avx512(float *x, ptrdiff_t n) {
+/// dst[i] = GELU(src[i]) over n floats (dst may be src).
+GC_AVX512_TARGET static inline void gc_gelu_to_avx512(const float *src, float *dst, ptrdiff_t n) {
     ptrdiff_t i = 0;
-    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, gc_gelu_avx512(_mm512_loadu_ps(x + i)));
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, gc_gelu_avx512(_mm512_loadu_ps(src + i)));
     if (i < n) {
         const __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
-        _mm512_mask_storeu_ps(x + i, m, gc_gelu_avx512(_mm512_maskz_loadu_ps(m, x + i)));
+        _mm512_mask_storeu_ps(dst + i, m, gc_gelu_avx512(_mm512_maskz_loadu_ps(m, src + i)));
     }
 }
 
-GC_AVX2_TARGET static inline void gc_gelu_row_avx2(float *x, ptrdiff_t n) {
+GC_AVX2_TARGET static inline void gc_gelu_to_avx2(const float *src, float *dst, ptrdiff_t n) {
     ptrdiff_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, gc_gelu_avx2(_mm256_loadu_ps(x + i)));
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, gc_gelu_avx2(_mm256_loadu_ps(src + i)));
     if (i < n) {
         float tail[8] = {0};
-        for (ptrdiff_t j = i; j < n; j++) tail[j - i] = x[j];
+        for (ptrdiff_t j = i; j < n; j++) tail[j - i] = src[j];
         _mm256_storeu_ps(tail, gc_gelu_avx2(_mm256_loadu_ps(tail)));
-        for (ptrdiff_t j = i; j < n; j++) x[j] = tail[j - i];
+        for (ptrdiff_t j = i; j < n; j++) dst[j] = tail[j - i];
     }
 }
+
+/// In place over n floats.
+GC_AVX512_TARGET static inline void gc_gelu_row_avx512(float *x, ptrdiff_t n) { gc_gelu_to_avx512(x, x, n); }
+GC_AVX2_TARGET static inline void gc_gelu_row_avx2(float *x, ptrdiff_t n) { gc_gelu_to_avx2(x, x, n); }
 #endif
 #endif

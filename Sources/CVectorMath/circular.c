@@ -1,6 +1,7 @@
 // Copies, transposes and spectrum products of the FFT path of circular convolutions (VectorMath.h),
 // compiled for AVX-512, AVX2 and baseline x86-64 by target_clones and left to the vectoriser.
 #include "VectorMath.h"
+#include <stdint.h>
 
 #include "clones.h"
 
@@ -76,4 +77,23 @@ void gc_cmul_rows_f32(float *a, ptrdiff_t rows, ptrdiff_t n, const float *b) {
             x[2 * k + 1] = ar * bi + ai * br;
         }
     }
+}
+
+typedef uint32_t __attribute__((may_alias)) gc_u32_alias;
+typedef uint64_t __attribute__((may_alias)) gc_u64_alias;
+
+GC_CLONES
+int gc_all_finite_f32(const float *x, ptrdiff_t n) {
+    const gc_u32_alias *u = (const gc_u32_alias *)x;
+    uint32_t bad = 0;
+    for (ptrdiff_t i = 0; i < n; i++) bad |= (u[i] & 0x7f800000u) == 0x7f800000u;
+    return bad == 0;
+}
+
+GC_CLONES
+int gc_all_finite_f64(const double *x, ptrdiff_t n) {
+    const gc_u64_alias *u = (const gc_u64_alias *)x;
+    uint64_t bad = 0;
+    for (ptrdiff_t i = 0; i < n; i++) bad |= (u[i] & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
+    return bad == 0;
 }

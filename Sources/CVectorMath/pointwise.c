@@ -16,9 +16,9 @@
 #define GC_VL 4
 #define GC_NV 2
 #define GC_NAME(x) gc_pw_generic_##x
-#define GC_GELU_ROW(t, n) for (ptrdiff_t j_ = 0; j_ < (n); j_++) (t)[j_] = gc_gelu((t)[j_])
+#define GC_GELU_TO(s, d, n) for (ptrdiff_t j_ = 0; j_ < (n); j_++) (d)[j_] = gc_gelu((s)[j_])
 #include "pointwise_body.h"
-#undef GC_GELU_ROW
+#undef GC_GELU_TO
 #undef GC_TARGET
 #undef GC_VL
 #undef GC_NV
@@ -29,9 +29,9 @@
 #define GC_VL 8
 #define GC_NV 2
 #define GC_NAME(x) gc_pw_avx2_##x
-#define GC_GELU_ROW(t, n) gc_gelu_row_avx2((t), (n))
+#define GC_GELU_TO(s, d, n) gc_gelu_to_avx2((s), (d), (n))
 #include "pointwise_body.h"
-#undef GC_GELU_ROW
+#undef GC_GELU_TO
 #undef GC_TARGET
 #undef GC_VL
 #undef GC_NV
@@ -41,9 +41,9 @@
 #define GC_VL 16
 #define GC_NV 4
 #define GC_NAME(x) gc_pw_avx512_##x
-#define GC_GELU_ROW(t, n) gc_gelu_row_avx512((t), (n))
+#define GC_GELU_TO(s, d, n) gc_gelu_to_avx512((s), (d), (n))
 #include "pointwise_body.h"
-#undef GC_GELU_ROW
+#undef GC_GELU_TO
 #undef GC_TARGET
 #undef GC_VL
 #undef GC_NV

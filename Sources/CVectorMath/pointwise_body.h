@@ -1,6 +1,6 @@
 // One instruction-set version of the pointwise kernels, included by pointwise.c with GC_TARGET,
-// GC_VL (floats per vector), GC_NV (vectors per strip), GC_NAME and GC_GELU_ROW (in-place GELU of a
-// row) defined. A strip is GC_VL·GC_NV pixels; an accumulator tile is GC_PW_PANEL_ROWS output
+// GC_VL (floats per vector), GC_NV (vectors per strip), GC_NAME and GC_GELU_TO(src, dst, n) (GELU of a
+// row, dst may be src) defined. A strip is GC_VL·GC_NV pixels; an accumulator tile is GC_PW_PANEL_ROWS output
 // channels × one strip, held in GC_PW_PANEL_ROWS·GC_NV vector registers for the whole dot product.
 
 #define GC_NR (GC_VL * GC_NV)
@@ -65,7 +65,7 @@ GC_TARGET static void GC_NAME(pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, 
         }
         float d[GC_NR] __attribute__((aligned(64)));
         for (int v = 0; v < GC_NV; v++) *(GC_NAME(vec) *)(d + v * GC_VL) = acc[v] + in->bias;
-        GC_GELU_ROW(d, GC_NR);
+        GC_GELU_TO(d, d, GC_NR);
         for (ptrdiff_t i = 0; i < k; i++) {
             const float s = in->scale[i];
             for (int v = 0; v < GC_NV; v++) {
@@ -109,42 +109,61 @@ GC_TARGET static void GC_NAME(tile_any)(const float *w, const float *P, ptrdiff_
 }
 
 // The epilogue of output channel o on one tile row t (cnt pixels starting at image pixel p) into dst.
+// The common step combinations of the blocks run as one loop over the row (each is the general order
+// below with absent steps left out, so the rounding is the same); anything else runs step by step.
+#define GC_EPI_LOOP(EXPR) do { for (ptrdiff_t j = 0; j < cnt; j++) { const float v = t[j]; dst[j] = (EXPR); } } while (0)
 GC_TARGET static void GC_NAME(epilogue)(const gc_pw_layer *L, ptrdiff_t o, float *restrict t, ptrdiff_t p,
                                         ptrdiff_t cnt, float *restrict dst) {
-    if (L->bias) {
-        const float b = L->bias[o];
-        for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] + b;
+    const float b = L->bias ? L->bias[o] : 0.0f;
+    const float *restrict g = L->mul ? L->mul + o * L->ld_mul + p : 0;
+    const float *restrict a = L->add ? L->add + o * L->ld_add + p : 0;
+    const float *restrict res = L->residual ? L->residual + o * L->ld_residual + p : 0;
+    const float rs = L->residual_scale ? L->residual_scale[o] : 1.0f;
+    const float as = L->add_scale ? L->add_scale[o] : 1.0f, ah = L->add_shift ? L->add_shift[o] : 0.0f;
+    const float sc = L->scale ? L->scale[o] : 1.0f, sh = L->scale ? L->shift[o] : 0.0f;
+    enum { B = 1, S = 2, M = 4, A = 8, AA = 16, R = 32, RS = 64 };
+    const int f = (L->bias ? B : 0) | (L->scale ? S : 0) | (g ? M : 0) | (a ? A : 0) | (L->add_scale ? AA : 0)
+                | (res ? R : 0) | (L->residual_scale ? RS : 0);
+    if (L->activation == GC_PW_ACT_NONE) {
+        switch (f) {
+        case 0: GC_EPI_LOOP(v); return;
+        case B: GC_EPI_LOOP(v + b); return;
+        case B | M: GC_EPI_LOOP((v + b) * g[j]); return;
+        case B | R | RS: GC_EPI_LOOP(res[j] + rs * (v + b)); return;
+        case B | R: GC_EPI_LOOP(res[j] + (v + b)); return;
+        case B | A | R | RS: GC_EPI_LOOP(res[j] + rs * ((v + b) + a[j])); return;
+        case B | A | AA | R | RS: GC_EPI_LOOP(res[j] + rs * ((v + b) + (a[j] * as + ah))); return;
+        case S | R: GC_EPI_LOOP(res[j] + (v * sc + sh)); return;
+        default: break;
+        }
+    } else if (L->activation == GC_PW_ACT_GELU && (f & ~(B | S)) == 0) {
+        if (f & B) for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] + b;
+        if (f & S) for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] * sc + sh;
+        GC_GELU_TO(t, dst, cnt);
+        return;
     }
-    if (L->scale) {
-        const float s = L->scale[o], h = L->shift[o];
-        for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] * s + h;
-    }
+    // Step by step.
+    if (L->bias) for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] + b;
+    if (L->scale) for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] * sc + sh;
     switch (L->activation) {
     case GC_PW_ACT_RELU: for (ptrdiff_t j = 0; j < cnt; j++) t[j] = gc_relu(t[j]); break;
-    case GC_PW_ACT_GELU: GC_GELU_ROW(t, cnt); break;
+    case GC_PW_ACT_GELU: GC_GELU_TO(t, t, cnt); break;
     case GC_PW_ACT_SILU: for (ptrdiff_t j = 0; j < cnt; j++) t[j] = gc_silu(t[j]); break;
     default: break;
     }
-    if (L->mul) {
-        const float *restrict g = L->mul + o * L->ld_mul + p;
-        for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] * g[j];
+    if (g) for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] * g[j];
+    if (a) {
+        if (L->add_scale) for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] + (a[j] * as + ah);
+        else for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] + a[j];
     }
-    if (L->add) {
-        const float *restrict a = L->add + o * L->ld_add + p;
-        for (ptrdiff_t j = 0; j < cnt; j++) t[j] = t[j] + a[j];
-    }
-    if (L->residual) {
-        const float *restrict res = L->residual + o * L->ld_residual + p;
-        if (L->residual_scale) {
-            const float s = L->residual_scale[o];
-            for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = res[j] + s * t[j];
-        } else {
-            for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = res[j] + t[j];
-        }
+    if (res) {
+        if (L->residual_scale) for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = res[j] + rs * t[j];
+        else for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = res[j] + t[j];
     } else {
         for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = t[j];
     }
 }
+#undef GC_EPI_LOOP
 
 GC_TARGET static void GC_NAME(run)(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers,
                                    int count, float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end,

@@ -24,6 +24,9 @@ struct PointwiseFusionTests {
         Case(name: "LN in, GELU hidden, scaled residual (ConvNeXt tail)", cin: 8, hidden: 32, cout: 8, input: 2, chained: true, bias: true),
         Case(name: "BN in, BN + GELU hidden, BN + residual (RepLKNet ConvFFN)", cin: 6, hidden: 19, cout: 6, input: 1, chained: true, bias: false),
         Case(name: "feature decomposition in, scaled residual (MogaNet fc2)", cin: 16, hidden: 0, cout: 5, input: 3, chained: false, bias: true),
+        Case(name: "BN'd map added, scaled residual (VAN proj_2)", cin: 10, hidden: 0, cout: 7, input: 0, chained: false, bias: true),
+        Case(name: "bias then GELU, nothing else (VAN proj_1)", cin: 9, hidden: 0, cout: 8, input: 1, chained: false, bias: true),
+        Case(name: "bias then gate (LKA conv1)", cin: 8, hidden: 0, cout: 8, input: 0, chained: false, bias: true),
     ]
 
     /// The tensors of one case (order-one values, seeded by the case).
@@ -52,7 +55,12 @@ struct PointwiseFusionTests {
             PointwiseEpilogue(activation: .silu, multiply: Tensor.random(shape: outShape, seed: next()),
                               add: Tensor.random(shape: outShape, seed: next()),
                               residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
-        case _ where c.name.hasPrefix("one output"): PointwiseEpilogue(activation: .gelu)
+        case _ where c.name.hasPrefix("one output"), _ where c.name.hasPrefix("bias then GELU"): PointwiseEpilogue(activation: .gelu)
+        case _ where c.name.hasPrefix("BN'd map"):
+            PointwiseEpilogue(add: Tensor.random(shape: outShape, seed: next()),
+                              addAffine: ChannelAffine(scale: vec(c.cout, 0.5...1.5), shift: vec(c.cout)),
+                              residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
+        case _ where c.name.hasPrefix("bias then gate"): PointwiseEpilogue(multiply: Tensor.random(shape: outShape, seed: next()))
         case _ where c.name.hasPrefix("LN in"), _ where c.name.hasPrefix("feature decomposition"):
             PointwiseEpilogue(residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
         case _ where c.name.hasPrefix("BN in, BN + GELU"):

@@ -12,7 +12,8 @@ import RealModule
 /// - the sum `b + Σ W·x'`: `γ(k+1)·(|b| + Σ|W||x'|) + Σ|W|·|Δx'|` (Higham Thm 3.1 plus propagated input error);
 /// - epilogue affine: `|s|·Δ + γ(2)(|v·s| + |t|)`; activation: Lipschitz `L·Δ` (GELU 1.13, SiLU 1.1, ReLU 1)
 ///   plus its own evaluation error (GELU: `0.5|v|(1.5e-7 + 8u) + 8u|GELU(v)|`, the erf approximation of
-///   PyTorch's kernel; SiLU: `8u|SiLU(v)|`); product `|m|·Δ + u|v·m|`; sum `Δ + u|v + a|`; scaled residual
+///   PyTorch's kernel; SiLU: `8u|SiLU(v)|`); product `|m|·Δ + u|v·m|`; sum `Δ + u|v + a|` (an added map
+///   through an affine first: `γ(2)(|a·s| + |t|)` more); scaled residual
 ///   `|r_s|·Δ + γ(2)(|r| + |r_s·v|)`.
 struct PointwiseOracle {
     var value: [Double]
@@ -109,7 +110,15 @@ struct PointwiseOracle {
             }
             let idx = (img * cout + o) * plane + p
             if let m = e.multiply { let mv = Double(m.scalars[idx]); err = abs(mv) * err + u * abs(v * mv); v *= mv }
-            if let a = e.add { let av = Double(a.scalars[idx]); v += av; err += u * abs(v) }
+            if let a = e.add {
+                var av = Double(a.scalars[idx]), aErr = 0.0
+                if let aa = e.addAffine {
+                    let (s, t) = (Double(aa.scale[o]), Double(aa.shift[o]))
+                    aErr = Self.gamma(2, u) * (abs(av * s) + abs(t))
+                    av = av * s + t
+                }
+                v += av; err += aErr + u * abs(v)
+            }
             if let r = e.residual {
                 let rv = Double(r.scalars[idx]), s = e.residualScale.map { Double($0[o]) } ?? 1
                 err = abs(s) * err + Self.gamma(2, u) * (abs(rv) + abs(s * v))

@@ -43,4 +43,19 @@ struct BlockBenchTests {
             .contains("allowed are table, json") == true)
         #expect(rejection(["bench"]) != nil)   // --block is required
     }
+
+    @Test("parc.pair times ParC's two circular halves; it needs an even channel count and accepts --effort")
+    func parcPair() throws {
+        let c = BlockBenchConfiguration(block: "parc.pair", config: #"{"channels": 6}"#, size: Size2D(height: 8, width: 10),
+                                        path: .auto, threads: 2, repeats: 2, warmup: 0, effort: .measure)
+        let result = try BlockBench.run(c)
+        #expect(result.block == "parc.pair" && result.minMs > 0 && result.size == [8, 10])
+        #expect(throws: ToolError.self) {
+            try BlockBench.run(BlockBenchConfiguration(block: "parc.pair", config: #"{"channels": 5}"#, repeats: 1))
+        }
+        let bench = try #require(try GlobalConvCommand.parseAsRoot([
+            "bench", "--block", "parc.pair", "--config", #"{"channels": 8}"#, "--effort", "measure", "--allow-debug",
+        ]) as? BenchCommand)
+        #expect(try bench.makeConfiguration().effort == .measure)
+    }
 }

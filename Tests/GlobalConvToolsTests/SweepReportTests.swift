@@ -99,7 +99,8 @@ struct SweepReportTests {
 
     @Test("baseline rows match on kernel, size, channels and batch and compare with our fastest path")
     func comparisons() throws {
-        let rows = [sweepRow(7, "direct", 2), sweepRow(7, "fft", 1), sweepRow(7, "lka", 0.5), sweepRow(13, "direct", 4)]
+        let rows = [sweepRow(7, "direct", 2), sweepRow(7, "fft", 1), sweepRow(7, "lka", 0.5), sweepRow(7, "fftw", 0.4),
+                    sweepRow(13, "direct", 4)]
         let baseline = [
             BaselineRow(op: "depthwise", kernel: 7, size: [56, 56], channels: 128, batch: 1, threads: 2, medianMs: 3, minMs: 2.5),
             BaselineRow(op: "depthwise", kernel: 7, size: [56, 56], channels: 64, batch: 1, threads: 2, medianMs: 3, minMs: 2.5),
@@ -108,7 +109,7 @@ struct SweepReportTests {
         ]
         let comps = BaselineComparison.compare(baseline, with: rows)
         #expect(comps.count == 2)
-        #expect(comps[0].kernel == 7 && comps[0].oursPath == "fft" && comps[0].ratio == 3)   // lka is not exact: never compared
+        #expect(comps[0].kernel == 7 && comps[0].oursPath == "fft" && comps[0].ratio == 3)   // lka, fftw: not the convolution, never compared
         #expect(comps[1].kernel == 13 && comps[1].oursPath == "direct" && comps[1].ratio == 0.5)
         let report = SweepReport(result: SweepResult(rows: rows), configuration: SweepConfiguration(), baseline: baseline)
         let object = try topLevel(try report.rendered(.json))
@@ -169,5 +170,19 @@ struct SweepLKATests {
         #expect(result.rows[0].params == 4 * (16 + 9 + 4) + 12)
         #expect(result.rows[1].params == 4 * (49 + 25 + 4) + 12)
         #expect(result.rows.allSatisfy { $0.path == "lka" && $0.minMs > 0 })
+    }
+}
+
+@Suite("Sweep fftw path")
+struct SweepFFTWTests {
+    @Test("the fftw path times the FFT path's bare transforms: a row of its own, no parameters, not an exact convolution")
+    func fftw() throws {
+        let config = SweepConfiguration(kernels: [31], size: Size2D(24), channels: 8, batch: 1, precision: .float32,
+                                        threads: 1, repeats: 5, warmup: 1, paths: [.fft, .fftw])
+        let result = try SweepRunner.run(config)
+        #expect(result.rows.map(\.path) == ["fft", "fftw"])
+        #expect(result.rows[1].params == 0 && result.rows[0].params == 8 * 31 * 31 + 8)
+        #expect(result.rows.allSatisfy { $0.minMs > 0 })
+        #expect(!SweepPath.fftw.isExactConvolution && SweepPath.auto.isExactConvolution)
     }
 }

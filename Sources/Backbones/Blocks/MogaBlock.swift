@@ -91,9 +91,10 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         let silu = PointwiseEpilogue<Scalar>(activation: .silu)
         // Attention branch; BN2, SiLUs, the gate product's partner, residuals and layer scales run in the
         // 1×1 convolutions' prologues and epilogues (same op order as PyTorch).
-        let y = norm1(x)
-        var h = proj1(y, epilogue: PointwiseEpilogue(), threads: t)
-        h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars)                       // h + σ ⊙ (h − mean_HW h)
+        // BN1(x) is applied where it is read (proj_1's input, proj_2's added shortcut), never stored.
+        let bn1 = norm1.affine
+        var h = proj1(x, input: .affine(bn1), epilogue: PointwiseEpilogue(), threads: t)
+        h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars, threads: t)                       // h + σ ⊙ (h − mean_HW h)
         Activation.silu.apply(to: &h)
         var g = gate(h, epilogue: silu, threads: t)
         let x0 = try dw0(h, path: path, options: options)
@@ -105,8 +106,9 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
             Activation.silu.apply(to: &v)
         }
         g.multiply(by: v)
-        let x1Out = proj2(g, epilogue: PointwiseEpilogue(add: y, residual: x, residualScale: layerScale1.scalars), threads: t)
-        TensorStoragePool.recycle(y, h, g, x0, x1, x2, v)
+        let x1Out = proj2(g, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
+                          threads: t)
+        TensorStoragePool.recycle(h, g, x0, x1, x2, v)
         // Channel-aggregation FFN.
         let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
         let f = try mlpDW(e, path: path, options: options, activation: .gelu)

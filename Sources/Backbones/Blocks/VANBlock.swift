@@ -55,12 +55,14 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         try checkInput(x, channels: dim, block: Self.id)
         let threads = options.threads
         // The element-wise work runs in the 1×1 convolutions' prologues and epilogues (same op order).
-        let y = norm1(x)
-        let a = proj1(y, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
+        // BN1(x) is applied where it is read (proj_1's input, proj_2's added shortcut), never stored.
+        let bn1 = norm1.affine
+        let a = proj1(x, input: .affine(bn1), epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
         let s = try largeKernel { () throws(LargeKernelError) in try lka.spatial(a, path: path, options: options) }
         let t = lkaConv1(s, epilogue: PointwiseEpilogue(multiply: a), threads: threads)            // LKA: a ⊙ conv1(s)
-        let x1 = proj2(t, epilogue: PointwiseEpilogue(add: y, residual: x, residualScale: layerScale1.scalars), threads: threads)
-        TensorStoragePool.recycle(y, a, s, t)
+        let x1 = proj2(t, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
+                       threads: threads)
+        TensorStoragePool.recycle(a, s, t)
         let f = fc1(x1, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: threads)
         let h = try dwconv(f, path: path, options: options, activation: .gelu)
         let out = fc2(h, epilogue: PointwiseEpilogue(residual: x1, residualScale: layerScale2.scalars), threads: threads)

@@ -53,17 +53,23 @@ public struct BatchNorm2d<Scalar: TensorScalar>: Sendable {
     /// Normalises `x` (`[N, C, H, W]`). - Precondition: `x` has this layer's `C`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> { self(x, threads: 1) }
+
+    /// Normalises `x` with its planes split over `threads` workers.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func callAsFunction(_ x: Tensor<Scalar>, threads: Int) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] == channels,
                      "BatchNorm2d: input must be [N, \(channels), H, W], got \(x.shape)")
         let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
         var y: [Scalar] = TensorStoragePool.take(x.count)
         y.withUnsafeMutableBufferPointer { out in
             x.withUnsafeBufferPointer { xs in
-                for img in 0..<n {
-                    for ch in 0..<c {
-                        let (a, b) = (scale[ch], shift[ch])
-                        let base = (img * c + ch) * plane
+                let (out, xs) = (out.baseAddress!, xs.baseAddress!)
+                parallelChunks(n * c, threads: threads) { planes in
+                    for i in planes {
+                        let (a, b) = (scale[i % c], shift[i % c])
+                        let base = i * plane
                         for p in 0..<plane { out[base + p] = xs[base + p] * a + b }
                     }
                 }

@@ -22,16 +22,19 @@ extension Tensor {
     /// - Precondition: NCHW with `s.count == C`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    mutating func addScaledDifferenceFromSpatialMean(perChannel s: [Scalar]) {
+    mutating func addScaledDifferenceFromSpatialMean(perChannel s: [Scalar], threads: Int = 1) {
         precondition(rank == 4 && s.count == shape[1], "addScaledDifferenceFromSpatialMean: \(s.count) scales for \(shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
         withUnsafeMutableBufferPointer { v in
-            for i in 0..<(n * c) {
-                let base = i * plane
-                var sum: Scalar = 0
-                for p in 0..<plane { sum += v[base + p] }
-                let (m, k) = (sum / Scalar(plane), s[i % c])
-                for p in 0..<plane { v[base + p] += k * (v[base + p] - m) }
+            let v = v.baseAddress!
+            parallelChunks(n * c, threads: threads) { planes in
+                for i in planes {
+                    let base = i * plane
+                    var sum: Scalar = 0
+                    for p in 0..<plane { sum += v[base + p] }
+                    let (m, k) = (sum / Scalar(plane), s[i % c])
+                    for p in 0..<plane { v[base + p] += k * (v[base + p] - m) }
+                }
             }
         }
     }

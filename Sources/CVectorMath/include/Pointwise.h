@@ -17,7 +17,8 @@
 ///   GC_PW_INPUT_DECOMPOSE per pixel: d = GELU(Σ_i weight[i]·x[i] + bias) (i ascending from zero, then the
 ///                         bias), x'[i] = x[i] + scale[i]·(x[i] − d)   (MogaNet's feature decomposition)
 /// Epilogue of one layer, in this order, each step optional:
-///   v = acc + bias[o];  v = v·scale[o] + shift[o];  v = act(v);  v = v·mul[o][p];  v = v + add[o][p];
+///   v = acc + bias[o];  v = v·scale[o] + shift[o];  v = act(v);  v = v·mul[o][p];
+///   v = v + add[o][p]   (or v + (add[o][p]·add_scale[o] + add_shift[o]): an eval BatchNorm of the added map);
 ///   v = residual[o][p] + residual_scale[o]·v   (or residual[o][p] + v without a scale)
 /// The dot product accumulates i ascending from 0 in single precision with fused multiply-adds (AVX2 and
 /// AVX-512) or separate ones (portable), bounded by γ(k)·Σ|W||x'|. A second layer reads the first
@@ -50,6 +51,7 @@ typedef struct {
     int activation;                 ///< GC_PW_ACT_*
     const float *mul; ptrdiff_t ld_mul;            ///< [m][ld_mul] (indexed by image pixel) or NULL
     const float *add; ptrdiff_t ld_add;            ///< or NULL
+    const float *add_scale, *add_shift;            ///< [m] each, or both NULL
     const float *residual; ptrdiff_t ld_residual;  ///< or NULL
     const float *residual_scale;                   ///< [m] or NULL (residual + v)
 } gc_pw_layer;

@@ -37,6 +37,11 @@ void gc_deinterleave_pair_f32(const float *src, ptrdiff_t n, float add, float *a
 /// For each of `rows` rows of n interleaved complex values (row f at a + 2·n·f): a[f][m] ← a[f][m]·k[f].
 void gc_cscale_rows_f32(float *a, ptrdiff_t rows, ptrdiff_t n, const float *k);
 
+/// 1 when no value of x[0..<n) is NaN or ±Inf (its exponent bits are not all ones), else 0.
+int gc_all_finite_f32(const float *x, ptrdiff_t n);
+/// 1 when no value of x[0..<n) is NaN or ±Inf, else 0.
+int gc_all_finite_f64(const double *x, ptrdiff_t n);
+
 /// For each of `rows` rows of n interleaved complex values (row r at a + 2·n·r): a[r][k] ← a[r][k]·b[k]
 /// (re = ar·br − ai·bi, im = ar·bi + ai·br, each a product pair and one sum, possibly fused).
 void gc_cmul_rows_f32(float *a, ptrdiff_t rows, ptrdiff_t n, const float *b);

@@ -9,7 +9,8 @@ extension CircularConvolution1D {
 
     /// The path `.auto` takes for `input`'s planes `[channelOffset, channelOffset + C)` (with `add`): the
     /// planner's remembered choice for this shape, axis and thread count; otherwise, unless the cost model
-    /// is decisive, both paths timed on these planes (best of three, FFT plans and spectra made first)
+    /// is decisive, both paths timed on these planes (best of two to five alternating rounds, FFT plans and
+    /// spectra made first)
     /// and the faster one remembered for the rest of the process.
     func autoPath(_ input: Tensor<Scalar>, channelOffset: Int, add: [Scalar]?, options: ExecutionOptions) throws(ConvolutionError) -> ConvolutionPath {
         let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
@@ -27,7 +28,10 @@ extension CircularConvolution1D {
             _ = try Self.run(input, segments: segment(.fft), options: options)  // plans and spectrum, untimed
             let clock = ContinuousClock()
             var best: [ConvolutionPath: Duration] = [:]
-            for _ in 0..<3 {
+            let started = clock.now
+            var round = 0
+            while round < 2 || (round < 5 && clock.now - started < .milliseconds(200)) {
+                round += 1
                 for path in [ConvolutionPath.direct, .fft] {
                     let t = clock.now
                     _ = try Self.run(input, segments: segment(path), options: options)

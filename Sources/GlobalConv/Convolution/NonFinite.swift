@@ -1,30 +1,19 @@
+internal import CVectorMath
+
 /// Detecting NaN and ±Inf, so that every path reproduces the direct definition's non-finite pattern.
 ///
 /// The direct definition `y = b + Σ w·x̃` lets a NaN or ±Inf input sample reach exactly the outputs
 /// whose footprint reads it; an FFT spreads it over the whole transform. The FFT paths therefore test
 /// each plane while copying it in and compute a non-finite plane on the direct path instead.
 enum NonFinite {
-    /// Whether all `count` values at `p` are finite (no NaN, no ±Inf).
-    ///
-    /// `v − v` is `0` for a finite `v` and NaN otherwise, and NaN survives addition, so the four
-    /// independent sums are all zero exactly when every value is finite (no branch per element).
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
+    /// Whether all `count` values at `p` are finite (no NaN, no ±Inf): no value's exponent bits are all
+    /// ones (C, vectorised: this runs on every plane of the FFT paths, twice).
     static func allFinite<S: TensorScalar>(_ p: UnsafePointer<S>, count: Int) -> Bool {
-        var (a0, a1, a2, a3): (S, S, S, S) = (0, 0, 0, 0)
-        var i = 0
-        while i + 4 <= count {
-            a0 += p[i] - p[i]
-            a1 += p[i + 1] - p[i + 1]
-            a2 += p[i + 2] - p[i + 2]
-            a3 += p[i + 3] - p[i + 3]
-            i += 4
+        let raw = UnsafeRawPointer(p)
+        switch S.precision {
+        case .float32: return gc_all_finite_f32(raw.assumingMemoryBound(to: Float.self), count) != 0
+        case .float64: return gc_all_finite_f64(raw.assumingMemoryBound(to: Double.self), count) != 0
         }
-        while i < count {
-            a0 += p[i] - p[i]
-            i += 1
-        }
-        return (a0 + a1 + a2 + a3) == 0
     }
 
     /// Whether every element of `values` is finite.

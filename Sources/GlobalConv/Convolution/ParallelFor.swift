@@ -4,7 +4,7 @@ import Dispatch
 ///
 /// Work is split into `min(threads, count)` contiguous chunks, one per worker, so a worker can set up
 /// per-chunk scratch (FFT workspace) once; `body` must be safe to call concurrently for distinct `i`.
-func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+package func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     parallelChunks(count, threads: threads) { range in
         for i in range { body(i) }
     }
@@ -12,7 +12,7 @@ func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
 
 /// Splits `0..<count` into `min(threads, count)` near-equal contiguous ranges and runs `body` on each
 /// range concurrently (on the calling thread when there is one range).
-func parallelChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+package func parallelChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     guard count > 0 else { return }
     let workers = max(1, min(threads, count))
     if workers == 1 { body(0..<count); return }

@@ -34,7 +34,8 @@ extension PointwiseConvolution {
         }
         let offsets = stages.map { s in
             (bias: put(s.conv.bias?.scalars), scale: put(s.epilogue.affine?.scale), shift: put(s.epilogue.affine?.shift),
-             residualScale: put(s.epilogue.residualScale))
+             residualScale: put(s.epilogue.residualScale), addScale: put(s.epilogue.addAffine?.scale),
+             addShift: put(s.epilogue.addAffine?.shift))
         }
         let hidden = stages.count > 1 ? first.outputChannels : 0
         let scratchCount = PointwiseKernel.scratchCount(k: cin, hidden: hidden, variant: variant)
@@ -69,6 +70,7 @@ extension PointwiseConvolution {
                                         activation: stage.epilogue.activation,
                                         multiply: isLast ? mul.map { $0 + outBase } : nil,
                                         add: isLast ? add.map { $0 + outBase } : nil,
+                                        addScale: isLast ? at(o.addScale) : nil, addShift: isLast ? at(o.addShift) : nil,
                                         residual: isLast ? res.map { $0 + outBase } : nil,
                                         residualScale: at(o.residualScale), pixels: pixels)
                                 }

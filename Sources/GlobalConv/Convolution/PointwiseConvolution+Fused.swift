@@ -42,6 +42,7 @@ extension PointwiseConvolution {
             let shape = [x.shape[0], conv.outputChannels, x.shape[2], x.shape[3]]
             if let a = e.affine { precondition(a.scale.count == conv.outputChannels, "PointwiseEpilogue: affine has \(a.scale.count) channels, output \(conv.outputChannels)") }
             if let s = e.residualScale { precondition(s.count == conv.outputChannels, "PointwiseEpilogue: \(s.count) residual scales for \(conv.outputChannels) channels") }
+            if let a = e.addAffine { precondition(a.scale.count == conv.outputChannels, "PointwiseEpilogue: add affine has \(a.scale.count) channels, output \(conv.outputChannels)") }
             for t in [e.multiply, e.add, e.residual] {
                 if let t { precondition(t.shape == shape, "PointwiseEpilogue: tensor \(t.shape) for output \(shape)") }
             }

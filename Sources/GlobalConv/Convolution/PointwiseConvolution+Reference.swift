@@ -79,7 +79,9 @@ extension PointwiseConvolution {
                     if let s, let t { value = value * s + t }
                     value = e.activation.apply(value)
                     if let mul { value = value * mul[base + p] }
-                    if let add { value = value + add[base + p] }
+                    if let add {
+                        value = value + (e.addAffine.map { add[base + p] * $0.scale[ch] + $0.shift[ch] } ?? add[base + p])
+                    }
                     if let res { value = rs.map { res[base + p] + $0 * value } ?? res[base + p] + value }
                     v[base + p] = value
                 }

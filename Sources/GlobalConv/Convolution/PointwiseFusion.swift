@@ -9,7 +9,7 @@ internal import CVectorMath
 /// v   = acc + b[o]                                    (the convolution's bias, if any)
 /// v   = v·affine.scale[o] + affine.shift[o]           (eval BatchNorm after the conv)
 /// v   = activation(v)
-/// v   = v·multiply[o,p];   v = v + add[o,p]
+/// v   = v·multiply[o,p];   v = v + add[o,p]   (or v + (add[o,p]·addAffine.scale[o] + addAffine.shift[o]))
 /// out = residual[o,p] + residualScale[o]·v            (or residual + v, or v)
 /// ```
 /// each step rounded once in `Scalar` (Float: the affine steps and the scaled residual may be fused
@@ -83,17 +83,21 @@ package struct PointwiseEpilogue<Scalar: TensorScalar>: Sendable {
     package var activation: PointwiseActivation
     package var multiply: Tensor<Scalar>?
     package var add: Tensor<Scalar>?
+    /// An eval BatchNorm applied to `add` as it is read (the block's normalised input, never materialised).
+    package var addAffine: ChannelAffine<Scalar>?
     package var residual: Tensor<Scalar>?
     package var residualScale: [Scalar]?
 
     package init(affine: ChannelAffine<Scalar>? = nil, activation: PointwiseActivation = .none,
-                 multiply: Tensor<Scalar>? = nil, add: Tensor<Scalar>? = nil,
+                 multiply: Tensor<Scalar>? = nil, add: Tensor<Scalar>? = nil, addAffine: ChannelAffine<Scalar>? = nil,
                  residual: Tensor<Scalar>? = nil, residualScale: [Scalar]? = nil) {
         precondition(residualScale == nil || residual != nil, "PointwiseEpilogue: a residual scale needs a residual")
+        precondition(addAffine == nil || add != nil, "PointwiseEpilogue: an add affine needs an added tensor")
         self.affine = affine
         self.activation = activation
         self.multiply = multiply
         self.add = add
+        self.addAffine = addAffine
         self.residual = residual
         self.residualScale = residualScale
     }

@@ -41,7 +41,8 @@ enum PointwiseKernel {
     /// The C description of one layer; pointers must outlive its use.
     static func layer(m: Int, k: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                       scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, activation: PointwiseActivation,
-                      multiply: UnsafePointer<Float>?, add: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                      multiply: UnsafePointer<Float>?, add: UnsafePointer<Float>?, addScale: UnsafePointer<Float>?,
+                      addShift: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
                       residualScale: UnsafePointer<Float>?, pixels: Int) -> gc_pw_layer {
         let act: Int32 = switch activation {
         case .none: Int32(GC_PW_ACT_NONE)
@@ -50,7 +51,7 @@ enum PointwiseKernel {
         case .silu: Int32(GC_PW_ACT_SILU)
         }
         return gc_pw_layer(m: m, k: k, packed_weight: packed, bias: bias, scale: scale, shift: shift, activation: act,
-                           mul: multiply, ld_mul: pixels, add: add, ld_add: pixels,
+                           mul: multiply, ld_mul: pixels, add: add, ld_add: pixels, add_scale: addScale, add_shift: addShift,
                            residual: residual, ld_residual: pixels, residual_scale: residualScale)
     }
 

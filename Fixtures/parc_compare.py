@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Side-by-side ParC timings: GlobalConv (`globalconv bench --block parc.pair`) against the peers of
+`shared/bench/peer_baseline.py` (`parc`: PyTorch, `parc_ort`: ONNX Runtime), interleaved in rounds.
+
+The problem is ParC-ConvNeXt's token mixer on 1 x C x S x S: a global circular correlation along H on
+the first C/2 channels and along W on the last C/2 (peer_baseline.py's ParC module). In each round and
+size, the peers run (one peer_baseline.py process) and then GlobalConv (one bench process); the table
+gives per size the median and minimum over the rounds of each side's per-round median, and the ratio
+best peer / GlobalConv (above 1, GlobalConv is faster).
+
+Example (release build first):
+  python3 Fixtures/parc_compare.py --sizes 56,112,224 --threads 2 --rounds 3 --effort measure
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", default="56,112,224")
+    p.add_argument("--channels", type=int, default=128)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--repeats", type=int, default=9)
+    p.add_argument("--effort", default="estimate")
+    p.add_argument("--peer", default=os.path.join(HERE, "..", "..", "shared", "bench", "peer_baseline.py"))
+    p.add_argument("--binary", default=os.path.join(HERE, "..", ".build", "release", "globalconv"))
+    a = p.parse_args()
+    sizes = [int(s) for s in a.sizes.split(",")]
+    rows = {s: {"globalconv": [], "parc": [], "parc_ort": []} for s in sizes}
+    for r in range(a.rounds):
+        print(f"# round {r + 1}/{a.rounds}, load average {open('/proc/loadavg').read().split()[:3]}", file=sys.stderr,
+              flush=True)
+        for s in sizes:
+            out = subprocess.run([sys.executable, a.peer, "--kernels", "0", "--ops", "parc,parc_ort", "--size", str(s),
+                                  "--channels", str(a.channels), "--threads", str(a.threads), "--repeats", str(a.repeats)],
+                                 check=True, capture_output=True, text=True).stdout
+            for line in out.splitlines():
+                if line.startswith("{"):
+                    row = json.loads(line)
+                    rows[s][row["op"]].append(row["median_ms"])
+            ours = subprocess.run([a.binary, "bench", "--block", "parc.pair", "--config", json.dumps({"channels": a.channels}),
+                                   "--size", str(s), "--path", "auto", "--threads", str(a.threads), "--repeats",
+                                   str(2 * a.repeats + 1), "--effort", a.effort, "--format", "json"],
+                                  check=True, capture_output=True, text=True).stdout
+            rows[s]["globalconv"].append(json.loads(ours)["median_ms"])
+    print("| size | GlobalConv median (min) ms | PyTorch `parc` | ONNX Runtime `parc_ort` | best peer / ours |")
+    print("|---|---|---|---|---|")
+    for s in sizes:
+        cell = lambda k: f"{statistics.median(rows[s][k]):.3f} ({min(rows[s][k]):.3f})"
+        best = min(statistics.median(rows[s]["parc"]), statistics.median(rows[s]["parc_ort"]))
+        print(f"| {s}×{s} | {cell('globalconv')} | {cell('parc')} | {cell('parc_ort')} | "
+              f"{best / statistics.median(rows[s]['globalconv']):.2f}× |")
+
+
+if __name__ == "__main__":
+    main()
