@@ -1,7 +1,9 @@
 // Copies, transposes and spectrum products of the FFT path of circular convolutions (VectorMath.h),
 // compiled for AVX-512, AVX2 and baseline x86-64 by target_clones and left to the vectoriser.
 #include "VectorMath.h"
+#include "Pointwise.h"
 #include <stdint.h>
+#include <string.h>
 
 #include "clones.h"
 
@@ -25,33 +27,160 @@ void gc_transpose_add_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, floa
     }
 }
 
-GC_CLONES
-void gc_add_rows_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
-                     const float *col_add, float add) {
+// Finiteness alongside a copy: ~bits & exponent-mask is zero exactly for NaN/±Inf; keep the minimum.
+#define GC_FINITE_MIN(m, v) do { uint32_t b_; memcpy(&b_, &(v), 4); const uint32_t e_ = ~b_ & 0x7f800000u; (m) = e_ < (m) ? e_ : (m); } while (0)
+
+// Portable versions (rows here are short, a map's width: the AVX-512 versions below use one masked
+// vector per 16 samples, where the vectoriser left most of a 56- or 112-sample row to a scalar tail).
+static int gc_add_rows_generic(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
+                               const float *col_add, float add) {
+    uint32_t m = 0xffffffffu;
     for (ptrdiff_t i = 0; i < rows; i++) {
         const float *restrict s = src + i * cols;
         float *restrict d = dst + i * cols;
+        const float a = row_add ? row_add[i] : add;
+        for (ptrdiff_t j = 0; j < cols; j++) { const float v = s[j] + (col_add ? col_add[j] : a); d[j] = v; GC_FINITE_MIN(m, v); }
+    }
+    return m != 0;
+}
+
+static int gc_interleave_pair_generic(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
+    uint32_t m = 0xffffffffu;
+    for (ptrdiff_t j = 0; j < n; j++) {
+        const float x = add ? a[j] + add[j] : a[j], y = add ? b[j] + add[j] : b[j];
+        dst[2 * j] = x; dst[2 * j + 1] = y;
+        GC_FINITE_MIN(m, x); GC_FINITE_MIN(m, y);
+    }
+    return m != 0;
+}
+
+static int gc_deinterleave_pair_generic(const float *src, ptrdiff_t n, float add, float *a, float *b) {
+    uint32_t m = 0xffffffffu;
+    for (ptrdiff_t j = 0; j < n; j++) {
+        const float x = src[2 * j] + add, y = src[2 * j + 1] + add;
+        a[j] = x; b[j] = y;
+        GC_FINITE_MIN(m, x); GC_FINITE_MIN(m, y);
+    }
+    return m != 0;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define GC_512 __attribute__((target("avx512f,avx512vl,avx2,fma")))
+
+// ~bits & exponent-mask per lane; lanes masked off load as 0 and count as finite.
+GC_512 static inline __m512i gc_finite_min512(__m512i m, __m512 v) {
+    return _mm512_min_epu32(m, _mm512_andnot_si512(_mm512_castps_si512(v), _mm512_set1_epi32(0x7f800000)));
+}
+
+GC_512 static inline int gc_finite_done512(__m512i m) {
+    return _mm512_reduce_min_epu32(m) != 0;
+}
+
+GC_512 static int gc_add_rows_avx512(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
+                                     const float *col_add, float add) {
+    __m512i m = _mm512_set1_epi32(-1);
+    const ptrdiff_t full = cols & ~(ptrdiff_t)15;
+    const __mmask16 tail = (__mmask16)((1u << (cols - full)) - 1u);
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        const float *s = src + i * cols;
+        float *d = dst + i * cols;
+        const __m512 a = _mm512_set1_ps(row_add ? row_add[i] : add);
         if (col_add) {
-            for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j] + col_add[j];
+            for (ptrdiff_t j = 0; j < full; j += 16) {
+                const __m512 v = _mm512_add_ps(_mm512_loadu_ps(s + j), _mm512_loadu_ps(col_add + j));
+                _mm512_storeu_ps(d + j, v);
+                m = gc_finite_min512(m, v);
+            }
         } else {
-            const float a = row_add ? row_add[i] : add;
-            for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j] + a;
+            for (ptrdiff_t j = 0; j < full; j += 16) {
+                const __m512 v = _mm512_add_ps(_mm512_loadu_ps(s + j), a);
+                _mm512_storeu_ps(d + j, v);
+                m = gc_finite_min512(m, v);
+            }
+        }
+        if (tail) {
+            const __m512 addend = col_add ? _mm512_maskz_loadu_ps(tail, col_add + full) : a;
+            const __m512 v = _mm512_maskz_add_ps(tail, _mm512_maskz_loadu_ps(tail, s + full), addend);
+            _mm512_mask_storeu_ps(d + full, tail, v);
+            m = gc_finite_min512(m, v);
         }
     }
+    return gc_finite_done512(m);
 }
 
-GC_CLONES
-void gc_interleave_pair_f32(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
-    if (add) {
-        for (ptrdiff_t j = 0; j < n; j++) { dst[2 * j] = a[j] + add[j]; dst[2 * j + 1] = b[j] + add[j]; }
-    } else {
-        for (ptrdiff_t j = 0; j < n; j++) { dst[2 * j] = a[j]; dst[2 * j + 1] = b[j]; }
+GC_512 static int gc_interleave_pair_avx512(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
+    const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    __m512i m = _mm512_set1_epi32(-1);
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const ptrdiff_t left = n - j;
+        const __mmask16 k = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1u);
+        __m512 x = _mm512_maskz_loadu_ps(k, a + j), y = _mm512_maskz_loadu_ps(k, b + j);
+        if (add) {
+            const __m512 e = _mm512_maskz_loadu_ps(k, add + j);
+            x = _mm512_add_ps(x, e);
+            y = _mm512_add_ps(y, e);
+        }
+        m = gc_finite_min512(gc_finite_min512(m, _mm512_maskz_mov_ps(k, x)), _mm512_maskz_mov_ps(k, y));
+        const __m512 p0 = _mm512_permutex2var_ps(x, lo, y), p1 = _mm512_permutex2var_ps(x, hi, y);
+        const __mmask16 k0 = left >= 8 ? (__mmask16)0xffff : (__mmask16)((1u << (2 * left)) - 1u);
+        const __mmask16 k1 = left >= 16 ? (__mmask16)0xffff : left > 8 ? (__mmask16)((1u << (2 * (left - 8))) - 1u) : 0;
+        _mm512_mask_storeu_ps(dst + 2 * j, k0, p0);
+        _mm512_mask_storeu_ps(dst + 2 * j + 16, k1, p1);
     }
+    return gc_finite_done512(m);
 }
 
-GC_CLONES
-void gc_deinterleave_pair_f32(const float *src, ptrdiff_t n, float add, float *a, float *b) {
-    for (ptrdiff_t j = 0; j < n; j++) { a[j] = src[2 * j] + add; b[j] = src[2 * j + 1] + add; }
+GC_512 static int gc_deinterleave_pair_avx512(const float *src, ptrdiff_t n, float add, float *a, float *b) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512 bias = _mm512_set1_ps(add);
+    __m512i m = _mm512_set1_epi32(-1);
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const ptrdiff_t left = n - j;
+        const __mmask16 k = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1u);
+        const __mmask16 k0 = left >= 8 ? (__mmask16)0xffff : (__mmask16)((1u << (2 * left)) - 1u);
+        const __mmask16 k1 = left >= 16 ? (__mmask16)0xffff : left > 8 ? (__mmask16)((1u << (2 * (left - 8))) - 1u) : 0;
+        const __m512 v0 = _mm512_maskz_loadu_ps(k0, src + 2 * j), v1 = _mm512_maskz_loadu_ps(k1, src + 2 * j + 16);
+        const __m512 x = _mm512_add_ps(_mm512_permutex2var_ps(v0, even, v1), bias);
+        const __m512 y = _mm512_add_ps(_mm512_permutex2var_ps(v0, odd, v1), bias);
+        _mm512_mask_storeu_ps(a + j, k, x);
+        _mm512_mask_storeu_ps(b + j, k, y);
+        m = gc_finite_min512(gc_finite_min512(m, _mm512_maskz_mov_ps(k, x)), _mm512_maskz_mov_ps(k, y));
+    }
+    return gc_finite_done512(m);
+}
+#endif
+
+static int gc_circular_avx512(void) {
+#if defined(__x86_64__)
+    return gc_pw_best_isa() == GC_PW_AVX512;
+#else
+    return 0;
+#endif
+}
+
+int gc_add_rows_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
+                    const float *col_add, float add) {
+#if defined(__x86_64__)
+    if (gc_circular_avx512()) return gc_add_rows_avx512(src, rows, cols, dst, row_add, col_add, add);
+#endif
+    return gc_add_rows_generic(src, rows, cols, dst, row_add, col_add, add);
+}
+
+int gc_interleave_pair_f32(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
+#if defined(__x86_64__)
+    if (gc_circular_avx512()) return gc_interleave_pair_avx512(a, b, n, add, dst);
+#endif
+    return gc_interleave_pair_generic(a, b, n, add, dst);
+}
+
+int gc_deinterleave_pair_f32(const float *src, ptrdiff_t n, float add, float *a, float *b) {
+#if defined(__x86_64__)
+    if (gc_circular_avx512()) return gc_deinterleave_pair_avx512(src, n, add, a, b);
+#endif
+    return gc_deinterleave_pair_generic(src, n, add, a, b);
 }
 
 GC_CLONES
@@ -85,15 +214,22 @@ typedef uint64_t __attribute__((may_alias)) gc_u64_alias;
 GC_CLONES
 int gc_all_finite_f32(const float *x, ptrdiff_t n) {
     const gc_u32_alias *u = (const gc_u32_alias *)x;
-    uint32_t bad = 0;
-    for (ptrdiff_t i = 0; i < n; i++) bad |= (u[i] & 0x7f800000u) == 0x7f800000u;
-    return bad == 0;
+    // ~u & exponent-mask is zero exactly for a non-finite value: the minimum over all is zero iff one is.
+    uint32_t m = 0xffffffffu;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const uint32_t e = ~u[i] & 0x7f800000u;
+        m = e < m ? e : m;
+    }
+    return m != 0;
 }
 
 GC_CLONES
 int gc_all_finite_f64(const double *x, ptrdiff_t n) {
     const gc_u64_alias *u = (const gc_u64_alias *)x;
-    uint64_t bad = 0;
-    for (ptrdiff_t i = 0; i < n; i++) bad |= (u[i] & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
-    return bad == 0;
+    uint64_t m = ~0ull;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const uint64_t e = ~u[i] & 0x7ff0000000000000ull;
+        m = e < m ? e : m;
+    }
+    return m != 0;
 }

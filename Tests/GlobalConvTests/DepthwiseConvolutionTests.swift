@@ -76,21 +76,25 @@ struct DepthwiseConvolutionTests {
         }
     }
 
-    @Test("3×3 dilation-1 planes (the dedicated AVX-512 kernel on an aligned source) match the definition at awkward sizes",
-          arguments: DirectKernel2D.Variant.supported, [(2, 5), (7, 37), (19, 16), (4, 1), (56, 56)])
-    func threeByThree(variant: DirectKernel2D.Variant, map: (Int, Int)) throws {
+    @Test("dilation-1 kernels 2 to 16 columns wide (the row-reuse AVX-512 kernel on an aligned source) match the definition",
+          arguments: DirectKernel2D.Variant.supported, [(3, 3), (5, 5), (7, 2), (2, 16), (13, 13), (17, 9), (1, 11)])
+    func rowReuse(variant: DirectKernel2D.Variant, kernel: (Int, Int)) throws {
         // Heights below 4, of 7 (an overlapping 4-row tile) and multiples of 8; widths with masked tails.
-        for mode in PaddingMode.allCases {
-            for padding in [Size2D(1), Size2D(0), Size2D(height: 2, width: 1)] {
-                let c = DepthwiseCase(batch: 2, channels: 3, map: Size2D(height: map.0, width: map.1), kernel: Size2D(3),
-                                      dilation: Size2D(1), padding: padding, mode: mode, hasBias: true, threads: 2, seed: 33)
-                guard let g = try? c.geometry, (try? g.outputSize(for: c.map)) != nil else { continue }
-                let (x, w, b) = c.tensors(Float.self)
-                let conv = try DepthwiseConvolution2D(weight: w, bias: b, geometry: g)
-                let y = conv.direct(x, outputShape: try conv.outputShape(for: x.shape), threads: 2, variant: variant)
-                let ref = Reference.depthwise2D(input: x, weight: w, bias: b, geometry: g)
-                let worst = PathTolerance(path: .direct, terms: 9, transformSize: 0, magnitude: ref.magnitude).worst(y, reference: ref.output)
-                #expect(y.shape == ref.shape && worst.ratio <= 1, "\(variant) \(c): output \(worst.index) off by \(worst.ratio)× its bound")
+        for map in [(2, 5), (7, 37), (19, 16), (56, 56)] {
+            for mode in PaddingMode.allCases {
+                for padding in [Size2D(height: kernel.0 / 2, width: kernel.1 / 2), Size2D(0), Size2D(height: kernel.0 / 2 + 1, width: 1)] {
+                    let c = DepthwiseCase(batch: 1, channels: 2, map: Size2D(height: map.0, width: map.1),
+                                          kernel: Size2D(height: kernel.0, width: kernel.1), dilation: Size2D(1), padding: padding,
+                                          mode: mode, hasBias: true, threads: 2, seed: 33)
+                    guard let g = try? c.geometry, (try? g.outputSize(for: c.map)) != nil else { continue }
+                    let (x, w, b) = c.tensors(Float.self)
+                    let conv = try DepthwiseConvolution2D(weight: w, bias: b, geometry: g)
+                    let y = conv.direct(x, outputShape: try conv.outputShape(for: x.shape), threads: 2, variant: variant)
+                    let ref = Reference.depthwise2D(input: x, weight: w, bias: b, geometry: g)
+                    let worst = PathTolerance(path: .direct, terms: kernel.0 * kernel.1, transformSize: 0, magnitude: ref.magnitude)
+                        .worst(y, reference: ref.output)
+                    #expect(y.shape == ref.shape && worst.ratio <= 1, "\(variant) \(c): output \(worst.index) off by \(worst.ratio)× its bound")
+                }
             }
         }
     }

@@ -152,3 +152,28 @@ struct NonFiniteTests {
         #expect(NonFinite.allFinite([Double](repeating: -.leastNonzeroMagnitude, count: count)))
     }
 }
+
+@Suite("Finiteness scan")
+struct FinitenessScanTests {
+    @Test("allFinite finds a NaN or ±Inf at every position of every length up to 70, and passes extreme finite values",
+          arguments: Precision.allCases)
+    func everyPosition(precision: Precision) {
+        func run<S: TensorScalar>(_: S.Type) {
+            for n in 0...70 {
+                var v = [S](repeating: 1, count: n)
+                for (i, x) in [S.greatestFiniteMagnitude, -S.greatestFiniteMagnitude, S.leastNonzeroMagnitude, -0.0].enumerated() where i < n {
+                    v[(i * 7) % n] = x
+                }
+                #expect(v.withUnsafeBufferPointer { NonFinite.allFinite($0.baseAddress ?? UnsafePointer(bitPattern: 64)!, count: n) })
+                for i in 0..<n {
+                    for bad in [S.nan, S.infinity, -S.infinity] {
+                        var w = v
+                        w[i] = bad
+                        #expect(!w.withUnsafeBufferPointer { NonFinite.allFinite($0.baseAddress!, count: n) }, "n \(n) at \(i): \(bad)")
+                    }
+                }
+            }
+        }
+        precision == .float32 ? run(Float.self) : run(Double.self)
+    }
+}

@@ -23,16 +23,17 @@ void gc_exp_f32(const float *x, float *y, size_t n);
 /// (one rounding per element), in cache blocks.
 void gc_transpose_add_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add, float add);
 
-/// dst[i·cols + j] = src[i·cols + j] + (row_add ? row_add[i] : col_add ? col_add[j] : add).
-void gc_add_rows_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
-                     const float *col_add, float add);
+/// dst[i·cols + j] = src[i·cols + j] + (row_add ? row_add[i] : col_add ? col_add[j] : add). Returns 1 when
+/// every value written is finite, else 0 (the copies of the circular FFT path check as they copy).
+int gc_add_rows_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
+                    const float *col_add, float add);
 
 /// dst[2j] = a[j] + (add ? add[j] : 0), dst[2j + 1] = b[j] + (add ? add[j] : 0) for j < n: two real rows as
-/// one interleaved complex row.
-void gc_interleave_pair_f32(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst);
+/// one interleaved complex row. Returns 1 when every value written is finite.
+int gc_interleave_pair_f32(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst);
 
-/// a[j] = src[2j] + add, b[j] = src[2j + 1] + add for j < n.
-void gc_deinterleave_pair_f32(const float *src, ptrdiff_t n, float add, float *a, float *b);
+/// a[j] = src[2j] + add, b[j] = src[2j + 1] + add for j < n. Returns 1 when every value written is finite.
+int gc_deinterleave_pair_f32(const float *src, ptrdiff_t n, float add, float *a, float *b);
 
 /// For each of `rows` rows of n interleaved complex values (row f at a + 2·n·f): a[f][m] ← a[f][m]·k[f].
 void gc_cscale_rows_f32(float *a, ptrdiff_t rows, ptrdiff_t n, const float *k);

@@ -163,15 +163,19 @@ extension CircularConvolution1D {
         mutating func run(_ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, into y: UnsafeMutablePointer<Scalar>) {
             let b = conv.bias?.scalars[channel] ?? 0
             let plane = map.height * map.width
-            if let fft {
-                if fft.finiteChannel[channel], NonFinite.allFinite(x, count: plane),
-                   add.map({ NonFinite.allFinite($0, count: conv.length) }) ?? true {
-                    switch fft.layout {
-                    case .pairs: runPairs(fft, x, channel: channel, add: add, bias: b, into: y)
-                    case .real: runReal(fft, x, channel: channel, add: add, bias: b, into: y)
+            if let fft, fft.finiteChannel[channel] {
+                switch fft.layout {
+                case .pairs:
+                    // The copies in and out check finiteness as they go.
+                    if runPairs(fft, x, channel: channel, add: add, bias: b, into: y) { return }
+                case .real:
+                    if NonFinite.allFinite(x, count: plane), add.map({ NonFinite.allFinite($0, count: conv.length) }) ?? true {
+                        runReal(fft, x, channel: channel, add: add, bias: b, into: y)
+                        if NonFinite.allFinite(y, count: plane) { return }
                     }
-                    if NonFinite.allFinite(y, count: plane) { return }
                 }
+            }
+            if fft != nil {
                 if fallbackScratch == nil { fallbackScratch = AlignedBuffer(count: max(1, source.scratchCount)) }
                 return runDirect(x, channel: channel, add: add, bias: b, scratch: fallbackScratch!.pointer, fresh: true, into: y)
             }
@@ -203,25 +207,33 @@ extension CircularConvolution1D {
             }
         }
 
-        /// Paired real signals as complex ones (see ``FFTParts``).
+        /// Paired real signals as complex ones (see ``FFTParts``). `false` (output unspecified) when the
+        /// input copy (`x + add`) or the output holds a non-finite value: the caller falls back.
         private func runPairs(_ fft: FFTParts, _ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias: Scalar,
-                              into y: UnsafeMutablePointer<Scalar>) {
+                              into y: UnsafeMutablePointer<Scalar>) -> Bool {
             let (h, w, l) = (map.height, map.width, conv.length)
             let z = freq!.pointer
-            fft.spectrum.values.withUnsafeBufferPointer { spec in
+            return fft.spectrum.values.withUnsafeBufferPointer { spec in
                 let k = spec.baseAddress! + channel * 2 * l
+                var finite = true
                 if conv.axis == .width {
-                    for p in 0..<(h / 2) { interleavePair(x + 2 * p * w, x + (2 * p + 1) * w, count: w, adding: add, into: z + 2 * p * l) }
+                    for p in 0..<(h / 2) {
+                        finite = interleavePair(x + 2 * p * w, x + (2 * p + 1) * w, count: w, adding: add, into: z + 2 * p * l) && finite
+                    }
+                    guard finite else { return false }
                     fft.complexForward!.execute(z)
                     multiplyRows(z, rows: h / 2, count: l, by: k)
                     fft.complexInverse!.execute(z)
-                    for p in 0..<(h / 2) { deinterleavePair(z + 2 * p * l, count: w, adding: bias, into: y + 2 * p * w, y + (2 * p + 1) * w) }
+                    for p in 0..<(h / 2) {
+                        finite = deinterleavePair(z + 2 * p * l, count: w, adding: bias, into: y + 2 * p * w, y + (2 * p + 1) * w) && finite
+                    }
+                    return finite
                 } else {
-                    addingRows(x, rows: h, columns: w, into: z, rowAdd: add, columnAdd: nil, add: 0)
+                    guard addingRows(x, rows: h, columns: w, into: z, rowAdd: add, columnAdd: nil, add: 0) else { return false }
                     fft.complexForward!.execute(z)
                     scaleComplexRows(z, rows: h, count: w / 2, by: k)
                     fft.complexInverse!.execute(z)
-                    addingRows(z, rows: h, columns: w, into: y, rowAdd: nil, columnAdd: nil, add: bias)
+                    return addingRows(z, rows: h, columns: w, into: y, rowAdd: nil, columnAdd: nil, add: bias)
                 }
             }
         }
@@ -273,38 +285,44 @@ func transposeAdding<S: TensorScalar>(_ src: UnsafePointer<S>, rows: Int, column
     }
 }
 
-/// `dst[i·columns + j] = src[i·columns + j] + (rowAdd?[i] ?? columnAdd?[j] ?? add)`.
+/// `dst[i·columns + j] = src[i·columns + j] + (rowAdd?[i] ?? columnAdd?[j] ?? add)`; whether every value
+/// written is finite.
+@discardableResult
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func addingRows<S: TensorScalar>(_ src: UnsafePointer<S>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<S>,
-                                 rowAdd: UnsafePointer<S>?, columnAdd: UnsafePointer<S>?, add: S) {
+                                 rowAdd: UnsafePointer<S>?, columnAdd: UnsafePointer<S>?, add: S) -> Bool {
     if S.precision == .float32 {
-        return gc_add_rows_f32(src.float, rows, columns, dst.float, rowAdd?.float, columnAdd?.float, Float(add))
+        return gc_add_rows_f32(src.float, rows, columns, dst.float, rowAdd?.float, columnAdd?.float, Float(add)) != 0
     }
     for i in 0..<rows {
         for j in 0..<columns { dst[i * columns + j] = src[i * columns + j] + (rowAdd?[i] ?? columnAdd?[j] ?? add) }
     }
+    return NonFinite.allFinite(UnsafePointer(dst), count: rows * columns)
 }
 
-/// `dst[2j] = a[j] + adding?[j]`, `dst[2j + 1] = b[j] + adding?[j]`: two real rows as one complex row.
+/// `dst[2j] = a[j] + adding?[j]`, `dst[2j + 1] = b[j] + adding?[j]`: two real rows as one complex row;
+/// whether every value written is finite.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func interleavePair<S: TensorScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int, adding: UnsafePointer<S>?,
-                                     into dst: UnsafeMutablePointer<S>) {
-    if S.precision == .float32 { return gc_interleave_pair_f32(a.float, b.float, count, adding?.float, dst.float) }
+                                     into dst: UnsafeMutablePointer<S>) -> Bool {
+    if S.precision == .float32 { return gc_interleave_pair_f32(a.float, b.float, count, adding?.float, dst.float) != 0 }
     for j in 0..<count {
         dst[2 * j] = adding.map { a[j] + $0[j] } ?? a[j]
         dst[2 * j + 1] = adding.map { b[j] + $0[j] } ?? b[j]
     }
+    return NonFinite.allFinite(UnsafePointer(dst), count: 2 * count)
 }
 
-/// `a[j] = src[2j] + add`, `b[j] = src[2j + 1] + add`.
+/// `a[j] = src[2j] + add`, `b[j] = src[2j + 1] + add`; whether every value written is finite.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func deinterleavePair<S: TensorScalar>(_ src: UnsafePointer<S>, count: Int, adding add: S,
-                                       into a: UnsafeMutablePointer<S>, _ b: UnsafeMutablePointer<S>) {
-    if S.precision == .float32 { return gc_deinterleave_pair_f32(src.float, count, Float(add), a.float, b.float) }
+                                       into a: UnsafeMutablePointer<S>, _ b: UnsafeMutablePointer<S>) -> Bool {
+    if S.precision == .float32 { return gc_deinterleave_pair_f32(src.float, count, Float(add), a.float, b.float) != 0 }
     for j in 0..<count { a[j] = src[2 * j] + add; b[j] = src[2 * j + 1] + add }
+    return NonFinite.allFinite(UnsafePointer(a), count: count) && NonFinite.allFinite(UnsafePointer(b), count: count)
 }
 
 /// Row `f` of `rows` rows of `count` interleaved complex values times the complex `k[f]`.

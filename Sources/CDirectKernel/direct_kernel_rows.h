@@ -1,0 +1,96 @@
+// The AVX-512 single-precision kernel for dilation-1 planes whose kernel is 2 to 16 columns wide
+// (included by direct_kernel.c). It reuses every source row across the output rows that read it: a
+// tile of R output rows walks its R + kh − 1 source rows once per 16-column group, builds the row's kw
+// shifted windows in registers (one valign each; kw = 1 needs none), and multiplies each window into
+// the (up to R) output rows whose kernel row reads that source row. The general kernels rebuild or
+// reload every window for every output row: one shuffle or load per product, half the FMA rate.
+// Products are added to the bias in the same (u, then v) order as the other kernels. Source rows in
+// the zero padding are skipped (their products are zero); zero padding columns are multiplied (a zero
+// product leaves a sum unchanged; non-finite weights are handled above this level). Measured at one
+// thread on 128 planes of 56×56: K = 7 0.37 → 0.34 ms, K = 13 1.19 → 0.96 ms, 3×3 on 512 planes
+// 0.43 → 0.29 ms. (The weight broadcasts, one per product, now share the load ports with the windows.)
+//
+// Sources: the aligned layout of the aligned kernel (64-byte aligned rows, stride a multiple of 16 with
+// two vectors readable past the last output block). The kw = 1 instantiation reads any layout with masked
+// loads at the right edge but is not dispatched to (see direct_kernel.c).
+
+#define GC_RR_WIN(V)                                                                                      \
+    if ((V) < KW) win[(V)] = (V) == 0 ? a : _mm512_castsi512_ps(_mm512_alignr_epi32(                     \
+                                                _mm512_castps_si512(b), _mm512_castps_si512(a), (V) & 15));
+
+#define GC_RR_TILE(R)                                                                                     \
+    do {                                                                                                  \
+        __m512 acc[R];                                                                                    \
+        _Pragma("unroll") for (int r = 0; r < (R); ++r) acc[r] = _mm512_set1_ps(bias);                    \
+        for (ptrdiff_t s = 0; s < (R) + kh - 1; ++s) {                                                    \
+            const ptrdiff_t row = i + s;                                                                  \
+            if (row < p->data_row_begin || row >= p->data_row_end) continue;                              \
+            const float *sp = src + row * stride + j;                                                     \
+            __m512 a, b, win[KW];                                                                         \
+            if (KW == 1) {                                                                                \
+                a = lanes == 16 ? _mm512_loadu_ps(sp) : _mm512_maskz_loadu_ps((__mmask16)mask, sp);       \
+                b = a;                                                                                    \
+            } else {                                                                                      \
+                a = _mm512_load_ps(sp);                                                                   \
+                b = _mm512_load_ps(sp + 16);                                                              \
+            }                                                                                             \
+            GC_RR_WIN(0) GC_RR_WIN(1) GC_RR_WIN(2) GC_RR_WIN(3) GC_RR_WIN(4) GC_RR_WIN(5) GC_RR_WIN(6)    \
+            GC_RR_WIN(7) GC_RR_WIN(8) GC_RR_WIN(9) GC_RR_WIN(10) GC_RR_WIN(11) GC_RR_WIN(12)              \
+            GC_RR_WIN(13) GC_RR_WIN(14) GC_RR_WIN(15)                                                     \
+            _Pragma("unroll") for (int r = 0; r < (R); ++r) {                                             \
+                const ptrdiff_t u = s - r;                                                                \
+                if (u < 0 || u >= kh) continue;                                                           \
+                const float *wu = w + u * KW;                                                             \
+                _Pragma("unroll") for (int v = 0; v < KW; ++v)                                            \
+                    acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(wu[v]), win[v], acc[r]);                      \
+            }                                                                                             \
+        }                                                                                                 \
+        _Pragma("unroll") for (int r = 0; r < (R); ++r) {                                                 \
+            float *o = out + (i + r) * p->out_w + j;                                                      \
+            if (lanes == 16) _mm512_storeu_ps(o, acc[r]);                                                 \
+            else _mm512_mask_storeu_ps(o, (__mmask16)mask, acc[r]);                                       \
+        }                                                                                                 \
+    } while (0)
+
+#define GC_RR_ROW_TILE(R)                                                                                 \
+    do {                                                                                                  \
+        for (ptrdiff_t j = 0; j < p->out_w; j += 16) {                                                    \
+            const ptrdiff_t lanes = p->out_w - j < 16 ? p->out_w - j : 16;                                \
+            const unsigned mask = (unsigned)((1u << lanes) - 1u);                                         \
+            GC_RR_TILE(R);                                                                                \
+        }                                                                                                 \
+    } while (0)
+
+#define GC_DEFINE_RR(KW_)                                                                                 \
+    __attribute__((target("avx512f,avx512vl,avx2,fma")))                                                 \
+    static void gc_f32_avx512_rr##KW_##_plane(const gc_direct_plane *p, const float *src, const float *w,  \
+                                              float bias, float *out) {                                   \
+        enum { KW = KW_ };                                                                                \
+        const ptrdiff_t stride = p->src_stride, kh = p->kernel_h;                                         \
+        for (ptrdiff_t i0 = 0; i0 < p->out_h;) {                                                          \
+            const ptrdiff_t left = p->out_h - i0;                                                         \
+            const ptrdiff_t rows = left >= 8 ? 8 : (left >= 4 || p->out_h >= 4) ? 4 : 1;                  \
+            const ptrdiff_t i = left >= rows ? i0 : p->out_h - rows;  /* a short remainder overlaps */     \
+            if (rows == 8) GC_RR_ROW_TILE(8);                                                             \
+            else if (rows == 4) GC_RR_ROW_TILE(4);                                                        \
+            else GC_RR_ROW_TILE(1);                                                                       \
+            i0 = i + rows;                                                                                \
+        }                                                                                                 \
+    }
+
+GC_DEFINE_RR(1) GC_DEFINE_RR(2) GC_DEFINE_RR(3) GC_DEFINE_RR(4) GC_DEFINE_RR(5) GC_DEFINE_RR(6) GC_DEFINE_RR(7)
+GC_DEFINE_RR(8) GC_DEFINE_RR(9) GC_DEFINE_RR(10) GC_DEFINE_RR(11) GC_DEFINE_RR(12) GC_DEFINE_RR(13)
+GC_DEFINE_RR(14) GC_DEFINE_RR(15) GC_DEFINE_RR(16)
+
+typedef void (*gc_rr_plane_fn)(const gc_direct_plane *, const float *, const float *, float, float *);
+static const gc_rr_plane_fn gc_rr_planes[17] = {
+    0, gc_f32_avx512_rr1_plane, gc_f32_avx512_rr2_plane, gc_f32_avx512_rr3_plane, gc_f32_avx512_rr4_plane,
+    gc_f32_avx512_rr5_plane, gc_f32_avx512_rr6_plane, gc_f32_avx512_rr7_plane, gc_f32_avx512_rr8_plane,
+    gc_f32_avx512_rr9_plane, gc_f32_avx512_rr10_plane, gc_f32_avx512_rr11_plane, gc_f32_avx512_rr12_plane,
+    gc_f32_avx512_rr13_plane, gc_f32_avx512_rr14_plane, gc_f32_avx512_rr15_plane, gc_f32_avx512_rr16_plane,
+};
+
+#undef GC_RR_WIN
+#undef GC_RR_TILE
+#undef GC_RR_ROW_TILE
+#undef GC_DEFINE_RR
