@@ -36,6 +36,7 @@ package enum TensorStoragePool {
             }
             if let hit, let array = hit as? [S] { return array }
         }
+        guard count > 0 else { return [] }  // not from the shared empty storage (see SafetensorsFile.decode)
         return [S](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 

@@ -52,6 +52,9 @@ extension SafetensorsFile {
     ) -> [S] {
         precondition(start >= 0 && count >= 0 && start + count * width <= bytes.count,
                      "SafetensorsFile: validated range out of bounds")
+        // An empty array must not come from `unsafeUninitializedCapacity: 0`: that writes the count into
+        // the runtime's shared empty-array storage, a (benign) data race the thread sanitizer reports.
+        guard count > 0 else { return [] }
         return bytes.withUnsafeBytes { raw in
             [S](unsafeUninitializedCapacity: count) { buffer, initialized in
                 for i in 0..<count { buffer[i] = element(raw, start + i * width) }
