@@ -4,6 +4,7 @@
 #include "Pointwise.h"
 #include <stdint.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "clones.h"
 
@@ -153,6 +154,55 @@ GC_512 static int gc_deinterleave_pair_avx512(const float *src, ptrdiff_t n, flo
 }
 #endif
 
+#if defined(__x86_64__)
+// dst[j] = src[j] + add for j < n with the finiteness minimum; one masked vector at the tail.
+GC_512 static inline __m512i gc_add_row512(const float *src, ptrdiff_t n, float add, float *dst, __m512i m) {
+    const __m512 a = _mm512_set1_ps(add);
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        const __m512 v = _mm512_add_ps(_mm512_loadu_ps(src + j), a);
+        _mm512_storeu_ps(dst + j, v);
+        m = gc_finite_min512(m, v);
+    }
+    if (j < n) {
+        const __mmask16 k = (__mmask16)((1u << (n - j)) - 1u);
+        const __m512 v = _mm512_maskz_add_ps(k, _mm512_maskz_loadu_ps(k, src + j), a);
+        _mm512_mask_storeu_ps(dst + j, k, v);
+        m = gc_finite_min512(m, v);
+    }
+    return m;
+}
+
+GC_512 static inline __m512i gc_fill_row512(ptrdiff_t n, float value, float *dst, __m512i m) {
+    const __m512 v = _mm512_set1_ps(value);
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) _mm512_storeu_ps(dst + j, v);
+    if (j < n) _mm512_mask_storeu_ps(dst + j, (__mmask16)((1u << (n - j)) - 1u), v);
+    return n > 0 ? gc_finite_min512(m, v) : m;
+}
+
+GC_512 static int gc_copy_rows_avx512(const float *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, float *dst,
+                                      ptrdiff_t dst_stride) {
+    __m512i m = _mm512_set1_epi32(-1);
+    for (ptrdiff_t i = 0; i < rows; i++) m = gc_add_row512(src + i * src_stride, cols, 0.0f, dst + i * dst_stride, m);
+    return gc_finite_done512(m);
+}
+#endif
+
+// Contiguous runs of col_source: [start, start + count) reads col_source[start] … onwards (or is the bias
+// when col_source[start] < 0). Returns the number of runs (≤ out_w).
+static ptrdiff_t gc_column_runs(const ptrdiff_t *col_source, ptrdiff_t out_w, ptrdiff_t *starts, ptrdiff_t *counts) {
+    ptrdiff_t runs = 0;
+    for (ptrdiff_t j = 0; j < out_w;) {
+        ptrdiff_t e = j + 1;
+        if (col_source[j] < 0) { while (e < out_w && col_source[e] < 0) e++; }
+        else { while (e < out_w && col_source[e] == col_source[e - 1] + 1) e++; }
+        starts[runs] = j; counts[runs] = e - j; runs++;
+        j = e;
+    }
+    return runs;
+}
+
 static int gc_circular_avx512(void) {
 #if defined(__x86_64__)
     return gc_pw_best_isa() == GC_PW_AVX512;
@@ -232,4 +282,63 @@ int gc_all_finite_f64(const double *x, ptrdiff_t n) {
         m = e < m ? e : m;
     }
     return m != 0;
+}
+
+int gc_copy_rows_f32(const float *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, float *dst,
+                     ptrdiff_t dst_stride) {
+#if defined(__x86_64__)
+    if (gc_circular_avx512()) return gc_copy_rows_avx512(src, src_stride, rows, cols, dst, dst_stride);
+#endif
+    uint32_t m = 0xffffffffu;
+    for (ptrdiff_t i = 0; i < rows; i++)
+        for (ptrdiff_t j = 0; j < cols; j++) { const float v = src[i * src_stride + j]; dst[i * dst_stride + j] = v; GC_FINITE_MIN(m, v); }
+    return m != 0;
+}
+
+#if defined(__x86_64__)
+GC_512 static int gc_crop_avx512(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
+                                 const ptrdiff_t *col_source, ptrdiff_t out_w, float bias, float *out,
+                                 const ptrdiff_t *starts, const ptrdiff_t *counts, ptrdiff_t runs) {
+    __m512i m = _mm512_set1_epi32(-1);
+    for (ptrdiff_t i = 0; i < out_h; i++) {
+        float *row = out + i * out_w;
+        if (row_source[i] < 0) { m = gc_fill_row512(out_w, bias, row, m); continue; }
+        const float *s = src + row_source[i] * src_stride;
+        for (ptrdiff_t r = 0; r < runs; r++) {
+            const ptrdiff_t j = starts[r];
+            m = col_source[j] < 0 ? gc_fill_row512(counts[r], bias, row + j, m)
+                                  : gc_add_row512(s + col_source[j], counts[r], bias, row + j, m);
+        }
+    }
+    return gc_finite_done512(m);
+}
+#endif
+
+int gc_crop_f32(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
+                const ptrdiff_t *col_source, ptrdiff_t out_w, float bias, float *out) {
+    ptrdiff_t stack_starts[512], stack_counts[512];
+    ptrdiff_t *starts = out_w <= 512 ? stack_starts : (ptrdiff_t *)malloc(sizeof(ptrdiff_t) * 2 * (size_t)out_w);
+    if (!starts) return 0;  /* out of memory: report "not finite", the caller recomputes the plane directly */
+    ptrdiff_t *counts = out_w <= 512 ? stack_counts : starts + out_w;
+    const ptrdiff_t runs = gc_column_runs(col_source, out_w, starts, counts);
+    int finite;
+#if defined(__x86_64__)
+    if (gc_circular_avx512()) {
+        finite = gc_crop_avx512(src, src_stride, row_source, out_h, col_source, out_w, bias, out, starts, counts, runs);
+    } else
+#endif
+    {
+        uint32_t m = 0xffffffffu;
+        for (ptrdiff_t i = 0; i < out_h; i++) {
+            float *row = out + i * out_w;
+            for (ptrdiff_t j = 0; j < out_w; j++) {
+                const float v = row_source[i] < 0 || col_source[j] < 0 ? bias : src[row_source[i] * src_stride + col_source[j]] + bias;
+                row[j] = v;
+                GC_FINITE_MIN(m, v);
+            }
+        }
+        finite = m != 0;
+    }
+    if (starts != stack_starts) free(starts);
+    return finite;
 }

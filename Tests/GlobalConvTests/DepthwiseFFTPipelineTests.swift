@@ -17,16 +17,20 @@ struct DepthwiseFFTPipelineTests {
         Case(size: (20, 21), dataRows: 13, needed: [0, 2, 4, 19]),                   // scattered rows
     ]
 
-    @Test("forward equals the 2-D r2c of the zero-padded map; inverse equals the 2-D c2r on the needed rows",
-          arguments: cases, Precision.allCases)
-    func matchesFullTransforms(c: Case, precision: Precision) throws {
+    @Test("forward equals the 2-D r2c of the zero-padded map; inverse equals the 2-D c2r on the needed rows, in both modes",
+          arguments: cases, [DepthwiseFFTPipeline.Mode.pruned, .full])
+    func matchesFullTransforms(c: Case, mode: DepthwiseFFTPipeline.Mode) throws {
+        for precision in Precision.allCases { try matches(c, mode: mode, precision: precision) }
+    }
+
+    private func matches(_ c: Case, mode: DepthwiseFFTPipeline.Mode, precision: Precision) throws {
         if precision == .float32 { try check(Float.self) } else { try check(Double.self) }
         func check<S: TensorScalar>(_: S.Type) throws {
             let l = Size2D(height: c.size.0, width: c.size.1)
-            let pipe = try DepthwiseFFTPipeline(size: l, dataRows: c.dataRows, neededRows: c.needed, precision: S.precision,
-                                                effort: .estimate)
+            let pipe = try DepthwiseFFTPipeline(size: l, dataRows: c.dataRows, neededRows: c.needed, mode: mode,
+                                                precision: S.precision, effort: .estimate)
             let data = Tensor<S>.random(shape: [c.dataRows, l.width], seed: 77)
-            let padded = AlignedBuffer<S>(count: c.dataRows * l.width)
+            let padded = AlignedBuffer<S>(count: pipe.paddedRows * l.width)
             for i in 0..<data.count { padded.pointer[i] = data.scalars[i] }
             let spectrum = AlignedBuffer<S>(count: 2 * pipe.spectrumCount)
             pipe.forward(padded.pointer, into: spectrum.pointer)

@@ -38,6 +38,17 @@ int gc_deinterleave_pair_f32(const float *src, ptrdiff_t n, float add, float *a,
 /// For each of `rows` rows of n interleaved complex values (row f at a + 2·n·f): a[f][m] ← a[f][m]·k[f].
 void gc_cscale_rows_f32(float *a, ptrdiff_t rows, ptrdiff_t n, const float *k);
 
+/// Copies `rows` rows of `cols` floats (source rows `src_stride` apart, destination rows `dst_stride`
+/// apart). Returns 1 when every value is finite, else 0.
+int gc_copy_rows_f32(const float *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, float *dst,
+                     ptrdiff_t dst_stride);
+
+/// The crop of the depthwise FFT path: out[i·out_w + j] = bias when row_source[i] < 0 or col_source[j] < 0,
+/// else src[row_source[i]·src_stride + col_source[j]] + bias. Column sources run in contiguous segments,
+/// copied as rows. Returns 1 when every value written is finite, else 0.
+int gc_crop_f32(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
+                const ptrdiff_t *col_source, ptrdiff_t out_w, float bias, float *out);
+
 /// 1 when no value of x[0..<n) is NaN or ±Inf (its exponent bits are not all ones), else 0.
 int gc_all_finite_f32(const float *x, ptrdiff_t n);
 /// 1 when no value of x[0..<n) is NaN or ±Inf, else 0.

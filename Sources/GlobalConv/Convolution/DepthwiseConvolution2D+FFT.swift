@@ -1,3 +1,5 @@
+internal import CVectorMath
+
 extension DepthwiseConvolution2D {
     /// The transform size the FFT path uses for an `H × W` map.
     ///
@@ -8,10 +10,16 @@ extension DepthwiseConvolution2D {
     /// fastest: 96 beat 90 by 35%). Circular mode: the map's own `H × W`.
     /// - Throws: ``ConvolutionError/tooLarge(_:)`` when `Lh·Lw` overflows.
     func fftTransformSize(for map: Size2D, effort: PlanningEffort) throws(ConvolutionError) -> Size2D {
-        let size: Size2D
+        try fftTransform(for: map, effort: effort).size
+    }
+
+    /// The transform size and pipeline mode of the FFT path for an `H × W` map (see
+    /// ``fftTransformSize(for:effort:)``; circular mode: the map itself, pruned).
+    func fftTransform(for map: Size2D, effort: PlanningEffort) throws(ConvolutionError) -> FFTSizeChoice.Choice {
+        let choice: FFTSizeChoice.Choice
         switch geometry.paddingMode {
         case .circular:
-            size = map
+            choice = FFTSizeChoice.Choice(size: map, mode: .pruned)
         case .zeros:
             let k = geometry.dilatedKernel
             let need = Size2D(height: map.height + k.height - 1, width: map.width + k.width - 1)
@@ -19,24 +27,25 @@ extension DepthwiseConvolution2D {
                 throw .tooLarge("FFT transform \(need) for a \(map) map overflows Int")
             }
             let output = try geometry.outputSize(for: map)
-            size = try FFTSizeChoice.choose(Scalar.self, map: map, need: need, geometry: geometry, effort: effort) {
-                (l) throws(ConvolutionError) in try pipeline(transform: l, map: map, output: output, effort: effort)
+            choice = try FFTSizeChoice.choose(Scalar.self, map: map, need: need, geometry: geometry, effort: effort) {
+                (l, mode) throws(ConvolutionError) in try pipeline(transform: l, map: map, output: output, mode: mode, effort: effort)
             }
         }
-        guard !size.height.multipliedReportingOverflow(by: size.width).overflow else {
-            throw .tooLarge("FFT transform \(size) for a \(map) map overflows Int")
+        guard !choice.size.height.multipliedReportingOverflow(by: choice.size.width).overflow else {
+            throw .tooLarge("FFT transform \(choice.size) for a \(map) map overflows Int")
         }
-        return size
+        return choice
     }
 
-    /// The row-pruned transform pipeline for transform size `l`: data rows are the map's (zeros mode) or
+    /// The transform pipeline for transform size `l` in `mode`: data rows are the map's (zeros mode) or
     /// all rows (circular), needed rows those the crop reads.
-    func pipeline(transform l: Size2D, map: Size2D, output: Size2D, effort: PlanningEffort) throws(ConvolutionError) -> DepthwiseFFTPipeline {
+    func pipeline(transform l: Size2D, map: Size2D, output: Size2D, mode: DepthwiseFFTPipeline.Mode,
+                  effort: PlanningEffort) throws(ConvolutionError) -> DepthwiseFFTPipeline {
         let rows = cropSources(outputs: output.height, map: map.height, transform: l.height, padding: geometry.padding.height,
                                kernel: geometry.dilatedKernel.height)
         let needed = Set(rows.filter { $0 >= 0 }).sorted()
         let dataRows = geometry.paddingMode == .zeros ? map.height : l.height
-        return try DepthwiseFFTPipeline(size: l, dataRows: dataRows, neededRows: needed.isEmpty ? [0] : needed,
+        return try DepthwiseFFTPipeline(size: l, dataRows: dataRows, neededRows: needed.isEmpty ? [0] : needed, mode: mode,
                                         precision: Scalar.precision, effort: effort)
     }
 
@@ -88,12 +97,13 @@ extension DepthwiseConvolution2D {
              activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (ho, wo) = (outputShape[2], outputShape[3])
-        let l = try fftTransformSize(for: Size2D(height: h, width: w), effort: options.effort)
+        let choice = try fftTransform(for: Size2D(height: h, width: w), effort: options.effort)
+        let l = choice.size
         let spectrum = try kernelSpectrum(transform: l, effort: options.effort)
         let pipe = try pipeline(transform: l, map: Size2D(height: h, width: w), output: Size2D(height: ho, width: wo),
-                                effort: options.effort)
+                                mode: choice.mode, effort: options.effort)
         let half = pipe.spectrumCount
-        let dataRows = pipe.dataRows
+        let paddedRows = pipe.paddedRows
         let rowSource = cropSources(outputs: ho, map: h, transform: l.height, padding: geometry.padding.height,
                                     kernel: geometry.dilatedKernel.height)
         let colSource = cropSources(outputs: wo, map: w, transform: l.width, padding: geometry.padding.width,
@@ -110,38 +120,26 @@ extension DepthwiseConvolution2D {
                 spectrum.values.withUnsafeBufferPointer { spec in
                     let (x, y, spec) = (x.baseAddress!, y.baseAddress!, spec.baseAddress!)
                     parallelChunks(n * c, threads: options.threads) { planes in
-                        // Zeros past the map's columns are written once (AlignedBuffer starts zeroed) and kept.
-                        let padded = AlignedBuffer<Scalar>(count: dataRows * l.width)
+                        // Zeros past the map's rows and columns are written once (AlignedBuffer starts zeroed) and kept.
+                        let padded = AlignedBuffer<Scalar>(count: paddedRows * l.width)
                         let freq = AlignedBuffer<Scalar>(count: 2 * half)
                         let result = AlignedBuffer<Scalar>(count: l.height * l.width)
                         var fallback: [Int] = []
                         for plane in planes {
                             let ch = plane % c
                             if skip[ch] { continue }
-                            guard NonFinite.allFinite(x + plane * h * w, count: h * w) else { fallback.append(plane); continue }
-                            // The map in the top-left corner (circular: the map is the whole transform).
-                            for i in 0..<h {
-                                (padded.pointer + i * l.width).update(from: x + (plane * h + i) * w, count: w)
-                            }
+                            // The map in the top-left corner (circular: the map is the whole transform), its
+                            // finiteness checked as it is copied.
+                            guard copyRowsChecked(x + plane * h * w, stride: w, rows: h, columns: w,
+                                                  into: padded.pointer, stride: l.width) else { fallback.append(plane); continue }
                             pipe.forward(padded.pointer, into: freq.pointer)
                             multiplyRows(freq.pointer, rows: 1, count: half, by: spec + ch * 2 * half)
                             pipe.inverse(freq.pointer, into: result.pointer)
                             let b = bias?.scalars[ch] ?? 0
                             let dst = y + plane * ho * wo
-                            for i in 0..<ho {
-                                let row = dst + i * wo
-                                let r = rowSource[i]
-                                if r < 0 {
-                                    row.update(repeating: b, count: wo)
-                                    continue
-                                }
-                                let src = result.pointer + r * l.width
-                                for j in 0..<wo {
-                                    let s = colSource[j]
-                                    row[j] = s < 0 ? b : src[s] + b
-                                }
+                            guard crop(result.pointer, stride: l.width, rows: rowSource, columns: colSource, bias: b, into: dst) else {
+                                fallback.append(plane); continue
                             }
-                            if !NonFinite.allFinite(dst, count: ho * wo) { fallback.append(plane); continue }
                             activation.apply(to: dst, count: ho * wo)
                         }
                         for plane in fallback {
@@ -157,7 +155,7 @@ extension DepthwiseConvolution2D {
     }
 
     /// The FFT path's floor, for benchmarks (package API): per plane only FFTW's forward and inverse
-    /// transforms at the padded size ``fftTransformSize(for:)`` gives, with the same plans, effort and
+    /// transforms at the padded size ``fftTransformSize(for:effort:)`` gives, with the same plans, effort and
     /// parallel split over planes as ``fft(_:outputShape:options:activation:)`` but without copying the
     /// map in, the spectrum product or the crop. Computes nothing useful.
     package func fftTransformsOnly(_ input: Tensor<Scalar>, options: ExecutionOptions) throws(ConvolutionError) {
@@ -204,4 +202,43 @@ func multiplyComplex<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, by b: Unsafe
         a[2 * k] = ar * br - ai * bi
         a[2 * k + 1] = ar * bi + ai * br
     }
+}
+
+/// Copies `rows × columns` values (row strides given) and tells whether all are finite (Float: one C pass).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func copyRowsChecked<S: TensorScalar>(_ src: UnsafePointer<S>, stride: Int, rows: Int, columns: Int,
+                                      into dst: UnsafeMutablePointer<S>, stride dstStride: Int) -> Bool {
+    if S.precision == .float32 { return gc_copy_rows_f32(src.float, stride, rows, columns, dst.float, dstStride) != 0 }
+    var finite = true
+    for i in 0..<rows {
+        (dst + i * dstStride).update(from: src + i * stride, count: columns)
+        finite = finite && NonFinite.allFinite(src + i * stride, count: columns)
+    }
+    return finite
+}
+
+/// The FFT path's crop: `out[i, j] = b` where `rows[i]` or `columns[j]` is −1, else `src[rows[i], columns[j]] + b`;
+/// whether every value written is finite (Float: C, contiguous column runs as vector rows).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func crop<S: TensorScalar>(_ src: UnsafePointer<S>, stride: Int, rows: [Int], columns: [Int], bias b: S,
+                           into out: UnsafeMutablePointer<S>) -> Bool {
+    let (ho, wo) = (rows.count, columns.count)
+    guard ho > 0, wo > 0 else { return true }
+    if S.precision == .float32 {
+        return rows.withUnsafeBufferPointer { r in
+            columns.withUnsafeBufferPointer { c in
+                gc_crop_f32(src.float, stride, r.baseAddress!, ho, c.baseAddress!, wo, Float(b), out.float) != 0
+            }
+        }
+    }
+    for i in 0..<ho {
+        let row = out + i * wo
+        let r = rows[i]
+        if r < 0 { row.update(repeating: b, count: wo); continue }
+        let s = src + r * stride
+        for j in 0..<wo { row[j] = columns[j] < 0 ? b : s[columns[j]] + b }
+    }
+    return NonFinite.allFinite(UnsafePointer(out), count: ho * wo)
 }

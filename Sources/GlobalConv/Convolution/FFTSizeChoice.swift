@@ -3,7 +3,8 @@
 ///
 /// For a problem (precision, map, geometry) first seen, the candidates are the sizes with prime factors
 /// ≤ 7 from the minimum `need` up to a quarter above it, per axis (square problems: equal sizes only,
-/// otherwise every pair); each candidate's row-pruned forward + product + inverse, planned at the
+/// otherwise every pair), each in both ``DepthwiseFFTPipeline/Mode``s; each candidate's forward + product +
+/// inverse, planned at the
 /// caller's effort (FFTW's estimate and measured plans rank sizes very differently), is timed on a zero
 /// plane, best of five, and the fastest size is remembered per effort. A few milliseconds once per
 /// problem at estimate effort; measured planning of the candidates takes longer, once. Thread-safe: racing first calls may both measure; one result is kept.
@@ -15,21 +16,27 @@ enum FFTSizeChoice {
         var effort: PlanningEffort
     }
 
-    private static let choices = Locked<[Key: Size2D]>([:])
+    /// A transform size and the pipeline mode that ran it fastest.
+    struct Choice: Hashable, Sendable {
+        var size: Size2D
+        var mode: DepthwiseFFTPipeline.Mode
+    }
+
+    private static let choices = Locked<[Key: Choice]>([:])
     /// At most this many problems are remembered (all forgotten when full; a forgotten one is measured again).
     static let capacity = 4096
 
     /// The remembered or newly measured size; `pipeline` builds the transform pair for a candidate.
     static func choose<S: TensorScalar>(_: S.Type, map: Size2D, need: Size2D, geometry: ConvolutionGeometry2D, effort: PlanningEffort,
-                                        pipeline: (Size2D) throws(ConvolutionError) -> DepthwiseFFTPipeline) throws(ConvolutionError) -> Size2D {
+                                        pipeline: (Size2D, DepthwiseFFTPipeline.Mode) throws(ConvolutionError) -> DepthwiseFFTPipeline)
+        throws(ConvolutionError) -> Choice {
         let key = Key(precision: S.precision, map: map, geometry: geometry, effort: effort)
         if let known = choices.withLock({ $0[key] }) { return known }
-        let candidates = Self.candidates(need: need)
-        var best = candidates[0], bestTime = Duration.seconds(1e9)
-        if candidates.count > 1 {
-            for l in candidates {
-                let t = try time(pipeline(l), as: S.self)
-                if t < bestTime { (best, bestTime) = (l, t) }
+        var best = Choice(size: candidates(need: need)[0], mode: .pruned), bestTime = Duration.seconds(1e9)
+        for l in candidates(need: need) {
+            for mode in [DepthwiseFFTPipeline.Mode.pruned, .full] {
+                let t = try time(pipeline(l, mode), as: S.self)
+                if t < bestTime { (best, bestTime) = (Choice(size: l, mode: mode), t) }
             }
         }
         return choices.withLock { c in
@@ -53,7 +60,7 @@ enum FFTSizeChoice {
 
     /// Best of five forward + product + inverse runs of `pipe` on a zero plane.
     private static func time<S: TensorScalar>(_ pipe: DepthwiseFFTPipeline, as _: S.Type) -> Duration {
-        let padded = AlignedBuffer<S>(count: pipe.dataRows * pipe.size.width)
+        let padded = AlignedBuffer<S>(count: pipe.paddedRows * pipe.size.width)
         let freq = AlignedBuffer<S>(count: 2 * pipe.spectrumCount)
         let kernel = AlignedBuffer<S>(count: 2 * pipe.spectrumCount)
         let result = AlignedBuffer<S>(count: pipe.size.height * pipe.size.width)
