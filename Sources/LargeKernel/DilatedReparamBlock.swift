@@ -138,11 +138,9 @@ public struct DilatedReparamBlock<Scalar: TensorScalar>: Sendable, Equatable {
         case .merged(let k):
             return try k.forward(x, path: path, options: options)
         case .unmerged(let o, let branches):
-            var out = try o.forward(x, path: path, options: options)
-            for b in branches {
-                out = try out.adding(b.forward(x, path: path, options: options), what: "DilatedReparamBlock branches")
+            return try ConvBN.forwardSum(of: [o] + branches, x, path: path, options: options) { _ in
+                "DilatedReparamBlock branches"
             }
-            return out
         }
     }
 }

@@ -108,9 +108,9 @@ public struct ReparamLargeKernelConv<Scalar: TensorScalar>: Sendable, Equatable 
         case .merged(let k):
             return try k.forward(x, path: path, options: options)
         case .unmerged(let l, let s):
-            let out = try l.forward(x, path: path, options: options)
-            guard let s else { return out }
-            return try out.adding(s.forward(x, path: path, options: options), what: "ReparamLargeKernelConv branches")
+            return try ConvBN.forwardSum(of: [l, s].compactMap { $0 }, x, path: path, options: options) { _ in
+                "ReparamLargeKernelConv branches"
+            }
         }
     }
 }

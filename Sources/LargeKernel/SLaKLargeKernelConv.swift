@@ -112,10 +112,9 @@ public struct SLaKLargeKernelConv<Scalar: TensorScalar>: Sendable, Equatable {
         case .merged(let k):
             return try k.forward(x, path: path, options: options)
         case .unmerged(let a, let b, let s):
-            var out = try a.forward(x, path: path, options: options)
-                .adding(b.forward(x, path: path, options: options), what: "SLaK LoRA1 + LoRA2")
-            if let s { out = try out.adding(s.forward(x, path: path, options: options), what: "SLaK small_conv") }
-            return out
+            return try ConvBN.forwardSum(of: [a, b, s].compactMap { $0 }, x, path: path, options: options) {
+                $0 == 1 ? "SLaK LoRA1 + LoRA2" : "SLaK small_conv"
+            }
         }
     }
 }

@@ -53,6 +53,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Time even though this is a debug build (the numbers will mislead).")
     var allowDebug = false
 
+    /// The `--format` values this command prints.
+    static let formats: [OutputFormat] = [.table, .json]
+
     func makeConfiguration() throws(ToolError) -> BlockBenchConfiguration {
         guard let p = ConvolutionPath(rawValue: path) else {
             throw .invalidValue("unknown --path '\(path)': allowed are direct, fft, auto")
@@ -66,19 +69,14 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         _ = try validated { () throws(ToolError) in try makeConfiguration() }
-        _ = try validated { () throws(ToolError) in try parseFormat(format, allowed: [.table, .json]) }
-        if isDebugBuild && !allowDebug {
-            throw ValidationError("""
-                this globalconv is a debug build, whose timings mislead; run 'swift run -c release globalconv bench …' \
-                (or pass --allow-debug to time it anyway)
-                """)
-        }
+        try validateFormat(format, allowed: Self.formats)
+        try refuseDebugTiming(allowDebug: allowDebug, rerun: "swift run -c release globalconv bench …")
     }
 
     func run() throws {
         try reportingErrors {
             let c = try makeConfiguration()
-            let format = try parseFormat(format, allowed: [.table, .json])
+            let format = try parseFormat(format, allowed: Self.formats)
             if let wisdom { try FFTWisdom.import(fromFile: wisdom) }
             Terminal.progress("bench \(c.block) \(c.path.rawValue)…")
             let result = try BlockBench.run(c)

@@ -75,6 +75,22 @@ func validated<T>(_ body: () throws(ToolError) -> T) throws -> T {
     do { return try body() } catch { throw ValidationError(error.description) }
 }
 
+/// Checks `--format` in `validate()` (``parseFormat(_:allowed:)``'s message as a `ValidationError`).
+func validateFormat(_ text: String, allowed: [OutputFormat]) throws {
+    _ = try validated { () throws(ToolError) in try parseFormat(text, allowed: allowed) }
+}
+
+/// Refuses, in `validate()`, to time in a debug build unless `--allow-debug` was given; `rerun` is the
+/// release command the message suggests.
+func refuseDebugTiming(allowDebug: Bool, rerun: String) throws {
+    if isDebugBuild && !allowDebug {
+        throw ValidationError("""
+            this globalconv is a debug build, whose timings mislead; run '\(rerun)' \
+            (or pass --allow-debug to time it anyway)
+            """)
+    }
+}
+
 /// Parses `--format` against the formats a command allows.
 func parseFormat(_ text: String, allowed: [OutputFormat]) throws(ToolError) -> OutputFormat {
     guard let f = OutputFormat(rawValue: text), allowed.contains(f) else {

@@ -37,8 +37,11 @@ struct DecomposeCommand: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format = "table"
 
+    /// The `--format` values this command prints.
+    static let formats: [OutputFormat] = [.table, .json]
+
     func validate() throws {
-        _ = try validated { () throws(ToolError) in try parseFormat(format, allowed: [.table, .json]) }
+        try validateFormat(format, allowed: Self.formats)
         if fit != nil {
             guard let key, !key.isEmpty else { throw ValidationError("--fit needs --key NAME: the tensor to fit") }
             if let kernel, !(1...4096).contains(kernel) { throw ValidationError("--kernel must be in 1...4096, got \(kernel)") }
@@ -58,7 +61,7 @@ struct DecomposeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let format = try parseFormat(format, allowed: [.table, .json])
+            let format = try parseFormat(format, allowed: Self.formats)
             if let fit, let key {
                 Terminal.progress("fitting LKA to '\(key)'…")
                 let report = try LKAFitReport.run(file: fit, key: key, kernel: kernel, dilation: dilation)

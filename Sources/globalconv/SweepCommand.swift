@@ -60,6 +60,9 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Time even though this is a debug build (the numbers will mislead).")
     var allowDebug = false
 
+    /// The `--format` values this command prints.
+    static let formats: [OutputFormat] = [.table, .csv, .json, .markdown]
+
     func makeConfiguration() throws(ToolError) -> SweepConfiguration {
         let config = SweepConfiguration(
             kernels: try ValueParsing.kernels(kernels), size: try ValueParsing.size(size), channels: channels,
@@ -73,22 +76,17 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         _ = try validated { () throws(ToolError) in try makeConfiguration() }
-        _ = try validated { () throws(ToolError) in try parseFormat(format, allowed: [.table, .csv, .json, .markdown]) }
+        try validateFormat(format, allowed: Self.formats)
         if let plot, !plot.lowercased().hasSuffix(".svg") {
             throw ValidationError("--plot writes SVG: give a file name ending in .svg, got '\(plot)'")
         }
-        if isDebugBuild && !allowDebug {
-            throw ValidationError("""
-                this globalconv is a debug build, whose timings mislead; run 'swift run -c release globalconv sweep' \
-                (or pass --allow-debug to time it anyway)
-                """)
-        }
+        try refuseDebugTiming(allowDebug: allowDebug, rerun: "swift run -c release globalconv sweep")
     }
 
     func run() throws {
         try reportingErrors {
             let config = try makeConfiguration()
-            let format = try parseFormat(format, allowed: [.table, .csv, .json, .markdown])
+            let format = try parseFormat(format, allowed: Self.formats)
             let baselineRows = try baseline.map { (path) throws(ToolError) in try BaselineRow.load(path: path) } ?? []
             if let wisdom { try FFTWisdom.import(fromFile: wisdom) }
             let result = try SweepRunner.run(config) { p in

@@ -40,6 +40,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "FFTW wisdom file to import first.")
     var wisdom: String?
 
+    /// The `--format` values this command prints.
+    static let formats: [OutputFormat] = [.table, .json, .junit]
+
     func makeOptions() throws(ToolError) -> VerifyOptions {
         let paths: [ConvolutionPath]
         if path == "all" {
@@ -58,14 +61,14 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         _ = try validated { () throws(ToolError) in try makeOptions() }
-        _ = try validated { () throws(ToolError) in try parseFormat(format, allowed: [.table, .json, .junit]) }
+        try validateFormat(format, allowed: Self.formats)
     }
 
     func run() throws {
         var status: Int32 = 1
         try reportingErrors {
             let options = try makeOptions()
-            let format = try parseFormat(format, allowed: [.table, .json, .junit])
+            let format = try parseFormat(format, allowed: Self.formats)
             if let wisdom { try FFTWisdom.import(fromFile: wisdom) }
             let report = try VerifyRunner.run(options) { Terminal.progress("verify: \($0)…") }
             Terminal.clearProgress()

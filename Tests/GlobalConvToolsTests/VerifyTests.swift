@@ -52,13 +52,22 @@ struct VerifyTests {
         #expect(CircularReference.compute(input: xh, weight: wh, bias: b, axis: .height).values == [322, 133, 214])
     }
 
+    /// Expects a matrix run on all three paths to hold `cases · 2 precisions · 3 paths` results, every one
+    /// passed and labelled with `block`.
+    func expectAllPass(_ results: [VerifyResult], cases: Int, block: String,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(results.count == cases * 2 * 3, sourceLocation: sourceLocation)
+        for r in results {
+            #expect(r.passed, "\(r.caseName) \(r.dtype) \(r.path): \(r.maxAbsError ?? .nan) > \(r.tolerance ?? .nan) \(r.error ?? "")",
+                    sourceLocation: sourceLocation)
+            #expect(r.block == block, sourceLocation: sourceLocation)
+        }
+    }
+
     @Test("every circular 1-D case passes on every path in both precisions")
     func circularMatrixPasses() {
         let results = CircularMatrix.run(paths: ConvolutionPath.allCases, toleranceScale: 1, seed: 1, threads: 2)
-        #expect(results.count == CircularMatrix.cases.count * 2 * 3)
-        for r in results {
-            #expect(r.passed, "\(r.caseName) \(r.dtype) \(r.path): \(r.maxAbsError ?? .nan) > \(r.tolerance ?? .nan) \(r.error ?? "")")
-        }
+        expectAllPass(results, cases: CircularMatrix.cases.count, block: CircularMatrix.blockName)
     }
 
     @Test("the error bounds follow γ(n) and the FFT log factor")
@@ -75,11 +84,7 @@ struct VerifyTests {
     @Test("every engine case passes on every path in both precisions")
     func engineMatrixPasses() {
         let results = EngineMatrix.run(paths: ConvolutionPath.allCases, toleranceScale: 1, seed: 1, threads: 2)
-        #expect(results.count == EngineMatrix.cases.count * 2 * 3)
-        for r in results {
-            #expect(r.passed, "\(r.caseName) \(r.dtype) \(r.path): \(r.maxAbsError ?? .nan) > \(r.tolerance ?? .nan) \(r.error ?? "")")
-            #expect(r.block == EngineMatrix.blockName)
-        }
+        expectAllPass(results, cases: EngineMatrix.cases.count, block: EngineMatrix.blockName)
         // The comparison has teeth: Float64 errors are far below Float32's.
         let worst64 = results.filter { $0.dtype == "float64" }.compactMap(\.relError).max() ?? 1
         #expect(worst64 < 1e-13)

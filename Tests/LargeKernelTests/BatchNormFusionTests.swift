@@ -4,17 +4,14 @@ import LargeKernel
 import TestSupport
 
 @Suite("BatchNorm fusion")
-struct BatchNormFusionTests {
+struct BatchNormFusionTests: PrecisionChecked {
     /// A kernel with a non-zero conv bias (so `b − mean` matters), optionally dilated.
     static let kernels: [(kh: Int, kw: Int, dilation: Size2D)] = [(7, 7, Size2D(1)), (3, 5, Size2D(height: 2, width: 3))]
 
     @Test("BN after a conv equals the fused conv on both paths, on maps larger and smaller than the kernel",
           arguments: Precision.allCases, bothPaths)
     func fusedEqualsUnfused(precision: Precision, path: ConvolutionPath) throws {
-        switch precision {
-        case .float32: try check(Float.self, path: path)
-        case .float64: try check(Double.self, path: path)
-        }
+        try check(precision, path: path)
     }
 
     func check<S: TensorScalar>(_: S.Type, path: ConvolutionPath) throws {
@@ -34,13 +31,8 @@ struct BatchNormFusionTests {
                 let bound = errorBound(S.self, path: path, terms: spec.kh * spec.kw + 4, magnitude: oracle.magnitude,
                                        transformSize: (shape[2] + e.height - 1) * (shape[3] + e.width - 1), convs: 1)
                 #expect(merged.shape == oracle.shape && unfused.shape == oracle.shape)
-                let u = worstRatio(unfused, oracle.output, bound: bound)
-                let m = worstRatio(merged, oracle.output, bound: bound)
-                #expect(u.ratio <= 1, "unfused vs oracle: \(u) for \(spec) on \(shape)")
-                #expect(m.ratio <= 1, "fused vs oracle: \(m) for \(spec) on \(shape)")
-                let both = worstRatio(merged, unfused.scalars.map(Double.init), bound: bound.map { 2 * $0 })
-                #expect(both.ratio <= 1, "fused vs unfused: \(both) for \(spec) on \(shape)")
-                if S.self == Double.self { #expect(both.relative <= 1e-12) }
+                expectMergedMatchesUnmerged(unmerged: unfused, merged: merged, oracle: oracle.output, bound: bound,
+                                            "\(spec) on \(shape)")
             }
         }
     }

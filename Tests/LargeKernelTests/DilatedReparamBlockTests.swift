@@ -4,7 +4,7 @@ import LargeKernel
 import TestSupport
 
 @Suite("UniRepLKNet DilatedReparamBlock")
-struct DilatedReparamBlockTests {
+struct DilatedReparamBlockTests: PrecisionChecked {
     /// The tables of `unireplknet.dilated_reparam` in BLOCKS.md, written out here independently.
     static let tables: [Int: (k: [Int], r: [Int])] = [
         5: ([3, 3], [1, 2]), 7: ([5, 3, 3], [1, 2, 3]), 9: ([5, 5, 3, 3], [1, 2, 3, 4]),
@@ -33,10 +33,7 @@ struct DilatedReparamBlockTests {
     @Test("the merged lk_origin equals the dilated branches and the Float64 oracle on both paths, for every table",
           arguments: Precision.allCases, bothPaths)
     func mergedEqualsUnmerged(precision: Precision, path: ConvolutionPath) throws {
-        switch precision {
-        case .float32: try check(Float.self, path: path)
-        case .float64: try check(Double.self, path: path)
-        }
+        try check(precision, path: path)
     }
 
     func check<S: TensorScalar>(_: S.Type, path: ConvolutionPath) throws {
@@ -62,11 +59,8 @@ struct DilatedReparamBlockTests {
                                        magnitude: oracle.magnitude,
                                        transformSize: (shape[2] + kernelSize - 1) * (shape[3] + kernelSize - 1),
                                        convs: branches.count + 1)
-                let u = worstRatio(unmergedOut, oracle.output, bound: bound)
-                let m = worstRatio(mergedOut, oracle.output, bound: bound)
-                let both = worstRatio(mergedOut, unmergedOut.scalars.map { Double($0) }, bound: bound.map { 2 * $0 })
-                #expect(u.ratio <= 1 && m.ratio <= 1 && both.ratio <= 1, "K=\(kernelSize) \(shape): \(u) \(m) \(both)")
-                if S.self == Double.self { #expect(both.relative <= 1e-12, "K=\(kernelSize) \(shape): \(both.relative)") }
+                expectMergedMatchesUnmerged(unmerged: unmergedOut, merged: mergedOut, oracle: oracle.output, bound: bound,
+                                            "K=\(kernelSize) \(shape)")
             }
         }
     }

@@ -4,7 +4,7 @@ import LargeKernel
 import TestSupport
 
 @Suite("LKA decomposition and forward")
-struct LargeKernelAttentionTests {
+struct LargeKernelAttentionTests: PrecisionChecked {
     @Test("K=21, d=3, C=32 has 3,392 parameters without biases (VAN, Table 2) and the module holds exactly that many")
     func parameterCount() throws {
         let dec = try LKADecomposition(kernelSize: 21, dilation: 3)
@@ -59,10 +59,7 @@ struct LargeKernelAttentionTests {
     @Test("the spatial part and the gated output match a Float64 oracle on both paths, also on maps smaller than the kernel",
           arguments: Precision.allCases, bothPaths)
     func forward(precision: Precision, path: ConvolutionPath) throws {
-        switch precision {
-        case .float32: try check(Float.self, path: path)
-        case .float64: try check(Double.self, path: path)
-        }
+        try check(precision, path: path)
     }
 
     func check<S: TensorScalar>(_: S.Type, path: ConvolutionPath) throws {

@@ -39,6 +39,23 @@ struct PyTorchFixtureTests {
         if S.self == Double.self { #expect(r.relative <= 1e-12, "\(what) on \(path): relative \(r.relative)") }
     }
 
+    /// ``expectMatches(_:_:path:terms:magnitude:convs:kernel:_:)`` for a re-parameterisable block: its unmerged
+    /// and `merged()` outputs against fixture `f` (`stem`), and, when given, the output of the block loaded
+    /// from the merged fixture (`stem-merged`) against that file.
+    static func expectForms<S: TensorScalar>(_ stem: String, unmerged: Tensor<S>, merged: Tensor<S>, _ f: SafetensorsFile,
+                                             loaded: (output: Tensor<S>, file: SafetensorsFile)? = nil,
+                                             path: ConvolutionPath, terms: Int, magnitude: [Double], convs: Int,
+                                             kernel: Int) throws {
+        try expectMatches(unmerged, f, path: path, terms: terms, magnitude: magnitude, convs: convs, kernel: kernel,
+                          "\(stem) unmerged")
+        try expectMatches(merged, f, path: path, terms: terms, magnitude: magnitude, convs: convs, kernel: kernel,
+                          "\(stem) merged by us")
+        if let loaded {
+            try expectMatches(loaded.output, loaded.file, path: path, terms: terms, magnitude: magnitude, convs: convs,
+                              kernel: kernel, "\(stem)-merged fixture")
+        }
+    }
+
     @Test("replknet.large_kernel: unmerged, merged by us, and the merged fixture match PyTorch",
           arguments: Precision.allCases, bothPaths)
     func replknet(precision: Precision, path: ConvolutionPath) throws {
@@ -57,15 +74,12 @@ struct PyTorchFixtureTests {
         guard case .unmerged(let l, let s?) = block.form else { Issue.record("unmerged expected"); return }
         let mag = oracleSum(x, [OracleBranch(weight: l.kernel.weight, padding: Size2D(15), bn: l.bn),
                                 OracleBranch(weight: s.kernel.weight, padding: Size2D(2), bn: s.bn)]).magnitude
-        try Self.expectMatches(try block.forward(x, path: path), f, path: path, terms: 31 * 31 + 10, magnitude: mag,
-                               convs: 2, kernel: 31, "replknet.large_kernel unmerged")
-        try Self.expectMatches(try block.merged().forward(x, path: path), f, path: path, terms: 31 * 31 + 10,
-                               magnitude: mag, convs: 2, kernel: 31, "replknet.large_kernel merged by us")
         let m = try Self.open("replknet.large_kernel-merged", precision)
         let loaded = try ReparamLargeKernelConv<S>(lkbReparamWeight: m.tensor("lkb_reparam.weight"),
                                                    lkbReparamBias: m.tensor("lkb_reparam.bias"))
-        try Self.expectMatches(try loaded.forward(x, path: path), m, path: path, terms: 31 * 31 + 10, magnitude: mag,
-                               convs: 2, kernel: 31, "replknet.large_kernel-merged fixture")
+        try Self.expectForms("replknet.large_kernel", unmerged: block.forward(x, path: path),
+                             merged: block.merged().forward(x, path: path), f, loaded: (loaded.forward(x, path: path), m),
+                             path: path, terms: 31 * 31 + 10, magnitude: mag, convs: 2, kernel: 31)
     }
 
     @Test("slak.large_kernel (51×5 ∥ 5×51 ∥ 5×5): unmerged and merged by us match PyTorch",
@@ -88,10 +102,9 @@ struct PyTorchFixtureTests {
         let mag = oracleSum(x, [OracleBranch(weight: a.kernel.weight, padding: Size2D(height: 25, width: 2), bn: a.bn),
                                 OracleBranch(weight: b.kernel.weight, padding: Size2D(height: 2, width: 25), bn: b.bn),
                                 OracleBranch(weight: s.kernel.weight, padding: Size2D(2), bn: s.bn)]).magnitude
-        try Self.expectMatches(try block.forward(x, path: path), f, path: path, terms: 51 * 51 + 12, magnitude: mag,
-                               convs: 3, kernel: 51, "slak.large_kernel unmerged")
-        try Self.expectMatches(try block.merged().forward(x, path: path), f, path: path, terms: 51 * 51 + 12,
-                               magnitude: mag, convs: 3, kernel: 51, "slak.large_kernel merged by us")
+        try Self.expectForms("slak.large_kernel", unmerged: block.forward(x, path: path),
+                             merged: block.merged().forward(x, path: path), f,
+                             path: path, terms: 51 * 51 + 12, magnitude: mag, convs: 3, kernel: 51)
     }
 
     @Test("unireplknet.dilated_reparam (K=13 and K=9): unmerged, merged by us, and the merged fixtures match PyTorch",
@@ -120,14 +133,11 @@ struct PyTorchFixtureTests {
             }
             let mag = oracleSum(x, oracle).magnitude
             let terms = k * k + 4 * (table.count + 1)
-            try Self.expectMatches(try block.forward(x, path: path), f, path: path, terms: terms, magnitude: mag,
-                                   convs: table.count + 1, kernel: k, "\(stem) unmerged")
-            try Self.expectMatches(try block.merged().forward(x, path: path), f, path: path, terms: terms, magnitude: mag,
-                                   convs: table.count + 1, kernel: k, "\(stem) merged by us")
             let m = try Self.open(stem + "-merged", precision)
             let loaded = try DilatedReparamBlock<S>(mergedWeight: m.tensor("lk_origin.weight"), mergedBias: m.tensor("lk_origin.bias"))
-            try Self.expectMatches(try loaded.forward(x, path: path), m, path: path, terms: terms, magnitude: mag,
-                                   convs: table.count + 1, kernel: k, "\(stem)-merged fixture")
+            try Self.expectForms(stem, unmerged: block.forward(x, path: path), merged: block.merged().forward(x, path: path), f,
+                                 loaded: (loaded.forward(x, path: path), m),
+                                 path: path, terms: terms, magnitude: mag, convs: table.count + 1, kernel: k)
         }
     }
 

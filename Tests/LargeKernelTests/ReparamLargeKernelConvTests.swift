@@ -4,7 +4,7 @@ import LargeKernel
 import TestSupport
 
 @Suite("RepLKNet ReparamLargeKernelConv")
-struct ReparamLargeKernelConvTests {
+struct ReparamLargeKernelConvTests: PrecisionChecked {
     /// (K, small kernel) pairs: RepLKNet's 31/5 and 13/5, and a 7/3.
     static let sizes: [(large: Int, small: Int)] = [(31, 5), (13, 5), (7, 3)]
 
@@ -20,10 +20,7 @@ struct ReparamLargeKernelConvTests {
     @Test("the merged lkb_reparam conv equals the two branches and the Float64 oracle on both paths, also on maps smaller than the kernel",
           arguments: Precision.allCases, bothPaths)
     func mergedEqualsUnmerged(precision: Precision, path: ConvolutionPath) throws {
-        switch precision {
-        case .float32: try check(Float.self, path: path)
-        case .float64: try check(Double.self, path: path)
-        }
+        try check(precision, path: path)
     }
 
     func check<S: TensorScalar>(_: S.Type, path: ConvolutionPath) throws {
@@ -47,13 +44,8 @@ struct ReparamLargeKernelConvTests {
                 #expect(unmergedOut.shape == oracle.shape && mergedOut.shape == oracle.shape && oracle.shape == shape)
                 let bound = errorBound(S.self, path: path, terms: size.large * size.large + 10, magnitude: oracle.magnitude,
                                        transformSize: (shape[2] + size.large - 1) * (shape[3] + size.large - 1), convs: 2)
-                let u = worstRatio(unmergedOut, oracle.output, bound: bound)
-                let m = worstRatio(mergedOut, oracle.output, bound: bound)
-                let both = worstRatio(mergedOut, unmergedOut.scalars.map { Double($0) }, bound: bound.map { 2 * $0 })
-                #expect(u.ratio <= 1, "unmerged vs oracle \(u), K=\(size.large), \(shape)")
-                #expect(m.ratio <= 1, "merged vs oracle \(m), K=\(size.large), \(shape)")
-                #expect(both.ratio <= 1, "merged vs unmerged \(both), K=\(size.large), \(shape)")
-                if S.self == Double.self { #expect(both.relative <= 1e-12, "K=\(size.large) \(shape): \(both.relative)") }
+                expectMergedMatchesUnmerged(unmerged: unmergedOut, merged: mergedOut, oracle: oracle.output, bound: bound,
+                                            "K=\(size.large) \(shape)")
             }
         }
     }

@@ -4,7 +4,7 @@ import LargeKernel
 import TestSupport
 
 @Suite("SLaK decomposed large kernel")
-struct SLaKLargeKernelConvTests {
+struct SLaKLargeKernelConvTests: PrecisionChecked {
     /// (K, N, with small_conv): odd sizes as in SLaK (51/5 scaled down), N = K without small_conv, and both even.
     static let cases: [(k: Int, n: Int, small: Bool)] = [(13, 3, true), (9, 9, false), (8, 4, true), (11, 5, false)]
 
@@ -19,10 +19,7 @@ struct SLaKLargeKernelConvTests {
     @Test("the merged K×K kernel equals the K×N, N×K and N×N branches and the Float64 oracle on both paths",
           arguments: Precision.allCases, bothPaths)
     func mergedEqualsUnmerged(precision: Precision, path: ConvolutionPath) throws {
-        switch precision {
-        case .float32: try check(Float.self, path: path)
-        case .float64: try check(Double.self, path: path)
-        }
+        try check(precision, path: path)
     }
 
     func check<S: TensorScalar>(_: S.Type, path: ConvolutionPath) throws {
@@ -47,11 +44,8 @@ struct SLaKLargeKernelConvTests {
                 #expect(unmergedOut.shape == oracle.shape && mergedOut.shape == oracle.shape)
                 let bound = errorBound(S.self, path: path, terms: spec.k * spec.k + 12, magnitude: oracle.magnitude,
                                        transformSize: (shape[2] + spec.k - 1) * (shape[3] + spec.k - 1), convs: 3)
-                let u = worstRatio(unmergedOut, oracle.output, bound: bound)
-                let m = worstRatio(mergedOut, oracle.output, bound: bound)
-                let both = worstRatio(mergedOut, unmergedOut.scalars.map { Double($0) }, bound: bound.map { 2 * $0 })
-                #expect(u.ratio <= 1 && m.ratio <= 1 && both.ratio <= 1, "\(spec) \(shape): \(u) \(m) \(both)")
-                if S.self == Double.self { #expect(both.relative <= 1e-12, "\(spec) \(shape): \(both.relative)") }
+                expectMergedMatchesUnmerged(unmerged: unmergedOut, merged: mergedOut, oracle: oracle.output, bound: bound,
+                                            "\(spec) \(shape)")
             }
         }
     }

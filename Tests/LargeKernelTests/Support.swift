@@ -1,3 +1,4 @@
+import Testing
 import GlobalConv
 import LargeKernel
 import TestSupport
@@ -91,3 +92,36 @@ func worstRatio<S: TensorScalar>(_ actual: Tensor<S>, _ expected: [Double], boun
 
 /// The paths every forward is checked on.
 let bothPaths: [ConvolutionPath] = [.direct, .fft]
+
+/// A suite whose main check is generic over the scalar type: ``check(_:path:)`` runs it in the precision
+/// a test argument names.
+protocol PrecisionChecked {
+    func check<S: TensorScalar>(_: S.Type, path: ConvolutionPath) throws
+}
+
+extension PrecisionChecked {
+    /// `check(Float.self, path:)` for `.float32`, `check(Double.self, path:)` for `.float64`.
+    func check(_ precision: Precision, path: ConvolutionPath) throws {
+        switch precision {
+        case .float32: try check(Float.self, path: path)
+        case .float64: try check(Double.self, path: path)
+        }
+    }
+}
+
+/// Expects a re-parameterisable block's unmerged and merged outputs each within `bound` of the oracle,
+/// within `2·bound` of each other, and in Float64 within a normwise relative `1e-12` of each other;
+/// `label` names the case in failure messages.
+func expectMergedMatchesUnmerged<S: TensorScalar>(unmerged: Tensor<S>, merged: Tensor<S>, oracle: [Double],
+                                                 bound: [Double], _ label: String,
+                                                 sourceLocation: SourceLocation = #_sourceLocation) {
+    let u = worstRatio(unmerged, oracle, bound: bound)
+    let m = worstRatio(merged, oracle, bound: bound)
+    let both = worstRatio(merged, unmerged.scalars.map { Double($0) }, bound: bound.map { 2 * $0 })
+    #expect(u.ratio <= 1, "unmerged vs oracle \(u), \(label)", sourceLocation: sourceLocation)
+    #expect(m.ratio <= 1, "merged vs oracle \(m), \(label)", sourceLocation: sourceLocation)
+    #expect(both.ratio <= 1, "merged vs unmerged \(both), \(label)", sourceLocation: sourceLocation)
+    if S.self == Double.self {
+        #expect(both.relative <= 1e-12, "\(label): \(both.relative)", sourceLocation: sourceLocation)
+    }
+}

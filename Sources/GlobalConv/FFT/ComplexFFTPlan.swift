@@ -62,12 +62,7 @@ final class ComplexFFTPlan: @unchecked Sendable {
         raw = plan
     }
 
-    deinit {
-        let (raw, precision) = (raw, descriptor.precision)
-        FFTWLock.withLock {
-            if precision == .float64 { fftw_destroy_plan(raw) } else { fftwf_destroy_plan(raw) }
-        }
-    }
+    deinit { FFTWLock.destroyPlan(raw, precision: descriptor.precision) }
 
     /// Transforms `data` (2·span scalars from an ``AlignedBuffer``) in place.
     /// - Precondition: `S` is the plan's precision.

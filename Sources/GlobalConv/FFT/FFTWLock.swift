@@ -17,4 +17,12 @@ enum FFTWLock {
             return try body()
         }
     }
+
+    /// Destroys a plan of `precision` (`fftw_destroy_plan` or `fftwf_destroy_plan`) holding the lock; the
+    /// plans' `deinit`.
+    static func destroyPlan(_ raw: OpaquePointer, precision: Precision) {
+        withLock {
+            if precision == .float64 { fftw_destroy_plan(raw) } else { fftwf_destroy_plan(raw) }
+        }
+    }
 }

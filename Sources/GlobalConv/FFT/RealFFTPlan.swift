@@ -61,12 +61,7 @@ final class RealFFTPlan: @unchecked Sendable {
         raw = plan
     }
 
-    deinit {
-        let (raw, precision) = (raw, descriptor.precision)
-        FFTWLock.withLock {
-            if precision == .float64 { fftw_destroy_plan(raw) } else { fftwf_destroy_plan(raw) }
-        }
-    }
+    deinit { FFTWLock.destroyPlan(raw, precision: descriptor.precision) }
 
     /// Forward (`r2c`): `real` (descriptor.realSpan scalars) → `complex` (2·complexSpan scalars, (re, im)).
     /// - Precondition: a `.forward` plan of `S`'s precision.

@@ -38,7 +38,7 @@ public enum CircularReference {
 
 /// The built-in randomised cases for the engine's `CircularConvolution1D` (ParC's core), compared with
 /// ``CircularReference`` against `γ(L+1)·M` (direct) and `4u(⌊log₂L⌋+1)·M` (FFT, one length-L transform).
-public enum CircularMatrix {
+public enum CircularMatrix: PrecisionMatrix {
     public struct Case: Sendable {
         public let name: String
         public let shape: [Int]
@@ -55,13 +55,8 @@ public enum CircularMatrix {
     ]
 
     public static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
-        var results: [VerifyResult] = []
-        for (index, one) in cases.enumerated() {
-            let s = seed &* 2_000_029 &+ UInt64(index) &* 6151
-            results += run(one, as: Float.self, paths: paths, scale: toleranceScale, seed: s, threads: threads)
-            results += run(one, as: Double.self, paths: paths, scale: toleranceScale, seed: s, threads: threads)
-        }
-        return results
+        runCases(paths: paths, toleranceScale: toleranceScale, seed: seed, threads: threads,
+                 seedMultiplier: 2_000_029, caseStride: 6151)
     }
 
     static func run<S: TensorScalar>(_ one: Case, as _: S.Type, paths: [ConvolutionPath], scale: Double, seed: UInt64,

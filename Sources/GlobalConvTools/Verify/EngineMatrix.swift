@@ -6,7 +6,7 @@ import GlobalConv
 /// ``ErrorBounds/depthwise(path:precision:geometry:map:magnitude:)``. The shapes stress the borders:
 /// maps smaller than the kernel, odd and rectangular maps and kernels, dilation, even kernels, no
 /// padding, circular padding wider than the map, batch 2.
-public enum EngineMatrix {
+public enum EngineMatrix: PrecisionMatrix {
     /// One engine case.
     public struct Case: Sendable {
         public let name: String
@@ -45,13 +45,8 @@ public enum EngineMatrix {
 
     /// Runs every case on `paths` in both precisions.
     public static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
-        var results: [VerifyResult] = []
-        for (index, one) in cases.enumerated() {
-            let caseSeed = seed &* 1_000_003 &+ UInt64(index) &* 7919
-            results += run(one, as: Float.self, paths: paths, scale: toleranceScale, seed: caseSeed, threads: threads)
-            results += run(one, as: Double.self, paths: paths, scale: toleranceScale, seed: caseSeed, threads: threads)
-        }
-        return results
+        runCases(paths: paths, toleranceScale: toleranceScale, seed: seed, threads: threads,
+                 seedMultiplier: 1_000_003, caseStride: 7919)
     }
 
     static func run<S: TensorScalar>(_ one: Case, as _: S.Type, paths: [ConvolutionPath], scale: Double, seed: UInt64,

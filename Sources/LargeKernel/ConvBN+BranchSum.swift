@@ -1,0 +1,22 @@
+import GlobalConv
+
+extension ConvBN {
+    /// The unmerged forward of a re-parameterisable block (RepLKNet, SLaK, UniRepLKNet):
+    /// `Σ_b BN_b(conv_b(x))` evaluated left to right, `((y₀ + y₁) + y₂) + …` with `y_b` the output of
+    /// `branches[b]` along `path`, so the rounding is the same as adding the branches one by one.
+    /// - Parameter what: names the sum in a shape-mismatch error, given the index `b ≥ 1` of the branch
+    ///   being added.
+    /// - Precondition: `branches` is not empty.
+    /// - Throws: ``LargeKernelError`` when `x` does not fit a branch or the branch outputs differ in shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func forwardSum(of branches: [ConvBN], _ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
+                           what: (_ branch: Int) -> String) throws(LargeKernelError) -> Tensor<Scalar> {
+        precondition(!branches.isEmpty, "ConvBN.forwardSum: no branches")
+        var out = try branches[0].forward(x, path: path, options: options)
+        for b in branches.indices.dropFirst() {
+            out = try out.adding(branches[b].forward(x, path: path, options: options), what: what(b))
+        }
+        return out
+    }
+}
