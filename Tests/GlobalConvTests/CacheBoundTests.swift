@@ -7,17 +7,26 @@ struct CacheBoundTests {
     @Test("kernel spectra: at most 8 sizes per weights, least recently used dropped first, results unchanged")
     func spectra() throws {
         let conv = try DepthwiseConvolution2D(weight: Tensor<Double>.random(shape: [2, 1, 3, 3], seed: 1), padding: Size2D(1))
-        let first = Tensor<Double>.random(shape: [1, 2, 5, 5], seed: 2)
+        // The transform size is chosen by measurement among the fast sizes in [n, n + max(4, n/4)] for a
+        // minimum n = map + 2, so maps whose ranges overlap may share a size (and a spectrum) depending on
+        // timing. These maps' ranges are disjoint, so each map has a spectrum of its own whatever is measured.
+        let sizes = [6, 12, 20, 30, 43, 58, 78, 103, 133, 173]
+        let firstMap = 250
+        let first = Tensor<Double>.random(shape: [1, 2, firstMap, firstMap], seed: 2)
         let y0 = try conv(first, path: .fft, options: .init(threads: 1))
-        for (i, size) in (6...17).enumerated() {
+        for (i, size) in sizes.enumerated() {
             _ = try conv(.random(shape: [1, 2, size, size], seed: UInt64(10 + i)), path: .fft, options: .init(threads: 1))
             _ = try conv(first, path: .fft, options: .init(threads: 1))  // keeps the first size recently used
             #expect(conv.spectra.count <= KernelSpectrumCache<Double>.capacity)
         }
-        let key = KernelSpectrumCache<Double>.Key(transform: try conv.fftTransformSize(for: Size2D(5), effort: .estimate), mode: .zeros)
-        #expect(conv.spectra.contains(key), "the most recently used size must survive")
-        let oldest = KernelSpectrumCache<Double>.Key(transform: try conv.fftTransformSize(for: Size2D(6), effort: .estimate), mode: .zeros)
-        #expect(!conv.spectra.contains(oldest), "the least recently used size must be gone")
+        let keys = try ([firstMap] + sizes).map {
+            KernelSpectrumCache<Double>.Key(transform: try conv.fftTransformSize(for: Size2D($0), effort: .estimate), mode: .zeros)
+        }
+        #expect(Set(keys).count == keys.count, "disjoint candidate ranges give distinct transform sizes")
+        #expect(conv.spectra.contains(keys[0]), "the most recently used size must survive")
+        #expect(!conv.spectra.contains(keys[1]), "the least recently used size must be gone")
+        // 11 sizes through a cache of 8, the first kept recent: the last 7 others survive, the first 3 do not.
+        #expect(keys.dropFirst().map { conv.spectra.contains($0) } == [Bool](repeating: false, count: 3) + [Bool](repeating: true, count: 7))
         #expect(try conv(first, path: .fft, options: .init(threads: 1)) == y0)
     }
 

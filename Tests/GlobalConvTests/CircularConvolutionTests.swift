@@ -40,11 +40,13 @@ struct CircularConvolutionTests {
     }
 
     @Test("equals the depthwise convolution of ParC's concatenated input, bit for bit, on the direct path",
-          arguments: ConvolutionAxis.allCases)
-    func equalsConcatenatedDepthwise(axis: ConvolutionAxis) throws {
-        // ParC: y = Conv2d(groups=C, kernel L×1 or 1×L)(cat(x, x[..., :L−1])). Both run the same
-        // kernel loop in the same order, so even the rounding agrees.
-        let (h, w, c) = (9, 12, 4)
+          arguments: ConvolutionAxis.allCases, [(9, 12), (3, 17), (13, 70), (70, 13), (56, 56)])
+    func equalsConcatenatedDepthwise(axis: ConvolutionAxis, size: (Int, Int)) throws {
+        // ParC: y = Conv2d(groups=C, kernel L×1 or 1×L)(cat(x, x[..., :L−1])). Both sum the same products
+        // in the same order with the same fusing (the line kernel, its transposed form along W, and the
+        // general kernel alike), so even the rounding agrees. Sizes: fewer rows than a register tile, a
+        // row count that is not a multiple of 4, widths across one and two 64-column blocks.
+        let (h, w, c) = (size.0, size.1, 4)
         let length = axis == .height ? h : w
         let x = Tensor<Float>.random(shape: [2, c, h, w], seed: 5)
         let weight = Tensor<Float>.random(shape: axis == .height ? [c, 1, h, 1] : [c, 1, 1, w], seed: 6)

@@ -43,4 +43,26 @@ void gc_direct_correlate_f64(const gc_direct_plane *plane, const double *src, co
 ptrdiff_t gc_direct_source_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_t dilation_w, ptrdiff_t element_size,
                                   int isa);
 
+/// A single-precision correlation along one axis of a plane (ParC's global L×1 and 1×L kernels):
+///   out[i*out_w + j] = bias + sum_{k<taps} w[k] * src[i*src_stride + j + k*tap_step]
+/// for i < out_h, j < out_w, with tap_step = src_stride for a taps×1 kernel (down the columns) or 1 for a
+/// 1×taps kernel (along the rows); the source holds every sample those sums read. Same arithmetic and order
+/// as gc_direct_correlate_f32 at level AVX-512 (bit-identical results), register-blocked for one-line
+/// kernels. Returns 1 when done, 0 (nothing written) when the level `isa` clamps to is below AVX-512: the
+/// caller then runs gc_direct_correlate_f32. Reentrant.
+int gc_line_correlate_f32(const float *src, ptrdiff_t src_stride, ptrdiff_t tap_step, ptrdiff_t out_h, ptrdiff_t out_w,
+                          const float *w, ptrdiff_t taps, float bias, float *out, int isa);
+
+/// ParC's single-precision correlation along the rows of one h×w plane, at level AVX-512:
+///   out[i*w + j] = bias + sum_{k<w} wt[k] * (x[i*w + (j+k) mod w] + add[(j+k) mod w])
+/// (no `add` when it is NULL), each sum in gc_line_correlate_f32's arithmetic and order, so bit-identical to
+/// the general kernel on the periodic extension. Computed on the transpose (transpose with the addition,
+/// extend, the taps×1 line kernel down the columns, transpose back: the 1×taps form's shifted unaligned
+/// loads ran at half the rate). `scratch` holds gc_line_rows_scratch_count(h, w) floats.
+/// Returns 1 when done, 0 (nothing written) when the level `isa` clamps to is below AVX-512. Reentrant.
+int gc_line_correlate_rows_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *add, const float *wt, float bias,
+                               float *scratch, float *out, int isa);
+/// Floats of scratch gc_line_correlate_rows_f32 needs for an h×w plane.
+ptrdiff_t gc_line_rows_scratch_count(ptrdiff_t h, ptrdiff_t w);
+
 #endif

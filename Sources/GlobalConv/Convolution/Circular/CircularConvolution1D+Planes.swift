@@ -129,6 +129,8 @@ extension CircularConvolution1D {
         var fresh = true
         /// The direct path's scratch when the worker runs the FFT path (planes it falls back on).
         var fallbackScratch: AlignedBuffer<Scalar>?
+        /// The W-axis line kernel's transposes (single precision, allocated on first use).
+        var lineScratch: AlignedBuffer<Scalar>?
         // FFT path.
         let fft: FFTParts?
         var freq: AlignedBuffer<Scalar>?
@@ -175,6 +177,7 @@ extension CircularConvolution1D {
                     }
                 }
             }
+            if conv.axis == .width, Scalar.precision == .float32, runLineRows(x, channel: channel, add: add, bias: b, into: y) { return }
             if fft != nil {
                 if fallbackScratch == nil { fallbackScratch = AlignedBuffer(count: max(1, source.scratchCount)) }
                 return runDirect(x, channel: channel, add: add, bias: b, scratch: fallbackScratch!.pointer, fresh: true, into: y)
@@ -183,7 +186,23 @@ extension CircularConvolution1D {
             fresh = false
         }
 
-        /// `y = b + Σ_k w[k]·x̃[i + k]` on the periodic extension `x̃` of `x + add` (``DirectKernel2D``).
+        /// Along W in single precision on AVX-512: the direct sums on the plane's transpose
+        /// (``DirectKernel2D/runLineRows(variant:plane:height:width:adding:weights:bias:scratch:output:)``,
+        /// bit-identical to ``runDirect``); `false` (nothing written) elsewhere.
+        private mutating func runLineRows(_ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias b: Scalar,
+                                          into y: UnsafeMutablePointer<Scalar>) -> Bool {
+            if lineScratch == nil {
+                lineScratch = AlignedBuffer(count: DirectKernel2D.lineRowsScratchCount(height: map.height, width: map.width))
+            }
+            return conv.weight.withUnsafeBufferPointer { wb in
+                DirectKernel2D.runLineRows(variant: .best, plane: x, height: map.height, width: map.width, adding: add,
+                                           weights: wb.baseAddress! + channel * conv.length, bias: b,
+                                           scratch: lineScratch!.pointer, output: y)
+            }
+        }
+
+        /// `y = b + Σ_k w[k]·x̃[i + k]` on the periodic extension `x̃` of `x + add` (the line kernel, ``DirectKernel2D/runLine(variant:source:stride:step:output:weights:taps:bias:output:)``,
+        /// in single precision on AVX-512; otherwise ``DirectKernel2D``).
         private func runDirect(_ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias b: Scalar,
                                scratch s: UnsafeMutablePointer<Scalar>, fresh: Bool, into y: UnsafeMutablePointer<Scalar>) {
             let src = source.prepare(plane: x, scratch: s, fresh: fresh)
@@ -202,8 +221,11 @@ extension CircularConvolution1D {
                 }
             }
             conv.weight.withUnsafeBufferPointer { wb in
-                DirectKernel2D.run(description, variant: .best, source: src, weights: wb.baseAddress! + channel * conv.length,
-                                   bias: b, output: y)
+                let w = wb.baseAddress! + channel * conv.length
+                if DirectKernel2D.runLine(variant: .best, source: src, stride: source.stride,
+                                          step: conv.axis == .height ? source.stride : 1, output: map, weights: w,
+                                          taps: conv.length, bias: b, output: y) { return }
+                DirectKernel2D.run(description, variant: .best, source: src, weights: w, bias: b, output: y)
             }
         }
 

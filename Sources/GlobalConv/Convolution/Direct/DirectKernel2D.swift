@@ -56,7 +56,7 @@ struct DirectKernel2D: Sendable {
         /// Every variant this CPU runs.
         static var supported: [Variant] { allCases.filter { $0.rawValue <= best.rawValue } }
 
-        fileprivate var isa: Int32 {
+        var isa: Int32 {
             switch self {
             case .portable: Int32(GC_DIRECT_PORTABLE)
             case .avx2: Int32(GC_DIRECT_AVX2)
