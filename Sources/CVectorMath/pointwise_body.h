@@ -9,10 +9,79 @@
 typedef float GC_NAME(vec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
 typedef float GC_NAME(uvec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
 
-// P[i][0..GC_NR) = transform(x[i][n .. n+cnt)), columns past cnt zero.
+typedef int GC_NAME(ivec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
+typedef int GC_NAME(uivec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
+
+// One output of the 3×3 stencil at pixel p of an h×w image (taps outside the image read 0).
+GC_TARGET static inline float GC_NAME(stencil_at)(const float *xi, const float *wi, float b, ptrdiff_t p, ptrdiff_t h, ptrdiff_t w) {
+    const ptrdiff_t r = p / w, c = p % w;
+    float acc = b;
+    for (int u = 0; u < 3; u++)
+        for (int v = 0; v < 3; v++) {
+            const ptrdiff_t rr = r + u - 1, cc = c + v - 1;
+            const float xv = (rr >= 0 && rr < h && cc >= 0 && cc < w) ? xi[rr * w + cc] : 0.0f;
+            acc += wi[3 * u + v] * xv;
+        }
+    return acc;
+}
+
+// P[i][0..GC_NR) = act(b[i] + 3×3 stencil of x[i]) at pixels [n, n+cnt), columns past cnt zero. Vectors whose
+// pixels all lie in rows 1…h−2 load their neighbours directly (the column edges masked to zero); the
+// others (first and last rows, the strip's tail) go pixel by pixel.
+GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
+                                            const gc_pw_input *in, float *P) {
+    const ptrdiff_t h = in->stencil_height, w = in->stencil_width;
+    int interior[GC_NV];
+    GC_NAME(ivec) left[GC_NV], right[GC_NV];
+    for (int v = 0; v < GC_NV; v++) {
+        const ptrdiff_t p0 = n + v * GC_VL, p1 = p0 + GC_VL - 1;
+        interior[v] = (v + 1) * GC_VL <= cnt && p0 / w >= 1 && p1 / w <= h - 2;
+        for (int j = 0; j < GC_VL; j++) {
+            const ptrdiff_t c = (p0 + j) % w;
+            left[v][j] = c > 0 ? -1 : 0;
+            right[v][j] = c < w - 1 ? -1 : 0;
+        }
+    }
+    for (ptrdiff_t i = 0; i < k; i++) {
+        const float *xi = x + i * ldx, *wi = in->stencil_weight + 9 * i;
+        const float b = in->stencil_bias ? in->stencil_bias[i] : 0.0f;
+        float *row = P + i * GC_NR;
+        for (int v = 0; v < GC_NV; v++) {
+            const ptrdiff_t p0 = n + v * GC_VL;
+            if (interior[v]) {
+                GC_NAME(vec) acc = (GC_NAME(vec)){0} + b;
+                for (int u = 0; u < 3; u++) {
+                    const float *s = xi + p0 + (u - 1) * w;
+                    const GC_NAME(vec) l = (GC_NAME(vec))(*(const GC_NAME(uivec) *)(s - 1) & left[v]);
+                    const GC_NAME(vec) m = *(const GC_NAME(uvec) *)s;
+                    const GC_NAME(vec) r = (GC_NAME(vec))(*(const GC_NAME(uivec) *)(s + 1) & right[v]);
+                    acc += wi[3 * u] * l;
+                    acc += wi[3 * u + 1] * m;
+                    acc += wi[3 * u + 2] * r;
+                }
+                *(GC_NAME(vec) *)(row + v * GC_VL) = acc;
+            } else {
+                for (int j = 0; j < GC_VL; j++)
+                    row[v * GC_VL + j] = v * GC_VL + j < cnt ? GC_NAME(stencil_at)(xi, wi, b, p0 + j, h, w) : 0.0f;
+            }
+        }
+        switch (in->stencil_activation) {
+        case GC_PW_ACT_GELU: GC_GELU_TO(row, row, GC_NR); break;
+        case GC_PW_ACT_RELU: for (int j = 0; j < GC_NR; j++) row[j] = gc_relu(row[j]); break;
+        case GC_PW_ACT_SILU: for (int j = 0; j < GC_NR; j++) row[j] = gc_silu(row[j]); break;
+        default: break;
+        }
+        for (ptrdiff_t j = cnt; j < GC_NR; j++) row[j] = 0.0f;  // act(0) need not be 0 (it is for these three)
+    }
+}
+
+// P[i][0..GC_NR) = transform(source(x)[i][n .. n+cnt)), columns past cnt zero; the source is x itself or its
+// 3×3 stencil.
 GC_TARGET static void GC_NAME(pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
                                     const gc_pw_input *in, float *P) {
-    if (cnt == GC_NR) {
+    if (in->stencil_weight) {
+        GC_NAME(pack_stencil)(x, ldx, k, n, cnt, in, P);
+    } else if (cnt == GC_NR) {
         for (ptrdiff_t i = 0; i < k; i++) {
             const float *src = x + i * ldx + n;
             for (int v = 0; v < GC_NV; v++)

@@ -13,7 +13,7 @@ struct FFTConcurrencyTests {
             let plan = try cache.plan(for: d)
             let x = Tensor<Double>.random(shape: [d.realCount], seed: seed)
             let real = AlignedBuffer<Double>(count: d.realCount), freq = AlignedBuffer<Double>(count: 2 * d.complexCount)
-            real.buffer.update(fromContentsOf: x.scalars)
+            _ = real.buffer.update(fromContentsOf: x.scalars)
             plan.forward(real: real.pointer, complex: freq.pointer)
             return Array(freq.buffer)
         }

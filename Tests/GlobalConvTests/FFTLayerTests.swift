@@ -33,7 +33,7 @@ struct FFTLayerTests {
             let x = Tensor<S>.random(shape: [n], seed: UInt64(n * 31 + dims.count))
             let plan = try FFTPlanCache.shared.plan(for: .contiguous(S.precision, .forward, dims: dims))
             let real = AlignedBuffer<S>(count: n), freq = AlignedBuffer<S>(count: 2 * plan.descriptor.complexCount)
-            real.buffer.update(fromContentsOf: x.scalars)
+            _ = real.buffer.update(fromContentsOf: x.scalars)
             plan.forward(real: real.pointer, complex: freq.pointer)
             let expected = Self.naiveHalfSpectrum(x.scalars.map(Double.init), dims: dims)
             let norm1 = x.scalars.reduce(0.0) { $0 + abs(Double($1)) }
@@ -65,7 +65,7 @@ struct FFTLayerTests {
             let x = Tensor<S>.random(shape: [d.realSpan], seed: 5)
             let real = AlignedBuffer<S>(count: d.realSpan), freq = AlignedBuffer<S>(count: 2 * d.complexSpan)
             let again = AlignedBuffer<S>(count: d.realSpan)
-            real.buffer.update(fromContentsOf: x.scalars)
+            _ = real.buffer.update(fromContentsOf: x.scalars)
             fwd.forward(real: real.pointer, complex: freq.pointer)
             back.inverse(complex: freq.pointer, real: again.pointer)
             let n = S(d.realCount)

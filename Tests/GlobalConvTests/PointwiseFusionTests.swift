@@ -13,6 +13,8 @@ struct PointwiseFusionTests {
         var input: Int        // 0 identity, 1 affine, 2 layer norm, 3 feature decomposition
         var chained: Bool
         var bias: Bool
+        /// The input read through a 3×3 depthwise stencil with GELU first (``PointwiseStencil``).
+        var stencil = false
         var description: String { name }
     }
 
@@ -27,15 +29,25 @@ struct PointwiseFusionTests {
         Case(name: "BN'd map added, scaled residual (VAN proj_2)", cin: 10, hidden: 0, cout: 7, input: 0, chained: false, bias: true),
         Case(name: "bias then GELU, nothing else (VAN proj_1)", cin: 9, hidden: 0, cout: 8, input: 1, chained: false, bias: true),
         Case(name: "bias then gate (LKA conv1)", cin: 8, hidden: 0, cout: 8, input: 0, chained: false, bias: true),
+        Case(name: "3×3 stencil + GELU in, scaled residual (VAN fc2)", cin: 12, hidden: 0, cout: 5, input: 0, chained: false,
+             bias: true, stencil: true),
+        Case(name: "3×3 stencil + GELU, then feature decomposition (MogaNet fc2)", cin: 10, hidden: 0, cout: 4, input: 3,
+             chained: false, bias: true, stencil: true),
     ]
 
     /// The tensors of one case (order-one values, seeded by the case).
     func build<S: TensorScalar>(_ c: Case, _: S.Type, batch: Int, height: Int, width: Int)
-        -> (x: Tensor<S>, input: PointwiseInput<S>, stages: [(conv: PointwiseConvolution<S>, epilogue: PointwiseEpilogue<S>)]) {
+        -> (x: Tensor<S>, stencil: PointwiseStencil<S>?, input: PointwiseInput<S>,
+            stages: [(conv: PointwiseConvolution<S>, epilogue: PointwiseEpilogue<S>)]) {
         var seed: UInt64 = UInt64(c.cin * 1000 + c.cout * 10 + c.input) &* 0x9E37_79B9
         func next() -> UInt64 { seed &+= 1; return seed }
         func vec(_ n: Int, _ r: ClosedRange<S> = -1...1) -> [S] { Tensor<S>.random(shape: [n], in: r, seed: next()).scalars }
         let x = Tensor<S>.random(shape: [batch, c.cin, height, width], in: -2...2, seed: next())
+        let stencil: PointwiseStencil<S>? = c.stencil
+            ? PointwiseStencil(try! DepthwiseConvolution2D(weight: Tensor.random(shape: [c.cin, 1, 3, 3], seed: next()),
+                                                           bias: Tensor.random(shape: [c.cin], seed: next()), padding: Size2D(1)),
+                               activation: .gelu)!
+            : nil
         let input: PointwiseInput<S> = switch c.input {
         case 1: .affine(ChannelAffine(scale: vec(c.cin, 0.5...1.5), shift: vec(c.cin)))
         case 2: .layerNorm(ChannelLayerNorm(weight: vec(c.cin, 0.5...1.5), bias: vec(c.cin), eps: S(1e-6)))
@@ -61,7 +73,7 @@ struct PointwiseFusionTests {
                               addAffine: ChannelAffine(scale: vec(c.cout, 0.5...1.5), shift: vec(c.cout)),
                               residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
         case _ where c.name.hasPrefix("bias then gate"): PointwiseEpilogue(multiply: Tensor.random(shape: outShape, seed: next()))
-        case _ where c.name.hasPrefix("LN in"), _ where c.name.hasPrefix("feature decomposition"):
+        case _ where c.name.hasPrefix("LN in"), _ where c.name.hasPrefix("feature decomposition"), _ where c.stencil:
             PointwiseEpilogue(residual: Tensor.random(shape: outShape, seed: next()), residualScale: vec(c.cout))
         case _ where c.name.hasPrefix("BN in, BN + GELU"):
             PointwiseEpilogue(affine: ChannelAffine(scale: vec(c.cout, 0.5...1.5), shift: vec(c.cout)),
@@ -72,18 +84,18 @@ struct PointwiseFusionTests {
             let hidden: PointwiseEpilogue<S> = c.name.hasPrefix("BN in")
                 ? PointwiseEpilogue(affine: ChannelAffine(scale: vec(c.hidden, 0.5...1.5), shift: vec(c.hidden)), activation: .gelu)
                 : PointwiseEpilogue(activation: .gelu)
-            return (x, input, [(conv(c.hidden, c.cin), hidden), (conv(c.cout, c.hidden), last)])
+            return (x, stencil, input, [(conv(c.hidden, c.cin), hidden), (conv(c.cout, c.hidden), last)])
         }
-        return (x, input, [(conv(c.cout, c.cin), last)])
+        return (x, stencil, input, [(conv(c.cout, c.cin), last)])
     }
 
     func check<S: TensorScalar>(_ c: Case, _: S.Type, variant: PointwiseKernel.Variant, threads: Int) {
         // 5 × 27 = 135 pixels: several strips of every variant and a partial last one; batch 2.
         let (n, h, w) = (2, 5, 27)
-        let (x, input, stages) = build(c, S.self, batch: n, height: h, width: w)
-        let y = PointwiseConvolution.fused(x, input: input, stages: stages, threads: threads, variant: variant)
+        let (x, stencil, input, stages) = build(c, S.self, batch: n, height: h, width: w)
+        let y = PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: threads, variant: variant)
         let u = Double(S.unitRoundoff)
-        var oracle = PointwiseOracle.input(x, input, u: u)
+        var oracle = PointwiseOracle.input(x, input, u: u, from: stencil.map { PointwiseOracle.stencil(x, $0, u: u) })
         for (conv, e) in stages { oracle = oracle.layer(conv, e, batch: n, plane: h * w, u: u) }
         #expect(y.shape == [n, c.cout, h, w])
         var worst = 0.0
@@ -108,17 +120,17 @@ struct PointwiseFusionTests {
 
     @Test("the split of pixels over workers does not change a single bit", arguments: cases)
     func threadInvariance(c: Case) {
-        let (x, input, stages) = build(c, Float.self, batch: 3, height: 9, width: 31)
-        let one = PointwiseConvolution.fused(x, input: input, stages: stages, threads: 1, variant: .best)
+        let (x, stencil, input, stages) = build(c, Float.self, batch: 3, height: 9, width: 31)
+        let one = PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 1, variant: .best)
         for threads in [2, 5] {
-            #expect(PointwiseConvolution.fused(x, input: input, stages: stages, threads: threads, variant: .best) == one)
+            #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: threads, variant: .best) == one)
         }
     }
 
     @Test("the package entry points are the fused forward: plain call, epilogue call and chain")
     func entryPoints() {
         let c = Self.cases[4]
-        let (x, input, stages) = build(c, Float.self, batch: 1, height: 3, width: 70)
+        let (x, _, input, stages) = build(c, Float.self, batch: 1, height: 3, width: 70)
         let fused = PointwiseConvolution.fused(x, input: input, stages: stages, threads: 2, variant: .best)
         #expect(PointwiseConvolution.chain(x, input: input, stages[0].conv, hidden: stages[0].epilogue,
                                            stages[1].conv, epilogue: stages[1].epilogue, threads: 2) == fused)

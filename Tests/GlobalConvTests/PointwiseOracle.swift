@@ -29,9 +29,48 @@ struct PointwiseOracle {
 
     init(value: [Double], bound: [Double]) { self.value = value; self.bound = bound }
 
-    static func input<S: TensorScalar>(_ x: Tensor<S>, _ transform: PointwiseInput<S>, u: Double) -> PointwiseOracle {
+    /// The depthwise 3×3 stencil with its activation (``PointwiseStencil``): the sum `b + Σ w·x` (10
+    /// terms) within `γ(10)·(|b| + Σ|w||x|)`, then the activation's terms as in ``layer(_:_:batch:plane:u:)``.
+    static func stencil<S: TensorScalar>(_ x: Tensor<S>, _ st: PointwiseStencil<S>, u: Double) -> PointwiseOracle {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let xs = PointwiseOracle(x).value
+        var o = PointwiseOracle(value: xs, bound: [Double](repeating: 0, count: xs.count))
+        for plane in 0..<(n * c) { for i in 0..<h { for j in 0..<w {
+            let ch = plane % c, base = plane * h * w
+            let b = st.bias.map { Double($0[ch]) } ?? 0
+            var acc = b, mag = abs(b)
+            for du in 0..<3 { for dv in 0..<3 {
+                let (r, q) = (i + du - 1, j + dv - 1)
+                guard r >= 0, r < h, q >= 0, q < w else { continue }
+                let t = Double(st.weight[ch * 9 + du * 3 + dv]) * xs[base + r * w + q]
+                acc += t; mag += abs(t)
+            } }
+            var v = acc, err = gamma(10, u) * mag
+            switch st.activation {
+            case .none: break
+            case .relu: v = max(v, 0)
+            case .gelu:
+                let g = 0.5 * v * (1 + Double.erf(v / 2.0.squareRoot()))
+                err = 1.13 * err + 0.5 * abs(v) * (1.5e-7 + 8 * u) + 8 * u * abs(g)
+                v = g
+            case .silu:
+                let sv = v / (1 + Double.exp(-v))
+                err = 1.1 * err + 8 * u * abs(sv)
+                v = sv
+            }
+            o.value[base + i * w + j] = v
+            o.bound[base + i * w + j] = err
+        } } }
+        return o
+    }
+
+    /// The input transform on `x`, or on the values and bounds of `start` (a stencil's output; not with
+    /// LayerNorm) whose errors it propagates.
+    static func input<S: TensorScalar>(_ x: Tensor<S>, _ transform: PointwiseInput<S>, u: Double,
+                                       from start: PointwiseOracle? = nil) -> PointwiseOracle {
         let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
-        var o = PointwiseOracle(x)
+        var o = start ?? PointwiseOracle(x)
+        let incoming = o.bound
         switch transform {
         case .identity: break
         case .affine(let a):
@@ -39,22 +78,26 @@ struct PointwiseOracle {
                 let i = (img * c + ch) * plane + p
                 let (v, s, t) = (o.value[i], Double(a.scale[ch]), Double(a.shift[ch]))
                 o.value[i] = v * s + t
-                o.bound[i] = gamma(2, u) * (abs(v * s) + abs(t))
+                o.bound[i] = abs(s) * incoming[i] + gamma(2, u) * (abs(v * s) + abs(t))
             } } }
         case .decompose(let w, let b, let s):
             for img in 0..<n { for p in 0..<plane {
-                var acc = Double(b), mag = abs(Double(b))
-                for ch in 0..<c { let t = Double(w[ch]) * o.value[(img * c + ch) * plane + p]; acc += t; mag += abs(t) }
+                var acc = Double(b), mag = abs(Double(b)), propagated = 0.0
+                for ch in 0..<c {
+                    let i = (img * c + ch) * plane + p
+                    let t = Double(w[ch]) * o.value[i]; acc += t; mag += abs(t); propagated += abs(Double(w[ch])) * incoming[i]
+                }
                 let d = 0.5 * acc * (1 + Double.erf(acc / 2.0.squareRoot()))
-                let dd = 1.13 * gamma(c + 1, u) * mag + 0.5 * abs(acc) * (1.5e-7 + 8 * u) + 8 * u * abs(d)
+                let dd = 1.13 * (gamma(c + 1, u) * mag + propagated) + 0.5 * abs(acc) * (1.5e-7 + 8 * u) + 8 * u * abs(d)
                 for ch in 0..<c {
                     let i = (img * c + ch) * plane + p
                     let (xv, sv) = (o.value[i], Double(s[ch]))
                     o.value[i] = xv + sv * (xv - d)
-                    o.bound[i] = abs(sv) * dd + gamma(3, u) * (abs(xv) + abs(sv) * (abs(xv) + abs(d)))
+                    o.bound[i] = (1 + abs(sv)) * incoming[i] + abs(sv) * dd + gamma(3, u) * (abs(xv) + abs(sv) * (abs(xv) + abs(d)))
                 }
             } }
         case .layerNorm(let ln):
+            precondition(start == nil, "PointwiseOracle: LayerNorm after a stencil is not modelled")
             for img in 0..<n { for p in 0..<plane {
                 let xs = (0..<c).map { o.value[(img * c + $0) * plane + p] }
                 let mean = xs.reduce(0, +) / Double(c)

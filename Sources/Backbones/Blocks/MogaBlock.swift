@@ -26,6 +26,8 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
     let pw: PointwiseConvolution<Scalar>
     let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>, decompose: PointwiseConvolution<Scalar>
     let mlpDW: DepthwiseLayer<Scalar>
+    /// `mlpDW → GELU` as fc2's input stencil (single precision, direct and auto paths; see VANBlock).
+    let mlpStencil: PointwiseStencil<Scalar>?
     let mlpSigma: Tensor<Scalar>
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
@@ -80,6 +82,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         }
         (norm1, norm2, layerScale1, layerScale2, proj1, gate, proj2, attnSigma, dw0, dw1, dw2, pw,
          fc1, fc2, decompose, mlpDW, mlpSigma) = p
+        mlpStencil = Scalar.precision == .float32 ? PointwiseStencil(mlpDW.conv, activation: .gelu) : nil
     }
 
     @_specialize(where Scalar == Float)
@@ -111,12 +114,20 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         TensorStoragePool.recycle(h, g, x0, x1, x2, v)
         // Channel-aggregation FFN.
         let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
-        let f = try mlpDW(e, path: path, options: options, activation: .gelu)
         // fc2 reads f + σ ⊙ (f − GELU(decompose(f))), computed per pixel while its input is packed.
         let decomposition = PointwiseInput<Scalar>.decompose(weight: decompose.weight.scalars, bias: decompose.bias?.scalars[0] ?? 0,
                                                              scale: mlpSigma.scalars)
-        let out = fc2(f, input: decomposition, epilogue: PointwiseEpilogue(residual: x1Out, residualScale: layerScale2.scalars), threads: t)
-        TensorStoragePool.recycle(e, f, x1Out)
+        let tail = PointwiseEpilogue(residual: x1Out, residualScale: layerScale2.scalars)
+        let out: Tensor<Scalar>
+        if let stencil = mlpStencil, path != .fft {
+            // f = GELU(dwconv3×3(e)) computed in the same packing, never stored.
+            out = fc2(e, stencil: stencil, input: decomposition, epilogue: tail, threads: t)
+        } else {
+            let f = try mlpDW(e, path: path, options: options, activation: .gelu)
+            out = fc2(f, input: decomposition, epilogue: tail, threads: t)
+            TensorStoragePool.recycle(f)
+        }
+        TensorStoragePool.recycle(e, x1Out)
         return out
     }
 }

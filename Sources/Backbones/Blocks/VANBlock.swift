@@ -20,6 +20,9 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
     let lkaConv1: PointwiseConvolution<Scalar>
     let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>
     let dwconv: DepthwiseLayer<Scalar>
+    /// The MLP's `dwconv → GELU` as fc2's input stencil (single precision; the direct and auto paths — a
+    /// 3×3 kernel is always direct under `.auto` — while `.fft` runs the depthwise FFT path).
+    let mlpStencil: PointwiseStencil<Scalar>?
     let layerScale1: Tensor<Scalar>, layerScale2: Tensor<Scalar>
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
@@ -47,6 +50,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         }
         lka = try t.build()
         lkaConv1 = PointwiseConvolution(weight: lka.conv1Weight, bias: lka.conv1Bias)
+        mlpStencil = Scalar.precision == .float32 ? PointwiseStencil(dwconv.conv, activation: .gelu) : nil
     }
 
     @_specialize(where Scalar == Float)
@@ -64,9 +68,17 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
                        threads: threads)
         TensorStoragePool.recycle(a, s, t)
         let f = fc1(x1, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: threads)
-        let h = try dwconv(f, path: path, options: options, activation: .gelu)
-        let out = fc2(h, epilogue: PointwiseEpilogue(residual: x1, residualScale: layerScale2.scalars), threads: threads)
-        TensorStoragePool.recycle(f, h, x1)
+        let tail = PointwiseEpilogue(residual: x1, residualScale: layerScale2.scalars)
+        let out: Tensor<Scalar>
+        if let stencil = mlpStencil, path != .fft {
+            // The 3×3 dwconv + GELU computed while fc2 reads its input: the hidden map is never stored.
+            out = fc2(f, stencil: stencil, epilogue: tail, threads: threads)
+        } else {
+            let h = try dwconv(f, path: path, options: options, activation: .gelu)
+            out = fc2(h, epilogue: tail, threads: threads)
+            TensorStoragePool.recycle(h)
+        }
+        TensorStoragePool.recycle(f, x1)
         return out
     }
 }

@@ -16,6 +16,11 @@
 ///                         (sums in ascending i, `(1/k)` applied as a product, as LayerNormChannelsLast)
 ///   GC_PW_INPUT_DECOMPOSE per pixel: d = GELU(Σ_i weight[i]·x[i] + bias) (i ascending from zero, then the
 ///                         bias), x'[i] = x[i] + scale[i]·(x[i] − d)   (MogaNet's feature decomposition)
+/// Optional stencil source (before the input transform): when `stencil_weight` is given, x is first read
+/// through a depthwise 3×3 convolution with zero padding 1 on the stencil_height × stencil_width image,
+/// plus bias and an activation (VAN's and MogaNet's MLP `dwconv → GELU`, never stored):
+///   s[i][p] = act(b[i] + Σ_{u<3} Σ_{v<3} w[i][3u+v]·x[i][p + (u−1)·W + (v−1)])   (taps outside the image read 0)
+/// summed from b, u-major then v, with fused multiply-adds where the ISA has them (the direct path's order).
 /// Epilogue of one layer, in this order, each step optional:
 ///   v = acc + bias[o];  v = v·scale[o] + shift[o];  v = act(v);  v = v·mul[o][p];
 ///   v = v + add[o][p]   (or v + (add[o][p]·add_scale[o] + add_shift[o]): an eval BatchNorm of the added map);
@@ -41,6 +46,10 @@ typedef struct {
     float eps;              ///< LAYERNORM
     const float *weight;    ///< [k] (DECOMPOSE) or NULL
     float bias;             ///< DECOMPOSE
+    const float *stencil_weight;        ///< [k][9] or NULL (no stencil: x is read as it is)
+    const float *stencil_bias;          ///< [k] or NULL
+    int stencil_activation;             ///< GC_PW_ACT_*
+    ptrdiff_t stencil_height, stencil_width;  ///< the image (height·width = the image's pixels)
 } gc_pw_input;
 
 typedef struct {

@@ -4,7 +4,7 @@ extension PointwiseConvolution {
     /// The single-precision fused forward through ``PointwiseKernel``: the images' pixel strips are split
     /// into `threads` contiguous ranges, each worker packing and multiplying its own strips with its own
     /// scratch; every output element is written exactly once. - Precondition: `Scalar == Float`, checked shapes.
-    static func fusedFloat(_ x: Tensor<Scalar>, input: PointwiseInput<Scalar>,
+    static func fusedFloat(_ x: Tensor<Scalar>, stencil: PointwiseStencil<Scalar>?, input: PointwiseInput<Scalar>,
                            stages: [(conv: PointwiseConvolution, epilogue: PointwiseEpilogue<Scalar>)],
                            outShape: [Int], threads: Int, variant: PointwiseKernel.Variant) -> Tensor<Scalar> {
         precondition(Scalar.precision == .float32 && (1...2).contains(stages.count), "fusedFloat: Float, one or two stages")
@@ -32,6 +32,7 @@ extension PointwiseConvolution {
             (mode, inScale, inShift, eps) = (.decompose, put(s), -1, 0)
             (inWeight, inBias) = (put(w), Float(b))
         }
+        let (stencilWeight, stencilBias) = (put(stencil?.weight), put(stencil?.bias))
         let offsets = stages.map { s in
             (bias: put(s.conv.bias?.scalars), scale: put(s.epilogue.affine?.scale), shift: put(s.epilogue.affine?.shift),
              residualScale: put(s.epilogue.residualScale), addScale: put(s.epilogue.addAffine?.scale),
@@ -49,7 +50,10 @@ extension PointwiseConvolution {
                 floats(e.multiply?.scalars) { mul in floats(e.add?.scalars) { add in floats(e.residual?.scalars) { res in
                     func at(_ o: Int) -> UnsafePointer<Float>? { o < 0 ? nil : pp! + o }
                     let inputDescription = PointwiseKernel.input(mode: mode, scale: at(inScale), shift: at(inShift), eps: eps,
-                                                                 weight: at(inWeight), bias: inBias)
+                                                                 weight: at(inWeight), bias: inBias,
+                                                                 stencil: at(stencilWeight), stencilBias: at(stencilBias),
+                                                                 stencilActivation: stencil?.activation ?? .none,
+                                                                 map: Size2D(height: x.shape[2], width: x.shape[3]))
                     parallelChunks(n * stripsPerImage, threads: threads) { range in
                         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, scratchCount) * 4, alignment: 64)
                         defer { raw.deallocate() }

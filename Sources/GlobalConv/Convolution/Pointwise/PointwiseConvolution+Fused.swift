@@ -9,6 +9,16 @@ extension PointwiseConvolution {
         Self.fused(x, input: input, stages: [(self, epilogue)], threads: threads, variant: .best)
     }
 
+    /// `epilogue(conv(input(stencil(x))))`: the input read through a depthwise 3×3 stencil with its
+    /// activation (``PointwiseStencil``), which is never stored.
+    /// - Precondition: as ``callAsFunction(_:input:epilogue:threads:)``, and the stencil has `Cin` channels.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package func callAsFunction(_ x: Tensor<Scalar>, stencil: PointwiseStencil<Scalar>, input: PointwiseInput<Scalar> = .identity,
+                                epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
+        Self.fused(x, stencil: stencil, input: input, stages: [(self, epilogue)], threads: threads, variant: .best)
+    }
+
     /// `second(first(input(x)))` with each layer's epilogue, the hidden map never materialised in full
     /// (Float: one strip of pixels at a time, kept in cache).
     /// - Precondition: `first` has `Cout == second.Cin`; `hidden` has per-channel steps only.
@@ -24,11 +34,17 @@ extension PointwiseConvolution {
     }
 
     /// The fused forward of one or two stages on `variant` (tests pick each; Double ignores it).
-    static func fused(_ x: Tensor<Scalar>, input: PointwiseInput<Scalar>, stages: [(conv: PointwiseConvolution, epilogue: PointwiseEpilogue<Scalar>)],
+    static func fused(_ x: Tensor<Scalar>, stencil: PointwiseStencil<Scalar>? = nil, input: PointwiseInput<Scalar>,
+                      stages: [(conv: PointwiseConvolution, epilogue: PointwiseEpilogue<Scalar>)],
                       threads: Int, variant: PointwiseKernel.Variant) -> Tensor<Scalar> {
         let first = stages[0].conv, last = stages[stages.count - 1].conv
         precondition(x.rank == 4 && x.shape[1] == first.inputChannels,
                      "PointwiseConvolution: input must be [N, \(first.inputChannels), H, W], got \(x.shape)")
+        if let stencil {
+            precondition(stencil.channels == first.inputChannels && stencil.weight.count == 9 * stencil.channels
+                         && (stencil.bias.map { $0.count == stencil.channels } ?? true),
+                         "PointwiseConvolution: stencil of \(stencil.channels) channels, input \(first.inputChannels)")
+        }
         precondition(threads >= 1, "PointwiseConvolution: threads must be ≥ 1, got \(threads)")
         switch input {
         case .identity: break
@@ -50,8 +66,8 @@ extension PointwiseConvolution {
         }
         let outShape = [x.shape[0], last.outputChannels, x.shape[2], x.shape[3]]
         if Scalar.precision == .float32 {
-            return fusedFloat(x, input: input, stages: stages, outShape: outShape, threads: threads, variant: variant)
+            return fusedFloat(x, stencil: stencil, input: input, stages: stages, outShape: outShape, threads: threads, variant: variant)
         }
-        return fusedReference(x, input: input, stages: stages, threads: threads)
+        return fusedReference(stencil?.apply(x) ?? x, input: input, stages: stages, threads: threads)
     }
 }

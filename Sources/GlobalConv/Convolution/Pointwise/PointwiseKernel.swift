@@ -44,27 +44,36 @@ enum PointwiseKernel {
                       multiply: UnsafePointer<Float>?, add: UnsafePointer<Float>?, addScale: UnsafePointer<Float>?,
                       addShift: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
                       residualScale: UnsafePointer<Float>?, pixels: Int) -> gc_pw_layer {
-        let act: Int32 = switch activation {
+        gc_pw_layer(m: m, k: k, packed_weight: packed, bias: bias, scale: scale, shift: shift, activation: code(activation),
+                           mul: multiply, ld_mul: pixels, add: add, ld_add: pixels, add_scale: addScale, add_shift: addShift,
+                           residual: residual, ld_residual: pixels, residual_scale: residualScale)
+    }
+
+    /// The C code of an activation.
+    private static func code(_ activation: PointwiseActivation) -> Int32 {
+        switch activation {
         case .none: Int32(GC_PW_ACT_NONE)
         case .relu: Int32(GC_PW_ACT_RELU)
         case .gelu: Int32(GC_PW_ACT_GELU)
         case .silu: Int32(GC_PW_ACT_SILU)
         }
-        return gc_pw_layer(m: m, k: k, packed_weight: packed, bias: bias, scale: scale, shift: shift, activation: act,
-                           mul: multiply, ld_mul: pixels, add: add, ld_add: pixels, add_scale: addScale, add_shift: addShift,
-                           residual: residual, ld_residual: pixels, residual_scale: residualScale)
     }
 
-    /// The C description of the input transform.
+    /// The C description of the input: the optional 3×3 stencil on a `map`-sized image (``PointwiseStencil``),
+    /// then the transform.
     static func input(mode: PointwiseInputMode, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, eps: Float,
-                      weight: UnsafePointer<Float>?, bias: Float) -> gc_pw_input {
+                      weight: UnsafePointer<Float>?, bias: Float, stencil: UnsafePointer<Float>? = nil,
+                      stencilBias: UnsafePointer<Float>? = nil, stencilActivation: PointwiseActivation = .none,
+                      map: Size2D = Size2D(1)) -> gc_pw_input {
         let m: Int32 = switch mode {
         case .identity: Int32(GC_PW_INPUT_IDENTITY)
         case .affine: Int32(GC_PW_INPUT_AFFINE)
         case .layerNorm: Int32(GC_PW_INPUT_LAYERNORM)
         case .decompose: Int32(GC_PW_INPUT_DECOMPOSE)
         }
-        return gc_pw_input(mode: m, scale: scale, shift: shift, eps: eps, weight: weight, bias: bias)
+        return gc_pw_input(mode: m, scale: scale, shift: shift, eps: eps, weight: weight, bias: bias,
+                           stencil_weight: stencil, stencil_bias: stencilBias, stencil_activation: code(stencilActivation),
+                           stencil_height: map.height, stencil_width: map.width)
     }
 
     /// Runs `count` chained layers on pixels `[begin, end)` of one image.
