@@ -12,22 +12,12 @@ typedef float GC_NAME(uvec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
 typedef int GC_NAME(ivec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
 typedef int GC_NAME(uivec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
 
-// One output of the 3×3 stencil at pixel p of an h×w image (taps outside the image read 0).
-GC_TARGET static inline float GC_NAME(stencil_at)(const float *xi, const float *wi, float b, ptrdiff_t p, ptrdiff_t h, ptrdiff_t w) {
-    const ptrdiff_t r = p / w, c = p % w;
-    float acc = b;
-    for (int u = 0; u < 3; u++)
-        for (int v = 0; v < 3; v++) {
-            const ptrdiff_t rr = r + u - 1, cc = c + v - 1;
-            const float xv = (rr >= 0 && rr < h && cc >= 0 && cc < w) ? xi[rr * w + cc] : 0.0f;
-            acc += wi[3 * u + v] * xv;
-        }
-    return acc;
-}
-
-// P[i][0..GC_NR) = act(b[i] + 3×3 stencil of x[i]) at pixels [n, n+cnt), columns past cnt zero. Vectors whose
-// pixels all lie in rows 1…h−2 load their neighbours directly (the column edges masked to zero); the
-// others (first and last rows, the strip's tail) go pixel by pixel.
+// P[i][0..GC_NR) = act(b[i] + 3×3 stencil of x[i]) at pixels [n, n+cnt), columns past cnt zero. Each vector
+// of pixels [p0, p0 + VL) reads, for tap row u, the samples [p0 + (u−1)·w − 1, p0 + (u−1)·w + VL + 1): one
+// contiguous run, as rows are contiguous. Vectors whose pixels all lie in rows 1…h−2 load the runs in
+// place; the others (first and last rows, the strip's tail) first copy them into a small buffer with
+// the samples outside the image set to 0 (the rows above and below: zero padding). Samples that wrap to
+// the neighbouring row (taps v = 0 and 2 at the columns 0 and w−1) are masked to 0 in both cases.
 GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
                                             const gc_pw_input *in, float *P) {
     const ptrdiff_t h = in->stencil_height, w = in->stencil_width;
@@ -45,7 +35,9 @@ GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdi
     for (ptrdiff_t i = 0; i < k; i++) {
         const float *xi = x + i * ldx, *wi = in->stencil_weight + 9 * i;
         const float b = in->stencil_bias ? in->stencil_bias[i] : 0.0f;
-        float *row = P + i * GC_NR;
+        float *restrict row = P + i * GC_NR;
+        GC_NAME(vec) wv[9];  // the taps, broadcast once per channel
+        for (int t = 0; t < 9; t++) wv[t] = (GC_NAME(vec)){0} + wi[t];
         for (int v = 0; v < GC_NV; v++) {
             const ptrdiff_t p0 = n + v * GC_VL;
             if (interior[v]) {
@@ -55,14 +47,28 @@ GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdi
                     const GC_NAME(vec) l = (GC_NAME(vec))(*(const GC_NAME(uivec) *)(s - 1) & left[v]);
                     const GC_NAME(vec) m = *(const GC_NAME(uvec) *)s;
                     const GC_NAME(vec) r = (GC_NAME(vec))(*(const GC_NAME(uivec) *)(s + 1) & right[v]);
-                    acc += wi[3 * u] * l;
-                    acc += wi[3 * u + 1] * m;
-                    acc += wi[3 * u + 2] * r;
+                    acc += wv[3 * u] * l;
+                    acc += wv[3 * u + 1] * m;
+                    acc += wv[3 * u + 2] * r;
                 }
                 *(GC_NAME(vec) *)(row + v * GC_VL) = acc;
             } else {
-                for (int j = 0; j < GC_VL; j++)
-                    row[v * GC_VL + j] = v * GC_VL + j < cnt ? GC_NAME(stencil_at)(xi, wi, b, p0 + j, h, w) : 0.0f;
+                float run[3][GC_VL + 2];
+                for (int u = 0; u < 3; u++)
+                    for (int j = 0; j < GC_VL + 2; j++) {
+                        const ptrdiff_t q = p0 + (u - 1) * w + j - 1;
+                        run[u][j] = q >= 0 && q < h * w ? xi[q] : 0.0f;
+                    }
+                GC_NAME(vec) acc = (GC_NAME(vec)){0} + b;
+                for (int u = 0; u < 3; u++) {
+                    const GC_NAME(vec) l = (GC_NAME(vec))(*(const GC_NAME(uivec) *)&run[u][0] & left[v]);
+                    const GC_NAME(vec) m = *(const GC_NAME(uvec) *)&run[u][1];
+                    const GC_NAME(vec) r = (GC_NAME(vec))(*(const GC_NAME(uivec) *)&run[u][2] & right[v]);
+                    acc += wv[3 * u] * l;
+                    acc += wv[3 * u + 1] * m;
+                    acc += wv[3 * u + 2] * r;
+                }
+                *(GC_NAME(vec) *)(row + v * GC_VL) = acc;
             }
         }
         switch (in->stencil_activation) {

@@ -89,9 +89,10 @@ struct PointwiseFusionTests {
         return (x, stencil, input, [(conv(c.cout, c.cin), last)])
     }
 
-    func check<S: TensorScalar>(_ c: Case, _: S.Type, variant: PointwiseKernel.Variant, threads: Int) {
+    func check<S: TensorScalar>(_ c: Case, _: S.Type, variant: PointwiseKernel.Variant, threads: Int,
+                                size: (n: Int, h: Int, w: Int) = (2, 5, 27)) {
         // 5 × 27 = 135 pixels: several strips of every variant and a partial last one; batch 2.
-        let (n, h, w) = (2, 5, 27)
+        let (n, h, w) = size
         let (x, stencil, input, stages) = build(c, S.self, batch: n, height: h, width: w)
         let y = PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: threads, variant: variant)
         let u = Double(S.unitRoundoff)
@@ -111,6 +112,13 @@ struct PointwiseFusionTests {
     func floatKernels(c: Case, variant: PointwiseKernel.Variant) {
         check(c, Float.self, variant: variant, threads: 1)
         check(c, Float.self, variant: variant, threads: 3)
+        if c.stencil {
+            // Maps narrower than a vector (a vector spans several rows, each touching the top or bottom),
+            // one or two rows, a single pixel, and several 64-pixel strips with interior rows.
+            for size in [(1, 2, 7), (1, 7, 3), (2, 1, 1), (1, 1, 19), (1, 9, 70)] {
+                check(c, Float.self, variant: variant, threads: 2, size: size)
+            }
+        }
     }
 
     @Test("the Double path matches the Float64 definition within the carried bound", arguments: cases)
