@@ -254,13 +254,25 @@ GC_TARGET static void GC_NAME(run)(const float *x, ptrdiff_t ldx, const gc_pw_in
         for (int l = 0; l < count; l++) {
             const gc_pw_layer *L = &layers[l];
             const int last = l == count - 1;
+            // Bias (or nothing) only, on a whole strip: stored here, without the general epilogue's call.
+            const int plain = cnt == GC_NR && !L->scale && L->activation == GC_PW_ACT_NONE && !L->mul && !L->add && !L->residual;
             for (ptrdiff_t m0 = 0; m0 < L->m; m0 += GC_MR) {
                 const int mr = (int)(L->m - m0 < GC_MR ? L->m - m0 : GC_MR);
                 GC_NAME(tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr);
                 for (int r = 0; r < mr; r++) {
                     const ptrdiff_t o = m0 + r;
-                    if (last) GC_NAME(epilogue)(L, o, T + r * GC_NR, n, cnt, y + o * ldy + n);
-                    else GC_NAME(epilogue)(L, o, T + r * GC_NR, n, GC_NR, H + o * GC_NR);
+                    float *dst = last ? y + o * ldy + n : H + o * GC_NR;
+                    if (plain) {
+                        const GC_NAME(vec) *t = (const GC_NAME(vec) *)(T + r * GC_NR);
+                        if (L->bias) {
+                            const float b = L->bias[o];
+                            for (int v = 0; v < GC_NV; v++) *(GC_NAME(uvec) *)(dst + v * GC_VL) = t[v] + b;
+                        } else {
+                            for (int v = 0; v < GC_NV; v++) *(GC_NAME(uvec) *)(dst + v * GC_VL) = t[v];
+                        }
+                    } else {
+                        GC_NAME(epilogue)(L, o, T + r * GC_NR, n, last ? cnt : GC_NR, dst);
+                    }
                 }
             }
             src = H;
