@@ -21,6 +21,21 @@ struct PointwiseOracle {
 
     static func gamma(_ n: Int, _ u: Double) -> Double { Double(n) * u / (1 - Double(n) * u) }
 
+    /// An activation of `v` (carrying `error`) and its bound: Lipschitz constant times the incoming error
+    /// plus the evaluation's own error (see the type's comment).
+    static func activate(_ activation: PointwiseActivation, _ v: Double, error: Double, u: Double) -> (Double, Double) {
+        switch activation {
+        case .none: return (v, error)
+        case .relu: return (max(v, 0), error)
+        case .gelu:
+            let g = 0.5 * v * (1 + Double.erf(v / 2.0.squareRoot()))
+            return (g, 1.13 * error + 0.5 * abs(v) * (1.5e-7 + 8 * u) + 8 * u * abs(g))
+        case .silu:
+            let s = v / (1 + Double.exp(-v))
+            return (s, 1.1 * error + 8 * u * abs(s))
+        }
+    }
+
     /// `x` as NCHW Double values with zero error.
     init<S: TensorScalar>(_ x: Tensor<S>) {
         value = x.scalars.map { Double($0) }
@@ -45,19 +60,7 @@ struct PointwiseOracle {
                 let t = Double(st.weight[ch * 9 + du * 3 + dv]) * xs[base + r * w + q]
                 acc += t; mag += abs(t)
             } }
-            var v = acc, err = gamma(10, u) * mag
-            switch st.activation {
-            case .none: break
-            case .relu: v = max(v, 0)
-            case .gelu:
-                let g = 0.5 * v * (1 + Double.erf(v / 2.0.squareRoot()))
-                err = 1.13 * err + 0.5 * abs(v) * (1.5e-7 + 8 * u) + 8 * u * abs(g)
-                v = g
-            case .silu:
-                let sv = v / (1 + Double.exp(-v))
-                err = 1.1 * err + 8 * u * abs(sv)
-                v = sv
-            }
+            let (v, err) = activate(st.activation, acc, error: gamma(10, u) * mag, u: u)
             o.value[base + i * w + j] = v
             o.bound[base + i * w + j] = err
         } } }
@@ -139,18 +142,7 @@ struct PointwiseOracle {
                 err = abs(s) * err + Self.gamma(2, u) * (abs(v * s) + abs(t))
                 v = v * s + t
             }
-            switch e.activation {
-            case .none: break
-            case .relu: v = max(v, 0)
-            case .gelu:
-                let g = 0.5 * v * (1 + Double.erf(v / 2.0.squareRoot()))
-                err = 1.13 * err + 0.5 * abs(v) * (1.5e-7 + 8 * u) + 8 * u * abs(g)
-                v = g
-            case .silu:
-                let s = v / (1 + Double.exp(-v))
-                err = 1.1 * err + 8 * u * abs(s)
-                v = s
-            }
+            (v, err) = Self.activate(e.activation, v, error: err, u: u)
             let idx = (img * cout + o) * plane + p
             if let m = e.multiply { let mv = Double(m.scalars[idx]); err = abs(mv) * err + u * abs(v * mv); v *= mv }
             if let a = e.add {
