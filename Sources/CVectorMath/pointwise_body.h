@@ -25,7 +25,8 @@ GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdi
     GC_NAME(ivec) left[GC_NV], right[GC_NV];
     for (int v = 0; v < GC_NV; v++) {
         const ptrdiff_t p0 = n + v * GC_VL, p1 = p0 + GC_VL - 1;
-        interior[v] = (v + 1) * GC_VL <= cnt && p0 / w >= 1 && p1 / w <= h - 2;
+        // Every sample the in-place loads touch (masked or not) lies in this plane: [p0 − w − 1, p1 + w + 1].
+        interior[v] = (v + 1) * GC_VL <= cnt && p0 / w >= 1 && p1 / w <= h - 2 && p0 - w - 1 >= 0 && p1 + w + 1 < h * w;
         for (int j = 0; j < GC_VL; j++) {
             const ptrdiff_t c = (p0 + j) % w;
             left[v][j] = c > 0 ? -1 : 0;

@@ -115,7 +115,9 @@ struct PointwiseFusionTests {
         if c.stencil {
             // Maps narrower than a vector (a vector spans several rows, each touching the top or bottom),
             // one or two rows, a single pixel, and several 64-pixel strips with interior rows.
-            for size in [(1, 2, 7), (1, 7, 3), (2, 1, 1), (1, 1, 19), (1, 9, 70)] {
+            // Widths that are multiples of a vector put a vector's first pixel at column 0 of row 1 and
+            // its last at the end of row h − 2 (its neighbours' runs then reach the plane's ends).
+            for size in [(1, 2, 7), (1, 7, 3), (2, 1, 1), (1, 1, 19), (1, 9, 70), (2, 4, 16), (1, 3, 64)] {
                 check(c, Float.self, variant: variant, threads: 2, size: size)
             }
         }
