@@ -11,6 +11,8 @@ struct BenchCommand: ParsableCommand {
             The block is built by the Backbones registry from --config (FIXTURES.md's keys; the input channels come from "in_channels", "dim" or "channels") with random weights of order one.
 
             Example: globalconv bench --block van.block --config '{"dim": 64}' --size 56 --path fft
+
+            With --baseline FILE (JSON lines as Fixtures/block_bench.py prints them: block, runtime, size, batch, threads, median_ms, min_ms), each peer row for the same block, size, batch and threads is printed beside ours with the ratio peer median / our median. Fixtures/block_compare.py runs both sides interleaved.
             """
     )
 
@@ -50,6 +52,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "FFTW wisdom file to import first.")
     var wisdom: String?
 
+    @Option(help: "Peer timings (JSON lines from Fixtures/block_bench.py) to print beside ours, with ratios.")
+    var baseline: String?
+
     @Flag(help: "Time even though this is a debug build (the numbers will mislead).")
     var allowDebug = false
 
@@ -78,9 +83,16 @@ struct BenchCommand: ParsableCommand {
             let c = try makeConfiguration()
             let format = try parseFormat(format, allowed: Self.formats)
             if let wisdom { try FFTWisdom.import(fromFile: wisdom) }
+            let peers = try baseline.map { (path) throws(ToolError) in try BlockBaselineRow.load(path: path) }
             Terminal.progress("bench \(c.block) \(c.path.rawValue)…")
-            let result = try BlockBench.run(c)
+            var result = try BlockBench.run(c)
             Terminal.clearProgress()
+            if let peers, let path = baseline {
+                result.baseline = BlockBenchComparison.compare(peers, with: result)
+                if result.baseline!.isEmpty {
+                    Terminal.error("globalconv: note: \(path) has no row for \(c.block) at \(c.size.height)×\(c.size.width), batch \(c.batch), \(c.threads) threads\n")
+                }
+            }
             print(try result.rendered(format))
         }
     }

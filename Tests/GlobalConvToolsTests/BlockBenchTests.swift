@@ -58,4 +58,49 @@ struct BlockBenchTests {
         ]) as? BenchCommand)
         #expect(try bench.makeConfiguration().effort == .measure)
     }
+
+    @Test("a block baseline reads both size forms, skips comments, and names the line of a bad row")
+    func baselineParsing() throws {
+        let text = """
+            # peers, 2 threads
+            {"block": "van.block", "runtime": "onnxruntime", "size": [56, 56], "batch": 1, "threads": 2, "median_ms": 1.9, "min_ms": 1.8}
+
+            {"block": "van.block", "runtime": "pytorch", "size": 56, "batch": 1, "threads": 2, "median_ms": 7.5, "min_ms": 7.0}
+            """
+        let rows = try BlockBaselineRow.parse(jsonLines: text)
+        #expect(rows == [BlockBaselineRow(block: "van.block", runtime: "onnxruntime", size: [56, 56], batch: 1, threads: 2, medianMs: 1.9, minMs: 1.8),
+                         BlockBaselineRow(block: "van.block", runtime: "pytorch", size: [56, 56], batch: 1, threads: 2, medianMs: 7.5, minMs: 7.0)])
+        do {
+            _ = try BlockBaselineRow.parse(jsonLines: text + "\n{\"block\": \"van.block\", \"runtime\": \"x\"}", source: "peers.jsonl")
+            Issue.record("a row without size was accepted")
+        } catch {
+            #expect(error.description.hasPrefix("peers.jsonl:5:") && error.description.contains("missing field 'size'"))
+        }
+        #expect(throws: ToolError.self) { try BlockBaselineRow.parse(jsonLines: #"{"block": "b", "runtime": "r", "size": [1, 2, 3], "batch": 1, "threads": 1, "median_ms": 1, "min_ms": 1}"#) }
+        #expect(throws: ToolError.self) { try BlockBaselineRow.load(path: "/nonexistent/peers.jsonl") }
+    }
+
+    @Test("bench compares only peer rows of the same block, size, batch and threads, as peer median / our median")
+    func baselineComparison() throws {
+        let ours = BlockBenchResult(block: "van.block", path: "auto", size: [56, 56], batch: 1, threads: 2, dtype: "float32",
+                                    medianMs: 2.0, minMs: 1.9)
+        func row(_ block: String, _ runtime: String, size: [Int] = [56, 56], batch: Int = 1, threads: Int = 2, _ ms: Double) -> BlockBaselineRow {
+            BlockBaselineRow(block: block, runtime: runtime, size: size, batch: batch, threads: threads, medianMs: ms, minMs: ms - 0.1)
+        }
+        let peers = [row("van.block", "onnxruntime", 3.0), row("van.block", "pytorch", 8.0), row("moganet.block", "onnxruntime", 1.0),
+                     row("van.block", "onnxruntime", size: [112, 112], 9.0), row("van.block", "onnxruntime", batch: 8, 9.0),
+                     row("van.block", "onnxruntime", threads: 1, 9.0)]
+        let comparisons = BlockBenchComparison.compare(peers, with: ours)
+        #expect(comparisons.map(\.runtime) == ["onnxruntime", "pytorch"])
+        #expect(comparisons.map(\.ratio) == [1.5, 4.0])
+        var result = ours
+        result.baseline = comparisons
+        let table = try result.rendered(.table)
+        #expect(table.contains("peer / ours") && table.contains("1.50×") && table.contains("4.00×"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try result.rendered(.json).utf8)) as? [String: Any])
+        let baseline = try #require(object["baseline"] as? [[String: Any]])
+        #expect(baseline.count == 2 && baseline[0]["runtime"] as? String == "onnxruntime" && baseline[0]["ratio"] as? Double == 1.5)
+        result.baseline = []
+        #expect(!(try result.rendered(.table)).contains("peer / ours"))
+    }
 }

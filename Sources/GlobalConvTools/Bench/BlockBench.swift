@@ -76,7 +76,8 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
 }
 
 /// A block's latency. JSON fields: `block`, `path`, `size` `[H, W]`, `batch`, `threads`, `dtype`,
-/// `median_ms`, `min_ms`.
+/// `median_ms`, `min_ms`, and `baseline` (the peers' times beside ours, ``BlockBenchComparison``) when a
+/// baseline was given.
 public struct BlockBenchResult: Sendable, Equatable, Codable {
     public var block: String
     public var path: String
@@ -86,9 +87,16 @@ public struct BlockBenchResult: Sendable, Equatable, Codable {
     public var dtype: String
     public var medianMs: Double
     public var minMs: Double
+    public var baseline: [BlockBenchComparison]?
+
+    public init(block: String, path: String, size: [Int], batch: Int, threads: Int, dtype: String, medianMs: Double, minMs: Double,
+                baseline: [BlockBenchComparison]? = nil) {
+        (self.block, self.path, self.size, self.batch, self.threads, self.dtype) = (block, path, size, batch, threads, dtype)
+        (self.medianMs, self.minMs, self.baseline) = (medianMs, minMs, baseline)
+    }
 
     enum CodingKeys: String, CodingKey {
-        case block, path, size, batch, threads, dtype, medianMs = "median_ms", minMs = "min_ms"
+        case block, path, size, batch, threads, dtype, medianMs = "median_ms", minMs = "min_ms", baseline
     }
 
     /// Renders as `table` or `json`.
@@ -98,12 +106,24 @@ public struct BlockBenchResult: Sendable, Equatable, Codable {
             var r = self
             r.medianMs = NumberFormatting.rounded(medianMs, 4)
             r.minMs = NumberFormatting.rounded(minMs, 4)
+            r.baseline = baseline?.map {
+                var c = $0
+                (c.medianMs, c.minMs, c.ratio) = (NumberFormatting.rounded(c.medianMs, 4), NumberFormatting.rounded(c.minMs, 4),
+                                                  NumberFormatting.rounded(c.ratio, 3))
+                return c
+            }
             return JSONOutput.encode(r)
         case .table:
             var t = TextTable(header: ["block", "path", "size", "batch", "threads", "dtype", "median_ms", "min_ms"])
             t.append([block, path, "\(size[0])×\(size[1])", "\(batch)", "\(threads)", dtype,
                       NumberFormatting.milliseconds(medianMs), NumberFormatting.milliseconds(minMs)])
-            return t.rendered()
+            guard let baseline, !baseline.isEmpty else { return t.rendered() }
+            var peers = TextTable(header: ["peer", "median_ms", "min_ms", "peer / ours"])
+            for c in baseline {
+                peers.append([c.runtime, NumberFormatting.milliseconds(c.medianMs), NumberFormatting.milliseconds(c.minMs),
+                              String(format: "%.2f×", c.ratio)])
+            }
+            return t.rendered() + "\n" + peers.rendered()
         case .csv, .markdown, .junit:
             throw .invalidValue("bench output formats are table, json; not \(format.rawValue)")
         }

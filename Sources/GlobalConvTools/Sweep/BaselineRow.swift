@@ -57,37 +57,13 @@ public struct BaselineRow: Sendable, Equatable, Codable {
 
     /// Parses JSON-lines text; the error names the line and what is wrong with it.
     public static func parse(jsonLines text: String, source: String = "baseline") throws(ToolError) -> [BaselineRow] {
-        var rows: [BaselineRow] = []
-        let decoder = JSONDecoder()
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingWhitespace().filter { $0 != "\r" }
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            do {
-                rows.append(try decoder.decode(BaselineRow.self, from: Data(line.utf8)))
-            } catch {
-                throw .invalidValue("\(source):\(index + 1): not a baseline row (expected a JSON object with op, kernel, size, channels, batch, threads, median_ms, min_ms): \(Self.describe(error))")
-            }
-        }
-        return rows
+        try JSONLines.decode(BaselineRow.self, text: text, source: source,
+                             expected: "baseline row (expected a JSON object with op, kernel, size, channels, batch, threads, median_ms, min_ms)")
     }
 
     /// Reads and parses a JSON-lines file.
     public static func load(path: String) throws(ToolError) -> [BaselineRow] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .io("cannot read baseline file '\(path)'")
-        }
-        return try parse(jsonLines: String(decoding: data, as: UTF8.self), source: path)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
-            "wrong type for '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let ctx):
-            ctx.codingPath.isEmpty ? "invalid JSON" : "bad '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))': \(ctx.debugDescription)"
-        default: "\(error)"
-        }
+        try parse(jsonLines: try JSONLines.read(path: path, what: "baseline file"), source: path)
     }
 }
 
