@@ -24,14 +24,7 @@ public struct BlockBaselineRow: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         block = try c.decode(String.self, forKey: .block)
         runtime = try c.decode(String.self, forKey: .runtime)
-        if let side = try? c.decode(Int.self, forKey: .size) {
-            size = [side, side]
-        } else {
-            size = try c.decode([Int].self, forKey: .size)
-            guard size.count == 2 else {
-                throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: "size must be H or [H, W]")
-            }
-        }
+        size = try c.decodeMapSize(forKey: .size)
         batch = try c.decode(Int.self, forKey: .batch)
         threads = try c.decode(Int.self, forKey: .threads)
         medianMs = try c.decode(Double.self, forKey: .medianMs)

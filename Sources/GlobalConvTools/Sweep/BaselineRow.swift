@@ -35,14 +35,7 @@ public struct BaselineRow: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         op = try c.decode(String.self, forKey: .op)
         kernel = try c.decode(Int.self, forKey: .kernel)
-        if let side = try? c.decode(Int.self, forKey: .size) {
-            size = [side, side]
-        } else {
-            size = try c.decode([Int].self, forKey: .size)
-            guard size.count == 2 else {
-                throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: "size must be H or [H, W]")
-            }
-        }
+        size = try c.decodeMapSize(forKey: .size)
         channels = try c.decode(Int.self, forKey: .channels)
         batch = try c.decode(Int.self, forKey: .batch)
         threads = try c.decode(Int.self, forKey: .threads)
