@@ -19,7 +19,9 @@ extension CircularConvolution1D {
     /// segment). Each worker keeps per-segment scratch:
     ///
     /// - direct: the plane's periodic extension along the axis (`2L − 1` samples, ParC's concatenation)
-    ///   plus `add`, correlated by ``DirectKernel2D`` (`y = b + Σ_k w[k]·x̃[i + k]`, `k` ascending);
+    ///   plus `add`, correlated by the line kernel (single precision on AVX-512; along W on the plane's
+    ///   transpose) or else ``DirectKernel2D`` (`y = b + Σ_k w[k]·x̃[i + k]`, `k` ascending, the same
+    ///   arithmetic in both);
     /// - FFT (Fast-ParC): the plane copied into aligned scratch as signals along the axis (``FFTParts``:
     ///   paired into complex signals, or real rows), `+ add` in that copy, one batched forward transform,
     ///   the product with `conj(DFT(w))/L`, one batched inverse, and the copy back `+ b` — exactly the
