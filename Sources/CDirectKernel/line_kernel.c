@@ -129,6 +129,14 @@ GC_LINE_TARGET static void gc_line_rows_avx512(const float *x, ptrdiff_t h, ptrd
 }
 #endif
 
+#if defined(__x86_64__)
+// Whether `isa`, clamped to what the CPU runs (as gc_direct_correlate_f32 clamps it), is AVX-512.
+static int gc_line_at_avx512(int isa) {
+    const int best = gc_direct_best_isa();
+    return (isa < best ? isa : best) == GC_DIRECT_AVX512;
+}
+#endif
+
 ptrdiff_t gc_line_rows_scratch_count(ptrdiff_t h, ptrdiff_t w) {
     return (3 * w - 1) * ((h + 15) / 16 * 16);
 }
@@ -136,8 +144,7 @@ ptrdiff_t gc_line_rows_scratch_count(ptrdiff_t h, ptrdiff_t w) {
 int gc_line_correlate_rows_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *add, const float *wt, float bias,
                                float *scratch, float *out, int isa) {
 #if defined(__x86_64__)
-    const int best = gc_direct_best_isa();
-    if ((isa < best ? isa : best) == GC_DIRECT_AVX512) {
+    if (gc_line_at_avx512(isa)) {
         gc_line_rows_avx512(x, h, w, add, wt, bias, scratch, out);
         return 1;
     }
@@ -149,8 +156,7 @@ int gc_line_correlate_rows_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const f
 int gc_line_correlate_f32(const float *src, ptrdiff_t src_stride, ptrdiff_t tap_step, ptrdiff_t out_h, ptrdiff_t out_w,
                           const float *w, ptrdiff_t taps, float bias, float *out, int isa) {
 #if defined(__x86_64__)
-    const int best = gc_direct_best_isa();
-    if ((isa < best ? isa : best) == GC_DIRECT_AVX512) {
+    if (gc_line_at_avx512(isa)) {
         gc_line_avx512(src, src_stride, tap_step, out_h, out_w, w, taps, bias, out, out_w);
         return 1;
     }

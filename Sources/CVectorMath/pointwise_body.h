@@ -25,8 +25,9 @@ GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdi
     GC_NAME(ivec) left[GC_NV], right[GC_NV];
     for (int v = 0; v < GC_NV; v++) {
         const ptrdiff_t p0 = n + v * GC_VL, p1 = p0 + GC_VL - 1;
-        // Every sample the in-place loads touch (masked or not) lies in this plane: [p0 − w − 1, p1 + w + 1].
-        interior[v] = (v + 1) * GC_VL <= cnt && p0 / w >= 1 && p1 / w <= h - 2 && p0 - w - 1 >= 0 && p1 + w + 1 < h * w;
+        // Every sample the in-place loads touch (masked or not) lies in this plane, [p0 − w − 1, p1 + w + 1]
+        // (so all the vector's pixels lie in rows 1…h−2).
+        interior[v] = (v + 1) * GC_VL <= cnt && p0 - w - 1 >= 0 && p1 + w + 1 < h * w;
         for (int j = 0; j < GC_VL; j++) {
             const ptrdiff_t c = (p0 + j) % w;
             left[v][j] = c > 0 ? -1 : 0;
@@ -41,36 +42,28 @@ GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdi
         for (int t = 0; t < 9; t++) wv[t] = (GC_NAME(vec)){0} + wi[t];
         for (int v = 0; v < GC_NV; v++) {
             const ptrdiff_t p0 = n + v * GC_VL;
-            if (interior[v]) {
-                GC_NAME(vec) acc = (GC_NAME(vec)){0} + b;
-                for (int u = 0; u < 3; u++) {
-                    const float *s = xi + p0 + (u - 1) * w;
-                    const GC_NAME(vec) l = (GC_NAME(vec))(*(const GC_NAME(uivec) *)(s - 1) & left[v]);
-                    const GC_NAME(vec) m = *(const GC_NAME(uvec) *)s;
-                    const GC_NAME(vec) r = (GC_NAME(vec))(*(const GC_NAME(uivec) *)(s + 1) & right[v]);
-                    acc += wv[3 * u] * l;
-                    acc += wv[3 * u + 1] * m;
-                    acc += wv[3 * u + 2] * r;
+            // runs[u]: the VL + 2 samples tap row u reads, starting one column left of the vector.
+            const float *runs[3];
+            float copy[3][GC_VL + 2];
+            for (int u = 0; u < 3; u++) {
+                const ptrdiff_t q0 = p0 + (u - 1) * w - 1;
+                if (interior[v]) {
+                    runs[u] = xi + q0;
+                } else {
+                    for (int j = 0; j < GC_VL + 2; j++) copy[u][j] = q0 + j >= 0 && q0 + j < h * w ? xi[q0 + j] : 0.0f;
+                    runs[u] = copy[u];
                 }
-                *(GC_NAME(vec) *)(row + v * GC_VL) = acc;
-            } else {
-                float run[3][GC_VL + 2];
-                for (int u = 0; u < 3; u++)
-                    for (int j = 0; j < GC_VL + 2; j++) {
-                        const ptrdiff_t q = p0 + (u - 1) * w + j - 1;
-                        run[u][j] = q >= 0 && q < h * w ? xi[q] : 0.0f;
-                    }
-                GC_NAME(vec) acc = (GC_NAME(vec)){0} + b;
-                for (int u = 0; u < 3; u++) {
-                    const GC_NAME(vec) l = (GC_NAME(vec))(*(const GC_NAME(uivec) *)&run[u][0] & left[v]);
-                    const GC_NAME(vec) m = *(const GC_NAME(uvec) *)&run[u][1];
-                    const GC_NAME(vec) r = (GC_NAME(vec))(*(const GC_NAME(uivec) *)&run[u][2] & right[v]);
-                    acc += wv[3 * u] * l;
-                    acc += wv[3 * u + 1] * m;
-                    acc += wv[3 * u + 2] * r;
-                }
-                *(GC_NAME(vec) *)(row + v * GC_VL) = acc;
             }
+            GC_NAME(vec) acc = (GC_NAME(vec)){0} + b;
+            for (int u = 0; u < 3; u++) {
+                const GC_NAME(vec) l = (GC_NAME(vec))(*(const GC_NAME(uivec) *)runs[u] & left[v]);
+                const GC_NAME(vec) m = *(const GC_NAME(uvec) *)(runs[u] + 1);
+                const GC_NAME(vec) r = (GC_NAME(vec))(*(const GC_NAME(uivec) *)(runs[u] + 2) & right[v]);
+                acc += wv[3 * u] * l;
+                acc += wv[3 * u + 1] * m;
+                acc += wv[3 * u + 2] * r;
+            }
+            *(GC_NAME(vec) *)(row + v * GC_VL) = acc;
         }
         switch (in->stencil_activation) {
         case GC_PW_ACT_GELU: GC_GELU_TO(row, row, GC_NR); break;

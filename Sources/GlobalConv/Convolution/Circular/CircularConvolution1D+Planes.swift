@@ -127,14 +127,18 @@ extension CircularConvolution1D {
         var source: DirectSource2D
         var kernel: DirectKernel2D
         var description: gc_direct_plane
-        var scratch: AlignedBuffer<Scalar>
-        var fresh = true
-        /// The direct path's scratch when the worker runs the FFT path (planes it falls back on).
-        var fallbackScratch: AlignedBuffer<Scalar>?
-        /// The W-axis line kernel's transposes (single precision, allocated on first use).
+        /// The periodic extension ``runDirect`` reads, allocated for the first plane that needs it (on the
+        /// FFT path only planes that fall back do); `fresh` until then.
+        var directScratch: AlignedBuffer<Scalar>?
+        /// Whether the direct sums along W run on the line kernel's transposed form (single precision at
+        /// AVX-512), which needs no periodic extension.
+        let lineRows: Bool
+        /// The line kernel's transposes, allocated for the first plane.
         var lineScratch: AlignedBuffer<Scalar>?
         // FFT path.
         let fft: FFTParts?
+        /// The real layout's `H × W` signals (the pair layout transforms in `freq` itself).
+        var realScratch: AlignedBuffer<Scalar>?
         var freq: AlignedBuffer<Scalar>?
 
         init(_ conv: CircularConvolution1D, map: Size2D, fft: FFTParts?) {
@@ -149,11 +153,10 @@ extension CircularConvolution1D {
             let periodic = DirectSource2D(periodicMap: map, extent: extent)
             source = kernel.preferredSourceStride(Scalar.self, variant: .best).map { periodic.aligned(stride: $0) } ?? periodic
             description = kernel.plane(reading: source)
+            lineRows = conv.axis == .width && Scalar.precision == .float32 && DirectKernel2D.lineKernelRuns(variant: .best)
             if let fft {
-                scratch = AlignedBuffer(count: map.height * map.width)
+                realScratch = fft.layout == .real ? AlignedBuffer(count: map.height * map.width) : nil
                 freq = AlignedBuffer(count: fft.bufferCount)
-            } else {
-                scratch = AlignedBuffer(count: max(1, source.scratchCount))
             }
         }
 
@@ -179,28 +182,26 @@ extension CircularConvolution1D {
                     }
                 }
             }
-            if conv.axis == .width, Scalar.precision == .float32, runLineRows(x, channel: channel, add: add, bias: b, into: y) { return }
-            if fft != nil {
-                if fallbackScratch == nil { fallbackScratch = AlignedBuffer(count: max(1, source.scratchCount)) }
-                return runDirect(x, channel: channel, add: add, bias: b, scratch: fallbackScratch!.pointer, fresh: true, into: y)
-            }
-            runDirect(x, channel: channel, add: add, bias: b, scratch: scratch.pointer, fresh: fresh, into: y)
-            fresh = false
+            if lineRows { return runLineRows(x, channel: channel, add: add, bias: b, into: y) }
+            let fresh = directScratch == nil
+            if fresh { directScratch = AlignedBuffer(count: max(1, source.scratchCount)) }
+            runDirect(x, channel: channel, add: add, bias: b, scratch: directScratch!.pointer, fresh: fresh, into: y)
         }
 
-        /// Along W in single precision on AVX-512: the direct sums on the plane's transpose
+        /// Along W when ``lineRows``: the direct sums on the plane's transpose
         /// (``DirectKernel2D/runLineRows(variant:plane:height:width:adding:weights:bias:scratch:output:)``,
-        /// bit-identical to ``runDirect``); `false` (nothing written) elsewhere.
+        /// bit-identical to ``runDirect``).
         private mutating func runLineRows(_ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias b: Scalar,
-                                          into y: UnsafeMutablePointer<Scalar>) -> Bool {
+                                          into y: UnsafeMutablePointer<Scalar>) {
             if lineScratch == nil {
                 lineScratch = AlignedBuffer(count: DirectKernel2D.lineRowsScratchCount(height: map.height, width: map.width))
             }
-            return conv.weight.withUnsafeBufferPointer { wb in
+            let ran = conv.weight.withUnsafeBufferPointer { wb in
                 DirectKernel2D.runLineRows(variant: .best, plane: x, height: map.height, width: map.width, adding: add,
                                            weights: wb.baseAddress! + channel * conv.length, bias: b,
                                            scratch: lineScratch!.pointer, output: y)
             }
+            precondition(ran, "CircularConvolution1D: the line kernel did not run where lineKernelRuns said it would")
         }
 
         /// `y = b + Σ_k w[k]·x̃[i + k]` on the periodic extension `x̃` of `x + add` (the line kernel, ``DirectKernel2D/runLine(variant:source:stride:step:output:weights:taps:bias:output:)``,
@@ -266,7 +267,7 @@ extension CircularConvolution1D {
         private func runReal(_ fft: FFTParts, _ x: UnsafePointer<Scalar>, channel: Int, add: UnsafePointer<Scalar>?, bias: Scalar,
                              into y: UnsafeMutablePointer<Scalar>) {
             let (h, w) = (map.height, map.width)
-            let real = scratch.pointer, spectrum = freq!.pointer
+            let real = realScratch!.pointer, spectrum = freq!.pointer
             let half = fft.forward!.descriptor.complexCount, signals = fft.forward!.descriptor.howMany
             let transposed = conv.axis == .height
             if transposed { transposeAdding(x, rows: h, columns: w, into: real, rowAdd: add, add: 0) }

@@ -1,6 +1,11 @@
 internal import CDirectKernel
 
 extension DirectKernel2D {
+    /// Whether the line kernels run for `variant` on this CPU (single precision, level AVX-512).
+    static func lineKernelRuns(variant: Variant) -> Bool {
+        min(variant.isa, gc_direct_best_isa()) == Int32(GC_DIRECT_AVX512)
+    }
+
     /// One plane of a correlation along one axis, `out[i·W + j] = bias + Σ_{k<taps} w[k]·src[i·stride + j + k·step]`
     /// for `i < output.height`, `j < output.width` (`step = stride`: a `taps × 1` kernel down the columns;
     /// `step = 1`: a `1 × taps` kernel along the rows), on the C line kernel (4 rows × 64 columns per
