@@ -34,6 +34,9 @@ let package = Package(
         // Vectorised Float kernels dispatched by CPU like CDirectKernel: activations (GELU's erf, SiLU's exp)
         // and the fused 1×1-convolution GEMM with its prologues and epilogues.
         .target(name: "CVectorMath"),
+        // The parallel runtime: one persistent worker pool (pthreads, C11 atomics) that every parallel
+        // loop of the engine, the layers and the blocks runs on.
+        .target(name: "CThreadPool"),
         // The engine: FFT layer, tensors and safetensors IO, depthwise and circular convolution.
         .target(
             name: "GlobalConv",
@@ -41,6 +44,7 @@ let package = Package(
                 "CFFTW",
                 "CDirectKernel",
                 "CVectorMath",
+                "CThreadPool",
                 "CBLAS",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]

@@ -1,24 +1,84 @@
 import Testing
 @testable import GlobalConv
 
-@Suite("Parallel for")
+@Suite("Parallel runtime")
 struct ParallelForTests {
-    @Test("visits every index exactly once", arguments: [0, 1, 2, 7, 100], [1, 2, 3, 8])
+    @Test("visits every index exactly once", arguments: [0, 1, 2, 7, 100, 10_000], [1, 2, 3, 8])
     func everyIndexOnce(count: Int, threads: Int) {
         let visits = Locked([Int](repeating: 0, count: count))
         parallelFor(count, threads: threads) { i in visits.withLock { $0[i] += 1 } }
         #expect(visits.withLock { $0 } == [Int](repeating: 1, count: count))
     }
 
-    @Test("hands out one contiguous range per worker, disjoint and covering the count",
-          arguments: [1, 5, 64, 1000], [1, 2, 5])
-    func chunksCover(count: Int, threads: Int) {
+    @Test("hands out disjoint non-empty chunks of at least the grain that cover the count",
+          arguments: [1, 5, 64, 1000].flatMap { c in [1, 2, 5].flatMap { t in [1, 3, 100].map { (c, t, $0) } } })
+    func chunksCover(count: Int, threads: Int, grain: Int) {
         let ranges = Locked([Range<Int>]())
-        parallelChunks(count, threads: threads) { r in ranges.withLock { $0.append(r) } }
+        parallelChunks(count, threads: threads, grain: grain) { r in ranges.withLock { $0.append(r) } }
         let sorted = ranges.withLock { $0 }.sorted { $0.lowerBound < $1.lowerBound }
-        #expect(sorted.count == min(count, threads))
         #expect(sorted.allSatisfy { !$0.isEmpty })
-        #expect(sorted.first?.lowerBound == 0 && sorted.last?.upperBound == count)
-        #expect(zip(sorted, sorted.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        let smallest = sorted.dropLast().map(\.count).min() ?? grain
+        #expect(smallest >= grain)
+        #expect(sorted.first?.lowerBound == 0)
+        #expect(sorted.last?.upperBound == count)
+        let contiguous = zip(sorted, sorted.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }
+        #expect(contiguous)
+    }
+
+    @Test("gives each participant a distinct index below the thread count", arguments: [1, 2, 4, 64])
+    func participantsDistinct(threads: Int) {
+        let seen = Locked([Int: Int]())
+        parallelRegion(4096, threads: threads) { claims, participant in
+            var items = 0
+            while let r = claims.next() { items += r.count }
+            seen.withLock { $0[participant, default: 0] += 1 }
+            _ = items
+        }
+        let counts = seen.withLock { $0 }
+        #expect(counts.values.allSatisfy { $0 == 1 })
+        #expect(counts.keys.allSatisfy { $0 >= 0 && $0 < min(threads, ParallelRuntime.maximumParticipants) })
+        #expect(counts[0] == 1, "the calling thread takes part")
+    }
+
+    @Test("runs a region inside a region inline, and both complete")
+    func nestedRegions() {
+        let sums = Locked([Int](repeating: 0, count: 16))
+        parallelFor(16, threads: 4) { i in
+            let before = ParallelRuntime.statistics.inlineRegions
+            parallelFor(100, threads: 4) { j in sums.withLock { $0[i] += j } }
+            #expect(ParallelRuntime.statistics.inlineRegions > before)
+        }
+        #expect(sums.withLock { $0 } == [Int](repeating: 4950, count: 16))
+    }
+
+    @Test("completes regions started from many tasks at once")
+    func concurrentRegions() async {
+        let total = Locked(0)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<32 {
+                group.addTask {
+                    for _ in 0..<20 { parallelFor(257, threads: 2) { i in total.withLock { $0 += i } } }
+                }
+            }
+        }
+        let expected: Int = 32 * 20 * (256 * 257 / 2)
+        #expect(total.withLock { $0 } == expected)
+    }
+
+    @Test("uses the pool's workers when more than one CPU is available")
+    func workersJoin() {
+        guard ParallelRuntime.maximumParticipants > 1 else { return }
+        // Other suites run regions at the same time (a region that finds the pool busy runs inline), so
+        // count the bodies run by participants other than the caller in our own regions, bounded.
+        let joined = Locked(0)
+        for _ in 0..<2_000 where joined.withLock({ $0 }) == 0 {
+            parallelRegion(64, threads: 2) { claims, participant in
+                var x = 0.0
+                while let r = claims.next() { for k in 0..<(r.count * 2_000) { x += Double(k).squareRoot() } }
+                precondition(x >= 0)
+                if participant != 0 { joined.withLock { $0 += 1 } }
+            }
+        }
+        #expect(joined.withLock { $0 } > 0)
     }
 }

@@ -1,33 +1,95 @@
-import Dispatch
+internal import CThreadPool
 
-/// Runs `body(i)` for every `i` in `0..<count` on up to `threads` workers and returns when all are done.
+// The engine's parallel loops, all on one runtime: the process-wide worker pool of `CThreadPool`
+// (Sources/CThreadPool/include/CThreadPool.h has the protocol). A region's items are handed out in
+// chunks from one atomic counter, so a participant on a busy core takes fewer chunks instead of holding
+// the region up; the calling thread takes part; a region inside a region, or one started while another
+// thread's region owns the pool, runs inline on its caller.
+
+/// The chunks of `0..<count` that one participant of a parallel region claims, one at a time.
 ///
-/// Work is split into `min(threads, count)` contiguous chunks, one per worker, so a worker can set up
-/// per-chunk scratch (FFT workspace) once; `body` must be safe to call concurrently for distinct `i`.
+/// Not copyable and only valid inside the region's body; `next()` is the only way to get work.
+package struct RegionClaims: ~Copyable {
+    private let claims: UnsafeMutableRawPointer
+
+    fileprivate init(_ claims: UnsafeMutableRawPointer) { self.claims = claims }
+
+    /// The next unclaimed chunk, or `nil` when the region has none left (every later call is `nil` too).
+    package mutating func next() -> Range<Int>? {
+        var begin = 0, end = 0
+        guard gc_region_next(claims.assumingMemoryBound(to: gc_region_claims.self), &begin, &end) != 0 else { return nil }
+        return begin..<end
+    }
+}
+
+/// Runs a parallel region over `0..<count` with at most `threads` participants (the calling thread and
+/// pool workers) and returns when all are done.
+///
+/// `body(&claims, participant)` is called once by each participant that gets work, with a participant
+/// index in `0..<threads` that is unique within the region (index per-participant scratch with it); it
+/// must call `claims.next()` until it returns `nil`. Chunks hold at least `grain` items; the region
+/// makes about eight per participant so the split adapts to a core that is briefly busy. `body` must
+/// be safe to run concurrently on disjoint chunks.
+package func parallelRegion(_ count: Int, threads: Int, grain: Int = 1,
+                            _ body: (inout RegionClaims, _ participant: Int) -> Void) {
+    guard count > 0 else { return }
+    let participants = max(1, min(threads, ParallelRuntime.maximumParticipants))
+    let chunk = max(1, grain, count / (participants * 8))
+    typealias Body = (inout RegionClaims, Int) -> Void
+    withoutActuallyEscaping(body) { body in
+        withUnsafePointer(to: body) { context in
+            _ = gc_pool_run(count, chunk, Int32(participants), { context, claims, participant in
+                let body = context!.assumingMemoryBound(to: Body.self).pointee
+                var region = RegionClaims(UnsafeMutableRawPointer(claims!))
+                body(&region, Int(participant))
+                precondition(region.next() == nil, "parallelRegion: the body returned before claiming every chunk")
+            }, UnsafeMutableRawPointer(mutating: context))
+        }
+    }
+}
+
+/// Runs `body(range)` for disjoint chunks covering `0..<count` on up to `threads` participants
+/// (``parallelRegion``); `body` must be safe to call concurrently on disjoint ranges.
+package func parallelChunks(_ count: Int, threads: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+    parallelRegion(count, threads: threads, grain: grain) { claims, _ in
+        while let range = claims.next() { body(range) }
+    }
+}
+
+/// Runs `body(i)` for every `i` in `0..<count` on up to `threads` participants and returns when all are
+/// done; `body` must be safe to call concurrently for distinct `i`.
 package func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     parallelChunks(count, threads: threads) { range in
         for i in range { body(i) }
     }
 }
 
-/// Splits `0..<count` into `min(threads, count)` near-equal contiguous ranges and runs `body` on each
-/// range concurrently (on the calling thread when there is one range).
-package func parallelChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-    guard count > 0 else { return }
-    let workers = max(1, min(threads, count))
-    if workers == 1 { body(0..<count); return }
-    withoutActuallyEscaping(body) { body in
-        let box = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = count * w / workers, hi = count * (w + 1) / workers
-            box.value(lo..<hi)
+/// The parallel runtime's size and debug counters.
+package enum ParallelRuntime {
+    /// Participants a region can have: the CPUs in the process's affinity mask (pool workers + caller).
+    package static var maximumParticipants: Int { Int(gc_pool_participants()) }
+
+    /// Counters since the process started; differences of two readings measure a stretch of work.
+    package struct Statistics: Sendable, Equatable {
+        /// Regions started, and of those the ones run inline (one participant, nested, or pool busy).
+        package var regions: Int, inlineRegions: Int
+        /// Bodies run by pool workers (not by the calling thread).
+        package var workerJoins: Int
+        /// Wall time spent inside regions, summed, in nanoseconds.
+        package var regionNanoseconds: Int
+        /// Broadcasts that woke parked workers.
+        package var wakeups: Int
+
+        package static func - (a: Statistics, b: Statistics) -> Statistics {
+            Statistics(regions: a.regions - b.regions, inlineRegions: a.inlineRegions - b.inlineRegions,
+                       workerJoins: a.workerJoins - b.workerJoins,
+                       regionNanoseconds: a.regionNanoseconds - b.regionNanoseconds, wakeups: a.wakeups - b.wakeups)
         }
     }
-}
 
-/// Carries a non-`Sendable` closure into `concurrentPerform`; callers guarantee the closure is safe to
-/// run concurrently on disjoint index ranges.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+    package static var statistics: Statistics {
+        let s = gc_pool_stats()
+        return Statistics(regions: Int(s.regions), inlineRegions: Int(s.inline_regions), workerJoins: Int(s.worker_joins),
+                          regionNanoseconds: Int(s.region_ns), wakeups: Int(s.wakeups))
+    }
 }

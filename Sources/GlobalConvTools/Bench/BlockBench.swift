@@ -76,8 +76,10 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
 }
 
 /// A block's latency. JSON fields: `block`, `path`, `size` `[H, W]`, `batch`, `threads`, `dtype`,
-/// `median_ms`, `min_ms`, and `baseline` (the peers' times beside ours, ``BlockBenchComparison``) when a
-/// baseline was given.
+/// `median_ms`, `min_ms`, `regions_per_run`, `worker_joins_per_run` and `mean_region_us` (the parallel runtime's
+/// debug counters over the runs: parallel regions one forward starts, bodies pool workers ran, and the
+/// regions' mean wall time), and `baseline`
+/// (the peers' times beside ours, ``BlockBenchComparison``) when a baseline was given.
 public struct BlockBenchResult: Sendable, Equatable, Codable {
     public var block: String
     public var path: String
@@ -87,6 +89,9 @@ public struct BlockBenchResult: Sendable, Equatable, Codable {
     public var dtype: String
     public var medianMs: Double
     public var minMs: Double
+    public var regionsPerRun: Double?
+    public var meanRegionMicroseconds: Double?
+    public var workerJoinsPerRun: Double?
     public var baseline: [BlockBenchComparison]?
 
     public init(block: String, path: String, size: [Int], batch: Int, threads: Int, dtype: String, medianMs: Double, minMs: Double,
@@ -97,6 +102,7 @@ public struct BlockBenchResult: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case block, path, size, batch, threads, dtype, medianMs = "median_ms", minMs = "min_ms", baseline
+        case regionsPerRun = "regions_per_run", meanRegionMicroseconds = "mean_region_us", workerJoinsPerRun = "worker_joins_per_run"
     }
 
     /// Renders as `table` or `json`.
@@ -136,13 +142,22 @@ public enum BlockBench {
     public static func run(_ c: BlockBenchConfiguration) throws(ToolError) -> BlockBenchResult {
         try c.validate()
         let stats: TimingStatistics
+        let before = ParallelRuntime.statistics
         switch c.precision {
         case .float32: stats = try time(c, as: Float.self)
         case .float64: stats = try time(c, as: Double.self)
         }
-        return BlockBenchResult(block: c.block, path: c.path.rawValue, size: [c.size.height, c.size.width], batch: c.batch,
+        var result = BlockBenchResult(block: c.block, path: c.path.rawValue, size: [c.size.height, c.size.width], batch: c.batch,
                                 threads: c.threads, dtype: c.precision.rawValue, medianMs: stats.medianMilliseconds,
                                 minMs: stats.minimumMilliseconds)
+        // Counters over the warm-up and timed runs (a planning `auto` run adds a few regions).
+        let regions = ParallelRuntime.statistics - before
+        let runs = Double(c.warmup + c.repeats)
+        result.regionsPerRun = NumberFormatting.rounded(Double(regions.regions) / runs, 1)
+        result.workerJoinsPerRun = NumberFormatting.rounded(Double(regions.workerJoins) / runs, 1)
+        result.meanRegionMicroseconds = regions.regions == 0 ? nil
+            : NumberFormatting.rounded(Double(regions.regionNanoseconds) / Double(regions.regions) / 1000, 2)
+        return result
     }
 
     static func time<S: TensorScalar>(_ c: BlockBenchConfiguration, as _: S.Type) throws(ToolError) -> TimingStatistics {

@@ -9,9 +9,9 @@ extension CircularConvolution1D {
 
     /// The path `.auto` takes for `input`'s planes `[channelOffset, channelOffset + C)` (with `add`): the
     /// planner's remembered choice for this shape, axis and thread count; otherwise, unless the cost model
-    /// is decisive, both paths timed on these planes (best of two to five alternating rounds, FFT plans and
-    /// spectra made first)
-    /// and the faster one remembered for the rest of the process.
+    /// is decisive, both paths timed on these planes (``ConvolutionPlanner/time(_:)``, FFT plans and
+    /// spectra made first) and the faster one remembered for the rest of the process (re-measured on
+    /// later calls while its margin is close).
     func autoPath(_ input: Tensor<Scalar>, channelOffset: Int, add: [Scalar]?, options: ExecutionOptions) throws(ConvolutionError) -> ConvolutionPath {
         let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
         let key = ConvolutionPlanner.Key(precision: Scalar.precision, inputShape: [n, channels, h, w], geometry: plannerGeometry,
@@ -26,21 +26,10 @@ extension CircularConvolution1D {
         case .measure:
             let segment = { (path: ConvolutionPath) in [CircularSegment(conv: self, channelOffset: channelOffset, add: add, path: path)] }
             _ = try Self.run(input, segments: segment(.fft), options: options)  // plans and spectrum, untimed
-            let clock = ContinuousClock()
-            var best: [ConvolutionPath: Duration] = [:]
-            let started = clock.now
-            var round = 0
-            while round < 2 || (round < 5 && clock.now - started < .milliseconds(200)) {
-                round += 1
-                for path in [ConvolutionPath.direct, .fft] {
-                    let t = clock.now
-                    _ = try Self.run(input, segments: segment(path), options: options)
-                    best[path] = min(best[path] ?? .seconds(1e9), clock.now - t)
-                }
+            let best = try ConvolutionPlanner.time { (path) throws(ConvolutionError) in
+                _ = try Self.run(input, segments: segment(path), options: options)
             }
-            let winner: ConvolutionPath = best[.fft]! < best[.direct]! ? .fft : .direct
-            ConvolutionPlanner.shared.record(winner, for: key)
-            return winner
+            return ConvolutionPlanner.shared.record(direct: best.direct, fft: best.fft, for: key)
         }
     }
 

@@ -41,19 +41,21 @@ extension CircularConvolution1D {
         input.withUnsafeBufferPointer { xb in
             output.withUnsafeMutableBufferPointer { yb in
                 let (x, y) = (xb.baseAddress!, yb.baseAddress!)
-                parallelChunks(n * c, threads: options.threads) { planes in
+                parallelRegion(n * c, threads: options.threads) { claims, _ in
                     var workers = [PlaneWorker?](repeating: nil, count: segments.count)
-                    for p in planes {
-                        let ch = p % c, index = segmentOf[ch]
-                        guard index >= 0 else { continue }
-                        let s = segments[index]
-                        if workers[index] == nil {
-                            workers[index] = PlaneWorker(s.conv, map: Size2D(height: h, width: w), fft: fftParts[index])
-                        }
-                        let local = ch - s.channelOffset
-                        s.add.withOptionalPointer { add in
-                            workers[index]!.run(x + p * plane, channel: local, add: add.map { $0 + local * s.conv.length },
-                                                into: y + p * plane)
+                    while let planes = claims.next() {
+                        for p in planes {
+                            let ch = p % c, index = segmentOf[ch]
+                            guard index >= 0 else { continue }
+                            let s = segments[index]
+                            if workers[index] == nil {
+                                workers[index] = PlaneWorker(s.conv, map: Size2D(height: h, width: w), fft: fftParts[index])
+                            }
+                            let local = ch - s.channelOffset
+                            s.add.withOptionalPointer { add in
+                                workers[index]!.run(x + p * plane, channel: local, add: add.map { $0 + local * s.conv.length },
+                                                    into: y + p * plane)
+                            }
                         }
                     }
                 }

@@ -4,13 +4,21 @@
 /// For a problem it has not seen — key: precision, input shape, geometry, thread count — it first asks
 /// a rough cost model (``CostModel``). When the model puts one path more than ``decisiveRatio`` times
 /// ahead, that path is taken without measuring (measuring a 63×63 direct convolution on a large map
-/// would cost more than it could save). Otherwise the caller runs both paths on the real input, times
-/// them (``record(_:for:)``) and the faster one is remembered. Thread-safe.
+/// would cost more than it could save). Otherwise the caller times both paths on the real input
+/// (``time(_:)``: at least three alternating rounds, the minimum of each) and records them
+/// (``record(direct:fft:for:)``); the faster is remembered. A decision whose margin is under
+/// ``closeMargin`` is measured again on the next calls, up to ``measurementsForCloseCalls`` times in all,
+/// keeping each path's minimum over every measurement — so one noisy moment cannot fix the choice.
+/// Thread-safe.
 final class ConvolutionPlanner: Sendable {
     static let shared = ConvolutionPlanner()
 
     /// A model ratio beyond which the planner trusts the model instead of measuring.
     static let decisiveRatio = 8.0
+    /// Relative margin `|t_direct − t_fft| / min(t_direct, t_fft)` under which a decision is re-measured.
+    static let closeMargin = 0.10
+    /// Measurements a close decision gets in all (on successive calls) before it is final.
+    static let measurementsForCloseCalls = 3
 
     struct Key: Hashable, Sendable {
         var precision: Precision
@@ -25,8 +33,21 @@ final class ConvolutionPlanner: Sendable {
 
     enum Decision: Sendable, Equatable {
         case use(ConvolutionPath)
-        /// Not decided yet: run both paths, time them and call ``ConvolutionPlanner/record(_:for:)``.
+        /// Not decided yet (or decided by a close margin): run both paths, time them and call
+        /// ``ConvolutionPlanner/record(direct:fft:for:)``.
         case measure
+    }
+
+    /// What was measured for one key: each path's best time so far, and how often it was measured.
+    struct Measurement: Sendable, Equatable {
+        var direct: Duration, fft: Duration
+        var count: Int
+        var winner: ConvolutionPath { fft < direct ? .fft : .direct }
+        var isClose: Bool {
+            let (a, b) = (direct / .nanoseconds(1), fft / .nanoseconds(1))
+            return abs(a - b) < ConvolutionPlanner.closeMargin * min(a, b)
+        }
+        var isFinal: Bool { !isClose || count >= ConvolutionPlanner.measurementsForCloseCalls }
     }
 
     /// At most this many decisions are remembered; beyond it the oldest-recorded is forgotten (and
@@ -34,7 +55,7 @@ final class ConvolutionPlanner: Sendable {
     static let capacity = 4096
 
     private struct Decisions {
-        var paths: [Key: ConvolutionPath] = [:]
+        var measured: [Key: Measurement] = [:]
         /// Keys in recording order (oldest first), for eviction; `head` skips evicted entries.
         var order: [Key] = []
         var head = 0
@@ -42,32 +63,72 @@ final class ConvolutionPlanner: Sendable {
     private let decisions = Locked(Decisions())
 
     func decision(for key: Key, directCost: Double, fftCost: Double) -> Decision {
-        if let known = remembered(key) { return .use(known) }
+        if let known = decisions.withLock({ $0.measured[key] }) { return known.isFinal ? .use(known.winner) : .measure }
         if directCost > Self.decisiveRatio * fftCost { return .use(.fft) }
         if fftCost > Self.decisiveRatio * directCost { return .use(.direct) }
         return .measure
     }
 
-    /// Remembers the measured winner for `key`.
-    func record(_ path: ConvolutionPath, for key: Key) {
+    /// Times `run(.direct)` and `run(.fft)` alternately — at least three rounds, up to seven while the
+    /// whole takes under 0.2 s — and returns each path's minimum. The caller makes FFT plans and
+    /// spectra before (untimed).
+    static func time(_ run: (ConvolutionPath) throws(ConvolutionError) -> Void) throws(ConvolutionError) -> (direct: Duration, fft: Duration) {
+        let clock = ContinuousClock()
+        var best: (direct: Duration, fft: Duration) = (.seconds(1e9), .seconds(1e9))
+        let started = clock.now
+        var round = 0
+        while round < 3 || (round < 7 && clock.now - started < .milliseconds(200)) {
+            var t = clock.now
+            try run(.direct)
+            best.direct = min(best.direct, clock.now - t)
+            t = clock.now
+            try run(.fft)
+            best.fft = min(best.fft, clock.now - t)
+            round += 1
+        }
+        return best
+    }
+
+    /// Records a measurement for `key` (each path's minimum over this and earlier measurements) and
+    /// returns the path now remembered.
+    @discardableResult
+    func record(direct: Duration, fft: Duration, for key: Key) -> ConvolutionPath {
         decisions.withLock { d in
-            if d.paths.updateValue(path, forKey: key) == nil { d.order.append(key) }
-            while d.paths.count > Self.capacity {
-                d.paths[d.order[d.head]] = nil
-                d.head += 1
-            }
-            if d.head > Self.capacity {  // compact the order list now and then
-                d.order.removeFirst(d.head)
-                d.head = 0
-            }
+            let m = d.measured[key].map { Measurement(direct: min($0.direct, direct), fft: min($0.fft, fft), count: $0.count + 1) }
+                ?? Measurement(direct: direct, fft: fft, count: 1)
+            Self.store(m, for: key, in: &d)
+            return m.winner
         }
     }
 
-    /// The remembered decision for `key`, if any.
-    func remembered(_ key: Key) -> ConvolutionPath? { decisions.withLock { $0.paths[key] } }
+    /// Remembers `path` for `key` as a final decision (tests, and decisions made elsewhere).
+    func record(_ path: ConvolutionPath, for key: Key) {
+        let (fast, slow) = (Duration.nanoseconds(1), Duration.nanoseconds(2))  // a 100 % margin: final
+        decisions.withLock { d in
+            Self.store(Measurement(direct: path == .direct ? fast : slow, fft: path == .fft ? fast : slow, count: 1), for: key, in: &d)
+        }
+    }
+
+    private static func store(_ m: Measurement, for key: Key, in d: inout Decisions) {
+        if d.measured.updateValue(m, forKey: key) == nil { d.order.append(key) }
+        while d.measured.count > capacity {
+            d.measured[d.order[d.head]] = nil
+            d.head += 1
+        }
+        if d.head > capacity {  // compact the order list now and then
+            d.order.removeFirst(d.head)
+            d.head = 0
+        }
+    }
+
+    /// The remembered decision for `key`, if any (possibly still to be re-measured).
+    func remembered(_ key: Key) -> ConvolutionPath? { decisions.withLock { $0.measured[key]?.winner } }
+
+    /// What was measured for `key`, if anything.
+    func measurement(_ key: Key) -> Measurement? { decisions.withLock { $0.measured[key] } }
 
     /// Number of decisions remembered (≤ ``capacity``).
-    var count: Int { decisions.withLock { $0.paths.count } }
+    var count: Int { decisions.withLock { $0.measured.count } }
 
     /// Forgets every decision (for benchmarks that want to re-measure).
     func reset() { decisions.withLock { $0 = Decisions() } }

@@ -29,8 +29,8 @@ public struct ExecutionOptions: Sendable, Hashable {
         self.memoryBudget = memoryBudget
     }
 
-    /// The machine's active processor count.
-    public static var defaultThreads: Int { max(1, ProcessInfoLite.activeProcessorCount) }
+    /// The CPUs this process may run on (its affinity mask), the parallel runtime's size.
+    public static var defaultThreads: Int { ParallelRuntime.maximumParticipants }
 
     /// `threads` = machine default, `estimate` planning.
     public static var `default`: ExecutionOptions { ExecutionOptions() }

@@ -1,8 +1,9 @@
 extension DepthwiseConvolution2D {
     /// The auto path: the planner's remembered choice, or, the first time a problem is seen and the
-    /// cost model is not decisive, both paths timed on this input (the FFT path once more first, so
-    /// plan and spectrum creation are not counted; best of two to five alternating rounds) and the
-    /// faster one's output returned.
+    /// cost model is not decisive (and again while a decision's margin is close, see
+    /// ``ConvolutionPlanner``), both paths timed on this input (the FFT path once more first, so plan and
+    /// spectrum creation are not counted; ``ConvolutionPlanner/time(_:)``) and the faster one's output
+    /// returned.
     func auto(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions,
               activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
         let planner = ConvolutionPlanner.shared
@@ -21,25 +22,12 @@ extension DepthwiseConvolution2D {
         case .use: return direct(input, outputShape: outputShape, threads: options.threads, activation: activation)
         case .measure:
             _ = try fft(input, outputShape: outputShape, options: options, activation: activation)  // plans + spectrum, untimed
-            let clock = ContinuousClock()
-            // Best of several alternating rounds (a single round was flipped by one preemption on a
-            // shared machine): at least two, up to five while measuring has taken under 0.2 s.
-            var bestDirect = Duration.seconds(1e9), bestFFT = Duration.seconds(1e9)
-            var directOut: Tensor<Scalar>?, fftOut: Tensor<Scalar>?
-            let started = clock.now
-            var round = 0
-            while round < 2 || (round < 5 && clock.now - started < .milliseconds(200)) {
-                var t = clock.now
-                directOut = direct(input, outputShape: outputShape, threads: options.threads, activation: activation)
-                bestDirect = min(bestDirect, clock.now - t)
-                t = clock.now
-                fftOut = try fft(input, outputShape: outputShape, options: options, activation: activation)
-                bestFFT = min(bestFFT, clock.now - t)
-                round += 1
+            var outputs: [ConvolutionPath: Tensor<Scalar>] = [:]
+            let best = try ConvolutionPlanner.time { (path) throws(ConvolutionError) in
+                outputs[path] = path == .fft ? try fft(input, outputShape: outputShape, options: options, activation: activation)
+                    : direct(input, outputShape: outputShape, threads: options.threads, activation: activation)
             }
-            let winner: ConvolutionPath = bestFFT < bestDirect ? .fft : .direct
-            planner.record(winner, for: key)
-            return winner == .fft ? fftOut! : directOut!
+            return outputs[planner.record(direct: best.direct, fft: best.fft, for: key)]!
         }
     }
 }

@@ -119,28 +119,30 @@ extension DepthwiseConvolution2D {
             output.withUnsafeMutableBufferPointer { y in
                 spectrum.values.withUnsafeBufferPointer { spec in
                     let (x, y, spec) = (x.baseAddress!, y.baseAddress!, spec.baseAddress!)
-                    parallelChunks(n * c, threads: options.threads) { planes in
+                    parallelRegion(n * c, threads: options.threads) { claims, _ in
                         // Zeros past the map's rows and columns are written once (AlignedBuffer starts zeroed) and kept.
                         let padded = AlignedBuffer<Scalar>(count: paddedRows * l.width)
                         let freq = AlignedBuffer<Scalar>(count: 2 * half)
                         let result = AlignedBuffer<Scalar>(count: l.height * l.width)
                         var fallback: [Int] = []
-                        for plane in planes {
-                            let ch = plane % c
-                            if skip[ch] { continue }
-                            // The map in the top-left corner (circular: the map is the whole transform), its
-                            // finiteness checked as it is copied.
-                            guard copyRowsChecked(x + plane * h * w, stride: w, rows: h, columns: w,
-                                                  into: padded.pointer, stride: l.width) else { fallback.append(plane); continue }
-                            pipe.forward(padded.pointer, into: freq.pointer)
-                            multiplyRows(freq.pointer, rows: 1, count: half, by: spec + ch * 2 * half)
-                            pipe.inverse(freq.pointer, into: result.pointer)
-                            let b = bias?.scalars[ch] ?? 0
-                            let dst = y + plane * ho * wo
-                            guard crop(result.pointer, stride: l.width, rows: rowSource, columns: colSource, bias: b, into: dst) else {
-                                fallback.append(plane); continue
+                        while let planes = claims.next() {
+                            for plane in planes {
+                                let ch = plane % c
+                                if skip[ch] { continue }
+                                // The map in the top-left corner (circular: the map is the whole transform), its
+                                // finiteness checked as it is copied.
+                                guard copyRowsChecked(x + plane * h * w, stride: w, rows: h, columns: w,
+                                                      into: padded.pointer, stride: l.width) else { fallback.append(plane); continue }
+                                pipe.forward(padded.pointer, into: freq.pointer)
+                                multiplyRows(freq.pointer, rows: 1, count: half, by: spec + ch * 2 * half)
+                                pipe.inverse(freq.pointer, into: result.pointer)
+                                let b = bias?.scalars[ch] ?? 0
+                                let dst = y + plane * ho * wo
+                                guard crop(result.pointer, stride: l.width, rows: rowSource, columns: colSource, bias: b, into: dst) else {
+                                    fallback.append(plane); continue
+                                }
+                                activation.apply(to: dst, count: ho * wo)
                             }
-                            activation.apply(to: dst, count: ho * wo)
                         }
                         for plane in fallback {
                             directPlane(x, plane: plane, channel: plane % c, map: Size2D(height: h, width: w),
@@ -166,12 +168,14 @@ extension DepthwiseConvolution2D {
             for: .contiguous(Scalar.precision, .forward, dims: [l.height, l.width], effort: options.effort))
         let inverse = try FFTPlanCache.shared.plan(
             for: .contiguous(Scalar.precision, .inverse, dims: [l.height, l.width], effort: options.effort))
-        parallelChunks(planes, threads: options.threads) { range in
+        parallelRegion(planes, threads: options.threads) { claims, _ in
             let real = AlignedBuffer<Scalar>(count: l.height * l.width)
             let freq = AlignedBuffer<Scalar>(count: 2 * forward.descriptor.complexCount)
-            for _ in range {
-                forward.forward(real: real.pointer, complex: freq.pointer)
-                inverse.inverse(complex: freq.pointer, real: real.pointer)
+            while let range = claims.next() {
+                for _ in range {
+                    forward.forward(real: real.pointer, complex: freq.pointer)
+                    inverse.inverse(complex: freq.pointer, real: real.pointer)
+                }
             }
         }
     }

@@ -31,16 +31,20 @@ enum DirectPlanes {
             input.withUnsafeBufferPointer { x in
                 weights.withUnsafeBufferPointer { w in
                     let (x, w, y) = (x.baseAddress!, w.baseAddress!, out.baseAddress!)
-                    parallelChunks(planes, threads: threads) { range in
+                    parallelRegion(planes, threads: threads) { claims, _ in
                         let raw = UnsafeMutableRawPointer.allocate(
                             byteCount: max(1, source.scratchCount) * MemoryLayout<S>.stride, alignment: 64)
                         defer { raw.deallocate() }
                         let scratch = raw.bindMemory(to: S.self, capacity: max(1, source.scratchCount))
-                        for p in range {
-                            let c = p % channels
-                            let src = source.prepare(plane: x + p * inPlane, scratch: scratch, fresh: p == range.lowerBound)
-                            DirectKernel2D.run(plane, variant: variant, source: src, weights: w + c * taps, bias: b[c], output: y + p * outPlane)
-                            activation.apply(to: y + p * outPlane, count: outPlane)
+                        var fresh = true  // the scratch's padding is written on its first plane only
+                        while let range = claims.next() {
+                            for p in range {
+                                let c = p % channels
+                                let src = source.prepare(plane: x + p * inPlane, scratch: scratch, fresh: fresh)
+                                fresh = false
+                                DirectKernel2D.run(plane, variant: variant, source: src, weights: w + c * taps, bias: b[c], output: y + p * outPlane)
+                                activation.apply(to: y + p * outPlane, count: outPlane)
+                            }
                         }
                     }
                 }

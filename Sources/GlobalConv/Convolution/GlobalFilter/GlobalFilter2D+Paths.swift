@@ -12,15 +12,17 @@ extension GlobalFilter2D {
             y.withUnsafeMutableBufferPointer { yb in
                 spectrum.withUnsafeBufferPointer { sb in
                     let (xp, yp, sp) = (xb.baseAddress!, yb.baseAddress!, sb.baseAddress!)
-                    parallelChunks(x.shape[0] * c, threads: options.threads) { planes in
+                    parallelRegion(x.shape[0] * c, threads: options.threads) { claims, _ in
                         let real = AlignedBuffer<Scalar>(count: h * w)
                         let freq = AlignedBuffer<Scalar>(count: 2 * half)
-                        for plane in planes {
-                            real.pointer.update(from: xp + plane * h * w, count: h * w)
-                            forward.forward(real: real.pointer, complex: freq.pointer)
-                            multiplyComplex(freq.pointer, by: sp + (plane % c) * 2 * half, count: half)
-                            inverse.inverse(complex: freq.pointer, real: real.pointer)
-                            (yp + plane * h * w).update(from: real.pointer, count: h * w)
+                        while let planes = claims.next() {
+                            for plane in planes {
+                                real.pointer.update(from: xp + plane * h * w, count: h * w)
+                                forward.forward(real: real.pointer, complex: freq.pointer)
+                                multiplyComplex(freq.pointer, by: sp + (plane % c) * 2 * half, count: half)
+                                inverse.inverse(complex: freq.pointer, real: real.pointer)
+                                (yp + plane * h * w).update(from: real.pointer, count: h * w)
+                            }
                         }
                     }
                 }

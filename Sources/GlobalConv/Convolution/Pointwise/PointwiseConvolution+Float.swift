@@ -54,35 +54,37 @@ extension PointwiseConvolution {
                                                                  stencil: at(stencilWeight), stencilBias: at(stencilBias),
                                                                  stencilActivation: stencil?.activation ?? .none,
                                                                  map: Size2D(height: x.shape[2], width: x.shape[3]))
-                    parallelChunks(n * stripsPerImage, threads: threads) { range in
+                    parallelRegion(n * stripsPerImage, threads: threads) { claims, _ in
                         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, scratchCount) * 4, alignment: 64)
                         defer { raw.deallocate() }
                         let scratch = raw.bindMemory(to: Float.self, capacity: max(1, scratchCount))
-                        var s = range.lowerBound
-                        while s < range.upperBound {
-                            let img = s / stripsPerImage
-                            let hi = min(range.upperBound, (img + 1) * stripsPerImage)
-                            let begin = (s - img * stripsPerImage) * strip
-                            let end = min((hi - img * stripsPerImage) * strip, pixels)
-                            let outBase = img * cout * pixels
-                            withUnsafeTemporaryAllocation(of: gc_pw_layer.self, capacity: 2) { layers in
-                                for (index, stage) in stages.enumerated() {
-                                    let o = offsets[index], isLast = index == stages.count - 1
-                                    layers[index] = PointwiseKernel.layer(
-                                        m: stage.conv.outputChannels, k: stage.conv.inputChannels,
-                                        packed: index == 0 ? w0! : w1!, bias: at(o.bias), scale: at(o.scale), shift: at(o.shift),
-                                        activation: stage.epilogue.activation,
-                                        multiply: isLast ? mul.map { $0 + outBase } : nil,
-                                        add: isLast ? add.map { $0 + outBase } : nil,
-                                        addScale: isLast ? at(o.addScale) : nil, addShift: isLast ? at(o.addShift) : nil,
-                                        residual: isLast ? res.map { $0 + outBase } : nil,
-                                        residualScale: at(o.residualScale), pixels: pixels)
+                        while let range = claims.next() {
+                            var s = range.lowerBound
+                            while s < range.upperBound {
+                                let img = s / stripsPerImage
+                                let hi = min(range.upperBound, (img + 1) * stripsPerImage)
+                                let begin = (s - img * stripsPerImage) * strip
+                                let end = min((hi - img * stripsPerImage) * strip, pixels)
+                                let outBase = img * cout * pixels
+                                withUnsafeTemporaryAllocation(of: gc_pw_layer.self, capacity: 2) { layers in
+                                    for (index, stage) in stages.enumerated() {
+                                        let o = offsets[index], isLast = index == stages.count - 1
+                                        layers[index] = PointwiseKernel.layer(
+                                            m: stage.conv.outputChannels, k: stage.conv.inputChannels,
+                                            packed: index == 0 ? w0! : w1!, bias: at(o.bias), scale: at(o.scale), shift: at(o.shift),
+                                            activation: stage.epilogue.activation,
+                                            multiply: isLast ? mul.map { $0 + outBase } : nil,
+                                            add: isLast ? add.map { $0 + outBase } : nil,
+                                            addScale: isLast ? at(o.addScale) : nil, addShift: isLast ? at(o.addShift) : nil,
+                                            residual: isLast ? res.map { $0 + outBase } : nil,
+                                            residualScale: at(o.residualScale), pixels: pixels)
+                                    }
+                                    PointwiseKernel.run(x: xp! + img * cin * pixels, pixels: pixels, input: inputDescription,
+                                                        layers: UnsafePointer(layers.baseAddress!), count: stages.count,
+                                                        y: y + outBase, begin: begin, end: end, scratch: scratch, variant: variant)
                                 }
-                                PointwiseKernel.run(x: xp! + img * cin * pixels, pixels: pixels, input: inputDescription,
-                                                    layers: UnsafePointer(layers.baseAddress!), count: stages.count,
-                                                    y: y + outBase, begin: begin, end: end, scratch: scratch, variant: variant)
+                                s = hi
                             }
-                            s = hi
                         }
                     }
                 } } }

@@ -1,0 +1,257 @@
+// GlobalConv's parallel runtime (see CThreadPool.h for the contract).
+//
+// Protocol (all atomics sequentially consistent where two threads must agree, acquire/release otherwise):
+//
+//   publish (caller, owning the pool through `busy`):
+//     epoch := odd                    -- closes the job slot: no worker may start reading it now
+//     wait until inside == 0          -- workers still reading the previous job have left
+//     write job fields, next := 0, pending := 0
+//     epoch := even (release)         -- publishes the job
+//     if sleepers > 0: lock; broadcast; unlock
+//   worker:
+//     see an even epoch v != last (acquire); inside += 1; if epoch != v: inside -= 1, retry
+//       (Dekker pair with the caller's `epoch := odd; load inside`: either the caller waits for this
+//       worker or the worker sees the slot closed)
+//     if it is a participant: pending += 1; claim a chunk; if one was claimed run the body;
+//       pending -= 1 (release)
+//     inside -= 1 (release)
+//   caller: runs the body as participant 0, which drains the chunk counter, then waits for pending == 0.
+//     A worker that joins after that finds no chunk left and never calls the body, so the caller's
+//     context is not touched once gc_pool_run has returned.
+//   parking (worker, after the spin budget): lock; sleepers += 1; while epoch == last: wait; sleepers -= 1
+//     (Dekker pair with the caller's `epoch := even; load sleepers`: no lost wake-up).
+
+#define _GNU_SOURCE
+#include "CThreadPool.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+static inline void cpu_relax(void) { _mm_pause(); }
+#elif defined(__aarch64__)
+static inline void cpu_relax(void) { __asm__ __volatile__("yield"); }
+#else
+static inline void cpu_relax(void) {}
+#endif
+
+#define CACHE_LINE 64
+#define MAX_WORKERS 255
+
+typedef struct region {
+    _Alignas(CACHE_LINE) _Atomic long next;
+    _Alignas(CACHE_LINE) long count;
+    long chunk;
+} region;
+
+typedef struct pool {
+    _Alignas(CACHE_LINE) _Atomic unsigned long epoch;
+    _Alignas(CACHE_LINE) _Atomic int inside;
+    _Alignas(CACHE_LINE) _Atomic long pending;
+    _Alignas(CACHE_LINE) _Atomic int busy;
+    _Alignas(CACHE_LINE) _Atomic int sleepers;
+    // The job, written only between `epoch := odd` and `epoch := even`.
+    _Alignas(CACHE_LINE) gc_region_body body;
+    void *context;
+    int participants;
+    region work;
+    // Fixed after start-up.
+    int workers;
+    long spin_ns;
+    pthread_mutex_t mutex;
+    pthread_cond_t wake;
+    // Counters (relaxed).
+    _Atomic uint64_t regions, inline_regions, worker_joins, region_ns, wakeups;
+} pool;
+
+static pool the_pool = {
+    .mutex = PTHREAD_MUTEX_INITIALIZER,
+    .wake = PTHREAD_COND_INITIALIZER,
+};
+static pthread_once_t sized = PTHREAD_ONCE_INIT;
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+static _Thread_local int in_region = 0;
+
+static long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+static void size_pool(void) {
+    int cpus = 1;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = CPU_COUNT(&set);
+    if (cpus < 1) cpus = 1;
+    if (cpus - 1 > MAX_WORKERS) cpus = MAX_WORKERS + 1;
+    the_pool.workers = cpus - 1;
+    long spin_us = 200;
+    const char *env = getenv("GLOBALCONV_SPIN_US");
+    if (env) {
+        char *end = 0;
+        long v = strtol(env, &end, 10);
+        if (end != env && *end == 0 && v >= 0 && v <= 1000000) spin_us = v;
+    }
+    the_pool.spin_ns = spin_us * 1000;
+}
+
+int gc_pool_participants(void) {
+    pthread_once(&sized, size_pool);
+    return the_pool.workers + 1;
+}
+
+static int claim(region *r, long *begin, long *end) {
+    long b = atomic_fetch_add_explicit(&r->next, r->chunk, memory_order_relaxed);
+    if (b >= r->count) return 0;
+    *begin = b;
+    *end = b + r->chunk < r->count ? b + r->chunk : r->count;
+    return 1;
+}
+
+int gc_region_next(gc_region_claims *claims, long *begin, long *end) {
+    if (claims->first_begin >= 0) {
+        *begin = claims->first_begin;
+        *end = claims->first_end;
+        claims->first_begin = -1;
+        return 1;
+    }
+    return claim((region *)claims->region, begin, end);
+}
+
+/// Waits for an even epoch other than `last`: spins for the budget, then parks.
+static unsigned long await_job(unsigned long last) {
+    pool *p = &the_pool;
+    long deadline = -1;
+    for (unsigned spins = 0;; spins++) {
+        unsigned long e = atomic_load_explicit(&p->epoch, memory_order_acquire);
+        if (e != last && (e & 1) == 0) return e;
+        cpu_relax();
+        if ((spins & 255) != 255) continue;
+        long t = now_ns();
+        if (deadline < 0) deadline = t + p->spin_ns;
+        if (t < deadline) continue;
+        pthread_mutex_lock(&p->mutex);
+        atomic_fetch_add(&p->sleepers, 1);
+        while (atomic_load(&p->epoch) == last) pthread_cond_wait(&p->wake, &p->mutex);
+        atomic_fetch_sub(&p->sleepers, 1);
+        pthread_mutex_unlock(&p->mutex);
+        deadline = -1;
+    }
+}
+
+static void *worker_main(void *arg) {
+    pool *p = &the_pool;
+    const int id = (int)(long)arg;  // participant index, 1…workers
+    in_region = 1;                  // a region started inside a body runs inline
+    unsigned long last = 0;  // epoch 0 is "no job yet"; a worker started late still joins the current region
+    for (;;) {
+        unsigned long e = await_job(last);
+        last = e;
+        atomic_fetch_add(&p->inside, 1);
+        if (atomic_load(&p->epoch) != e) { atomic_fetch_sub(&p->inside, 1); continue; }
+        if (id < p->participants) {
+            atomic_fetch_add(&p->pending, 1);
+            gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1 };
+            if (claim(&p->work, &claims.first_begin, &claims.first_end)) {
+                atomic_fetch_add_explicit(&p->worker_joins, 1, memory_order_relaxed);
+                p->body(p->context, &claims, id);
+            }
+            atomic_fetch_sub_explicit(&p->pending, 1, memory_order_release);
+        }
+        atomic_fetch_sub_explicit(&p->inside, 1, memory_order_release);
+    }
+    return 0;
+}
+
+static void start_workers(void) {
+    pool *p = &the_pool;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int made = 0;
+    for (int i = 1; i <= p->workers; i++) {
+        pthread_t t;
+        if (pthread_create(&t, &attr, worker_main, (void *)(long)i) != 0) break;
+        made++;
+    }
+    pthread_attr_destroy(&attr);
+    p->workers = made;  // fewer threads than CPUs if the system refused some; regions still complete
+}
+
+static void run_inline(long count, long chunk, gc_region_body body, void *context) {
+    region r = { .count = count, .chunk = chunk };
+    atomic_init(&r.next, 0);
+    gc_region_claims claims = { .region = &r, .first_begin = -1, .first_end = -1 };
+    int was = in_region;
+    in_region = 1;
+    body(context, &claims, 0);
+    in_region = was;
+}
+
+int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *context) {
+    if (count <= 0) return 0;
+    if (chunk < 1) chunk = 1;
+    pool *p = &the_pool;
+    pthread_once(&sized, size_pool);
+    atomic_fetch_add_explicit(&p->regions, 1, memory_order_relaxed);
+    const long t0 = now_ns();
+    long chunks = (count + chunk - 1) / chunk;
+    long want = threads < chunks ? threads : chunks;
+    if (want > p->workers + 1) want = p->workers + 1;
+    int expected = 0;
+    if (want <= 1 || in_region || !atomic_compare_exchange_strong(&p->busy, &expected, 1)) {
+        atomic_fetch_add_explicit(&p->inline_regions, 1, memory_order_relaxed);
+        run_inline(count, chunk, body, context);
+        atomic_fetch_add_explicit(&p->region_ns, (uint64_t)(now_ns() - t0), memory_order_relaxed);
+        return 1;
+    }
+    pthread_once(&started, start_workers);
+    if (want > p->workers + 1) want = p->workers + 1;
+
+    // Publish.
+    unsigned long e = atomic_load_explicit(&p->epoch, memory_order_relaxed);
+    atomic_store(&p->epoch, e + 1);
+    while (atomic_load(&p->inside) != 0) cpu_relax();
+    p->body = body;
+    p->context = context;
+    p->participants = (int)want;
+    p->work.count = count;
+    p->work.chunk = chunk;
+    atomic_store_explicit(&p->work.next, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->pending, 0, memory_order_relaxed);
+    atomic_store(&p->epoch, e + 2);
+    if (atomic_load(&p->sleepers) > 0) {
+        atomic_fetch_add_explicit(&p->wakeups, 1, memory_order_relaxed);
+        pthread_mutex_lock(&p->mutex);
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->mutex);
+    }
+
+    // Take part, then wait for the workers that are running the body.
+    in_region = 1;
+    gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1 };
+    body(context, &claims, 0);
+    in_region = 0;
+    for (unsigned spins = 0; atomic_load_explicit(&p->pending, memory_order_acquire) != 0; spins++) {
+        if (spins < 4096) cpu_relax(); else sched_yield();
+    }
+    atomic_store_explicit(&p->busy, 0, memory_order_release);
+    atomic_fetch_add_explicit(&p->region_ns, (uint64_t)(now_ns() - t0), memory_order_relaxed);
+    return (int)want;
+}
+
+gc_pool_statistics gc_pool_stats(void) {
+    pool *p = &the_pool;
+    gc_pool_statistics s = {
+        .regions = atomic_load_explicit(&p->regions, memory_order_relaxed),
+        .inline_regions = atomic_load_explicit(&p->inline_regions, memory_order_relaxed),
+        .worker_joins = atomic_load_explicit(&p->worker_joins, memory_order_relaxed),
+        .region_ns = atomic_load_explicit(&p->region_ns, memory_order_relaxed),
+        .wakeups = atomic_load_explicit(&p->wakeups, memory_order_relaxed),
+    };
+    return s;
+}
