@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Block timings on CPU: PyTorch eager and ONNX Runtime, for the performance issue.
+"""Block timings on CPU: PyTorch eager, ONNX Runtime and OpenVINO, for the performance issue.
 
 Builds the same nn.Modules as Fixtures/generate.py (Fixtures/blocks_torch.py), float32, eval mode,
 seeded order-one random weights, on one 1 x C x 56 x 56 input:
@@ -8,18 +8,22 @@ seeded order-one random weights, on one 1 x C x 56 x 56 input:
   moganet.block        dim 64, ffn_ratio 8, dilations [1,2,3], split [1,3,4]
   parc.convnext_block  dim 96, K=56 (global circular conv, concat-then-conv as ParC does)
   convnext.block       dim 96, K=7
-ONNX Runtime runs the graph exported with torch.onnx.export(dynamo=False, opset 17) on the
-CPUExecutionProvider, intra_op threads = --threads, inter_op threads = 1; its output must agree with
-PyTorch to 1e-3 (max abs difference relative to max(1, max|y|)) or the script stops.
+and times one forward pass per runtime (median and minimum of --repeats after --warmup):
+  pytorch      eager, torch.set_num_threads(--threads), no_grad
+  onnxruntime  the graph exported with torch.onnx.export(dynamo=False, opset 17), CPUExecutionProvider,
+               intra-op threads = --threads, inter-op threads = 1
+  openvino     the same ONNX compiled by OpenVINO's CPU plugin: INFERENCE_NUM_THREADS = --threads,
+               NUM_STREAMS 1, PERFORMANCE_HINT LATENCY, INFERENCE_PRECISION_HINT f32
+Each exported runtime's output must agree with PyTorch to 1e-3 (max abs difference relative to
+max(1, max|y|)) or the script stops (Fixtures/peer_runtimes.py).
 
-Prints one JSON line per (block, runtime):
-  {"block": id, "runtime": "pytorch"|"onnxruntime", "size": [56,56], "batch": 1, "threads": T,
-   "median_ms": ..., "min_ms": ...}
-Agreement and export notes go to stderr.
+Prints one JSON line per (block, runtime), the format `globalconv bench --baseline` reads:
+  {"block": id, "runtime": "pytorch"|"onnxruntime"|"openvino", "size": [56,56], "batch": 1, "threads": T,
+   "median_ms": ..., "min_ms": ..., "cpu": "AMD EPYC (AuthenticAMD family 26 model 2)", "cpus": 2}
+(`cpu`, `cpus`: Fixtures/cpuinfo.py). Agreement notes and the load average go to stderr.
 Example: python3 Fixtures/block_bench.py --threads 2 --repeats 30
 """
 import argparse
-import io
 import json
 import os
 import statistics
@@ -31,6 +35,8 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import blocks_torch as B  # noqa: E402
+import cpuinfo  # noqa: E402
+import peer_runtimes  # noqa: E402
 
 SIZE = 56
 BLOCKS = {
@@ -41,6 +47,7 @@ BLOCKS = {
     "parc.convnext_block": (96, lambda: B.ParCConvNeXtBlock(96, kernel_size=SIZE, use_pe=True)),
     "convnext.block": (96, lambda: B.ConvNeXtBlock(96, kernel_size=7)),
 }
+RUNTIMES = ("pytorch",) + peer_runtimes.NAMES
 
 
 def make(block_id, seed=0):
@@ -68,19 +75,8 @@ def timed(fn, repeats, warmup):
 
 def row(block_id, runtime, med, mn, threads):
     print(json.dumps({"block": block_id, "runtime": runtime, "size": [SIZE, SIZE], "batch": 1,
-                      "threads": threads, "median_ms": round(med, 4), "min_ms": round(mn, 4)}), flush=True)
-
-
-def ort_session(module, x, threads):
-    import onnxruntime as ort
-    f = io.BytesIO()
-    with torch.no_grad():
-        torch.onnx.export(module, (x,), f, input_names=["x"], output_names=["y"], opset_version=17,
-                          dynamo=False)
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    return ort.InferenceSession(f.getvalue(), so, providers=["CPUExecutionProvider"])
+                      "threads": threads, "median_ms": round(med, 4), "min_ms": round(mn, 4),
+                      **cpuinfo.record(threads)}), flush=True)
 
 
 def main():
@@ -90,7 +86,7 @@ def main():
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--blocks", default=",".join(BLOCKS),
                    help="comma-separated block ids (default: all of " + ", ".join(BLOCKS) + ")")
-    p.add_argument("--runtimes", default="pytorch,onnxruntime")
+    p.add_argument("--runtimes", default=",".join(RUNTIMES), help="comma-separated subset of " + ", ".join(RUNTIMES))
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     try:
@@ -98,27 +94,22 @@ def main():
               "(timings are only meaningful on an otherwise idle machine)", file=sys.stderr, flush=True)
     except OSError:
         pass
+    print(f"# {cpuinfo.table_line(a.threads)}", file=sys.stderr, flush=True)
     runtimes = a.runtimes.split(",")
+    if any(r not in RUNTIMES for r in runtimes):
+        p.error(f"unknown runtime in {a.runtimes!r}; known: {', '.join(RUNTIMES)}")
     for block_id in a.blocks.split(","):
         if block_id not in BLOCKS:
             p.error(f"unknown block {block_id!r}; known: {', '.join(BLOCKS)}")
         m, x = make(block_id)
-        with torch.no_grad():
-            y = m(x)
-            if "pytorch" in runtimes:
+        if "pytorch" in runtimes:
+            with torch.no_grad():
                 med, mn = timed(lambda: m(x), a.repeats, a.warmup)
-                row(block_id, "pytorch", med, mn, a.threads)
-        if "onnxruntime" in runtimes:
-            s = ort_session(m, x, a.threads)
-            xn = x.numpy()
-            yo = s.run(None, {"x": xn})[0]
-            scale = max(1.0, y.abs().max().item())
-            diff = float(abs(yo - y.numpy()).max())
-            print(f"# {block_id}: onnxruntime vs pytorch max abs diff {diff:.3e} (max|y| {scale:.3f})",
-                  file=sys.stderr, flush=True)
-            assert diff <= 1e-3 * scale, f"{block_id}: onnxruntime disagrees with PyTorch by {diff}"
-            med, mn = timed(lambda: s.run(None, {"x": xn}), a.repeats, a.warmup)
-            row(block_id, "onnxruntime", med, mn, a.threads)
+            row(block_id, "pytorch", med, mn, a.threads)
+        exported = [r for r in runtimes if r != "pytorch"]
+        for runtime, run in peer_runtimes.runners(m, x, a.threads, exported, label=block_id).items():
+            med, mn = timed(run, a.repeats, a.warmup)
+            row(block_id, runtime, med, mn, a.threads)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Side-by-side block timings: GlobalConv (`globalconv bench`) against ONNX Runtime, interleaved.
+"""Side-by-side block timings: GlobalConv (`globalconv bench`) against ONNX Runtime and OpenVINO, interleaved.
 
 The five blocks of the performance issue (the same builds as block_bench.py) are timed in rounds: in
-each round every block runs in ONNX Runtime (one session per block, made once) and in GlobalConv (one
-`globalconv bench` process per block and round), one after the other, so a busy spell of a shared
-machine hits both sides alike. Each side reports the median of `--repeats` runs per round; the table
-gives, per block, the median and the minimum over the rounds of those medians, and the ratio of the
-medians (ONNX Runtime / GlobalConv: above 1, GlobalConv is faster). PyTorch eager with `--pytorch`.
+each round every block runs in each peer runtime (ONNX Runtime and OpenVINO on the exported PyTorch
+block, one session / compiled model per block, made once and checked against PyTorch to 1e-3 by
+peer_runtimes.py) and in GlobalConv (one `globalconv bench` process per block and round), one after the
+other, so a busy spell of a shared machine hits both sides alike. Each side reports the median of
+`--repeats` runs per round; the table gives, per block, the median and the minimum over the rounds of
+those medians, and best peer / ours: the smallest peer median over the rounds' medians divided by ours
+(above 1, GlobalConv is faster), naming that peer. PyTorch eager joins the peers with `--pytorch`.
+The table starts with the problem, the CPU (Fixtures/cpuinfo.py) and the thread count.
 
 Example (release build first: swift build -c release):
   python3 Fixtures/block_compare.py --threads 2 --rounds 5 --repeats 21 --effort measure
-Prints a Markdown table; the raw rows go to --json FILE when given.
+Prints a Markdown table; with --json FILE also writes {"cpu", "cpus", "threads", "rounds", "repeats",
+"effort", "medians": {block: {runtime: [per-round median ms, ...]}}}.
 """
 import argparse
 import json
@@ -24,6 +28,8 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import block_bench as BB  # noqa: E402
+import cpuinfo  # noqa: E402
+import peer_runtimes  # noqa: E402
 
 CONFIGS = {
     "van.block": {"dim": 64, "mlp_ratio": 8},
@@ -49,38 +55,52 @@ def main():
     p.add_argument("--repeats", type=int, default=21)
     p.add_argument("--effort", default="estimate", help="FFTW planning effort for GlobalConv's FFT paths")
     p.add_argument("--blocks", default=",".join(CONFIGS))
-    p.add_argument("--binary", default=os.path.join(HERE, "..", ".build", "release", "globalconv"))
-    p.add_argument("--pytorch", action="store_true", help="also time PyTorch eager")
+    p.add_argument("--peers", default=",".join(peer_runtimes.NAMES),
+                   help="exported-graph runtimes to time (subset of " + ", ".join(peer_runtimes.NAMES) + ")")
+    p.add_argument("--binary", default=os.environ.get("GLOBALCONV_BINARY",
+                                                      os.path.join(HERE, "..", ".build", "release", "globalconv")),
+                   help="the globalconv executable (default $GLOBALCONV_BINARY, else .build/release/globalconv)")
+    p.add_argument("--pytorch", action="store_true", help="also time PyTorch eager (one more peer)")
     p.add_argument("--json", help="write every round's medians here")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     blocks = a.blocks.split(",")
-    sessions = {}
+    exported = [r for r in a.peers.split(",") if r]
+    peers = exported + (["pytorch"] if a.pytorch else [])
+    runs = {}
     for b in blocks:
         m, x = BB.make(b)
-        sessions[b] = (m, x, BB.ort_session(m, x, a.threads), x.numpy())
-    rows = {b: {"onnxruntime": [], "globalconv": [], "pytorch": []} for b in blocks}
+        runs[b] = peer_runtimes.runners(m, x, a.threads, exported, label=b)
+        if a.pytorch:
+            runs[b]["pytorch"] = lambda m=m, x=x: m(x)
+    rows = {b: {c: [] for c in ["globalconv"] + peers} for b in blocks}
     for r in range(a.rounds):
         load = open("/proc/loadavg").read().split()[:3]
         print(f"# round {r + 1}/{a.rounds}, load average {load}", file=sys.stderr, flush=True)
         for b in blocks:
-            m, x, s, xn = sessions[b]
-            rows[b]["onnxruntime"].append(BB.timed(lambda: s.run(None, {"x": xn}), a.repeats, 3)[0])
+            for peer in exported:
+                rows[b][peer].append(BB.timed(runs[b][peer], a.repeats, 3)[0])
             rows[b]["globalconv"].append(ours(a.binary, b, a.threads, a.repeats, a.effort))
             if a.pytorch:
                 with torch.no_grad():
-                    rows[b]["pytorch"].append(BB.timed(lambda: m(x), a.repeats, 3)[0])
+                    rows[b]["pytorch"].append(BB.timed(runs[b]["pytorch"], a.repeats, 3)[0])
     if a.json:
         with open(a.json, "w") as f:
-            json.dump(rows, f, indent=1)
-    cols = ["globalconv", "onnxruntime"] + (["pytorch"] if a.pytorch else [])
-    print("| block | " + " | ".join(f"{c} median (min) ms" for c in cols) + " | ORT / ours |")
+            json.dump({**cpuinfo.record(a.threads), "rounds": a.rounds, "repeats": a.repeats, "effort": a.effort,
+                       "medians": rows}, f, indent=1)
+    cols = ["globalconv"] + peers
+    print(f"1×C×{BB.SIZE}×{BB.SIZE} Float32, effort {a.effort}, median (min) over {a.rounds} rounds of medians of "
+          f"{a.repeats} runs, ms")
+    print(cpuinfo.table_line(a.threads))
+    print()
+    print("| block | " + " | ".join(f"{c} median (min) ms" for c in cols) + " | best peer / ours |")
     print("|---" * (len(cols) + 2) + "|")
     for b in blocks:
-        cells = [f"{statistics.median(rows[b][c]):.3f} ({min(rows[b][c]):.3f})" for c in cols]
-        ratio = statistics.median(rows[b]["onnxruntime"]) / statistics.median(rows[b]["globalconv"])
-        print(f"| `{b}` | " + " | ".join(cells) + f" | {ratio:.2f}× |")
-
+        med = {c: statistics.median(rows[b][c]) for c in cols}
+        cells = [f"{med[c]:.3f} ({min(rows[b][c]):.3f})" for c in cols]
+        best = min(peers, key=med.get) if peers else None
+        ratio = f"{med[best] / med['globalconv']:.2f}× ({best})" if best else "—"
+        print(f"| `{b}` | " + " | ".join(cells) + f" | {ratio} |")
 
 if __name__ == "__main__":
     main()

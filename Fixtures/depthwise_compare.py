@@ -3,11 +3,14 @@
 per kernel size.
 
 For each K, in rounds: the peers (PyTorch nn.Conv2d `depthwise`, PyTorch FFT `depthwise_fft`, ONNX
-Runtime `depthwise_ort`) run in one peer_baseline.py process, then GlobalConv's paths in one sweep
-process (`--paths`, default direct,fft,auto,fftw), so both sides see the same machine. Per K and op the
-median over rounds of each per-round median is kept. Prints a Markdown table: every op's median, our
-auto path against the best peer, and the FFT path against the bare transforms (`fftw`).
-Writes the peer rows (JSON lines, the format `globalconv sweep --baseline` reads) to --baseline-out.
+Runtime `depthwise_ort`, OpenVINO `depthwise_ov`: both on the exported nn.Conv2d, checked against
+PyTorch to 1e-3) run in one peer_baseline.py process, then GlobalConv's paths in one sweep process
+(`--paths`, default direct,fft,auto,fftw), so both sides see the same machine. Per K and op the median
+over rounds of each per-round median is kept. Prints a Markdown table headed by the problem, the CPU
+(Fixtures/cpuinfo.py) and the thread count: every op's median, our auto path against the best peer (the
+smallest median over all peer ops, named), and the FFT path against the bare transforms (`fftw`).
+Writes the peer rows (JSON lines, the format `globalconv sweep --baseline` reads, plus `cpu` and `cpus`)
+to --baseline-out.
 
 Example (release build first):
   python3 Fixtures/depthwise_compare.py --kernels 3,5,7 --size 56 --channels 128 --threads 2 --effort measure
@@ -20,7 +23,10 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PEERS = ["depthwise", "depthwise_fft", "depthwise_ort"]
+sys.path.insert(0, HERE)
+import cpuinfo  # noqa: E402
+
+PEERS = ["depthwise", "depthwise_fft", "depthwise_ort", "depthwise_ov"]
 
 
 def main():
@@ -36,7 +42,9 @@ def main():
     p.add_argument("--paths", default="direct,fft,auto,fftw")
     p.add_argument("--peer-ops", default=",".join(PEERS))
     p.add_argument("--peer", default=os.path.join(HERE, "..", "..", "shared", "bench", "peer_baseline.py"))
-    p.add_argument("--binary", default=os.path.join(HERE, "..", ".build", "release", "globalconv"))
+    p.add_argument("--binary", default=os.environ.get("GLOBALCONV_BINARY",
+                                                      os.path.join(HERE, "..", ".build", "release", "globalconv")),
+                   help="the globalconv executable (default $GLOBALCONV_BINARY, else .build/release/globalconv)")
     p.add_argument("--baseline-out", help="write the peer rows (median over rounds) as JSON lines here")
     a = p.parse_args()
     kernels = [int(k) for k in a.kernels.split(",")]
@@ -72,17 +80,19 @@ def main():
                     if op in med[k]:
                         f.write(json.dumps({"op": op, "kernel": k, "size": a.size, "channels": a.channels, "batch": a.batch,
                                             "threads": a.threads, "median_ms": round(med[k][op], 4),
-                                            "min_ms": round(min(mins[k][op]), 4)}) + "\n")
+                                            "min_ms": round(min(mins[k][op]), 4), **cpuinfo.record(a.threads)}) + "\n")
     cols = ours_paths + peer_ops
     print(f"1×{a.channels}×{a.size}×{a.size} (batch {a.batch}) Float32, {a.threads} threads, effort {a.effort}, "
           f"median over {a.rounds} rounds of medians of {a.repeats} runs, ms")
+    print(cpuinfo.table_line(a.threads))
     print()
     print("| K | " + " | ".join(cols) + " | best peer / auto | fft / fftw |")
     print("|---:" * (len(cols) + 3) + "|")
     for k in kernels:
         cells = [f"{med[k][c]:.3f}" if c in med[k] else "—" for c in cols]
-        peers = [med[k][op] for op in peer_ops if op in med[k]]
-        ratio = f"{min(peers) / med[k]['auto']:.2f}×" if peers and "auto" in med[k] else "—"
+        peers = [op for op in peer_ops if op in med[k]]
+        best = min(peers, key=med[k].get) if peers else None
+        ratio = f"{med[k][best] / med[k]['auto']:.2f}× ({best})" if best and "auto" in med[k] else "—"
         floor = f"{med[k]['fft'] / med[k]['fftw']:.2f}" if "fft" in med[k] and "fftw" in med[k] else "—"
         print(f"| {k} | " + " | ".join(cells) + f" | {ratio} | {floor} |")
 
