@@ -80,6 +80,8 @@ struct SweepCommand: ParsableCommand {
         if let plot, !plot.lowercased().hasSuffix(".svg") {
             throw ValidationError("--plot writes SVG: give a file name ending in .svg, got '\(plot)'")
         }
+        // An unwritable chart is refused before timing, not after.
+        if let plot { _ = try validated { () throws(ToolError) in try FileAccess.checkWritable(path: plot, what: "--plot file") } }
         try refuseDebugTiming(allowDebug: allowDebug, rerun: "swift run -c release globalconv sweep")
     }
 
