@@ -21,8 +21,13 @@ enum Terminal {
     /// Whether stderr is a terminal (progress is drawn only then).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 
-    /// Writes `text` to stderr unbuffered.
+    /// When set (by tests, for the current task and its children), receives what ``error(_:)`` would
+    /// write to stderr instead, so a test that checks a failure keeps the test log clean.
+    @TaskLocal static var errorCapture: ErrorCapture?
+
+    /// Writes `text` to stderr unbuffered (or to ``errorCapture``).
     static func error(_ text: String) {
+        if let errorCapture { errorCapture.append(text); return }
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { buffer in
             var offset = 0
@@ -46,6 +51,14 @@ enum Terminal {
         guard stderrIsTerminal else { return }
         error("\r\u{1B}[K")
     }
+}
+
+/// Text captured in place of stderr (see ``Terminal/errorCapture``).
+final class ErrorCapture: Sendable {
+    private let storage = Locked("")
+    /// Everything written so far.
+    var text: String { storage.withLock { $0 } }
+    func append(_ s: String) { storage.withLock { $0 += s } }
 }
 
 /// Runs `body`, printing a library error's description on stderr and exiting with status 1 (no stack

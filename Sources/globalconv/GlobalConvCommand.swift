@@ -1,4 +1,5 @@
 import ArgumentParser
+import GlobalConv
 
 /// `globalconv`: the command-line face of GlobalConv. Every subcommand only parses, validates, calls
 /// the GlobalConvTools library and prints; results go to stdout, progress and errors to stderr.
@@ -15,6 +16,7 @@ struct GlobalConvCommand: ParsableCommand {
               globalconv bench --block van.lka --config '{"dim": 64}' --size 56
             See Docs/cli.md for every flag and the JSON schemas.
             """,
+        version: GlobalConvVersion.string,
         subcommands: [SweepCommand.self, VerifyCommand.self, DecomposeCommand.self, BenchCommand.self, WisdomCommand.self]
     )
 }

@@ -8,7 +8,7 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Time depthwise K×K convolution per kernel size and path; find where FFT overtakes direct.",
         discussion: """
-            For each K: nn.Conv2d(C, C, K, padding=K/2, groups=C) on a random N×C×H×W input, warm-up runs, then --repeats timed runs (median and min ms), effective GFLOP/s of the dense definition 2·N·C·H·W·K², and the parameter count. The crossover is the smallest K from which FFT stays faster than direct. Only the result goes to stdout; progress goes to stderr on a terminal.
+            For each K: nn.Conv2d(C, C, K, padding=K/2, groups=C) on a random N×C×H×W input, warm-up runs, then --repeats timed runs (median and min ms), dense-equivalent GFLOP/s (the dense definition's 2·N·C·H·W·K² FLOPs over the median, on every path), and the parameter count. The crossover is the smallest K from which FFT stays faster than direct. Only the result goes to stdout; progress goes to stderr on a terminal.
             """
     )
 
@@ -80,6 +80,8 @@ struct SweepCommand: ParsableCommand {
         if let plot, !plot.lowercased().hasSuffix(".svg") {
             throw ValidationError("--plot writes SVG: give a file name ending in .svg, got '\(plot)'")
         }
+        // An unwritable chart is refused before timing, not after.
+        if let plot { _ = try validated { () throws(ToolError) in try FileAccess.checkWritable(path: plot, what: "--plot file") } }
         try refuseDebugTiming(allowDebug: allowDebug, rerun: "swift run -c release globalconv sweep")
     }
 

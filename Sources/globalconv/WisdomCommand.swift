@@ -56,6 +56,8 @@ struct WisdomCommand: ParsableCommand {
         func validate() throws {
             _ = try validated { () throws(ToolError) in try makeConfiguration() }
             guard !file.isEmpty else { throw ValidationError("give the wisdom file to write") }
+            // Refuse an unwritable destination now, before planning (which may take minutes).
+            _ = try validated { () throws(ToolError) in try FileAccess.checkWritable(path: file, what: "wisdom file") }
         }
 
         func run() throws {

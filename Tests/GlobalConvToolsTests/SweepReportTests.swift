@@ -120,6 +120,20 @@ struct SweepReportTests {
         #expect(table.contains("2 baseline rows matched no swept"))
     }
 
+    @Test("the throughput column and the caption say the GFLOP/s are dense-equivalent, in the table and markdown")
+    func denseEquivalentHeader() throws {
+        let report = SweepReport(result: SweepResult(rows: directFFTRows([(3, 1, 2)])), configuration: SweepConfiguration())
+        for format in [OutputFormat.table, .markdown] {
+            let text = try report.rendered(format)
+            let lines = text.split(separator: "\n").map(String.init)
+            let header = try #require(lines.first { $0.contains("kernel") && $0.contains("path") && $0.contains("median_ms") })
+            #expect(header.contains("dense-equiv GFLOP/s"), "\(format): \(header)")
+            #expect(header.components(separatedBy: "GFLOP/s").count == 2, "one throughput column: \(header)")
+            let caption = try #require(lines.first)
+            #expect(caption.contains("dense-equiv GFLOP/s"), "\(format): \(caption)")
+        }
+    }
+
     @Test("CSV has one header and one line per row; markdown is a pipe table")
     func csvAndMarkdown() throws {
         let report = SweepReport(result: SweepResult(rows: directFFTRows([(3, 1, 2), (5, 2, 1)])), configuration: SweepConfiguration())
@@ -128,7 +142,7 @@ struct SweepReportTests {
         #expect(csv[0] == "kernel,path,height,width,channels,batch,dtype,threads,median_ms,min_ms,gflops,params")
         #expect(csv[1].hasPrefix("3,direct,56,56,128,1,float32,2,1.0000,0.9000,"))
         let md = try report.rendered(.markdown)
-        #expect(md.contains("| kernel | path | median_ms | min_ms | GFLOP/s | params |"))
+        #expect(md.contains("| kernel | path | median_ms | min_ms | dense-equiv GFLOP/s | params |"))
         #expect(md.contains("crossover: FFT is faster than direct from K = 5 on"))
         #expect(throws: ToolError.self) { try report.rendered(.junit) }
     }

@@ -23,8 +23,13 @@ struct WisdomCommandTests {
         let junk = dir.appendingPathComponent("junk.txt").path
         try "not wisdom".write(toFile: junk, atomically: true, encoding: .utf8)
         let bad = try #require(try GlobalConvCommand.parseAsRoot(["wisdom", "import", junk]) as? WisdomCommand.Import)
-        #expect(throws: ExitCode.failure) { try bad.run() }
-        let missing = try #require(try GlobalConvCommand.parseAsRoot(["wisdom", "import", dir.appendingPathComponent("none").path]) as? WisdomCommand.Import)
-        #expect(throws: ExitCode.failure) { try missing.run() }
+        let badRun = runCapturingStderr(bad)
+        #expect(badRun.error as? ExitCode == .failure)
+        #expect(badRun.stderr.hasPrefix("globalconv: error: ") && badRun.stderr.contains("not GlobalConv wisdom"))
+        let none = dir.appendingPathComponent("none").path
+        let missing = try #require(try GlobalConvCommand.parseAsRoot(["wisdom", "import", none]) as? WisdomCommand.Import)
+        let missingRun = runCapturingStderr(missing)
+        #expect(missingRun.error as? ExitCode == .failure)
+        #expect(missingRun.stderr.contains(none))
     }
 }

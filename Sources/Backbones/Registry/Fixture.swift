@@ -6,7 +6,8 @@ import Foundation
 import GlobalConv
 
 /// A fixture (FIXTURES.md, version 1) loaded in its own precision: block id, config, PyTorch's
-/// input and output, and the block's state_dict (every tensor but `input` and `output`).
+/// input and output, and the block's state_dict (every floating-point tensor but `input` and `output`;
+/// integer and boolean buffers such as BatchNorm's `num_batches_tracked` are skipped).
 public struct Fixture<Scalar: TensorScalar>: Sendable {
     public var block: String
     public var config: String
@@ -17,7 +18,7 @@ public struct Fixture<Scalar: TensorScalar>: Sendable {
     public var stateDict: [String: Tensor<Scalar>]
 
     /// Reads `file`. - Throws: ``BackboneError/fixture(_:)`` when the metadata is missing or not version 1,
-    /// the dtype is not `Scalar`'s, a tensor's dtype disagrees with it, or `input`/`output` is missing.
+    /// the dtype is not `Scalar`'s, a floating-point tensor's dtype disagrees with it, or `input`/`output` is missing.
     public init(file: SafetensorsFile, source: String? = nil) throws(BackboneError) {
         let name = source ?? file.path ?? "fixture"
         let meta = file.metadata
@@ -29,7 +30,8 @@ public struct Fixture<Scalar: TensorScalar>: Sendable {
         guard meta["dtype"] == Scalar.precision.rawValue else {
             throw .fixture("\(name): dtype \(meta["dtype"] ?? "missing") is not \(Scalar.precision.rawValue)")
         }
-        for entry in file.entries where entry.dtype.precision != Scalar.precision {
+        // Integer and boolean buffers (BatchNorm's I64 `num_batches_tracked`) are skipped, as `allTensors` does.
+        for entry in file.entries where entry.dtype.isFloatingPoint && entry.dtype.precision != Scalar.precision {
             throw .fixture("\(name): tensor \"\(entry.name)\" is \(entry.dtype), the fixture's dtype is \(Scalar.precision.rawValue)")
         }
         var tensors: [String: Tensor<Scalar>]

@@ -28,11 +28,16 @@ public struct SweepReport: Sendable {
         }
     }
 
+    /// The throughput column's header. The rate is dense-equivalent: the FLOPs of the dense `K×K`
+    /// definition over the measured time, for every path — not the FLOPs a path performs (the FFT path
+    /// and `lka` do far fewer), so a higher number means only a faster run of the same problem.
+    static let throughputHeader = "dense-equiv GFLOP/s"
+
     var caption: String {
         let c = configuration
         return "depthwise K×K, input \(c.batch)×\(c.channels)×\(c.size.height)×\(c.size.width) \(c.precision.rawValue), "
             + "\(c.threads) thread\(c.threads == 1 ? "" : "s"), median and min of \(c.repeats) run\(c.repeats == 1 ? "" : "s") "
-            + "after \(c.warmup) warm-up; GFLOP/s of the dense definition 2·N·C·H·W·K²"
+            + "after \(c.warmup) warm-up; \(Self.throughputHeader) = the dense definition's 2·N·C·H·W·K² FLOPs / median, on every path"
     }
 
     /// The chart's subtitle: the problem and how it was timed.
@@ -50,7 +55,7 @@ public struct SweepReport: Sendable {
     }
 
     func rowTable() -> TextTable {
-        var t = TextTable(header: ["kernel", "path", "median_ms", "min_ms", "GFLOP/s", "params"])
+        var t = TextTable(header: ["kernel", "path", "median_ms", "min_ms", Self.throughputHeader, "params"])
         for r in result.rows {
             t.append(["\(r.kernel)", r.path, NumberFormatting.milliseconds(r.medianMs), NumberFormatting.milliseconds(r.minMs),
                       NumberFormatting.fixed(r.gflops, 2), NumberFormatting.grouped(r.params)])

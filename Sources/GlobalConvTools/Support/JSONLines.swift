@@ -19,10 +19,10 @@ enum JSONLines {
         return rows
     }
 
-    /// The text of the file at `path`; `what` names it in the error.
+    /// The text of the file at `path`; `what` names it in the error, with the reason
+    /// (``FileAccess/readText(path:what:)``).
     static func read(path: String, what: String) throws(ToolError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .io("cannot read \(what) '\(path)'") }
-        return String(decoding: data, as: UTF8.self)
+        try FileAccess.readText(path: path, what: what)
     }
 
     /// A decoding error in a line's terms.

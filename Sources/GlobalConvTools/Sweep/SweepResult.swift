@@ -17,7 +17,9 @@ public struct SweepRow: Sendable, Equatable, Codable {
     public var medianMs: Double
     /// Fastest timed run, milliseconds.
     public var minMs: Double
-    /// Effective GFLOP/s of the dense `K×K` definition: `2·N·C·H·W·K² / median / 1e9`, for every path.
+    /// Dense-equivalent GFLOP/s (the table's `dense-equiv GFLOP/s`, JSON/CSV key `gflops`): the FLOPs of
+    /// the dense `K×K` definition over the median, `2·N·C·H·W·K² / median / 1e9`, for every path — not
+    /// the FLOPs the path itself performs.
     public var gflops: Double
     /// Learned parameters, biases included (dense: `C·K² + C`; LKA: its three convolutions').
     public var params: Int

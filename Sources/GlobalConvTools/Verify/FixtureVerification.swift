@@ -5,7 +5,8 @@ import GlobalConv
 /// requested path: the Backbones registry builds the block from the fixture's `config` and weights,
 /// runs it in the fixture's dtype and compares with PyTorch's `output`. The tolerance is the block
 /// documentation's relative one (`FixtureCheck.tolerance(for:)`: 1e-10 Float64, 1e-4 Float32) times
-/// `max|output|` times the tolerance scale. Anything that goes wrong becomes a failed result.
+/// `max|output|` times the tolerance scale. Anything that goes wrong becomes a failed result: one per
+/// path, except a file that cannot be read or has no usable dtype, which is one result with path `all`.
 enum FixtureVerification {
     static func run(file: String, paths: [ConvolutionPath], toleranceScale: Double, threads: Int) -> [VerifyResult] {
         let name = VerifyRunner.caseName(forFixture: file)
@@ -13,7 +14,8 @@ enum FixtureVerification {
         do {
             safetensors = try SafetensorsFile(contentsOf: file)
         } catch {
-            return paths.map { .failure(caseName: name, path: $0.rawValue, message: "cannot read fixture: \(error.description)") }
+            // One result, not one per path: no path ran, and the reason is said once.
+            return [.failure(caseName: name, path: "all", message: "cannot read fixture: \(error.description)")]
         }
         let block = safetensors.metadata["block"] ?? ""
         let dtype = safetensors.metadata["dtype"] ?? ""
@@ -21,10 +23,8 @@ enum FixtureVerification {
         case "float32": return run(Float.self, file: safetensors, name: name, paths: paths, scale: toleranceScale, threads: threads)
         case "float64": return run(Double.self, file: safetensors, name: name, paths: paths, scale: toleranceScale, threads: threads)
         default:
-            return paths.map {
-                .failure(caseName: name, block: block, dtype: dtype, path: $0.rawValue,
-                         message: "fixture metadata \"dtype\" must be float32 or float64, got \(dtype.isEmpty ? "nothing" : "'\(dtype)'")")
-            }
+            return [.failure(caseName: name, block: block, dtype: dtype, path: "all",
+                             message: "fixture metadata \"dtype\" must be float32 or float64, got \(dtype.isEmpty ? "nothing" : "'\(dtype)'")")]
         }
     }
 

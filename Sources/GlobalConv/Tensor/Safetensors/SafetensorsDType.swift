@@ -44,6 +44,16 @@ public enum SafetensorsDType: String, Sendable, CaseIterable, Hashable, CustomSt
         }
     }
 
+    /// Whether elements are floating-point numbers (`F8_*`, `F16`, `BF16`, `F32`, `F64`, `C64`): the
+    /// dtypes of weights. Integer and boolean tensors (`I64` `num_batches_tracked`, masks, indices) are
+    /// not, and ``SafetensorsFile/allTensors(as:)`` skips them.
+    public var isFloatingPoint: Bool {
+        switch self {
+        case .f8e5m2, .f8e4m3, .f8e8m0, .f16, .bf16, .f32, .f64, .c64: true
+        case .bool, .u8, .i8, .i16, .u16, .i32, .u32, .i64, .u64: false
+        }
+    }
+
     /// The dtype GlobalConv writes for `precision`: `F32` or `F64`.
     public init(_ precision: Precision) {
         self = precision == .float32 ? .f32 : .f64

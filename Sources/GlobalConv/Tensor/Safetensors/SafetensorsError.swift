@@ -7,7 +7,10 @@ public struct SafetensorsError: Error, Sendable, Equatable, CustomStringConverti
     /// What is wrong. Byte offsets in `headerNotUTF8`, `invalidJSON` and `nestingTooDeep` count from
     /// the first header byte (file offset 8); data offsets and ranges count from the first data byte.
     public enum Reason: Sendable, Equatable {
-        /// The file could not be read; the payload is the system's message.
+        /// Nothing exists at the path (`ENOENT`): `"missing.safetensors: no such file"`.
+        case noSuchFile
+        /// The file exists but could not be read; the payload is the system's reason, e.g.
+        /// `"permission denied"`, `"is a directory"`.
         case cannotRead(String)
         /// The file could not be written; the payload is the system's message.
         case cannotWrite(String)
@@ -80,8 +83,10 @@ extension SafetensorsError.Reason {
     /// The human-readable message, without the file path.
     var message: String {
         switch self {
+        case .noSuchFile:
+            "no such file"
         case .cannotRead(let m):
-            "cannot read file: \(m)"
+            "cannot read: \(m)"
         case .cannotWrite(let m):
             "cannot write file: \(m)"
         case .fileTooShort(let n):

@@ -14,12 +14,20 @@ extension SafetensorsFile {
         return try tensor(entry, as: S.self)
     }
 
-    /// Every tensor of the file, by name, converted to `S` as ``tensor(_:as:)`` does.
-    /// - Throws: ``SafetensorsError/Reason/unsupportedDtype(tensor:dtype:)`` if any tensor is not
-    ///   F32 or F64 (filter ``entries`` by ``SafetensorsDType/precision`` to skip such tensors).
+    /// Every floating-point tensor of the file, by name, converted to `S` as ``tensor(_:as:)`` does:
+    /// the checkpoint's weights and buffers as a state_dict.
+    ///
+    /// Tensors whose dtype is not floating point (``SafetensorsDType/isFloatingPoint``: `I64`, `I32`,
+    /// `BOOL`, `U8`, …) are **skipped**, not an error. A real PyTorch checkpoint holds such buffers —
+    /// every BatchNorm's `I64` `num_batches_tracked`, which only training's momentum-free averaging reads
+    /// and which eval-mode inference, like `load_state_dict` in eval use, ignores. Their names stay in
+    /// ``names`` and ``entries``; ask ``tensor(_:as:)`` for one to get the `unsupportedDtype` error.
+    /// - Throws: ``SafetensorsError/Reason/unsupportedDtype(tensor:dtype:)`` for a floating-point tensor
+    ///   this reader cannot convert (`F16`, `BF16`, the `F8` formats, `C64`): skipping those would drop
+    ///   weights silently.
     public func allTensors<S: TensorScalar>(as _: S.Type = S.self) throws(SafetensorsError) -> [String: Tensor<S>] {
         var result: [String: Tensor<S>] = [:]
-        for entry in entries {
+        for entry in entries where entry.dtype.isFloatingPoint {
             result[entry.name] = try tensor(entry, as: S.self)
         }
         return result

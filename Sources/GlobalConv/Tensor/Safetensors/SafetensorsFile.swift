@@ -19,7 +19,8 @@
 /// - zero-size tensors (`begin == end`) and rank-0 tensors (`shape == []`, one element) are legal.
 ///
 /// Tensors of every dtype in ``SafetensorsDType`` are validated, so a file holding, say, an
-/// `I64` `num_batches_tracked` opens; only F32 and F64 tensors can be read into a ``Tensor``.
+/// `I64` `num_batches_tracked` opens; only F32 and F64 tensors can be read into a ``Tensor``, and
+/// ``allTensors(as:)`` skips integer and boolean tensors (a checkpoint's state_dict without them).
 ///
 /// Value type, immutable, `Sendable`: share it freely across tasks.
 public struct SafetensorsFile: Sendable {
