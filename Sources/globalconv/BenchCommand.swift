@@ -82,7 +82,7 @@ struct BenchCommand: ParsableCommand {
         try reportingErrors {
             let c = try makeConfiguration()
             let format = try parseFormat(format, allowed: Self.formats)
-            if let wisdom { try FFTWisdom.import(fromFile: wisdom) }
+            if let wisdom { try importPlanFile(wisdom) }
             let peers = try baseline.map { (path) throws(ToolError) in try BlockBaselineRow.load(path: path) }
             Terminal.progress("bench \(c.block) \(c.path.rawValue)…")
             var result = try BlockBench.run(c)

@@ -143,3 +143,9 @@ func writeFile(_ text: String, to path: String) throws(ToolError) {
     defer { fclose(file) }
     guard fputs(text, file) >= 0 else { throw .io("writing '\(path)' failed") }
 }
+
+/// Loads a plan file (``FFTWisdom``) given with `--wisdom`/`--merge`, printing its warnings (decisions
+/// measured on another CPU or library version, which are ignored) to stderr.
+func importPlanFile(_ path: String) throws(FFTWisdom.Error) {
+    for warning in try FFTWisdom.import(fromFile: path) { Terminal.error("globalconv: warning: \(path): \(warning)\n") }
+}

@@ -90,7 +90,7 @@ struct SweepCommand: ParsableCommand {
             let config = try makeConfiguration()
             let format = try parseFormat(format, allowed: Self.formats)
             let baselineRows = try baseline.map { (path) throws(ToolError) in try BaselineRow.load(path: path) } ?? []
-            if let wisdom { try FFTWisdom.import(fromFile: wisdom) }
+            if let wisdom { try importPlanFile(wisdom) }
             let result = try SweepRunner.run(config) { p in
                 Terminal.progress("sweep [\(p.index + 1)/\(p.total)] K=\(p.kernel) \(p.path.rawValue)…")
             }

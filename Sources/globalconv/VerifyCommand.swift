@@ -69,7 +69,7 @@ struct VerifyCommand: ParsableCommand {
         try reportingErrors {
             let options = try makeOptions()
             let format = try parseFormat(format, allowed: Self.formats)
-            if let wisdom { try FFTWisdom.import(fromFile: wisdom) }
+            if let wisdom { try importPlanFile(wisdom) }
             let report = try VerifyRunner.run(options) { Terminal.progress("verify: \($0)…") }
             Terminal.clearProgress()
             print(try report.rendered(format))

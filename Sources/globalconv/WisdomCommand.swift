@@ -2,7 +2,8 @@ import ArgumentParser
 import GlobalConv
 import GlobalConvTools
 
-/// `globalconv wisdom export FILE` / `import FILE`: FFTW's measured plans, saved and checked.
+/// `globalconv wisdom export FILE` / `import FILE`: the plan file — FFTW's measured plans and
+/// GlobalConv's measured decisions (auto path, FFT sizes) — saved and checked.
 struct WisdomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wisdom",
@@ -13,8 +14,8 @@ struct WisdomCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
-            abstract: "Plan the FFT path for the given shapes with measured effort and write the wisdom to FILE.",
-            discussion: "Pass the file to sweep, verify or bench with --wisdom so their plans are instant."
+            abstract: "Plan the FFT and auto paths for the given shapes and write FFTW wisdom and the planning decisions to FILE.",
+            discussion: "Pass the file to sweep, verify or bench with --wisdom (or FFTWisdom.import(fromFile:) in a server) so their plans are instant and nothing is measured again. Decisions measured on another CPU or library version are ignored with a warning."
         )
 
         @Argument(help: "Wisdom file to write.")
@@ -48,7 +49,7 @@ struct WisdomCommand: ParsableCommand {
             let c = SweepConfiguration(
                 kernels: try ValueParsing.kernels(kernels), size: try ValueParsing.size(size), channels: channels,
                 batch: batch, precision: try parsePrecision(dtype), threads: try parseThreads(threads),
-                repeats: 1, warmup: 0, paths: [.fft], effort: try parseEffort(effort))
+                repeats: 1, warmup: 0, paths: [.fft, .auto], effort: try parseEffort(effort))
             try c.validate()
             return c
         }
@@ -62,12 +63,12 @@ struct WisdomCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                if let merge { try FFTWisdom.import(fromFile: merge) }
+                if let merge { try importPlanFile(merge) }
                 let c = try makeConfiguration()
                 _ = try SweepRunner.run(c) { p in Terminal.progress("planning [\(p.index + 1)/\(p.total)] K=\(p.kernel)…") }
                 Terminal.clearProgress()
                 try FFTWisdom.export(toFile: file)
-                print("wrote FFTW wisdom for \(c.kernels.count) kernel size(s) on \(c.batch)×\(c.channels)×\(c.size.height)×\(c.size.width) \(c.precision.rawValue), effort \(c.effort.rawValue), to \(file)")
+                print("wrote FFTW wisdom and planning decisions for \(c.kernels.count) kernel size(s) on \(c.batch)×\(c.channels)×\(c.size.height)×\(c.size.width) \(c.precision.rawValue), effort \(c.effort.rawValue), to \(file)")
             }
         }
     }
@@ -83,8 +84,8 @@ struct WisdomCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                try FFTWisdom.import(fromFile: file)
-                print("imported FFTW wisdom from \(file): FFTW accepted it")
+                try importPlanFile(file)
+                print("imported the plan file \(file): FFTW accepted its wisdom")
             }
         }
     }

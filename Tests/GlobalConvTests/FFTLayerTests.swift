@@ -106,7 +106,7 @@ struct FFTLayerTests {
     func wisdom() throws {
         _ = try FFTPlanCache.shared.plan(for: .contiguous(.float32, .forward, dims: [12, 12], effort: .measure))
         let text = FFTWisdom.exportText()
-        #expect(text.hasPrefix("globalconv-wisdom 1\n"))
+        #expect(text.hasPrefix("globalconv-wisdom 2\n"))
         #expect(text.contains("fftwf_wisdom"))
         try FFTWisdom.importText(text)
         #expect(throws: FFTWisdom.Error.self) { try FFTWisdom.importText("hello") }

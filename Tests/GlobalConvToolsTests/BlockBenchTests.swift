@@ -15,7 +15,7 @@ struct BlockBenchTests {
         #expect(result.minMs > 0 && result.minMs <= result.medianMs)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(try result.rendered(.json).utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["block", "path", "size", "batch", "threads", "dtype", "median_ms", "min_ms",
-                                     "regions_per_run", "worker_joins_per_run", "mean_region_us"])
+                                     "regions_per_run", "worker_joins_per_run", "mean_region_us", "planning_measurements"])
         #expect((object["regions_per_run"] as? Double ?? 0) > 0)
         #expect(object["block"] as? String == "convnext.block" && object["path"] as? String == "fft")
         #expect(object["size"] as? [Int] == [9, 7] && object["batch"] as? Int == 2 && object["threads"] as? Int == 1)

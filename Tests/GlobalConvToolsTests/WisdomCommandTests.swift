@@ -16,7 +16,7 @@ struct WisdomCommandTests {
         ]) as? WisdomCommand.Export)
         try export.run()
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(text.hasPrefix("globalconv-wisdom 1\n"))
+        #expect(text.hasPrefix("globalconv-wisdom 2\n"))
         let load = try #require(try GlobalConvCommand.parseAsRoot(["wisdom", "import", file]) as? WisdomCommand.Import)
         try load.run()
 

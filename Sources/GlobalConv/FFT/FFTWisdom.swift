@@ -3,17 +3,26 @@ internal import CFFTW
 import Glibc
 #endif
 
-/// FFTW wisdom: the planner's measured knowledge, saved to a file so that measured plans are instant
-/// in the next process. One file holds both precisions. All calls take the FFTW lock (thread-safe).
+/// The plan file: FFTW's wisdom (both precisions) plus GlobalConv's own measured planning decisions
+/// (``PlanningDecisions``: the auto path's choices and the FFT path's transform sizes), saved so that a
+/// process which loads it at start — a server — plans its known shapes without measuring anything:
+/// its first request is as fast as its thousandth.
+///
+/// Format: `globalconv-wisdom 2`, then three length-prefixed sections (a line with the byte count,
+/// then the bytes): FFTW double wisdom, FFTW single wisdom, planning decisions. Version 1 files (the
+/// two FFTW sections only) are still read. Decisions measured on another CPU or library version are
+/// ignored with a warning; FFTW's wisdom is loaded regardless (FFTW plans stay correct anywhere).
+/// All calls take the FFTW lock where they touch FFTW (thread-safe).
 public enum FFTWisdom {
     /// Wisdom could not be read or written; the message names the file and the reason.
     public struct Error: Swift.Error, Sendable, CustomStringConvertible {
         public let description: String
     }
 
-    private static let header = "globalconv-wisdom 1"
+    private static let header = "globalconv-wisdom 2"
+    private static let headerVersion1 = "globalconv-wisdom 1"
 
-    /// The current wisdom of both precisions as text.
+    /// The current wisdom of both precisions and this process's planning decisions as text.
     public static func exportText() -> String {
         FFTWLock.withLock {
             func take(_ p: UnsafeMutablePointer<CChar>?) -> String {
@@ -23,13 +32,17 @@ public enum FFTWisdom {
             }
             let d = take(fftw_export_wisdom_to_string())
             let f = take(fftwf_export_wisdom_to_string())
-            return "\(header)\n\(d.utf8.count)\n\(d)\(f.utf8.count)\n\(f)"
+            let p = PlanningDecisions.text()
+            return "\(header)\n\(d.utf8.count)\n\(d)\(f.utf8.count)\n\(f)\(p.utf8.count)\n\(p)"
         }
     }
 
-    /// Merges wisdom text produced by ``exportText()`` into the planner.
-    /// - Throws: ``Error`` when the text is not GlobalConv wisdom or FFTW rejects it.
-    public static func importText(_ text: String) throws(Error) {
+    /// Merges text produced by ``exportText()`` into FFTW's planner and GlobalConv's decisions, and
+    /// returns warnings (decisions from another CPU or library version, which are not installed).
+    /// - Throws: ``Error`` when the text is not GlobalConv wisdom, a decision line is malformed, or FFTW
+    ///   rejects its wisdom; nothing is installed then.
+    @discardableResult
+    public static func importText(_ text: String) throws(Error) -> [String] {
         var rest = Substring(text)
         func line() -> Substring? {
             guard let nl = rest.firstIndex(of: "\n") else { return nil }
@@ -43,12 +56,18 @@ public enum FFTWisdom {
             defer { rest = rest[end...] }
             return String(rest[..<end])
         }
-        guard line() == Substring(header) else { throw Error(description: "not GlobalConv wisdom (expected first line '\(header)')") }
+        let first = line()
+        guard first == Substring(header) || first == Substring(headerVersion1) else {
+            throw Error(description: "not GlobalConv wisdom (expected first line '\(header)')")
+        }
         let d = try section(), f = try section()
+        // The decisions are checked before FFTW takes anything, so a bad file installs nothing.
+        let decisions = first == Substring(header) ? try PlanningDecisions.parse(try section()) : nil
         let ok = FFTWLock.withLock {
             (d.isEmpty || fftw_import_wisdom_from_string(d) != 0) && (f.isEmpty || fftwf_import_wisdom_from_string(f) != 0)
         }
         guard ok else { throw Error(description: "FFTW rejected the wisdom (corrupt, or from another FFTW version)") }
+        return decisions?.install() ?? []
     }
 
     /// Writes the current wisdom to `path`.
@@ -60,7 +79,8 @@ public enum FFTWisdom {
     }
 
     /// Reads wisdom from `path` (written by ``export(toFile:)``) into the planner.
-    public static func `import`(fromFile path: String) throws(Error) {
+    @discardableResult
+    public static func `import`(fromFile path: String) throws(Error) -> [String] {
         guard let file = fopen(path, "r") else { throw Error(description: "cannot read wisdom from '\(path)': \(String(cString: strerror(errno)))") }
         defer { fclose(file) }
         var bytes = [UInt8]()
@@ -71,7 +91,7 @@ public enum FFTWisdom {
             bytes += chunk[0..<n]
             if bytes.count > 64 << 20 { throw Error(description: "wisdom file '\(path)' is larger than 64 MiB") }
         }
-        do { try importText(String(decoding: bytes, as: UTF8.self)) } catch {
+        do { return try importText(String(decoding: bytes, as: UTF8.self)) } catch {
             throw Error(description: "\(path): \(error.description)")
         }
     }

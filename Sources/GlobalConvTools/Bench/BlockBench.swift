@@ -78,7 +78,8 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
 /// A block's latency. JSON fields: `block`, `path`, `size` `[H, W]`, `batch`, `threads`, `dtype`,
 /// `median_ms`, `min_ms`, `regions_per_run`, `worker_joins_per_run` and `mean_region_us` (the parallel runtime's
 /// debug counters over the runs: parallel regions one forward starts, bodies pool workers ran, and the
-/// regions' mean wall time), and `baseline`
+/// regions' mean wall time), `planning_measurements` (times the auto path or the FFT size choice measured
+/// during the command — 0 when a plan file already held every decision), and `baseline`
 /// (the peers' times beside ours, ``BlockBenchComparison``) when a baseline was given.
 public struct BlockBenchResult: Sendable, Equatable, Codable {
     public var block: String
@@ -92,6 +93,7 @@ public struct BlockBenchResult: Sendable, Equatable, Codable {
     public var regionsPerRun: Double?
     public var meanRegionMicroseconds: Double?
     public var workerJoinsPerRun: Double?
+    public var planningMeasurements: Int?
     public var baseline: [BlockBenchComparison]?
 
     public init(block: String, path: String, size: [Int], batch: Int, threads: Int, dtype: String, medianMs: Double, minMs: Double,
@@ -103,6 +105,7 @@ public struct BlockBenchResult: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case block, path, size, batch, threads, dtype, medianMs = "median_ms", minMs = "min_ms", baseline
         case regionsPerRun = "regions_per_run", meanRegionMicroseconds = "mean_region_us", workerJoinsPerRun = "worker_joins_per_run"
+        case planningMeasurements = "planning_measurements"
     }
 
     /// Renders as `table` or `json`.
@@ -143,6 +146,7 @@ public enum BlockBench {
         try c.validate()
         let stats: TimingStatistics
         let before = ParallelRuntime.statistics
+        let measurementsBefore = PlanningStatistics.measurementCount
         switch c.precision {
         case .float32: stats = try time(c, as: Float.self)
         case .float64: stats = try time(c, as: Double.self)
@@ -154,6 +158,7 @@ public enum BlockBench {
         let regions = ParallelRuntime.statistics - before
         let runs = Double(c.warmup + c.repeats)
         result.regionsPerRun = NumberFormatting.rounded(Double(regions.regions) / runs, 1)
+        result.planningMeasurements = PlanningStatistics.measurementCount - measurementsBefore
         result.workerJoinsPerRun = NumberFormatting.rounded(Double(regions.workerJoins) / runs, 1)
         result.meanRegionMicroseconds = regions.regions == 0 ? nil
             : NumberFormatting.rounded(Double(regions.regionNanoseconds) / Double(regions.regions) / 1000, 2)

@@ -32,6 +32,7 @@ enum FFTSizeChoice {
         throws(ConvolutionError) -> Choice {
         let key = Key(precision: S.precision, map: map, geometry: geometry, effort: effort)
         if let known = choices.withLock({ $0[key] }) { return known }
+        PlanningStatistics.countMeasurement()
         var best = Choice(size: candidates(need: need)[0], mode: .pruned), bestTime = Duration.seconds(1e9)
         for l in candidates(need: need) {
             for mode in [DepthwiseFFTPipeline.Mode.pruned, .full] {
@@ -44,6 +45,17 @@ enum FFTSizeChoice {
             if c.count >= capacity { c.removeAll() }
             c[key] = best
             return best
+        }
+    }
+
+    /// Every remembered choice (for plan files, ``PlanningDecisions``).
+    static func entries() -> [(Key, Choice)] { choices.withLock { c in c.map { ($0.key, $0.value) } } }
+
+    /// Installs a choice read from a plan file, replacing what this process had for `key`.
+    static func restore(_ choice: Choice, for key: Key) {
+        choices.withLock { c in
+            if c.count >= capacity, c[key] == nil { c.removeAll() }
+            c[key] = choice
         }
     }
 

@@ -73,6 +73,7 @@ final class ConvolutionPlanner: Sendable {
     /// whole takes under 0.2 s — and returns each path's minimum. The caller makes FFT plans and
     /// spectra before (untimed).
     static func time(_ run: (ConvolutionPath) throws(ConvolutionError) -> Void) throws(ConvolutionError) -> (direct: Duration, fft: Duration) {
+        PlanningStatistics.countMeasurement()
         let clock = ContinuousClock()
         var best: (direct: Duration, fft: Duration) = (.seconds(1e9), .seconds(1e9))
         let started = clock.now
@@ -100,6 +101,12 @@ final class ConvolutionPlanner: Sendable {
             return m.winner
         }
     }
+
+    /// Every remembered decision (for plan files, ``PlanningDecisions``).
+    func entries() -> [(Key, Measurement)] { decisions.withLock { d in d.measured.map { ($0.key, $0.value) } } }
+
+    /// Installs a decision read from a plan file, replacing what this process had for `key`.
+    func restore(_ m: Measurement, for key: Key) { decisions.withLock { Self.store(m, for: key, in: &$0) } }
 
     /// Remembers `path` for `key` as a final decision (tests, and decisions made elsewhere).
     func record(_ path: ConvolutionPath, for key: Key) {
