@@ -71,7 +71,7 @@ public enum SweepRunner {
     /// Times the FFT path's bare transforms of `conv` on `input` (``SweepPath/fftw``).
     static func timeTransforms<S: TensorScalar>(_ conv: DepthwiseConvolution2D<S>, on input: Tensor<S>,
                                                 configuration c: SweepConfiguration) throws(ToolError) -> TimingStatistics {
-        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in
                 try conv.fftTransformsOnly(input, options: options)
@@ -82,7 +82,7 @@ public enum SweepRunner {
     /// Times `conv` on `input` along `path` with the configuration's warm-up, repeats, threads, effort.
     static func time<S: TensorScalar>(_ conv: DepthwiseConvolution2D<S>, on input: Tensor<S>, path: ConvolutionPath,
                                       configuration c: SweepConfiguration) throws(ToolError) -> TimingStatistics {
-        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
             if path == .auto { _ = try conv(input, path: .auto, options: options) }
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in
