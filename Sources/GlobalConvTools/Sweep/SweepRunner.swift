@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// Runs a kernel-size sweep: for each `K` and each path, the dense depthwise `K×K` convolution
 /// (`nn.Conv2d(C, C, K, padding=K/2, groups=C)`, zeros padding, with bias) on a random
@@ -33,6 +34,8 @@ public enum SweepRunner {
         for k in c.kernels {
             let dense = try denseConvolution(kernel: k, channels: c.channels, seed: c.seed &+ UInt64(k), as: S.self)
             for path in c.paths {
+                // LKA has no d ≥ 2 decomposition of a kernel below 3×3: no lka row for it.
+                if path == .lka && k < LKADecomposition.minimumKernelSize { step += 1; continue }
                 progress(Progress(index: step, total: total, kernel: k, path: path))
                 step += 1
                 let stats: TimingStatistics
