@@ -80,14 +80,23 @@ public struct LKADecomposition: Hashable, Sendable, CustomStringConvertible {
         height * width * multiplyAdds(channels: channels).total
     }
 
-    /// The dilation `d ∈ 1…K` that minimises the parameter count `k'² + (2d−1)²` (the C² term does not depend
-    /// on d); ties go to the smaller d. 3 for K = 21 (49 + 25 = 74 taps).
+    /// The smallest kernel size with an LKA decomposition of dilation `d ≥ 2`: 3 (`d = 2`, `⌈K/d⌉ = 2`).
+    /// `d = 1` is not a decomposition (`conv_spatial` would be the dense kernel itself), and for `K = 2`
+    /// every `d ≥ 2` leaves `conv_spatial` a single tap.
+    public static let minimumKernelSize = 3
+
+    /// The dilation `d ∈ 2…K−1` (so that `⌈K/d⌉ ≥ 2`) that minimises the parameter count
+    /// `k'² + (2d−1)²` (the C² term does not depend on d); ties go to the smaller d. 3 for K = 21
+    /// (49 + 25 = 74 taps), 2 for K = 3 (4 + 9 = 13 taps: more than the dense 9, but the only choice).
+    /// - Throws: ``LargeKernelError/invalidArgument(_:)`` for `K` outside ``minimumKernelSize``…2²⁰:
+    ///   a kernel of 1 or 2 has no LKA decomposition with `d ≥ 2`.
     public static func bestDilation(kernelSize: Int) throws(LargeKernelError) -> Int {
-        guard kernelSize >= 1, kernelSize <= 1 << 20 else {
-            throw .invalidArgument("kernel size must be in 1…2²⁰, got \(kernelSize)")
+        guard kernelSize >= minimumKernelSize, kernelSize <= 1 << 20 else {
+            throw .invalidArgument("LKA with dilation d ≥ 2 needs a kernel size in \(minimumKernelSize)…2²⁰ "
+                                   + "(a \(kernelSize)×\(kernelSize) kernel has no such decomposition), got \(kernelSize)")
         }
-        var best = (d: 1, cost: Int.max)
-        for d in 1...kernelSize {
+        var best = (d: 2, cost: Int.max)
+        for d in 2..<kernelSize {
             let k = (kernelSize + d - 1) / d
             let cost = k * k + (2 * d - 1) * (2 * d - 1)
             if cost < best.cost { best = (d, cost) }

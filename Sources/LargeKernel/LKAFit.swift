@@ -74,13 +74,21 @@ extension LKADecomposition {
     /// the target's `(d−1, d−1)` polyphase component, exact for a target that is itself a composition with
     /// `A[d−1,d−1] ≠ 0` — and from ``LKAFitOptions/restarts`` random `A`; the lowest error per channel wins.
     /// The error never exceeds 1 (`B = 0` already achieves it; each half-step can only lower it).
-    /// - Throws: ``LargeKernelError`` for a non-square or dilated target, or invalid options.
+    /// - Throws: ``LargeKernelError`` for a non-square or dilated target, a target holding NaN or ±Inf
+    ///   (`invalidArgument` naming the channel and tap; the fit would otherwise report an error of NaN),
+    ///   or invalid options.
     public func fit<Scalar: TensorScalar>(_ target: DepthwiseKernel<Scalar>,
                                           options: LKAFitOptions = LKAFitOptions()) throws(LargeKernelError) -> LKAFit<Scalar> {
         guard target.size.height == target.size.width else {
             throw .shapeMismatch("the LKA fit needs a square kernel, got \(target.weight.shape)")
         }
         guard target.isDense else { throw .invalidArgument("the LKA fit needs a dense kernel; densify it first") }
+        if let bad = target.weight.scalars.firstIndex(where: { !$0.isFinite }) {
+            let plane = target.size.height * target.size.width
+            let (channel, tap) = (bad / max(plane, 1), bad % max(plane, 1))
+            throw .invalidArgument("the LKA fit needs a finite kernel, but channel \(channel) holds "
+                                   + "\(target.weight.scalars[bad]) at tap (\(tap / target.size.width), \(tap % target.size.width))")
+        }
         guard options.restarts >= 0, options.maxIterations >= 1, options.tolerance >= 0, options.ridge >= 0 else {
             throw .invalidArgument("LKA fit options out of range: \(options)")
         }

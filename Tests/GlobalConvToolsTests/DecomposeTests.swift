@@ -33,7 +33,8 @@ struct DecomposeTests {
     @Test("useful dilations keep the smallest d per ⌈K/d⌉ and always the best one")
     func usefulDilations() throws {
         #expect(try KernelCosts.usefulDilations(kernel: 21) == [2, 3, 4, 5, 6, 7])
-        #expect(try KernelCosts.usefulDilations(kernel: 3).contains(1))   // best d for K = 3 is 1
+        #expect(try KernelCosts.usefulDilations(kernel: 3) == [2])   // the best d ≥ 2 for K = 3
+        #expect(try KernelCosts.usefulDilations(kernel: 2).isEmpty)   // no decomposition with d ≥ 2
         #expect(throws: ToolError.self) { try KernelCosts(kernel: 0, channels: 8, size: (8, 8)) }
     }
 
@@ -89,6 +90,21 @@ struct DecomposeTests {
         let s = report.summary
         #expect(s.min <= s.median && s.median <= s.max)
         #expect(try report.rendered(.table).contains("overall"))
+    }
+
+    @Test("decompose --kernel 2 and 3 list no LKA row with d = 1; K = 2 says it is too small", arguments: [1, 2, 3, 4])
+    func smallKernels(kernel: Int) throws {
+        let costs = try KernelCosts(kernel: kernel, channels: 8, size: (7, 7))
+        let lka = costs.rows.filter { $0.form == "lka" }
+        #expect(lka.allSatisfy { ($0.dilation ?? 0) >= 2 }, "\(lka)")
+        let table = try costs.rendered(.table)
+        if kernel < 3 {
+            #expect(lka.isEmpty)
+            #expect(table.contains("too small for an LKA decomposition with d ≥ 2"), "\(table)")
+        } else {
+            #expect(lka.contains { $0.best && $0.dilation == 2 })
+            #expect(table.contains("* LKA dilation with the fewest parameters"))
+        }
     }
 
     @Test("a missing key or a non-kernel tensor is a clear error")

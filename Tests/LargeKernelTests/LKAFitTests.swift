@@ -18,6 +18,18 @@ struct LKAFitTests {
         return (e / s).squareRoot()
     }
 
+    @Test("a kernel holding NaN or ±Inf is refused with the channel and tap, not fitted to an error of NaN",
+          arguments: [Double.nan, .infinity, -.infinity])
+    func nonFiniteTarget(bad: Double) throws {
+        var weight = Fixture.weight(Double.self, channels: 3, 7, 7, seed: 4)
+        weight.scalars[2 * 49 + 3 * 7 + 5] = bad
+        let dec = try LKADecomposition(kernelSize: 7, dilation: 2)
+        let target = try DepthwiseKernel<Double>(weight: weight)
+        let error = try #require(throws: LargeKernelError.self) { try dec.fit(target) }
+        guard case .invalidArgument(let message) = error else { Issue.record("\(error)"); return }
+        #expect(message.contains("finite") && message.contains("channel 2") && message.contains("(3, 5)"), "\(message)")
+    }
+
     @Test("a kernel that is itself an LKA composition of random factors is recovered to 1e-10 relative in Float64",
           arguments: [(21, 3), (7, 2), (14, 3), (28, 4), (12, 3), (5, 1)])
     func recoversCompositions(kernelSize: Int, dilation: Int) throws {

@@ -25,6 +25,16 @@ struct LargeKernelAttentionTests: PrecisionChecked {
         #expect(try LKADecomposition.bestDilation(kernelSize: kernelSize) == expected)
     }
 
+    @Test("the best dilation is at least 2: 2 for K = 3 and 4, and K = 1 or 2 have no LKA decomposition")
+    func bestDilationAtLeastTwo() throws {
+        #expect(try LKADecomposition.bestDilation(kernelSize: 3) == 2)
+        #expect(try LKADecomposition.bestDilation(kernelSize: 4) == 2)
+        for k in 3...64 { #expect(try LKADecomposition.bestDilation(kernelSize: k) >= 2, "K = \(k)") }
+        for k in [1, 2] {
+            #expect(throws: LargeKernelError.self) { try LKADecomposition.bestDilation(kernelSize: k) }
+        }
+    }
+
     @Test("the composed support is d·⌈K/d⌉ + d − 1: 9, 17, 23, 31 for (7,2), (14,3), (21,3), (28,4)",
           arguments: [(7, 2, 9), (14, 3, 17), (21, 3, 23), (28, 4, 31)])
     func composedExtent(kernelSize: Int, dilation: Int, extent: Int) throws {

@@ -34,6 +34,7 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: inChannels, block: Self.id)
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         // One fused two-layer pass: preffn_bn on the input, pw1's BN and GELU, pw2's BN and the residual.
         return PointwiseConvolution.chain(x, input: .affine(preBN.affine),
                                           pw1.conv, hidden: PointwiseEpilogue(affine: pw1.bn.affine, activation: .gelu),

@@ -56,6 +56,7 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         guard x.shape[2] == h, let filter = filters[x.shape[3]] else {
             throw .input(block: Self.id, message: "the filter is built for h = \(h), w = \(w) (an \(h) × \(2 * w - 2) or \(h) × \(2 * w - 1) map), got \(x.shape[2]) × \(x.shape[3])")
         }
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         let filtered: Tensor<Scalar>
         do { filtered = try filter(norm1(x), path: path, options: options) } catch { throw .convolution(error) }
         return PointwiseConvolution.chain(filtered, input: .layerNorm(norm2.normalization),

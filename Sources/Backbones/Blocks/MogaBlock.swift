@@ -89,6 +89,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         let t = options.threads
         // Attention branch.
         let silu = PointwiseEpilogue<Scalar>(activation: .silu)

@@ -29,6 +29,7 @@ public struct ParCConvNeXtBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         // Both halves in one pass over the planes, without splitting or concatenating channels.
         let (h, w) = (try gccH.instance(length: x.shape[2]), try gccW.instance(length: x.shape[3]))
         let mixed: Tensor<Scalar>

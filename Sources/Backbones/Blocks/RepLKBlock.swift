@@ -43,6 +43,7 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: inChannels, block: Self.id)
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         // prelkb_bn fused into pw1's input, pw1's BN and ReLU into its epilogue; pw2's BN and the residual into pw2's.
         let h = pw1.conv(x, input: .affine(preBN.affine), epilogue: PointwiseEpilogue(affine: pw1.bn.affine, activation: .relu),
                          threads: options.threads)

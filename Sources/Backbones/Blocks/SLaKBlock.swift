@@ -34,6 +34,7 @@ public struct SLaKBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         let mixed = try Backbones.largeKernel { () throws(LargeKernelError) in try largeKernel.forward(x, path: path, options: options) }
         let out = tail(input: x, mixed: mixed, threads: options.threads)
         TensorStoragePool.recycle(mixed)

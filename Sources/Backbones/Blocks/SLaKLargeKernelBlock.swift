@@ -28,6 +28,7 @@ public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: channels, block: Self.id)
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }
     }
 }

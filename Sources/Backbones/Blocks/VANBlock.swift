@@ -57,6 +57,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         try checkInput(x, channels: dim, block: Self.id)
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         let threads = options.threads
         // The element-wise work runs in the 1×1 convolutions' prologues and epilogues (same op order).
         // BN1(x) is applied where it is read (proj_1's input, proj_2's added shortcut), never stored.

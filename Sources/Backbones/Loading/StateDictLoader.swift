@@ -31,10 +31,10 @@ final class StateDictLoader<Scalar: TensorScalar> {
         try checkPlaceholder(key, shape)
         guard let t = tensors[key] else {
             missing.append(.missing(key: key, expected: shape))
-            return Tensor(zeros: shape)
+            return try placeholder(key, shape)
         }
         mismatched.append(.shapeMismatch(key: key, expected: shape, got: t.shape))
-        return Tensor(zeros: shape)
+        return try placeholder(key, shape)
     }
 
     /// Bytes of zero placeholders allocated so far, and the most all placeholders of one load may
@@ -65,6 +65,13 @@ final class StateDictLoader<Scalar: TensorScalar> {
                           + "the loading budget of \(placeholderBudget) bytes (256 MiB or twice the state_dict), so the config's sizes are implausible")
         }
         placeholderBytes = total
+    }
+
+    /// A zero tensor of the config-derived `shape` (throwing form: the shape comes from a user's config).
+    private func placeholder(_ key: String, _ shape: [Int]) throws(BackboneError) -> Tensor<Scalar> {
+        do { return try Tensor(validatingZeros: shape) } catch {
+            throw .config(block: block, message: "the config asks for \"\(key)\": \(error.description)")
+        }
     }
 
     /// Whether `key` is present (for optional tensors whose presence the config does not fix).

@@ -35,14 +35,16 @@ extension Block {
     }
 }
 
-/// Checks that `x` is NCHW with `channels` channels and a non-empty map.
+/// Checks that `x` is NCHW with `channels` channels and a non-empty map. An empty batch (`N = 0`) is
+/// accepted: every block then returns an empty output of the right shape, as PyTorch does; a map with
+/// no rows or columns stays an error.
 func checkInput<S: TensorScalar>(_ x: Tensor<S>, channels: Int, block: String) throws(BackboneError) {
     guard x.rank == 4 else { throw .input(block: block, message: "expected an NCHW tensor, got shape \(x.shape)") }
     guard x.shape[1] == channels else {
         throw .input(block: block, message: "expected \(channels) channels, got \(x.shape[1]) (shape \(x.shape))")
     }
-    guard x.shape[0] >= 1, x.shape[2] >= 1, x.shape[3] >= 1 else {
-        throw .input(block: block, message: "expected a non-empty batch and map, got shape \(x.shape)")
+    guard x.shape[2] >= 1, x.shape[3] >= 1 else {
+        throw .input(block: block, message: "expected a map of at least 1×1 (an empty batch is fine, an empty map is not), got shape \(x.shape)")
     }
 }
 

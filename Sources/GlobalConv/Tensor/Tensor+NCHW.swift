@@ -1,4 +1,5 @@
-/// NCHW accessors for rank-4 tensors.
+/// NCHW accessors for rank-4 tensors. They trap on another rank (a programmer error); for a tensor
+/// from a file or a caller, check with ``validatedNCHW()``, which throws ``TensorError``.
 extension Tensor {
     /// `N` of an NCHW tensor. - Precondition: rank 4.
     public var batch: Int { shape4.n }

@@ -26,7 +26,9 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     }
 
     /// Wraps `scalars` (row-major) with `shape`.
-    /// - Precondition: extents are non-negative, their product does not overflow and equals `scalars.count`.
+    /// - Precondition: extents are non-negative, their product does not overflow and equals `scalars.count`
+    ///   (a programmer error; for a shape or data from a file, config or command line use
+    ///   ``init(validatingShape:scalars:)``, which throws ``TensorError``).
     public init(shape: [Int], scalars: [Scalar]) {
         let n = Tensor.elementCount(shape)
         precondition(n == scalars.count, "Tensor: shape \(shape) holds \(n) elements, got \(scalars.count)")
@@ -40,6 +42,8 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     }
 
     /// A tensor of `shape` filled with zeros.
+    /// - Precondition: extents are non-negative and their product fits in `Int` (for a user's shape use
+    ///   ``init(validatingZeros:)``).
     public init(zeros shape: [Int]) {
         self.init(repeating: 0, shape: shape)
     }

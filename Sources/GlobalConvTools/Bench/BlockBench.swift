@@ -169,7 +169,7 @@ public enum BlockBench {
         if c.block == ParCPairBench.id { return try ParCPairBench.time(c, as: S.self) }
         let weights = try RandomStateDict.make(id: c.block, configJSON: c.config, seed: c.seed).mapValues { $0.converted(to: S.self) }
         let x = Tensor<S>.random(shape: [c.batch, try c.inputChannels(), c.size.height, c.size.width], seed: c.seed &+ 1)
-        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do throws(BackboneError) {
             let block = try BlockRegistry.make(id: c.block, configJSON: c.config, stateDict: weights)
             if c.path == .auto { _ = try block.forward(x, path: .auto, options: options) }

@@ -13,7 +13,7 @@ enum ParCPairBench {
         let half = try c.inputChannels() / 2
         let (h, w) = (c.size.height, c.size.width)
         let x = Tensor<S>.random(shape: [c.batch, 2 * half, h, w], seed: c.seed &+ 1)
-        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do throws(ConvolutionError) {
             let convH = try CircularConvolution1D(weight: Tensor<S>.random(shape: [half, 1, h, 1], seed: c.seed &+ 2),
                                                   bias: Tensor<S>.random(shape: [half], seed: c.seed &+ 3), axis: .height)

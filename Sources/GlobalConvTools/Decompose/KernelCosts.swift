@@ -60,7 +60,8 @@ public struct KernelCosts: Sendable, Equatable {
 
     /// The LKA dilations worth listing for `K`: for each distinct `⌈K/d⌉ ≥ 2` the smallest `d ≥ 2` giving it
     /// (a larger d with the same `⌈K/d⌉` only widens the extent and `conv0`) whose two depthwise factors
-    /// have fewer taps than the dense kernel (`(2d−1)² + ⌈K/d⌉² < K²`), plus the best dilation.
+    /// have fewer taps than the dense kernel (`(2d−1)² + ⌈K/d⌉² < K²`), plus the best dilation; every
+    /// one ≥ 2. Empty for K < ``LKADecomposition/minimumKernelSize`` (no decomposition with d ≥ 2).
     public static func usefulDilations(kernel k: Int) throws(ToolError) -> [Int] {
         var seen = Set<Int>(), ds: [Int] = []
         if k >= 3 {
@@ -70,6 +71,7 @@ public struct KernelCosts: Sendable, Equatable {
                 if (2 * d - 1) * (2 * d - 1) + kp * kp < k * k { ds.append(d) }
             }
         }
+        guard k >= LKADecomposition.minimumKernelSize else { return [] }  // no d ≥ 2 decomposition
         let best = try bestDilation(k)
         if !ds.contains(best) { ds.append(best) }
         return ds.sorted()
@@ -92,7 +94,7 @@ public struct KernelCosts: Sendable, Equatable {
                 paramsRatio: Double(params) / Double(dense), extent: extent, best: best, note: note)
         }
         var rows = [row("dense", "\(k)×\(k)", nil, dense, dense, k, false, "the definition")]
-        let best = try Self.bestDilation(k)
+        let best = k >= LKADecomposition.minimumKernelSize ? try Self.bestDilation(k) : 0
         for d in try Self.usefulDilations(kernel: k) {
             let lka: LKADecomposition
             do { lka = try LKADecomposition(kernelSize: k, dilation: d) } catch { throw .invalidValue(error.description) }
@@ -132,9 +134,12 @@ public struct KernelCosts: Sendable, Equatable {
                 t.append([r.form + (r.best ? " *" : ""), r.layout, NumberFormatting.grouped(r.params),
                           NumberFormatting.fixed(r.flops / 1e6, 2), NumberFormatting.fixed(r.paramsRatio, 3) + "×", "\(r.extent)", r.note])
             }
+            let footnote = rows.contains { $0.form == "lka" } ? "* LKA dilation with the fewest parameters"
+                : "no LKA row: a \(kernel)×\(kernel) kernel is too small for an LKA decomposition with d ≥ 2 "
+                + "(needs K ≥ \(LKADecomposition.minimumKernelSize))"
             return ["depthwise \(kernel)×\(kernel) on \(channels) channels, \(size[0])×\(size[1]) map, batch 1; "
                     + "parameters without biases, FLOPs = 2 × multiply-adds", "", t.rendered(), "",
-                    "* LKA dilation with the fewest parameters"].joined(separator: "\n")
+                    footnote].joined(separator: "\n")
         case .csv, .markdown, .junit:
             throw .invalidValue("decompose output formats are table, json; not \(format.rawValue)")
         }

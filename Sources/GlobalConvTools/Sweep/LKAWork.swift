@@ -35,7 +35,7 @@ enum LKAWork {
                 conv1Weight: .random(shape: [ch, ch, 1, 1], in: -0.1...0.1, seed: seed &+ 4), conv1Bias: .random(shape: [ch], seed: seed &+ 5))
         } catch { throw .failed(error.description) }
         let conv1 = PointwiseConvolution(weight: module.conv1Weight, bias: module.conv1Bias)
-        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
             _ = try module.spatial(input, path: .auto, options: options)   // planner measurements, untimed
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(LargeKernelError) in

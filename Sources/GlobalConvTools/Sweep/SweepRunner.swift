@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// Runs a kernel-size sweep: for each `K` and each path, the dense depthwise `K×K` convolution
 /// (`nn.Conv2d(C, C, K, padding=K/2, groups=C)`, zeros padding, with bias) on a random
@@ -33,6 +34,8 @@ public enum SweepRunner {
         for k in c.kernels {
             let dense = try denseConvolution(kernel: k, channels: c.channels, seed: c.seed &+ UInt64(k), as: S.self)
             for path in c.paths {
+                // LKA has no d ≥ 2 decomposition of a kernel below 3×3: no lka row for it.
+                if path == .lka && k < LKADecomposition.minimumKernelSize { step += 1; continue }
                 progress(Progress(index: step, total: total, kernel: k, path: path))
                 step += 1
                 let stats: TimingStatistics
@@ -71,7 +74,7 @@ public enum SweepRunner {
     /// Times the FFT path's bare transforms of `conv` on `input` (``SweepPath/fftw``).
     static func timeTransforms<S: TensorScalar>(_ conv: DepthwiseConvolution2D<S>, on input: Tensor<S>,
                                                 configuration c: SweepConfiguration) throws(ToolError) -> TimingStatistics {
-        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in
                 try conv.fftTransformsOnly(input, options: options)
@@ -82,7 +85,7 @@ public enum SweepRunner {
     /// Times `conv` on `input` along `path` with the configuration's warm-up, repeats, threads, effort.
     static func time<S: TensorScalar>(_ conv: DepthwiseConvolution2D<S>, on input: Tensor<S>, path: ConvolutionPath,
                                       configuration c: SweepConfiguration) throws(ToolError) -> TimingStatistics {
-        let options = ExecutionOptions(threads: c.threads, effort: c.effort)
+        let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
             if path == .auto { _ = try conv(input, path: .auto, options: options) }
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in

@@ -41,6 +41,7 @@ extension CircularConvolution1D {
                                 options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
         _ = try outputShape(for: input.shape)
         precondition(add.map { $0.count == channels * length } ?? true, "CircularConvolution1D: additive vector must be [C·L]")
+        if input.shape[0] == 0 { return Tensor(zeros: input.shape) }  // empty batch: empty output
         let affordable = try affordablePath(path, inputShape: input.shape, options: options)
         let resolved = affordable == .auto ? try autoPath(input, channelOffset: 0, add: add, options: options) : affordable
         return try Self.run(input, segments: [CircularSegment(conv: self, channelOffset: 0, add: add, path: resolved)], options: options)
@@ -63,6 +64,7 @@ extension CircularConvolution1D {
         precondition(heightAdd.map { $0.count == height.channels * height.length } ?? true
                      && widthAdd.map { $0.count == width.channels * width.length } ?? true,
                      "CircularConvolution1D.pair: additive vectors must be [C·L]")
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output
         let (n, c1, h, w) = (x.shape[0], height.channels, x.shape[2], x.shape[3])
         // Each half's memory need is checked like a call of its own (`.auto` may narrow to `.direct`).
         let affordableH = try height.affordablePath(path, inputShape: [n, c1, h, w], options: options)

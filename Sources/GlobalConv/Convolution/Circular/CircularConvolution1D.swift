@@ -53,7 +53,7 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
     /// The output shape, equal to `inputShape` (`[N, C, H, W]`).
     /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` when the input is not NCHW with this
     ///   convolution's `C` or its extent along ``axis`` is not `L`; ``ConvolutionError/invalidArgument(_:)``
-    ///   for an empty batch or map.
+    ///   for an empty map (an empty batch, `N = 0`, is valid: the output is empty too).
     public func outputShape(for inputShape: [Int]) throws(ConvolutionError) -> [Int] {
         try ConvolutionError.checkNCHW(inputShape, channels: channels)
         guard inputShape[2] >= 1, inputShape[3] >= 1 else {
@@ -75,6 +75,7 @@ public struct CircularConvolution1D<Scalar: TensorScalar>: Sendable {
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
         _ = try outputShape(for: input.shape)
+        if input.shape[0] == 0 { return Tensor(zeros: input.shape) }  // empty batch: empty output, as PyTorch
         // Robustness hooks (Docs/reliability.md): the memory budget first (CircularConvolution1D+Robustness.swift);
         // the FFT path recomputes planes with non-finite values on the direct path (PlaneWorker).
         let affordable = try affordablePath(path, inputShape: input.shape, options: options)

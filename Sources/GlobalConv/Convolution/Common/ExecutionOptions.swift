@@ -20,13 +20,23 @@ public struct ExecutionOptions: Sendable, Hashable {
     /// The most a call may allocate (output, workspaces, kernel spectra); checked before allocating.
     public var memoryBudget: MemoryBudget
 
-    /// - Precondition: `threads ≥ 1`.
+    /// - Precondition: `threads ≥ 1` — a programmer error. A thread count from a user's configuration
+    ///   or command line goes through ``init(validatingThreads:effort:memoryBudget:)``, which throws.
     public init(threads: Int = ExecutionOptions.defaultThreads, effort: PlanningEffort = .estimate,
                 memoryBudget: MemoryBudget = .default) {
         precondition(threads >= 1, "ExecutionOptions: threads must be ≥ 1, got \(threads)")
         self.threads = threads
         self.effort = effort
         self.memoryBudget = memoryBudget
+    }
+
+    /// Options with a thread count from a user's configuration or command line.
+    /// - Throws: ``ConvolutionError/invalidArgument(_:)`` when `threads < 1`
+    ///   (`"threads must be ≥ 1, got 0"`), where ``init(threads:effort:memoryBudget:)`` traps.
+    public init(validatingThreads threads: Int, effort: PlanningEffort = .estimate,
+                memoryBudget: MemoryBudget = .default) throws(ConvolutionError) {
+        guard threads >= 1 else { throw .invalidArgument("threads must be ≥ 1, got \(threads)") }
+        self.init(threads: threads, effort: effort, memoryBudget: memoryBudget)
     }
 
     /// The CPUs this process may run on (its affinity mask), the parallel runtime's size.

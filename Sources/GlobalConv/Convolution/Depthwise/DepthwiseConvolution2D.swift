@@ -68,6 +68,8 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     /// Every path gives the definition's NaN/±Inf pattern: a non-finite input sample reaches exactly
     /// the outputs whose window reads it, a non-finite weight exactly the outputs where its tap reads
     /// the map (Docs/reliability.md).
+    /// An empty batch (`[0, C, H, W]`) returns the empty `[0, C, H', W']` output on every path, as PyTorch
+    /// does; a map with no rows or columns is still an error.
     /// - Throws: ``ConvolutionError`` for an input that does not fit (see ``outputShape(for:)``);
     ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
@@ -80,6 +82,8 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     package func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
                                 activation: PointwiseActivation) throws(ConvolutionError) -> Tensor<Scalar> {
         let outShape = try outputShape(for: input.shape)
+        // An empty batch gives an empty output of the right shape on every path (PyTorch's behaviour).
+        if outShape[0] == 0 { return Tensor(zeros: outShape) }
         // Robustness hooks (Docs/reliability.md): the memory budget is checked before anything is
         // allocated (`.auto` may be narrowed to `.direct`), and channels with non-finite weights are
         // recomputed by the definition on every path (then activated like the rest).

@@ -64,13 +64,15 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
     ///
     /// A NaN or ±Inf anywhere in an input plane makes that whole output plane NaN, on every path
     /// (the filter is a full-plane circular convolution; PyTorch's FFT form gives all-NaN too).
+    /// An empty batch (`N = 0`) returns an empty output of the same shape.
     /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` for any other input shape,
     ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
-        guard x.rank == 4, x.shape[0] >= 1, x.shape[1] == channels, x.shape[2] == size.height, x.shape[3] == size.width else {
+        guard x.rank == 4, x.shape[0] >= 0, x.shape[1] == channels, x.shape[2] == size.height, x.shape[3] == size.width else {
             throw .shapeMismatch("global filter expects [N, \(channels), \(size.height), \(size.width)], got \(x.shape)")
         }
+        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output, as PyTorch
         // Robustness hook (GlobalFilter2D+NonFinite.swift, Docs/reliability.md): a plane with a NaN/±Inf
         // input or a channel with a non-finite spectrum is NaN everywhere, as PyTorch's irfft2(rfft2(·)) gives.
         return nanFillingNonFinite(input: x, output: try filter(x, path: path, options: options))

@@ -49,7 +49,10 @@ extension SafetensorsFile {
         default:
             throw SafetensorsError(.unsupportedDtype(tensor: entry.name, dtype: entry.dtype), path: path)
         }
-        return Tensor(shape: entry.shape, scalars: scalars)
+        // The header validation already guarantees the count; a file's shape still takes the throwing form.
+        do { return try Tensor(validatingShape: entry.shape, scalars: scalars) } catch {
+            throw SafetensorsError(.elementCountOverflow(tensor: entry.name, shape: entry.shape), path: path)
+        }
     }
 
     /// `count` elements of `width` bytes from file offset `start`; the header validation
