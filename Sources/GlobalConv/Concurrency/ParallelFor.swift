@@ -80,6 +80,9 @@ package enum ParallelRuntime {
         /// Broadcasts that woke parked workers.
         package var wakeups: Int
 
+        /// All counters zero.
+        package static let zero = Statistics(regions: 0, inlineRegions: 0, workerJoins: 0, regionNanoseconds: 0, wakeups: 0)
+
         package static func - (a: Statistics, b: Statistics) -> Statistics {
             Statistics(regions: a.regions - b.regions, inlineRegions: a.inlineRegions - b.inlineRegions,
                        workerJoins: a.workerJoins - b.workerJoins,

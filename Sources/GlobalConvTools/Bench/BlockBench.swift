@@ -77,7 +77,7 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
 
 /// A block's latency. JSON fields: `block`, `path`, `size` `[H, W]`, `batch`, `threads`, `dtype`,
 /// `median_ms`, `min_ms`, `regions_per_run`, `worker_joins_per_run` and `mean_region_us` (the parallel runtime's
-/// debug counters over the runs: parallel regions one forward starts, bodies pool workers ran, and the
+/// debug counters over the timed runs: parallel regions one forward starts, bodies pool workers ran, and the
 /// regions' mean wall time), `planning_measurements` (times the auto path or the FFT size choice measured
 /// during the command — 0 when a plan file already held every decision), and `baseline`
 /// (the peers' times beside ours, ``BlockBenchComparison``) when a baseline was given.
@@ -145,7 +145,6 @@ public enum BlockBench {
     public static func run(_ c: BlockBenchConfiguration) throws(ToolError) -> BlockBenchResult {
         try c.validate()
         let stats: TimingStatistics
-        let before = ParallelRuntime.statistics
         let measurementsBefore = PlanningStatistics.measurementCount
         switch c.precision {
         case .float32: stats = try time(c, as: Float.self)
@@ -154,9 +153,9 @@ public enum BlockBench {
         var result = BlockBenchResult(block: c.block, path: c.path.rawValue, size: [c.size.height, c.size.width], batch: c.batch,
                                 threads: c.threads, dtype: c.precision.rawValue, medianMs: stats.medianMilliseconds,
                                 minMs: stats.minimumMilliseconds)
-        // Counters over the warm-up and timed runs (a planning `auto` run adds a few regions).
-        let regions = ParallelRuntime.statistics - before
-        let runs = Double(c.warmup + c.repeats)
+        // The parallel runtime's counters over the timed runs.
+        let regions = stats.regions ?? .zero
+        let runs = Double(c.repeats)
         result.regionsPerRun = NumberFormatting.rounded(Double(regions.regions) / runs, 1)
         result.planningMeasurements = PlanningStatistics.measurementCount - measurementsBefore
         result.workerJoinsPerRun = NumberFormatting.rounded(Double(regions.workerJoins) / runs, 1)

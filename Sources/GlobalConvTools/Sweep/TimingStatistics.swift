@@ -1,3 +1,4 @@
+import GlobalConv
 /// Wall-clock statistics of repeated runs of one piece of work.
 public struct TimingStatistics: Sendable, Equatable {
     /// Median of the timed runs in milliseconds (the mean of the two middle runs for an even count).
@@ -6,6 +7,8 @@ public struct TimingStatistics: Sendable, Equatable {
     public let minimumMilliseconds: Double
     /// Every timed run in milliseconds, in the order run.
     public let samplesMilliseconds: [Double]
+    /// The parallel runtime's counters over the timed runs alone (``measure(warmup:repeats:_:)``), or nil.
+    package var regions: ParallelRuntime.Statistics?
 
     /// Statistics of `samples` (milliseconds). - Precondition: at least one sample.
     public init(samplesMilliseconds samples: [Double]) {
@@ -25,12 +28,15 @@ public struct TimingStatistics: Sendable, Equatable {
         let clock = ContinuousClock()
         var samples: [Double] = []
         samples.reserveCapacity(repeats)
+        let before = ParallelRuntime.statistics
         for _ in 0..<repeats {
             let start = clock.now
             try body()
             samples.append((clock.now - start).milliseconds)
         }
-        return TimingStatistics(samplesMilliseconds: samples)
+        var stats = TimingStatistics(samplesMilliseconds: samples)
+        stats.regions = ParallelRuntime.statistics - before
+        return stats
     }
 }
 

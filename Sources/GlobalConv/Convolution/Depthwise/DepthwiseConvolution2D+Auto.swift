@@ -7,17 +7,8 @@ extension DepthwiseConvolution2D {
     func auto(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions,
               activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
         let planner = ConvolutionPlanner.shared
-        let key = ConvolutionPlanner.Key(precision: Scalar.precision, inputShape: input.shape, geometry: geometry,
-                                         threads: options.threads)
-        let map = Size2D(height: input.shape[2], width: input.shape[3])
-        let planes = input.shape[0] * input.shape[1]
-        let directCost = CostModel.direct(planes: planes, output: Size2D(height: outputShape[2], width: outputShape[3]),
-                                          kernel: geometry.kernel)
-        let k = geometry.dilatedKernel  // the model only needs the order of the size: the smallest fast one
-        let nominal = geometry.paddingMode == .circular ? map
-            : Size2D(height: FFTSize.nextFast(map.height + k.height - 1), width: FFTSize.nextFast(map.width + k.width - 1))
-        let fftCost = CostModel.fft(planes: planes, transform: nominal)
-        switch planner.decision(for: key, directCost: directCost, fftCost: fftCost) {
+        let key = plannerKey(inputShape: input.shape, threads: options.threads)
+        switch plannerDecision(key, outputShape: outputShape) {
         case .use(.fft): return try fft(input, outputShape: outputShape, options: options, activation: activation)
         case .use: return direct(input, outputShape: outputShape, threads: options.threads, activation: activation)
         case .measure:
@@ -29,5 +20,22 @@ extension DepthwiseConvolution2D {
             }
             return outputs[planner.record(direct: best.direct, fft: best.fft, for: key)]!
         }
+    }
+
+    /// The planner's key for an input shape and thread count.
+    func plannerKey(inputShape: [Int], threads: Int) -> ConvolutionPlanner.Key {
+        ConvolutionPlanner.Key(precision: Scalar.precision, inputShape: inputShape, geometry: geometry, threads: threads)
+    }
+
+    /// The planner's answer for `key`: a remembered or cost-model decision, or `.measure`.
+    func plannerDecision(_ key: ConvolutionPlanner.Key, outputShape: [Int]) -> ConvolutionPlanner.Decision {
+        let map = Size2D(height: key.inputShape[2], width: key.inputShape[3])
+        let planes = key.inputShape[0] * key.inputShape[1]
+        let directCost = CostModel.direct(planes: planes, output: Size2D(height: outputShape[2], width: outputShape[3]),
+                                          kernel: geometry.kernel)
+        let k = geometry.dilatedKernel  // the model only needs the order of the size: the smallest fast one
+        let nominal = geometry.paddingMode == .circular ? map
+            : Size2D(height: FFTSize.nextFast(map.height + k.height - 1), width: FFTSize.nextFast(map.width + k.width - 1))
+        return ConvolutionPlanner.shared.decision(for: key, directCost: directCost, fftCost: CostModel.fft(planes: planes, transform: nominal))
     }
 }

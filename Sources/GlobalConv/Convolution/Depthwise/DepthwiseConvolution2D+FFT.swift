@@ -91,23 +91,47 @@ extension DepthwiseConvolution2D {
     /// ``DepthwiseFFTPipeline``, then the crop `y[i,j] = b + z[(i − ph) mod Lh, (j − pw) mod Lw]` (zeros) or
     /// `b + z[i mod H, j mod W]` (circular), then `activation`. Zeros mode: outputs whose window lies
     /// wholly in the padding are `b` exactly.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     func fft(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions,
              activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
+        let prepared = try prepareFFT(map: Size2D(height: input.shape[2], width: input.shape[3]),
+                                      output: Size2D(height: outputShape[2], width: outputShape[3]), effort: options.effort)
+        return fft(input, outputShape: outputShape, prepared: prepared, threads: options.threads, activation: activation)
+    }
+
+    /// Everything the FFT path needs for one map size, made once: the transform size and mode
+    /// (measured by ``FFTSizeChoice``), the kernel spectra, the FFTW plans of the pipeline and the crop
+    /// tables. Immutable; shared by every call (and held by a ``DepthwiseConvolutionPlan``).
+    struct PreparedFFT: @unchecked Sendable {  // @unchecked: the pipeline's FFTW plans execute thread-safely.
+        let choice: FFTSizeChoice.Choice
+        let spectrum: KernelSpectrumCache<Scalar>.Spectrum
+        let pipe: DepthwiseFFTPipeline
+        let rowSource: [Int], colSource: [Int]
+    }
+
+    /// Plans the FFT path for an `map` → `output` problem (see ``PreparedFFT``).
+    func prepareFFT(map: Size2D, output: Size2D, effort: PlanningEffort) throws(ConvolutionError) -> PreparedFFT {
+        let choice = try fftTransform(for: map, effort: effort)
+        let l = choice.size
+        return PreparedFFT(
+            choice: choice, spectrum: try kernelSpectrum(transform: l, effort: effort),
+            pipe: try pipeline(transform: l, map: map, output: output, mode: choice.mode, effort: effort),
+            rowSource: cropSources(outputs: output.height, map: map.height, transform: l.height,
+                                   padding: geometry.padding.height, kernel: geometry.dilatedKernel.height),
+            colSource: cropSources(outputs: output.width, map: map.width, transform: l.width,
+                                   padding: geometry.padding.width, kernel: geometry.dilatedKernel.width))
+    }
+
+    /// The FFT path's execution with everything planned (``prepareFFT(map:output:effort:)``).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fft(_ input: Tensor<Scalar>, outputShape: [Int], prepared: PreparedFFT, threads: Int,
+             activation: PointwiseActivation) -> Tensor<Scalar> {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (ho, wo) = (outputShape[2], outputShape[3])
-        let choice = try fftTransform(for: Size2D(height: h, width: w), effort: options.effort)
-        let l = choice.size
-        let spectrum = try kernelSpectrum(transform: l, effort: options.effort)
-        let pipe = try pipeline(transform: l, map: Size2D(height: h, width: w), output: Size2D(height: ho, width: wo),
-                                mode: choice.mode, effort: options.effort)
+        let l = prepared.choice.size
+        let (spectrum, pipe, rowSource, colSource) = (prepared.spectrum, prepared.pipe, prepared.rowSource, prepared.colSource)
         let half = pipe.spectrumCount
         let paddedRows = pipe.paddedRows
-        let rowSource = cropSources(outputs: ho, map: h, transform: l.height, padding: geometry.padding.height,
-                                    kernel: geometry.dilatedKernel.height)
-        let colSource = cropSources(outputs: wo, map: w, transform: l.width, padding: geometry.padding.width,
-                                    kernel: geometry.dilatedKernel.width)
         // Every output element is written below (bias rows, bias columns, or result + bias; the planes
         // skipped or sent to the fallback are written by the direct path or `repairingNonFiniteWeights`).
         var output = Tensor<Scalar>(shape: outputShape, scalars: TensorStoragePool.take(Tensor<Scalar>.elementCount(outputShape)))
@@ -119,7 +143,7 @@ extension DepthwiseConvolution2D {
             output.withUnsafeMutableBufferPointer { y in
                 spectrum.values.withUnsafeBufferPointer { spec in
                     let (x, y, spec) = (x.baseAddress!, y.baseAddress!, spec.baseAddress!)
-                    parallelRegion(n * c, threads: options.threads) { claims, _ in
+                    parallelRegion(n * c, threads: threads) { claims, _ in
                         // Zeros past the map's rows and columns are written once (AlignedBuffer starts zeroed) and kept.
                         let padded = AlignedBuffer<Scalar>(count: paddedRows * l.width)
                         let freq = AlignedBuffer<Scalar>(count: 2 * half)
