@@ -68,11 +68,11 @@ struct DepthwiseConvolutionPlanTests {
         let decisions = "machine \(MachineIdentity.cpu)\nlibrary \(MachineIdentity.library)\n"
             + "path depthwise float64 1,3,21,27 11x11 1x1 5x5 zeros 3 900 100 1\n"
         try FFTWisdom.importText(text + "\(decisions.utf8.count)\n" + decisions)
-        #expect(ConvolutionPlanner.shared.remembered(key) == .fft)
-        let before = PlanningStatistics.measurementCount
+        let loaded = try #require(ConvolutionPlanner.shared.measurement(key))
+        #expect(loaded.winner == .fft)
         let plan = try conv.plan(for: shape, options: ExecutionOptions(threads: 3))
         #expect(plan.path == .fft)
-        // The FFT size choice is still measured for a size no file named; the path decision was not.
-        #expect(PlanningStatistics.measurementCount - before <= 1)
+        // Had the plan measured the paths, the record would hold two measurements and new minima.
+        #expect(ConvolutionPlanner.shared.measurement(key) == loaded)
     }
 }

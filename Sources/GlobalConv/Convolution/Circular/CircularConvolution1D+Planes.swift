@@ -10,6 +10,8 @@ struct CircularSegment<Scalar: TensorScalar>: Sendable {
     var add: [Scalar]?
     /// `.direct` or `.fft`.
     var path: ConvolutionPath
+    /// The FFT path's plans and spectrum made ahead (a ``CircularConvolutionPlan``), or nil to make them here.
+    var prepared: CircularConvolution1D<Scalar>.FFTParts? = nil
 }
 
 extension CircularConvolution1D {
@@ -35,7 +37,11 @@ extension CircularConvolution1D {
         var fftParts: [FFTParts?] = []
         for (index, s) in segments.enumerated() {
             for ch in s.channelOffset..<(s.channelOffset + s.conv.channels) { segmentOf[ch] = index }
-            fftParts.append(s.path == .fft ? try FFTParts(s.conv, map: Size2D(height: h, width: w), effort: options.effort) : nil)
+            if s.path == .fft, let prepared = s.prepared {
+                fftParts.append(prepared)
+            } else {
+                fftParts.append(s.path == .fft ? try FFTParts(s.conv, map: Size2D(height: h, width: w), effort: options.effort) : nil)
+            }
         }
         var output = Tensor<Scalar>(shape: input.shape, scalars: TensorStoragePool.take(input.count))  // every plane written
         input.withUnsafeBufferPointer { xb in

@@ -3,16 +3,28 @@ extension GlobalFilter2D {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func applySpectrum(_ x: Tensor<Scalar>, options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
+        applySpectrum(x, plans: try spectrumPlans(effort: options.effort), threads: options.threads)
+    }
+
+    /// The map's forward and inverse transforms, for ``applySpectrum(_:plans:threads:)``.
+    func spectrumPlans(effort: PlanningEffort) throws(ConvolutionError) -> (forward: RealFFTPlan, inverse: RealFFTPlan) {
+        (try FFTPlanCache.shared.plan(for: .contiguous(Scalar.precision, .forward, dims: [size.height, size.width], effort: effort)),
+         try FFTPlanCache.shared.plan(for: .contiguous(Scalar.precision, .inverse, dims: [size.height, size.width], effort: effort)))
+    }
+
+    /// The FFT path with its plans made (``spectrumPlans(effort:)``).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func applySpectrum(_ x: Tensor<Scalar>, plans: (forward: RealFFTPlan, inverse: RealFFTPlan), threads: Int) -> Tensor<Scalar> {
         let (h, w, c) = (size.height, size.width, channels)
-        let forward = try FFTPlanCache.shared.plan(for: .contiguous(Scalar.precision, .forward, dims: [h, w], effort: options.effort))
-        let inverse = try FFTPlanCache.shared.plan(for: .contiguous(Scalar.precision, .inverse, dims: [h, w], effort: options.effort))
+        let (forward, inverse) = plans
         let half = forward.descriptor.complexCount
         var y = Tensor<Scalar>(zeros: x.shape)
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeMutableBufferPointer { yb in
                 spectrum.withUnsafeBufferPointer { sb in
                     let (xp, yp, sp) = (xb.baseAddress!, yb.baseAddress!, sb.baseAddress!)
-                    parallelRegion(x.shape[0] * c, threads: options.threads) { claims, _ in
+                    parallelRegion(x.shape[0] * c, threads: threads) { claims, _ in
                         let real = AlignedBuffer<Scalar>(count: h * w)
                         let freq = AlignedBuffer<Scalar>(count: 2 * half)
                         while let planes = claims.next() {

@@ -79,22 +79,24 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
     }
 
     private func filter(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
-        switch path {
+        switch resolvedPath(path, inputShape: x.shape, threads: options.threads) {
         case .direct: return try spatial(x, path: .direct, options: options)
+        case .auto: return try spatial(x, path: .auto, options: options)
         case .fft:
             try checkSpectrumMemory(inputShape: x.shape, options: options)
             return try applySpectrum(x, options: options)
-        case .auto:
-            // The direct form of a global filter is a full H×W circular kernel: FFT wins beyond tiny maps,
-            // and the planner measures the close cases on the equivalent convolution.
-            let choice = ConvolutionPlanner.shared.remembered(.init(
-                precision: Scalar.precision, inputShape: x.shape, geometry: spatial.geometry, threads: options.threads))
-            if choice == .direct { return try spatial(x, path: .direct, options: options) }
-            if choice == nil, size.height * size.width <= 16 {
-                return try spatial(x, path: .auto, options: options)
-            }
-            try checkSpectrumMemory(inputShape: x.shape, options: options)
-            return try applySpectrum(x, options: options)
         }
+    }
+
+    /// `path` with `.auto` decided where it can be: the direct form of a global filter is a full H×W
+    /// circular kernel, so FFT wins beyond tiny maps; the planner's remembered choice for the equivalent
+    /// convolution wins, and on maps of at most 16 pixels with nothing remembered the spatial form's own
+    /// `.auto` measures (returned as `.auto`).
+    func resolvedPath(_ path: ConvolutionPath, inputShape: [Int], threads: Int) -> ConvolutionPath {
+        guard path == .auto else { return path }
+        let choice = ConvolutionPlanner.shared.remembered(.init(
+            precision: Scalar.precision, inputShape: inputShape, geometry: spatial.geometry, threads: threads))
+        if let choice { return choice }
+        return size.height * size.width <= 16 ? .auto : .fft
     }
 }
