@@ -26,10 +26,11 @@ public struct DepthwiseKernel<Scalar: TensorScalar>: Sendable, Equatable {
     /// The engine convolutions built so far, per padding.
     private let engines = EngineCache()
 
-    /// Engine convolutions of one kernel keyed by padding; synchronised, shared by copies.
+    /// Engine convolutions of one kernel keyed by padding and mode (each with its kernel spectra);
+    /// bounded, synchronised, shared by copies.
     private final class EngineCache: Sendable {
         struct Key: Hashable, Sendable { var padding: Size2D; var mode: PaddingMode }
-        let storage = Locked<[Key: DepthwiseConvolution2D<Scalar>]>([:])
+        let storage = BoundedCache<Key, DepthwiseConvolution2D<Scalar>>(capacity: 16)
     }
 
     public static func == (a: DepthwiseKernel, b: DepthwiseKernel) -> Bool {
@@ -91,15 +92,11 @@ public struct DepthwiseKernel<Scalar: TensorScalar>: Sendable, Equatable {
     public func convolution(padding: Size2D? = nil, paddingMode: PaddingMode = .zeros) throws(LargeKernelError)
         -> DepthwiseConvolution2D<Scalar> {
         let key = EngineCache.Key(padding: padding ?? centrePadding, mode: paddingMode)
-        if let hit = engines.storage.withLock({ $0[key] }) { return hit }
-        let made = try wrapping { () throws(ConvolutionError) in
-            try DepthwiseConvolution2D(weight: weight, bias: bias, dilation: dilation,
-                                       padding: key.padding, paddingMode: paddingMode)
-        }
-        return engines.storage.withLock { cache in
-            if let existing = cache[key] { return existing }
-            cache[key] = made
-            return made
+        return try engines.storage.value(for: key) { () throws(LargeKernelError) in
+            try wrapping { () throws(ConvolutionError) in
+                try DepthwiseConvolution2D(weight: weight, bias: bias, dilation: dilation,
+                                           padding: key.padding, paddingMode: paddingMode)
+            }
         }
     }
 

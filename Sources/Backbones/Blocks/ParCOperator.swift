@@ -19,7 +19,7 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
     private let instances = InstanceCache()
 
     final class InstanceCache: Sendable {
-        let storage = Locked<[Int: (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?)]>([:])
+        let storage = BoundedCache<Int, Instance>(capacity: 16)
     }
 
     init(_ s: StateDictScope<Scalar>, channels c: Int, axis: ConvolutionAxis, kernelSize k: Int, usePE: Bool) throws(BackboneError) {
@@ -32,7 +32,13 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
 
     /// The convolution and position embedding for input length `n`.
     func instance(length n: Int) throws(BackboneError) -> (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?) {
-        if let hit = instances.storage.withLock({ $0[n] }) { return hit }
+        try instances.storage.value(for: n) { () throws(BackboneError) in try makeInstance(length: n) }
+    }
+
+    /// A resized convolution and position embedding (see ``instance(length:)``).
+    typealias Instance = (conv: CircularConvolution1D<Scalar>, pe: [Scalar]?)
+
+    private func makeInstance(length n: Int) throws(BackboneError) -> Instance {
         let w = AlignCornersResize.linear(weight.scalars, rows: channels, from: kernelSize, to: n)
         let p = pe.map { AlignCornersResize.linear($0.scalars, rows: channels, from: kernelSize, to: n) }
         let conv: CircularConvolution1D<Scalar>
@@ -40,9 +46,7 @@ struct ParCOperator<Scalar: TensorScalar>: Sendable {
             conv = try CircularConvolution1D(weight: Tensor(shape: axis == .height ? [channels, 1, n, 1] : [channels, 1, 1, n], scalars: w),
                                              bias: bias, axis: axis)
         } catch { throw .convolution(error) }
-        let made = (conv: conv, pe: p)
-        instances.storage.withLock { $0[n] = made }
-        return made
+        return (conv: conv, pe: p)
     }
 
     @_specialize(where Scalar == Float)

@@ -78,20 +78,12 @@ final class ComplexFFTPlan: @unchecked Sendable {
         }
     }
 
-    private static let cache = Locked<[Descriptor: ComplexFFTPlan]>([:])
-    /// At most this many plans are cached (all dropped when full: plans are cheap to remake relative to
-    /// the workloads that need many sizes).
+    /// At most this many plans are cached (``BoundedCache``: least recently used dropped first).
     static let capacity = 128
+    private static let cache = BoundedCache<Descriptor, ComplexFFTPlan>(capacity: capacity)
 
     /// The cached plan for `descriptor`, planning it first if needed (planning outside the cache's lock).
     static func plan(for descriptor: Descriptor) throws(ConvolutionError) -> ComplexFFTPlan {
-        if let hit = cache.withLock({ $0[descriptor] }) { return hit }
-        let fresh = try ComplexFFTPlan(descriptor)
-        return cache.withLock { c in
-            if let existing = c[descriptor] { return existing }
-            if c.count >= capacity { c.removeAll() }
-            c[descriptor] = fresh
-            return fresh
-        }
+        try cache.value(for: descriptor) { () throws(ConvolutionError) in try ComplexFFTPlan(descriptor) }
     }
 }

@@ -50,20 +50,15 @@ final class ConvolutionPlanner: Sendable {
         var isFinal: Bool { !isClose || count >= ConvolutionPlanner.measurementsForCloseCalls }
     }
 
-    /// At most this many decisions are remembered; beyond it the oldest-recorded is forgotten (and
-    /// re-measured if its problem comes back). Bounds the memory of a server that sees many shapes.
+    /// At most this many decisions are remembered (``BoundedCache``: beyond it the least recently used
+    /// is forgotten, and re-measured if its problem comes back). Bounds the memory of a server that sees
+    /// many shapes.
     static let capacity = 4096
 
-    private struct Decisions {
-        var measured: [Key: Measurement] = [:]
-        /// Keys in recording order (oldest first), for eviction; `head` skips evicted entries.
-        var order: [Key] = []
-        var head = 0
-    }
-    private let decisions = Locked(Decisions())
+    private let decisions = BoundedCache<Key, Measurement>(capacity: capacity)
 
     func decision(for key: Key, directCost: Double, fftCost: Double) -> Decision {
-        if let known = decisions.withLock({ $0.measured[key] }) { return known.isFinal ? .use(known.winner) : .measure }
+        if let known = decisions[key] { return known.isFinal ? .use(known.winner) : .measure }
         if directCost > Self.decisiveRatio * fftCost { return .use(.fft) }
         if fftCost > Self.decisiveRatio * directCost { return .use(.direct) }
         return .measure
@@ -94,51 +89,35 @@ final class ConvolutionPlanner: Sendable {
     /// returns the path now remembered.
     @discardableResult
     func record(direct: Duration, fft: Duration, for key: Key) -> ConvolutionPath {
-        decisions.withLock { d in
-            let m = d.measured[key].map { Measurement(direct: min($0.direct, direct), fft: min($0.fft, fft), count: $0.count + 1) }
+        decisions.update(key) { old in
+            old.map { Measurement(direct: min($0.direct, direct), fft: min($0.fft, fft), count: $0.count + 1) }
                 ?? Measurement(direct: direct, fft: fft, count: 1)
-            Self.store(m, for: key, in: &d)
-            return m.winner
-        }
+        }.winner
     }
 
     /// Every remembered decision (for plan files, ``PlanningDecisions``).
-    func entries() -> [(Key, Measurement)] { decisions.withLock { d in d.measured.map { ($0.key, $0.value) } } }
+    func entries() -> [(Key, Measurement)] { decisions.entries.map { ($0.key, $0.value) } }
 
     /// Installs a decision read from a plan file, replacing what this process had for `key`.
-    func restore(_ m: Measurement, for key: Key) { decisions.withLock { Self.store(m, for: key, in: &$0) } }
+    func restore(_ m: Measurement, for key: Key) { decisions.update(key) { _ in m } }
 
     /// Remembers `path` for `key` as a final decision (tests, and decisions made elsewhere).
     func record(_ path: ConvolutionPath, for key: Key) {
         let (fast, slow) = (Duration.nanoseconds(1), Duration.nanoseconds(2))  // a 100 % margin: final
-        decisions.withLock { d in
-            Self.store(Measurement(direct: path == .direct ? fast : slow, fft: path == .fft ? fast : slow, count: 1), for: key, in: &d)
-        }
-    }
-
-    private static func store(_ m: Measurement, for key: Key, in d: inout Decisions) {
-        if d.measured.updateValue(m, forKey: key) == nil { d.order.append(key) }
-        while d.measured.count > capacity {
-            d.measured[d.order[d.head]] = nil
-            d.head += 1
-        }
-        if d.head > capacity {  // compact the order list now and then
-            d.order.removeFirst(d.head)
-            d.head = 0
-        }
+        restore(Measurement(direct: path == .direct ? fast : slow, fft: path == .fft ? fast : slow, count: 1), for: key)
     }
 
     /// The remembered decision for `key`, if any (possibly still to be re-measured).
-    func remembered(_ key: Key) -> ConvolutionPath? { decisions.withLock { $0.measured[key]?.winner } }
+    func remembered(_ key: Key) -> ConvolutionPath? { decisions[key]?.winner }
 
     /// What was measured for `key`, if anything.
-    func measurement(_ key: Key) -> Measurement? { decisions.withLock { $0.measured[key] } }
+    func measurement(_ key: Key) -> Measurement? { decisions[key] }
 
     /// Number of decisions remembered (≤ ``capacity``).
-    var count: Int { decisions.withLock { $0.measured.count } }
+    var count: Int { decisions.count }
 
     /// Forgets every decision (for benchmarks that want to re-measure).
-    func reset() { decisions.withLock { $0 = Decisions() } }
+    func reset() { decisions.removeAll() }
 }
 
 /// Rough operation counts of the two paths, in "multiply-add equivalents"; only their ratio matters

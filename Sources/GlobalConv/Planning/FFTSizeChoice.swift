@@ -22,16 +22,17 @@ enum FFTSizeChoice {
         var mode: DepthwiseFFTPipeline.Mode
     }
 
-    private static let choices = Locked<[Key: Choice]>([:])
-    /// At most this many problems are remembered (all forgotten when full; a forgotten one is measured again).
+    /// At most this many problems are remembered (``BoundedCache``: the least recently used is forgotten,
+    /// and measured again if it comes back).
     static let capacity = 4096
+    private static let choices = BoundedCache<Key, Choice>(capacity: capacity)
 
     /// The remembered or newly measured size; `pipeline` builds the transform pair for a candidate.
     static func choose<S: TensorScalar>(_: S.Type, map: Size2D, need: Size2D, geometry: ConvolutionGeometry2D, effort: PlanningEffort,
                                         pipeline: (Size2D, DepthwiseFFTPipeline.Mode) throws(ConvolutionError) -> DepthwiseFFTPipeline)
         throws(ConvolutionError) -> Choice {
         let key = Key(precision: S.precision, map: map, geometry: geometry, effort: effort)
-        if let known = choices.withLock({ $0[key] }) { return known }
+        if let known = choices[key] { return known }
         PlanningStatistics.countMeasurement()
         var best = Choice(size: candidates(need: need)[0], mode: .pruned), bestTime = Duration.seconds(1e9)
         for l in candidates(need: need) {
@@ -40,23 +41,15 @@ enum FFTSizeChoice {
                 if t < bestTime { (best, bestTime) = (Choice(size: l, mode: mode), t) }
             }
         }
-        return choices.withLock { c in
-            if let existing = c[key] { return existing }
-            if c.count >= capacity { c.removeAll() }
-            c[key] = best
-            return best
-        }
+        return choices.update(key) { existing in existing ?? best }
     }
 
     /// Every remembered choice (for plan files, ``PlanningDecisions``).
-    static func entries() -> [(Key, Choice)] { choices.withLock { c in c.map { ($0.key, $0.value) } } }
+    static func entries() -> [(Key, Choice)] { choices.entries.map { ($0.key, $0.value) } }
 
     /// Installs a choice read from a plan file, replacing what this process had for `key`.
     static func restore(_ choice: Choice, for key: Key) {
-        choices.withLock { c in
-            if c.count >= capacity, c[key] == nil { c.removeAll() }
-            c[key] = choice
-        }
+        choices.update(key) { _ in choice }
     }
 
     /// Candidate sizes for a minimum of `need` (the smallest fast size first).
