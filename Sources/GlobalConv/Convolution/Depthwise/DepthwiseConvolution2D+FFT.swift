@@ -103,6 +103,7 @@ extension DepthwiseConvolution2D {
     /// tables. Immutable; shared by every call (and held by a ``DepthwiseConvolutionPlan``).
     struct PreparedFFT: @unchecked Sendable {  // @unchecked: the pipeline's FFTW plans execute thread-safely.
         let choice: FFTSizeChoice.Choice
+        let spectrumKey: KernelSpectrumCache<Scalar>.Key
         let spectrum: KernelSpectrumCache<Scalar>.Spectrum
         let pipe: DepthwiseFFTPipeline
         let rowSource: [Int], colSource: [Int]
@@ -113,7 +114,8 @@ extension DepthwiseConvolution2D {
         let choice = try fftTransform(for: map, effort: effort)
         let l = choice.size
         return PreparedFFT(
-            choice: choice, spectrum: try kernelSpectrum(transform: l, effort: effort),
+            choice: choice, spectrumKey: .init(transform: l, mode: geometry.paddingMode),
+            spectrum: try kernelSpectrum(transform: l, effort: effort),
             pipe: try pipeline(transform: l, map: map, output: output, mode: choice.mode, effort: effort),
             rowSource: cropSources(outputs: output.height, map: map.height, transform: l.height,
                                    padding: geometry.padding.height, kernel: geometry.dilatedKernel.height),

@@ -18,6 +18,9 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     public let geometry: ConvolutionGeometry2D
     /// Kernel spectra for the FFT path, filled lazily and shared by copies of this value.
     let spectra: KernelSpectrumCache<Scalar>
+    /// The plans calls have made, per input shape, requested path and options (``callAsFunction(_:path:options:)``
+    /// runs on them), shared by copies of this value.
+    let plans = BoundedCache<DepthwiseConvolutionPlan<Scalar>.Key, DepthwiseConvolutionPlan<Scalar>.Core>(capacity: 16)
 
     /// Number of channels `C`.
     public var channels: Int { weight.shape[0] }
@@ -87,11 +90,20 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
         // Robustness hooks (Docs/reliability.md): the memory budget is checked before anything is
         // allocated (`.auto` may be narrowed to `.direct`), and channels with non-finite weights are
         // recomputed by the definition on every path (then activated like the rest).
+        // A call runs on a cached plan (made on the first call of its shape, path and options), except
+        // while `.auto` is still measuring: then both paths run on this input and the winner's output is used.
         let y: Tensor<Scalar>
-        switch try affordablePath(path, inputShape: input.shape, outputShape: outShape, options: options) {
-        case .direct: y = direct(input, outputShape: outShape, threads: options.threads, activation: activation)
-        case .fft: y = try fft(input, outputShape: outShape, options: options, activation: activation)
-        case .auto: y = try auto(input, outputShape: outShape, options: options, activation: activation)
+        let affordable = try affordablePath(path, inputShape: input.shape, outputShape: outShape, options: options)
+        if affordable == .auto, plannerDecision(plannerKey(inputShape: input.shape, threads: options.threads),
+                                                outputShape: outShape) == .measure {
+            y = try auto(input, outputShape: outShape, options: options, activation: activation)
+        } else {
+            let key = DepthwiseConvolutionPlan<Scalar>.Key(inputShape: input.shape, path: path, options: options)
+            let core = try plans.value(for: key) { () throws(ConvolutionError) in
+                try planCore(inputShape: input.shape, outputShape: outShape, path: affordable, options: options)
+            }
+            if let fft = core.fft { spectra.markUsed(fft.spectrumKey) }
+            y = core.run(self, input, activation: activation)
         }
         var repaired = repairingNonFiniteWeights(input: input, output: y)
         if activation != .none, !nonFiniteChannels.isEmpty {

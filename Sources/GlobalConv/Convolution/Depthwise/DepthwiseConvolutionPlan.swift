@@ -12,19 +12,20 @@
 public struct DepthwiseConvolutionPlan<Scalar: TensorScalar>: Sendable {
     /// The convolution this plan runs.
     public let convolution: DepthwiseConvolution2D<Scalar>
-    /// The only input shape the plan accepts, `[N, C, H, W]`.
-    public let inputShape: [Int]
-    /// `[N, C, H', W']`.
-    public let outputShape: [Int]
-    /// The resolved path: `.direct` or `.fft`, never `.auto`.
-    public let path: ConvolutionPath
-    /// The options the plan was made with (threads, FFTW effort, memory budget).
-    public let options: ExecutionOptions
-    /// The FFT path's pieces, or nil on the direct path.
-    let fft: DepthwiseConvolution2D<Scalar>.PreparedFFT?
+    /// What was decided and made, without the convolution (cached inside the convolution value, so it
+    /// must not hold it).
+    let core: Core
 
+    /// The only input shape the plan accepts, `[N, C, H, W]`.
+    public var inputShape: [Int] { core.inputShape }
+    /// `[N, C, H', W']`.
+    public var outputShape: [Int] { core.outputShape }
+    /// The resolved path: `.direct` or `.fft`, never `.auto`.
+    public var path: ConvolutionPath { core.path }
+    /// The options the plan was made with (threads, FFTW effort, memory budget).
+    public var options: ExecutionOptions { core.options }
     /// The FFT transform size `Lh × Lw` (nil on the direct path).
-    public var transformSize: Size2D? { fft?.choice.size }
+    public var transformSize: Size2D? { core.fft?.choice.size }
 
     /// Runs the planned convolution on `input`.
     /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` when `input.shape` is not ``inputShape``.
@@ -33,13 +34,30 @@ public struct DepthwiseConvolutionPlan<Scalar: TensorScalar>: Sendable {
             throw .shapeMismatch("this plan is for input \(inputShape), got \(input.shape); make a plan for that shape")
         }
         if outputShape[0] == 0 { return Tensor(zeros: outputShape) }
-        let y: Tensor<Scalar>
-        if let fft {
-            y = convolution.fft(input, outputShape: outputShape, prepared: fft, threads: options.threads, activation: .none)
-        } else {
-            y = convolution.direct(input, outputShape: outputShape, threads: options.threads)
+        return convolution.repairingNonFiniteWeights(input: input, output: core.run(convolution, input, activation: .none))
+    }
+
+    /// A plan's decisions and prepared pieces.
+    struct Core: Sendable {
+        let inputShape: [Int], outputShape: [Int]
+        let path: ConvolutionPath
+        let options: ExecutionOptions
+        let fft: DepthwiseConvolution2D<Scalar>.PreparedFFT?
+
+        /// `activation(conv(input))` on the planned path, before the non-finite-weight repair.
+        func run(_ conv: DepthwiseConvolution2D<Scalar>, _ input: Tensor<Scalar>, activation: PointwiseActivation) -> Tensor<Scalar> {
+            if let fft {
+                return conv.fft(input, outputShape: outputShape, prepared: fft, threads: options.threads, activation: activation)
+            }
+            return conv.direct(input, outputShape: outputShape, threads: options.threads, activation: activation)
         }
-        return convolution.repairingNonFiniteWeights(input: input, output: y)
+    }
+
+    /// The cache key of a call's plan: shape, requested path and options.
+    struct Key: Hashable, Sendable {
+        var inputShape: [Int]
+        var path: ConvolutionPath
+        var options: ExecutionOptions
     }
 }
 
@@ -54,7 +72,15 @@ extension DepthwiseConvolution2D {
     public func plan(for inputShape: [Int], path: ConvolutionPath = .auto,
                      options: ExecutionOptions = .default) throws(ConvolutionError) -> DepthwiseConvolutionPlan<Scalar> {
         let outShape = try outputShape(for: inputShape)
-        var resolved = try affordablePath(path, inputShape: inputShape, outputShape: outShape, options: options)
+        let affordable = try affordablePath(path, inputShape: inputShape, outputShape: outShape, options: options)
+        return DepthwiseConvolutionPlan(convolution: self,
+                                        core: try planCore(inputShape: inputShape, outputShape: outShape, path: affordable, options: options))
+    }
+
+    /// Resolves `path` (already narrowed to what the memory budget affords) and prepares the FFT path.
+    func planCore(inputShape: [Int], outputShape outShape: [Int], path: ConvolutionPath,
+                  options: ExecutionOptions) throws(ConvolutionError) -> DepthwiseConvolutionPlan<Scalar>.Core {
+        var resolved = path
         if resolved == .auto {
             let key = plannerKey(inputShape: inputShape, threads: options.threads)
             switch plannerDecision(key, outputShape: outShape) {
@@ -71,7 +97,6 @@ extension DepthwiseConvolution2D {
             ? try prepareFFT(map: Size2D(height: inputShape[2], width: inputShape[3]),
                              output: Size2D(height: outShape[2], width: outShape[3]), effort: options.effort)
             : nil
-        return DepthwiseConvolutionPlan(convolution: self, inputShape: inputShape, outputShape: outShape,
-                                        path: resolved, options: options, fft: prepared)
+        return .init(inputShape: inputShape, outputShape: outShape, path: resolved, options: options, fft: prepared)
     }
 }

@@ -32,6 +32,9 @@ final class KernelSpectrumCache<Scalar: TensorScalar>: Sendable {
         try storage.value(for: key) { () throws(ConvolutionError) in Spectrum(values: try compute()) }
     }
 
+    /// Counts a use of the spectrum for `key` (a plan that holds it ran), keeping the LRU order true to use.
+    func markUsed(_ key: Key) { _ = storage[key] }
+
     /// Whether the spectrum for `key` is held (does not count as a use).
     func contains(_ key: Key) -> Bool { storage.entries.contains { $0.key == key } }
 
