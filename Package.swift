@@ -79,6 +79,11 @@ let package = Package(
             name: "GlobalConvTests",
             dependencies: ["GlobalConv", "TestSupport", "QuietDebugWarning"]
         ),
+        // Docs/library.md's examples, compiled and run against the library products only.
+        .testTarget(
+            name: "LibraryGuideTests",
+            dependencies: ["GlobalConv", "LargeKernel", "Backbones"]
+        ),
         .testTarget(
             name: "LargeKernelTests",
             dependencies: ["LargeKernel", "TestSupport", "QuietDebugWarning"]
