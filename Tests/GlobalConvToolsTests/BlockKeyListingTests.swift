@@ -33,10 +33,12 @@ struct BlockKeyListingTests {
     func help() {
         for text in [BenchCommand.helpMessage(), VerifyCommand.helpMessage()] {
             #expect(text.contains("--list-blocks") && text.contains("Docs/blocks.md"))
-            #expect(text.contains("\"in_channels\": replknet.block") || text.contains("replknet.block"), "\(text)")
+            #expect(text.contains("replknet.block") && text.contains("in_channels"), "\(text)")
         }
         let help = BlockKeyListing.helpText()
-        #expect(help.contains("\"in_channels\":") && help.contains("\"dim\":") && help.contains("\"channels\":"))
+        #expect(help.contains("\"in_channels\": replknet.block, replknet.convffn\n"), "\(help)")
+        #expect(help.contains("\"channels\" or \"dim\": slak.block, slak.large_kernel\n"), "\(help)")
+        #expect(help.contains("\"dim\": convnext.block") && help.contains("\"channels\": conv2d.depthwise"), "\(help)")
         #expect(!help.contains("\"in_channels\", \"dim\" or \"channels\""))
     }
 

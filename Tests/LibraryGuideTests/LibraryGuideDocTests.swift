@@ -45,8 +45,8 @@ struct LibraryGuideDocTests {
         #expect(blocks.count >= 10, "found only \(blocks.count) swift blocks")
         #expect(blocks.filter(Self.isManifest).count == 1)
         for (index, block) in blocks.enumerated() {
-            let home = Self.isManifest(block) ? manifest : examples
-            #expect(home.contains(block), "Docs/library.md swift block \(index + 1) is not verbatim in the \(Self.isManifest(block) ? "manifest" : "examples") file:\n\(block)")
+            let found = (Self.isManifest(block) ? manifest : examples).contains(block)
+            #expect(found, "Docs/library.md swift block \(index + 1) is not verbatim in the \(Self.isManifest(block) ? "manifest" : "examples") file:\n\(block)")
         }
     }
 

@@ -44,11 +44,11 @@ public enum BlockKeyListing {
         var byKey: [String: [String]] = [:]
         var order: [String] = []
         for r in rows() {
-            let key = r.inputChannels.joined(separator: " or ")
+            let key = r.inputChannels.sorted().map { "\"\($0)\"" }.joined(separator: " or ")
             if byKey[key] == nil { order.append(key) }
             byKey[key, default: []].append(r.block)
         }
-        let lines = order.map { "  \"\($0)\": \(byKey[$0]!.joined(separator: ", "))" }
+        let lines = order.map { "  \($0): \(byKey[$0]!.joined(separator: ", "))" }
         return "The input channels C come from one key per block:\n" + lines.joined(separator: "\n")
             + "\nEvery block's required and optional keys: globalconv bench --list-blocks; what they mean: Docs/blocks.md."
     }
