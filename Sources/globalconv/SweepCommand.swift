@@ -34,7 +34,7 @@ struct SweepCommand: ParsableCommand {
     var repeats = 9
 
     @Option(help: "Untimed runs before the timed ones, the same for every path (0...10000); auto's planning runs come before and are not counted.")
-    var warmup = 3
+    var warmup = 5
 
     @Option(help: "Comma-separated paths from direct, fft, lka, auto, fftw (the FFT path's bare transforms; default: direct, fft, lka, auto).")
     var paths: String?

@@ -25,9 +25,9 @@ struct SweepWarmupTests {
         #expect(planningCalls == SweepRunner.maximumPlanningRuns && bodyCalls == 1)
     }
 
-    @Test("the default warm-up is 3 runs per path and the caption says so")
+    @Test("the default warm-up is 5 runs per path")
     func defaults() {
-        #expect(SweepConfiguration().warmup == 3)
+        #expect(SweepConfiguration().warmup == 5)
     }
 
     @Test("a planning run reports whether the planner measured during it")
