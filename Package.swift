@@ -60,6 +60,12 @@ let package = Package(
             dependencies: ["GlobalConv"],
             path: "Tests/TestSupport"
         ),
+        // Linked into every test target: sets GLOBALCONV_QUIET_DEBUG=1 at load, so the debug build's
+        // one-time slowness warning stays out of test logs (DebugBuildWarning).
+        .target(
+            name: "QuietDebugWarning",
+            path: "Tests/QuietDebugWarning"
+        ),
         // Backbone blocks (VAN, RepLKNet, SLaK, ParC, ConvNeXt, MogaNet, GFNet) from PyTorch state_dicts.
         .target(
             name: "Backbones",
@@ -67,15 +73,20 @@ let package = Package(
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "GlobalConv", "LargeKernel", "TestSupport"]
+            dependencies: ["Backbones", "GlobalConv", "LargeKernel", "TestSupport", "QuietDebugWarning"]
         ),
         .testTarget(
             name: "GlobalConvTests",
-            dependencies: ["GlobalConv", "TestSupport"]
+            dependencies: ["GlobalConv", "TestSupport", "QuietDebugWarning"]
+        ),
+        // Docs/library.md's examples, compiled and run against the library products only.
+        .testTarget(
+            name: "LibraryGuideTests",
+            dependencies: ["GlobalConv", "LargeKernel", "Backbones"]
         ),
         .testTarget(
             name: "LargeKernelTests",
-            dependencies: ["LargeKernel", "TestSupport"]
+            dependencies: ["LargeKernel", "TestSupport", "QuietDebugWarning"]
         ),
         // The `globalconv` tool's logic (sweep timing, verify runner, reports, SVG plots), testable without processes.
         .target(
@@ -89,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GlobalConvToolsTests",
-            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "LargeKernel", "Backbones"]
+            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "LargeKernel", "Backbones", "QuietDebugWarning"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -8,19 +8,25 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time one block (random weights, random input) on a path.",
         discussion: """
-            The block is built by the Backbones registry from --config (FIXTURES.md's keys; the input channels come from "in_channels", "dim" or "channels") with random weights of order one.
+            The block is built by the Backbones registry from --config (a JSON object with the block's keys) with random weights of order one. \(BlockKeyListing.helpText())
 
-            Example: globalconv bench --block van.block --config '{"dim": 64}' --size 56 --path fft
+            Examples:
+              globalconv bench --block van.block --config '{"dim": 64}' --size 56 --path fft
+              globalconv bench --block replknet.block --config '{"in_channels": 64, "dw_channels": 64, "block_lk_size": 31, "small_kernel": 5}'
+              globalconv bench --list-blocks
 
             With --baseline FILE (JSON lines as Fixtures/block_bench.py prints them: block, runtime, size, batch, threads, median_ms, min_ms), each peer row for the same block, size, batch and threads is printed beside ours with the ratio peer median / our median. Fixtures/block_compare.py runs both sides interleaved.
             """
     )
 
-    @Option(help: "Block id, e.g. van.block, replknet.large_kernel, gfnet.block; or parc.pair (ParC's two circular halves alone).")
-    var block: String
+    @Option(help: "Block id, e.g. van.block, replknet.large_kernel, gfnet.block; or parc.pair (ParC's two circular halves alone). Required unless --list-blocks.")
+    var block: String?
 
-    @Option(help: "Block config as a JSON object, e.g. '{\"dim\": 64, \"kernel_size\": 21}'.")
+    @Option(help: "Block config as a JSON object with the block's keys (see --list-blocks), e.g. '{\"dim\": 64, \"kernel_size\": 21}' for van.block.")
     var config = "{}"
+
+    @Flag(help: "List every block id with its input channel key, required keys and optional keys (with defaults), and exit.")
+    var listBlocks = false
 
     @Option(help: "Input map size: 'N' or 'HxW'.")
     var size = "56"
@@ -62,6 +68,9 @@ struct BenchCommand: ParsableCommand {
     static let formats: [OutputFormat] = [.table, .json]
 
     func makeConfiguration() throws(ToolError) -> BlockBenchConfiguration {
+        guard let block else {
+            throw .invalidValue("--block is required (or --list-blocks to see every block id and its keys)")
+        }
         guard let p = ConvolutionPath(rawValue: path) else {
             throw .invalidValue("unknown --path '\(path)': allowed are direct, fft, auto")
         }
@@ -73,12 +82,17 @@ struct BenchCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if listBlocks { return }
         _ = try validated { () throws(ToolError) in try makeConfiguration() }
         try validateFormat(format, allowed: Self.formats)
         try refuseDebugTiming(allowDebug: allowDebug, rerun: "swift run -c release globalconv bench …")
     }
 
     func run() throws {
+        if listBlocks {
+            print(BlockKeyListing.table())
+            return
+        }
         try reportingErrors {
             let c = try makeConfiguration()
             let format = try parseFormat(format, allowed: Self.formats)

@@ -146,6 +146,6 @@ func writeFile(_ text: String, to path: String) throws(ToolError) {
 
 /// Loads a plan file (``FFTWisdom``) given with `--wisdom`/`--merge`, printing its warnings (decisions
 /// measured on another CPU or library version, which are ignored) to stderr.
-func importPlanFile(_ path: String) throws(FFTWisdom.Error) {
-    for warning in try FFTWisdom.import(fromFile: path) { Terminal.error("globalconv: warning: \(path): \(warning)\n") }
+func importPlanFile(_ path: String) throws(FFTWisdomError) {
+    for warning in try FFTWisdom.import(atPath: path) { Terminal.error("globalconv: warning: \(path): \(warning)\n") }
 }

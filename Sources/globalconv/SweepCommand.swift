@@ -33,8 +33,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Timed runs per kernel size and path (1...10000).")
     var repeats = 9
 
-    @Option(help: "Untimed runs before the timed ones (0...10000).")
-    var warmup = 1
+    @Option(help: "Untimed runs before the timed ones, the same for every path (0...10000); auto's planning runs come before and are not counted.")
+    var warmup = 5
 
     @Option(help: "Comma-separated paths from direct, fft, lka, auto, fftw (the FFT path's bare transforms; default: direct, fft, lka, auto).")
     var paths: String?

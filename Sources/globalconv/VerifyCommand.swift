@@ -10,6 +10,8 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Check every path against PyTorch fixtures and a Float64 reference; exit 0 only if all pass.",
         discussion: """
             With no options: every Fixtures/*.safetensors (relative to the working directory) on direct, fft and auto, then the built-in randomised matrix. One result per (case, path); a fixture that cannot be read or names an unknown block is a failed result, not a crash.
+
+            A fixture carries its block id and config; the config takes the block's own keys (a missing required key or an unknown key fails the fixture, all of them named). \(BlockKeyListing.helpText())
             """
     )
 

@@ -15,7 +15,7 @@ struct WisdomCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
             abstract: "Plan the FFT and auto paths for the given shapes and write FFTW wisdom and the planning decisions to FILE.",
-            discussion: "Pass the file to sweep, verify or bench with --wisdom (or FFTWisdom.import(fromFile:) in a server) so their plans are instant and nothing is measured again. Decisions measured on another CPU or library version are ignored with a warning."
+            discussion: "Pass the file to sweep, verify or bench with --wisdom (or FFTWisdom.import(atPath:) in a server) so their plans are instant and nothing is measured again. Decisions measured on another CPU or library version are ignored with a warning."
         )
 
         @Argument(help: "Wisdom file to write.")
@@ -67,7 +67,7 @@ struct WisdomCommand: ParsableCommand {
                 let c = try makeConfiguration()
                 _ = try SweepRunner.run(c) { p in Terminal.progress("planning [\(p.index + 1)/\(p.total)] K=\(p.kernel)…") }
                 Terminal.clearProgress()
-                try FFTWisdom.export(toFile: file)
+                try FFTWisdom.export(atPath: file)
                 print("wrote FFTW wisdom and planning decisions for \(c.kernels.count) kernel size(s) on \(c.batch)×\(c.channels)×\(c.size.height)×\(c.size.width) \(c.precision.rawValue), effort \(c.effort.rawValue), to \(file)")
             }
         }

@@ -31,7 +31,7 @@ struct BlockConcurrencyTests {
 
     static func runners() throws -> [Runner] {
         try fixtures.map { name in
-            let file = try SafetensorsFile(contentsOf: FixtureFiles.path(name))
+            let file = try SafetensorsFile(atPath: FixtureFiles.path(name))
             return file.metadata["dtype"] == "float32"
                 ? try runner(Fixture<Float>(file: file, source: name)) : try runner(Fixture<Double>(file: file, source: name))
         }

@@ -49,7 +49,7 @@ struct CheckpointLoadingTests {
 
     @Test("every I64 num_batches_tracked and BOOL buffer is skipped, and the scoped block loads strictly and matches PyTorch")
     func scopedBlockFromCheckpoint() throws {
-        let f = try Fixture<Double>(file: SafetensorsFile(contentsOf: FixtureFiles.path("replknet.block.float64.safetensors")))
+        let f = try Fixture<Double>(file: SafetensorsFile(atPath: FixtureFiles.path("replknet.block.float64.safetensors")))
         let file = try SafetensorsFile(bytes: Self.checkpoint(f))
         let batchNormCount = file.names.filter { $0.hasSuffix("num_batches_tracked") }.count
         #expect(batchNormCount >= 4, "the block should hold several BatchNorms")
@@ -66,7 +66,7 @@ struct CheckpointLoadingTests {
 
     @Test("a fixture file holding I64 num_batches_tracked buffers loads")
     func fixtureWithIntegerBuffers() throws {
-        let original = try SafetensorsFile(contentsOf: FixtureFiles.path("replknet.block.float64.safetensors"))
+        let original = try SafetensorsFile(atPath: FixtureFiles.path("replknet.block.float64.safetensors"))
         var writer = SafetensorsWriter(metadata: original.metadata)
         for (name, t) in try original.allTensors(as: Double.self) { writer.add(t, named: name) }
         let bytes = appendingRawTensors(to: writer.serialized(), [(name: "pw1.bn.num_batches_tracked", dtype: "I64", shape: [], bytes: int64Bytes(7))])

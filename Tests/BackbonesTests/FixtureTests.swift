@@ -23,7 +23,7 @@ struct FixtureTests {
 
     @Test("the block reproduces PyTorch's output on every path", arguments: FixtureFiles.registered)
     func matchesPyTorch(file: String) throws {
-        let checks = try BlockRegistry.runFixture(at: FixtureFiles.path(file), paths: ConvolutionPath.allCases,
+        let checks = try BlockRegistry.runFixture(atPath: FixtureFiles.path(file), using: ConvolutionPath.allCases,
                                                   options: ExecutionOptions(threads: 2))
         #expect(checks.map(\.path) == ConvolutionPath.allCases)
         for check in checks {
@@ -38,7 +38,7 @@ struct FixtureTests {
     @Test("a Float64 fixture with one weight changed by 1e-3 fails its check",
           arguments: FixtureFiles.registered.filter { $0.hasSuffix(".float64.safetensors") })
     func perturbedFixtureFails(file: String) throws {
-        let f = try SafetensorsFile(contentsOf: FixtureFiles.path(file))
+        let f = try SafetensorsFile(atPath: FixtureFiles.path(file))
         try perturbed(Fixture<Double>(file: f, source: file))
     }
 
@@ -65,7 +65,7 @@ struct FixtureRunnerErrorTests {
         var w = SafetensorsWriter(metadata: metadata)
         for (k, t) in tensors { w.add(t, named: k) }
         let path = "/tmp/backbones-test-\(metadata["block"] ?? "none")-\(UInt64.random(in: 0...UInt64.max)).safetensors"
-        try w.write(to: path)
+        try w.write(atPath: path)
         return path
     }
 
@@ -75,7 +75,7 @@ struct FixtureRunnerErrorTests {
     func unknownBlockInFixture() throws {
         let path = try write(["globalconv.fixture": "1", "block": "van.blok", "config": "{}", "dtype": "float64"], io)
         defer { unlink(path) }
-        #expect { try BlockRegistry.runFixture(at: path) } throws: { e in
+        #expect { try BlockRegistry.runFixture(atPath: path) } throws: { e in
             guard case BackboneError.unknownBlock("van.blok") = e else { return false }
             return true
         }
@@ -87,7 +87,7 @@ struct FixtureRunnerErrorTests {
         let lying = try write(["globalconv.fixture": "1", "block": "conv2d.depthwise", "config": "{}", "dtype": "float32"], io)
         defer { unlink(plain); unlink(lying) }
         for path in [plain, lying, "/tmp/no-such-backbones-fixture.safetensors"] {
-            #expect { try BlockRegistry.runFixture(at: path) } throws: { e in
+            #expect { try BlockRegistry.runFixture(atPath: path) } throws: { e in
                 guard case BackboneError.fixture = e else { return false }
                 return true
             }
@@ -101,7 +101,7 @@ struct FixtureRunnerErrorTests {
         let path = try write(["globalconv.fixture": "1", "block": "conv2d.depthwise",
                               "config": #"{"channels": 2, "kernel_size": [3, 3], "padding": [1, 1]}"#, "dtype": "float64"], tensors)
         defer { unlink(path) }
-        #expect { try BlockRegistry.runFixture(at: path) } throws: { e in
+        #expect { try BlockRegistry.runFixture(atPath: path) } throws: { e in
             guard case BackboneError.stateDict(let s) = e else { return false }
             return s.missingKeys == ["bias"]
         }

@@ -9,7 +9,7 @@ import GlobalConv
 struct HostileConfigTests {
     /// `(block id, config JSON)` of every registered Float64 fixture.
     static let configs: [(String, String)] = FixtureFiles.registered.filter { $0.hasSuffix(".float64.safetensors") }.compactMap { name in
-        guard let file = try? SafetensorsFile(contentsOf: FixtureFiles.path(name)),
+        guard let file = try? SafetensorsFile(atPath: FixtureFiles.path(name)),
               let block = file.metadata["block"], let config = file.metadata["config"] else { return nil }
         return (block, config)
     }

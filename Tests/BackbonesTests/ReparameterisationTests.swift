@@ -8,7 +8,7 @@ import GlobalConv
 @Suite("Merged vs unmerged blocks")
 struct ReparameterisationTests {
     private func fixture(_ name: String) throws -> Fixture<Double> {
-        try Fixture<Double>(file: SafetensorsFile(contentsOf: FixtureFiles.path(name)), source: name)
+        try Fixture<Double>(file: SafetensorsFile(atPath: FixtureFiles.path(name)), source: name)
     }
 
     private func expectSame(_ a: Tensor<Double>, _ b: Tensor<Double>, _ what: String) {

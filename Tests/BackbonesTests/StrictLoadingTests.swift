@@ -94,7 +94,7 @@ struct StrictLoadingTests {
 struct NestedStrictLoadingTests {
     @Test("replknet.block: a missing nested BN key, an extra key and a wrong kernel shape come back as one error")
     func repLKBlockAllThree() throws {
-        let f = try Fixture<Double>(file: SafetensorsFile(contentsOf: FixtureFiles.path("replknet.block.float64.safetensors")))
+        let f = try Fixture<Double>(file: SafetensorsFile(atPath: FixtureFiles.path("replknet.block.float64.safetensors")))
         var sd = f.stateDict
         sd["large_kernel.small_conv.bn.running_var"] = nil
         sd["large_kernel.lkb_reparam.weight"] = Tensor(zeros: [16, 1, 13, 13])
@@ -113,7 +113,7 @@ struct NestedStrictLoadingTests {
 
     @Test("a merged config with unmerged weights lists every unmerged key as unexpected and the merged ones as missing")
     func mergedConfigUnmergedWeights() throws {
-        let f = try Fixture<Double>(file: SafetensorsFile(contentsOf: FixtureFiles.path("replknet.large_kernel.float64.safetensors")))
+        let f = try Fixture<Double>(file: SafetensorsFile(atPath: FixtureFiles.path("replknet.large_kernel.float64.safetensors")))
         let config = f.config.replacingOccurrences(of: "\"reparameterized\":false", with: "\"reparameterized\":true")
         #expect(config != f.config)
         do {

@@ -109,11 +109,11 @@ struct FFTLayerTests {
         #expect(text.hasPrefix("globalconv-wisdom 2\n"))
         #expect(text.contains("fftwf_wisdom"))
         try FFTWisdom.importText(text)
-        #expect(throws: FFTWisdom.Error.self) { try FFTWisdom.importText("hello") }
-        #expect(throws: FFTWisdom.Error.self) { try FFTWisdom.importText("globalconv-wisdom 1\n99999\n(") }
-        #expect(throws: FFTWisdom.Error.self) { try FFTWisdom.import(fromFile: "/nonexistent/dir/wisdom") }
+        #expect(throws: FFTWisdomError.self) { try FFTWisdom.importText("hello") }
+        #expect(throws: FFTWisdomError.self) { try FFTWisdom.importText("globalconv-wisdom 1\n99999\n(") }
+        #expect(throws: FFTWisdomError.self) { try FFTWisdom.import(atPath: "/nonexistent/dir/wisdom") }
         let path = "/tmp/globalconv-wisdom-test-\(UInt64.random(in: 0...UInt64.max))"
-        try FFTWisdom.export(toFile: path)
-        try FFTWisdom.import(fromFile: path)
+        try FFTWisdom.export(atPath: path)
+        try FFTWisdom.import(atPath: path)
     }
 }

@@ -42,7 +42,7 @@ struct PlanFileTests {
         let good = ConvolutionPlanner.Key(precision: .float32, inputShape: [1, 1, 5, 5], geometry: geometry, threads: 3)
         let before = ConvolutionPlanner.shared.measurement(good)
         let text = Self.file(Self.here + "path depthwise float32 1,1,5,5 3x3 1x1 1x1 zeros 3 777 999 1\n" + line + "\n")
-        #expect { try FFTWisdom.importText(text) } throws: { ($0 as? FFTWisdom.Error)?.description.contains("line 4") == true }
+        #expect { try FFTWisdom.importText(text) } throws: { ($0 as? FFTWisdomError)?.description.contains("line 4") == true }
         #expect(ConvolutionPlanner.shared.measurement(good) == before)
     }
 
@@ -57,6 +57,6 @@ struct PlanFileTests {
         #expect(otherVersion.count == 1 && otherVersion[0].contains("0.0.1"))
         #expect(ConvolutionPlanner.shared.measurement(key) == nil)
         #expect(try FFTWisdom.importText("globalconv-wisdom 1\n0\n0\n").isEmpty)
-        #expect(throws: FFTWisdom.Error.self) { try FFTWisdom.importText(Self.file(entry)) }  // no machine line
+        #expect(throws: FFTWisdomError.self) { try FFTWisdom.importText(Self.file(entry)) }  // no machine line
     }
 }

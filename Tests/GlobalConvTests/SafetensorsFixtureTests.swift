@@ -24,7 +24,7 @@ extension SafetensorsTests {
             let paths = try Self.paths()
             #expect(!paths.isEmpty, "no .safetensors files in \(Self.directory.path)")
             for path in paths {
-                let file = try SafetensorsFile(contentsOf: path)
+                let file = try SafetensorsFile(atPath: path)
                 #expect(file.metadata["globalconv.fixture"] == "1", "\(path)")
                 #expect(file.metadata["block"]?.isEmpty == false, "\(path)")
                 let dtype: SafetensorsDType? = switch file.metadata["dtype"] {

@@ -129,26 +129,26 @@ extension SafetensorsTests {
             var writer = SafetensorsWriter(metadata: ["k": "v"])
             let t = Tensor<Double>.random(shape: [2, 3, 4], in: -1...1, seed: 9)
             writer.add(t, named: "x")
-            try writer.write(to: path)
-            let file = try SafetensorsFile(contentsOf: path)
+            try writer.write(atPath: path)
+            let file = try SafetensorsFile(atPath: path)
             #expect(file.path == path)
             #expect(try file.tensor("x", as: Double.self) == t)
             #expect(file.metadata == ["k": "v"])
 
             let missing = directory.appendingPathComponent("missing.safetensors").path
-            let readError = try #require(throws: SafetensorsError.self) { try SafetensorsFile(contentsOf: missing) }
+            let readError = try #require(throws: SafetensorsError.self) { try SafetensorsFile(atPath: missing) }
             #expect(readError.reason == .noSuchFile)
             #expect(readError.path == missing && readError.description == missing + ": no such file")
 
             let unwritable = directory.appendingPathComponent("no/such/dir/t.safetensors").path
-            let writeError = try #require(throws: SafetensorsError.self) { try writer.write(to: unwritable) }
+            let writeError = try #require(throws: SafetensorsError.self) { try writer.write(atPath: unwritable) }
             guard case .cannotWrite = writeError.reason else { Issue.record("expected cannotWrite, got \(writeError)"); return }
             #expect(writeError.path == unwritable)
 
             // A bad file's error carries its path, and so do lookups in a file read from disk.
             let bad = directory.appendingPathComponent("bad.safetensors").path
             try Data([1, 2, 3]).write(to: URL(fileURLWithPath: bad))
-            #expect(throws: SafetensorsError(.fileTooShort(byteCount: 3), path: bad)) { try SafetensorsFile(contentsOf: bad) }
+            #expect(throws: SafetensorsError(.fileTooShort(byteCount: 3), path: bad)) { try SafetensorsFile(atPath: bad) }
             #expect(throws: SafetensorsError(.noSuchTensor(name: "y", available: ["x"]), path: path)) {
                 try file.tensor("y", as: Float.self)
             }

@@ -37,7 +37,7 @@ struct ArgumentParsingTests {
         let sweep = try #require(try GlobalConvCommand.parseAsRoot(["sweep", "--allow-debug"]) as? SweepCommand)
         let c = try sweep.makeConfiguration()
         #expect(c.kernels == [3, 5, 7, 9, 13, 17, 21, 27, 31, 41, 51, 63])
-        #expect(c.size == Size2D(56) && c.channels == 128 && c.batch == 1 && c.repeats == 9 && c.warmup == 1)
+        #expect(c.size == Size2D(56) && c.channels == 128 && c.batch == 1 && c.repeats == 9 && c.warmup == 5)
         #expect(c.precision == .float32)
     }
 

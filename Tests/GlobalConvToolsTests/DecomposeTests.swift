@@ -58,7 +58,7 @@ struct DecomposeTests {
         writer.add(kernel, named: key)
         writer.add(Tensor<Double>(zeros: [3]), named: "other")
         let path = dir.appendingPathComponent("k.safetensors").path
-        try writer.write(to: path)
+        try writer.write(atPath: path)
         return path
     }
 

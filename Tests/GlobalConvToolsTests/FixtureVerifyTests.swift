@@ -21,7 +21,7 @@ func temporaryDirectory() throws -> URL {
 /// Copies fixture `source` to `destination` through the safetensors writer, adding `delta` to
 /// element 17 of its `weight`.
 func rewrite(_ source: String, to destination: String, dtype: String, delta: Double) throws {
-    let file = try SafetensorsFile(contentsOf: source)
+    let file = try SafetensorsFile(atPath: source)
     var writer = SafetensorsWriter(metadata: file.metadata)
     func add<S: TensorScalar>(_: S.Type) throws {
         for (name, t) in try file.allTensors(as: S.self) {
@@ -31,7 +31,7 @@ func rewrite(_ source: String, to destination: String, dtype: String, delta: Dou
         }
     }
     if dtype == "float64" { try add(Double.self) } else { try add(Float.self) }
-    try writer.write(to: destination)
+    try writer.write(atPath: destination)
 }
 
 @Suite("verify on fixture files")
@@ -95,13 +95,13 @@ struct FixtureVerifyTests {
     func unknownBlock() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = try SafetensorsFile(contentsOf: fixture)
+        let file = try SafetensorsFile(atPath: fixture)
         var meta = file.metadata
         meta["block"] = "no.such_block"
         var writer = SafetensorsWriter(metadata: meta)
         for (name, t) in try file.allTensors(as: Double.self) { writer.add(t, named: name) }
         let path = dir.appendingPathComponent("unknown.safetensors").path
-        try writer.write(to: path)
+        try writer.write(atPath: path)
         let report = try VerifyRunner.run(VerifyOptions(paths: [.direct], fixtureFiles: [path]))
         #expect(report.results.count == 1)
         #expect(!report.results[0].passed && report.results[0].block == "no.such_block")

@@ -7,13 +7,13 @@ import Testing
 /// with Foundation's internals (`Error Domain=NSCocoaErrorDomain Code=260 … NSFilePath=…`).
 @Suite("Missing and unreadable files")
 struct MissingFileTests {
-    @Test("SafetensorsFile(contentsOf:) on a missing relative path says 'missing.safetensors: no such file'")
+    @Test("SafetensorsFile(atPath:) on a missing relative path says 'missing.safetensors: no such file'")
     func safetensorsMissing() {
         #expect(throws: SafetensorsError(.noSuchFile, path: "missing.safetensors")) {
-            try SafetensorsFile(contentsOf: "missing.safetensors")
+            try SafetensorsFile(atPath: "missing.safetensors")
         }
         do {
-            _ = try SafetensorsFile(contentsOf: "no/such/dir/missing.safetensors")
+            _ = try SafetensorsFile(atPath: "no/such/dir/missing.safetensors")
         } catch {
             #expect(error.description == "no/such/dir/missing.safetensors: no such file")
         }
@@ -24,7 +24,7 @@ struct MissingFileTests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(throws: SafetensorsError(.cannotRead("is a directory"), path: dir.path)) {
-            try SafetensorsFile(contentsOf: dir.path)
+            try SafetensorsFile(atPath: dir.path)
         }
     }
 

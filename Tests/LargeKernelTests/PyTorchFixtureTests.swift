@@ -16,7 +16,7 @@ struct PyTorchFixtureTests {
     }()
 
     static func open(_ stem: String, _ precision: Precision) throws -> SafetensorsFile {
-        try SafetensorsFile(contentsOf: "\(directory)/\(stem).\(precision.rawValue).safetensors")
+        try SafetensorsFile(atPath: "\(directory)/\(stem).\(precision.rawValue).safetensors")
     }
 
     static func bn<S: TensorScalar>(_ f: SafetensorsFile, _ prefix: String) throws -> BatchNormParameters<S> {

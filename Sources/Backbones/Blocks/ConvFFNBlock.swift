@@ -15,7 +15,7 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let cin = try c.int("in_channels")
+        let cin = try c.inputChannels("in_channels")
         let mid = try c.int("internal_channels")
         let cout = try c.int("out_channels")
         try c.finish()

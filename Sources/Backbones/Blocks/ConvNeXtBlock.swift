@@ -13,7 +13,7 @@ public struct ConvNeXtBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let dim = try c.int("dim")
+        let dim = try c.inputChannels("dim")
         let k = try c.int("kernel_size", default: 7)
         try c.finish()
         guard k % 2 == 1 else { throw .config(block: Self.id, message: "\"kernel_size\" must be odd (padding k/2 keeps the map size only then), got \(k)") }

@@ -14,7 +14,7 @@ public struct DepthwiseConvolutionBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let channels = try c.int("channels")
+        let channels = try c.inputChannels("channels")
         let k = try c.pair("kernel_size")
         let d = try c.pair("dilation", default: [1, 1])
         let p = try c.pair("padding", default: [0, 0], minimum: 0)

@@ -11,7 +11,7 @@ public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let channels = try c.int("channels")
+        let channels = try c.inputChannels("channels")
         let k = try c.int("kernel_size")
         let merged = try c.bool("reparameterized", default: false)
         try c.finish()

@@ -24,7 +24,7 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let dim = try c.int("dim")
+        let dim = try c.inputChannels("dim")
         let h = try c.int("h", default: 14)
         let w = try c.int("w", default: 8)
         let ratio = try c.double("mlp_ratio", default: 4)

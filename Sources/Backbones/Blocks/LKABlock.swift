@@ -11,7 +11,7 @@ public struct LKABlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let dim = try c.int("dim")
+        let dim = try c.inputChannels("dim")
         let k = try c.int("kernel_size", default: 21)
         let d = try c.int("dilation", default: 3)
         try c.finish()

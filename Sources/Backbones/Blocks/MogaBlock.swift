@@ -32,7 +32,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let dim = try c.int("dim")
+        let dim = try c.inputChannels("dim")
         let ratio = try c.double("ffn_ratio", default: 4)
         let dil = try c.ints("attn_dw_dilation", count: 3, default: [1, 2, 3])
         let split = try c.ints("attn_channel_split", count: 3, default: [1, 3, 4])

@@ -10,7 +10,7 @@ public struct ParCBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let channels = try c.int("channels")
+        let channels = try c.inputChannels("channels")
         let axis = try c.string("axis", allowed: ["H", "W"])
         let k = try c.int("kernel_size")
         let usePE = try c.bool("use_pe", default: true)

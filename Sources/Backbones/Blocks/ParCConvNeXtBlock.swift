@@ -12,7 +12,7 @@ public struct ParCConvNeXtBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let dim = try c.int("dim", minimum: 2)
+        let dim = try c.inputChannels("dim", minimum: 2)
         let k = try c.int("kernel_size", default: 14)
         let usePE = try c.bool("use_pe", default: true)
         try c.finish()

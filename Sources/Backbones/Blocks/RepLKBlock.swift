@@ -15,7 +15,7 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let cin = try c.int("in_channels")
+        let cin = try c.inputChannels("in_channels")
         let dw = try c.int("dw_channels")
         let k = try c.int("block_lk_size")
         let s = try c.optionalInt("small_kernel")

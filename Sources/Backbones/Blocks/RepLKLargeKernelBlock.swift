@@ -13,7 +13,7 @@ public struct RepLKLargeKernelBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let channels = try c.int("channels")
+        let channels = try c.inputChannels("channels")
         let k = try c.int("kernel_size")
         let s = try c.optionalInt("small_kernel")
         let merged = try c.bool("reparameterized", default: false)

@@ -27,7 +27,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
-        let dim = try c.int("dim")
+        let dim = try c.inputChannels("dim")
         let ratio = try c.double("mlp_ratio", default: 4)
         let k = try c.int("kernel_size", default: 21)
         let d = try c.int("dilation", default: 3)

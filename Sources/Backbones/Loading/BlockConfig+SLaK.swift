@@ -4,11 +4,12 @@ extension BlockConfig {
     /// SLaK's `channels` / `dim` (either name; both at once is an error).
     mutating func channelsOrDim(primary: String) throws(BackboneError) -> Int {
         let other = primary == "dim" ? "channels" : "dim"
+        defer { log?.record(other, .alternative(to: primary), isInputChannels: true) }
         if has(other) {
             guard !has(primary) else { throw .config(block: block, message: "give \"\(primary)\" or \"\(other)\", not both") }
-            return try int(other)
+            return try inputChannels(other)
         }
-        return try int(primary)
+        return try inputChannels(primary)
     }
 
     /// SLaK's `kernel_size [K, N]` with odd `1 ≤ N ≤ K` of equal parity.

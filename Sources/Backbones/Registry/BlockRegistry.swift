@@ -34,4 +34,38 @@ public enum BlockRegistry {
         guard let type = types(S.self).first(where: { $0.id == id }) else { throw .unknownBlock(id) }
         return try type.init(configJSON: configJSON, stateDict: stateDict)
     }
+
+    /// Every key block `id`'s config takes, in the order the block reads them: required keys (no
+    /// official default), optional ones with their defaults, alternatives; the input channel key
+    /// marked. Recorded from the block's own config parsing, so this list cannot drift from it.
+    /// - Throws: ``BackboneError/unknownBlock(_:)``.
+    public static func configKeys(id: String) throws(BackboneError) -> [BlockConfigKey] {
+        try probe(id: id, config: .object([:])).keys
+    }
+
+    /// The channel count `C` of the `[N, C, H, W]` input that block `id` built from `configJSON`
+    /// takes: the value of its input channel key (`in_channels`, `dim` or `channels`, per block;
+    /// ``configKeys(id:)`` says which).
+    /// - Throws: ``BackboneError/unknownBlock(_:)``, or ``BackboneError/config(block:message:)`` for a bad
+    ///   config (every missing required key and every unknown key named at once).
+    public static func inputChannels(id: String, configJSON: String) throws(BackboneError) -> Int {
+        let value = try JSONValue.parse(configJSON.allSatisfy(\.isWhitespace) ? "{}" : configJSON, block: id)
+        let log = try probe(id: id, config: value, rethrowingConfigErrors: true)
+        guard let channels = log.inputChannels?.value else {
+            throw .config(block: id, message: "the config gives no input channel count")
+        }
+        return channels
+    }
+
+    /// Builds block `id` from `config` with an empty state_dict, recording what its config parsing asks.
+    private static func probe(id: String, config: JSONValue, rethrowingConfigErrors: Bool = false) throws(BackboneError) -> BlockConfigKeyLog {
+        guard let type = types(Double.self).first(where: { $0.id == id }) else { throw .unknownBlock(id) }
+        let log = BlockConfigKeyLog()
+        do {
+            _ = try type.init(config: BlockConfig(block: id, value: config, log: log), stateDict: [:])
+        } catch {
+            if rethrowingConfigErrors, case .config = error { throw error }
+        }
+        return log
+    }
 }

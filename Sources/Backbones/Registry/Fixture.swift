@@ -72,37 +72,64 @@ public struct Fixture<Scalar: TensorScalar>: Sendable {
 
 extension BlockRegistry {
     /// Loads the fixture at `path` (a safetensors file), runs its block in the fixture's dtype on each
-    /// of `paths` and returns one ``FixtureCheck`` per path.
+    /// of the convolution paths `convolutionPaths` and returns one ``FixtureCheck`` per path.
     /// - Throws: ``BackboneError`` for an unreadable or inconsistent file, an unknown block id, a bad
     ///   config, a state_dict that does not fit, or an input the block cannot take.
-    public static func runFixture(at path: String, paths: [ConvolutionPath] = ConvolutionPath.allCases,
+    public static func runFixture(atPath path: String, using convolutionPaths: [ConvolutionPath] = ConvolutionPath.allCases,
                                   options: ExecutionOptions = .default) throws(BackboneError) -> [FixtureCheck] {
         let file: SafetensorsFile
-        do { file = try SafetensorsFile(contentsOf: path) } catch { throw .fixture("\(error)") }
+        do { file = try SafetensorsFile(atPath: path) } catch { throw .fixture("\(error)") }
         let source = path.split(separator: "/").last.map(String.init) ?? path
         switch file.metadata["dtype"] {
-        case "float32": return try run(Fixture<Float>(file: file, source: source), paths: paths, options: options)
-        case "float64": return try run(Fixture<Double>(file: file, source: source), paths: paths, options: options)
+        case "float32": return try run(Fixture<Float>(file: file, source: source), paths: convolutionPaths, options: options)
+        case "float64": return try run(Fixture<Double>(file: file, source: source), paths: convolutionPaths, options: options)
         case let other: throw .fixture("\(source): metadata \"dtype\" must be \"float32\" or \"float64\", got \(other.map { "\"\($0)\"" } ?? "nothing")")
         }
     }
 
-    /// ``runFixture(at:paths:options:)`` for a file URL.
+    /// One convolution path of the array form of ``runFixture(atPath:using:options:)``.
+    public static func runFixture(atPath path: String, using convolutionPath: ConvolutionPath,
+                                  options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
+        try runFixture(atPath: path, using: [convolutionPath], options: options)[0]
+    }
+
+    /// ``runFixture(atPath:using:options:)`` for a file URL (FileManager's `at:` for URLs).
+    public static func runFixture(at url: URL, using convolutionPaths: [ConvolutionPath] = ConvolutionPath.allCases,
+                                  options: ExecutionOptions = .default) throws(BackboneError) -> [FixtureCheck] {
+        try runFixture(atPath: url.path, using: convolutionPaths, options: options)
+    }
+
+    /// One convolution path of ``runFixture(at:using:options:)``.
+    public static func runFixture(at url: URL, using convolutionPath: ConvolutionPath,
+                                  options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
+        try runFixture(atPath: url.path, using: [convolutionPath], options: options)[0]
+    }
+
+    // Former names, kept so that nothing breaks (Swift API Design Guidelines: one spelling for file
+    // paths, `atPath:`, and no label "path" meaning two things).
+
+    @available(*, deprecated, renamed: "runFixture(atPath:using:options:)")
+    public static func runFixture(at path: String, paths: [ConvolutionPath] = ConvolutionPath.allCases,
+                                  options: ExecutionOptions = .default) throws(BackboneError) -> [FixtureCheck] {
+        try runFixture(atPath: path, using: paths, options: options)
+    }
+
+    @available(*, deprecated, renamed: "runFixture(at:using:options:)")
     public static func runFixture(url: URL, paths: [ConvolutionPath] = ConvolutionPath.allCases,
                                   options: ExecutionOptions = .default) throws(BackboneError) -> [FixtureCheck] {
-        try runFixture(at: url.path, paths: paths, options: options)
+        try runFixture(atPath: url.path, using: paths, options: options)
     }
 
-    /// One path of ``runFixture(url:paths:options:)``.
+    @available(*, deprecated, renamed: "runFixture(at:using:options:)")
     public static func runFixture(url: URL, path convolutionPath: ConvolutionPath,
                                   options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
-        try runFixture(at: url.path, paths: [convolutionPath], options: options)[0]
+        try runFixture(atPath: url.path, using: [convolutionPath], options: options)[0]
     }
 
-    /// One path of ``runFixture(at:paths:options:)``.
+    @available(*, deprecated, renamed: "runFixture(atPath:using:options:)")
     public static func runFixture(at path: String, path convolutionPath: ConvolutionPath,
                                   options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
-        try runFixture(at: path, paths: [convolutionPath], options: options)[0]
+        try runFixture(atPath: path, using: [convolutionPath], options: options)[0]
     }
 
     private static func run<S: TensorScalar>(_ f: Fixture<S>, paths: [ConvolutionPath], options: ExecutionOptions) throws(BackboneError) -> [FixtureCheck] {

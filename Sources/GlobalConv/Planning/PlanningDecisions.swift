@@ -50,12 +50,12 @@ enum PlanningDecisions {
     }
 
     /// Reads and checks every line of `text`. Throws a description of the first bad line.
-    static func parse(_ text: String) throws(FFTWisdom.Error) -> Parsed {
+    static func parse(_ text: String) throws(FFTWisdomError) -> Parsed {
         var machine: String?, library: String?
         var paths: [(ConvolutionPlanner.Key, ConvolutionPlanner.Measurement)] = []
         var sizes: [(FFTSizeChoice.Key, FFTSizeChoice.Choice)] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            let bad = FFTWisdom.Error(description: "planning decisions, line \(index + 1): cannot read '\(raw.prefix(120))'")
+            let bad = FFTWisdomError(description: "planning decisions, line \(index + 1): cannot read '\(raw.prefix(120))'")
             if raw.hasPrefix("machine ") { machine = String(raw.dropFirst(8)); continue }
             if raw.hasPrefix("library ") { library = String(raw.dropFirst(8)); continue }
             let f = raw.split(separator: " ").map(String.init)
@@ -79,7 +79,7 @@ enum PlanningDecisions {
             }
         }
         guard let machine, let library else {
-            throw FFTWisdom.Error(description: "planning decisions lack their 'machine' or 'library' line")
+            throw FFTWisdomError(description: "planning decisions lack their 'machine' or 'library' line")
         }
         return Parsed(machine: machine, library: library, paths: paths, sizes: sizes)
     }

@@ -3,7 +3,8 @@ import Foundation
 import GlobalConv
 
 /// What `globalconv bench` times: one block from the registry with ``RandomStateDict`` weights on a
-/// random `[N, C, H, W]` input (`C` from the config's `in_channels`, `dim` or `channels`).
+/// random `[N, C, H, W]` input (`C` from the block's input channel key: `in_channels`, `dim` or
+/// `channels` depending on the block, ``BlockKeyListing``).
 public struct BlockBenchConfiguration: Sendable, Equatable {
     public var block: String
     public var config: String
@@ -34,7 +35,8 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
         self.effort = effort
     }
 
-    /// The input channels the config names (`in_channels`, `dim` or `channels`, in that order).
+    /// The input channels the config gives under the block's own input channel key
+    /// (``BlockRegistry/inputChannels(id:configJSON:)``; `channels` for `parc.pair`).
     public func inputChannels() throws(ToolError) -> Int {
         let object: Any?
         do { object = try JSONSerialization.jsonObject(with: Data(config.utf8)) } catch {
@@ -43,11 +45,19 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
         guard let dict = object as? [String: Any] else {
             throw .invalidValue("--config must be a JSON object such as '{\"dim\": 64}'")
         }
-        for key in ["in_channels", "dim", "channels"] {
-            if let n = dict[key] as? Int { return n }
+        if block == ParCPairBench.id {
+            guard let n = dict["channels"] as? Int else {
+                throw .invalidValue("--config of \(block) must give \"channels\" (e.g. '{\"channels\": 64}')")
+            }
+            return n
         }
-        throw .invalidValue("--config must give the block's input channels as \"in_channels\", \"dim\" or \"channels\" (e.g. '{\"dim\": 64}')")
+        do { return try BlockRegistry.inputChannels(id: block, configJSON: config) } catch {
+            throw .invalidValue("bad --config for \(block): \(error.description). \(Self.keysHint)")
+        }
     }
+
+    /// Where a user finds every block's keys.
+    static let keysHint = "Every block's keys: globalconv bench --list-blocks; their meaning: Docs/blocks.md"
 
     /// Checks ranges, that the block id exists and that the config is valid for it.
     public func validate() throws(ToolError) {
@@ -70,7 +80,7 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
             return
         }
         do { _ = try RandomStateDict.shapes(id: block, configJSON: config) } catch {
-            throw .invalidValue("bad --config for \(block): \(error.description)")
+            throw .invalidValue("bad --config for \(block): \(error.description). \(Self.keysHint)")
         }
     }
 }

@@ -21,7 +21,7 @@ public struct LKAFitReport: Sendable, Equatable {
     /// Reads the kernel and fits it.
     public static func run(file: String, key: String, kernel: Int? = nil, dilation: Int? = nil) throws(ToolError) -> LKAFitReport {
         let st: SafetensorsFile
-        do { st = try SafetensorsFile(contentsOf: file) } catch { throw .io(error.description) }
+        do { st = try SafetensorsFile(atPath: file) } catch { throw .io(error.description) }
         guard let entry = st.entry(key) else {
             let names = st.names.prefix(20).joined(separator: ", ")
             throw .invalidValue("'\(file)' has no tensor '\(key)'; it has: \(names)\(st.names.count > 20 ? ", …" : "")")

@@ -37,7 +37,7 @@ public struct SweepReport: Sendable {
         let c = configuration
         return "depthwise K×K, input \(c.batch)×\(c.channels)×\(c.size.height)×\(c.size.width) \(c.precision.rawValue), "
             + "\(c.threads) thread\(c.threads == 1 ? "" : "s"), median and min of \(c.repeats) run\(c.repeats == 1 ? "" : "s") "
-            + "after \(c.warmup) warm-up; \(Self.throughputHeader) = the dense definition's 2·N·C·H·W·K² FLOPs / median, on every path"
+            + "after \(c.warmup) warm-up\(c.warmup == 1 ? "" : "s") per path; \(Self.throughputHeader) = the dense definition's 2·N·C·H·W·K² FLOPs / median, on every path"
     }
 
     /// The chart's subtitle: the problem and how it was timed.

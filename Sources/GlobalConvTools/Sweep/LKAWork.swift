@@ -37,10 +37,10 @@ enum LKAWork {
         let conv1 = PointwiseConvolution(weight: module.conv1Weight, bias: module.conv1Bias)
         let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
-            _ = try module.spatial(input, path: .auto, options: options)   // planner measurements, untimed
-            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(LargeKernelError) in
+            let body = { () throws(LargeKernelError) in
                 _ = conv1(try module.spatial(input, path: .auto, options: options), threads: c.threads)
             }
+            return try SweepRunner.timePath(warmup: c.warmup, repeats: c.repeats, planningRun: SweepRunner.planning(body), body: body)
         } catch { throw .failed(error.description) }
     }
 }

@@ -30,7 +30,7 @@ public struct SweepConfiguration: Sendable, Equatable {
     /// 1 warm-up, every path. A few seconds on 2 cores.
     public init(kernels: [Int] = SweepConfiguration.defaultKernels, size: Size2D = Size2D(56), channels: Int = 128,
                 batch: Int = 1, precision: Precision = .float32, threads: Int = ExecutionOptions.defaultThreads,
-                repeats: Int = 9, warmup: Int = 1, paths: [SweepPath] = SweepConfiguration.defaultPaths,
+                repeats: Int = 9, warmup: Int = 5, paths: [SweepPath] = SweepConfiguration.defaultPaths,
                 effort: PlanningEffort = .estimate, seed: UInt64 = 1) {
         self.kernels = kernels
         self.size = size

@@ -3,9 +3,38 @@ import LargeKernel
 
 /// Runs a kernel-size sweep: for each `K` and each path, the dense depthwise `K×K` convolution
 /// (`nn.Conv2d(C, C, K, padding=K/2, groups=C)`, zeros padding, with bias) on a random
-/// `[N, C, H, W]` input, `warmup` untimed runs, then `repeats` runs timed with `ContinuousClock`.
-/// The `auto` path is run once more before its warm-up so the planner's measurement is never timed.
+/// `[N, C, H, W]` input, `warmup` untimed runs, then `repeats` runs timed with `ContinuousClock` —
+/// the same warm-up count for every path (``timePath(_:warmup:repeats:planningRun:body:)``). The
+/// `auto` path (and `lka`, whose convolutions run on `auto`) first gets planning runs of its own,
+/// repeated until the planner measures nothing more, so no planner measurement is ever timed and the
+/// planning runs never stand in for the warm-up.
 public enum SweepRunner {
+    /// At most this many untimed planning runs before an `auto` path's warm-up: the planner measures a
+    /// problem on its first call and re-measures a close decision on up to two more (Docs/architecture.md).
+    public static let maximumPlanningRuns = 4
+
+    /// Times one path the same way for every path: for a path with a `planningRun` (auto, lka), that
+    /// run first — repeated while it reports that the planner measured, at most ``maximumPlanningRuns``
+    /// times — then `warmup` untimed runs of `body` and `repeats` timed ones. The planning runs are not
+    /// counted as warm-up, so every path gets exactly `warmup` untimed runs of `body`.
+    /// - Parameter planningRun: one untimed call that returns whether the planner measured during it.
+    public static func timePath<E: Error>(warmup: Int, repeats: Int, planningRun: (() throws(E) -> Bool)? = nil,
+                                          body: () throws(E) -> Void) throws(E) -> TimingStatistics {
+        if let planningRun {
+            for _ in 0..<maximumPlanningRuns where try planningRun() == false { break }
+        }
+        return try TimingStatistics.measure(warmup: warmup, repeats: repeats, body)
+    }
+
+    /// A planning run of `body`: whether the process's planner measured while it ran.
+    static func planning<E: Error>(_ body: @escaping () throws(E) -> Void) -> () throws(E) -> Bool {
+        { () throws(E) -> Bool in
+            let before = PlanningStatistics.measurementCount
+            try body()
+            return PlanningStatistics.measurementCount != before
+        }
+    }
+
     /// Where a sweep is: about to time `path` for `kernel`, the `index`-th of `total` steps (from 0).
     public struct Progress: Sendable {
         public let index: Int
@@ -76,7 +105,7 @@ public enum SweepRunner {
                                                 configuration c: SweepConfiguration) throws(ToolError) -> TimingStatistics {
         let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
-            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in
+            return try timePath(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in
                 try conv.fftTransformsOnly(input, options: options)
             }
         } catch { throw .failed(error.description) }
@@ -87,10 +116,8 @@ public enum SweepRunner {
                                       configuration c: SweepConfiguration) throws(ToolError) -> TimingStatistics {
         let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
-            if path == .auto { _ = try conv(input, path: .auto, options: options) }
-            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(ConvolutionError) in
-                _ = try conv(input, path: path, options: options)
-            }
+            let body = { () throws(ConvolutionError) in _ = try conv(input, path: path, options: options) }
+            return try timePath(warmup: c.warmup, repeats: c.repeats, planningRun: path == .auto ? planning(body) : nil, body: body)
         } catch { throw .failed(error.description) }
     }
 }

@@ -12,7 +12,7 @@ enum FixtureVerification {
         let name = VerifyRunner.caseName(forFixture: file)
         let safetensors: SafetensorsFile
         do {
-            safetensors = try SafetensorsFile(contentsOf: file)
+            safetensors = try SafetensorsFile(atPath: file)
         } catch {
             // One result, not one per path: no path ran, and the reason is said once.
             return [.failure(caseName: name, path: "all", message: "cannot read fixture: \(error.description)")]

@@ -30,6 +30,7 @@ extension CircularConvolution1D {
     ///   circular correlation for every `L`.
     /// - Precondition: checked shapes; paths resolved.
     static func run(_ input: Tensor<Scalar>, segments: [CircularSegment<Scalar>], options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
+        DebugBuildWarning.check()
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let plane = h * w
         // Everything that may throw or is shared read-only, before the parallel loop.

@@ -84,6 +84,7 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     /// (while it is in cache) on every path (package API for the blocks' `dwconv → GELU`).
     package func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
                                 activation: PointwiseActivation) throws(ConvolutionError) -> Tensor<Scalar> {
+        DebugBuildWarning.check()
         let outShape = try outputShape(for: input.shape)
         // An empty batch gives an empty output of the right shape on every path (PyTorch's behaviour).
         if outShape[0] == 0 { return Tensor(zeros: outShape) }

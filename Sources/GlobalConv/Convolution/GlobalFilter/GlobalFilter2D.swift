@@ -69,6 +69,7 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
     ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
+        DebugBuildWarning.check()
         guard x.rank == 4, x.shape[0] >= 0, x.shape[1] == channels, x.shape[2] == size.height, x.shape[3] == size.width else {
             throw .shapeMismatch("global filter expects [N, \(channels), \(size.height), \(size.width)], got \(x.shape)")
         }

@@ -37,6 +37,7 @@ extension PointwiseConvolution {
     static func fused(_ x: Tensor<Scalar>, stencil: PointwiseStencil<Scalar>? = nil, input: PointwiseInput<Scalar>,
                       stages: [(conv: PointwiseConvolution, epilogue: PointwiseEpilogue<Scalar>)],
                       threads: Int, variant: PointwiseKernel.Variant) -> Tensor<Scalar> {
+        DebugBuildWarning.check()
         let first = stages[0].conv, last = stages[stages.count - 1].conv
         precondition(x.rank == 4 && x.shape[1] == first.inputChannels,
                      "PointwiseConvolution: input must be [N, \(first.inputChannels), H, W], got \(x.shape)")

@@ -62,9 +62,15 @@ public struct SafetensorsFile: Sendable {
 
     /// Reads, parses and validates the safetensors file at `path`.
     /// - Throws: ``SafetensorsError`` with `path` set, for an unreadable or invalid file.
-    public init(contentsOf path: String) throws(SafetensorsError) {
+    public init(atPath path: String) throws(SafetensorsError) {
         let bytes = try SafetensorsIO.readFile(at: path)
         try self.init(bytes: bytes, path: path)
+    }
+
+    /// ``init(atPath:)`` under its former name.
+    @available(*, deprecated, renamed: "init(atPath:)")
+    public init(contentsOf path: String) throws(SafetensorsError) {
+        try self.init(atPath: path)
     }
 
     private init(bytes: [UInt8], path: String?) throws(SafetensorsError) {

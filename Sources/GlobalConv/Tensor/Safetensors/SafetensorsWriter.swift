@@ -84,8 +84,14 @@ public struct SafetensorsWriter: Sendable {
 
     /// Writes ``serialized()`` to `path` (atomically: a temporary file renamed into place).
     /// - Throws: ``SafetensorsError/Reason/cannotWrite(_:)`` with `path`.
-    public func write(to path: String) throws(SafetensorsError) {
+    public func write(atPath path: String) throws(SafetensorsError) {
         try SafetensorsIO.writeFile(serialized(), to: path)
+    }
+
+    /// ``write(atPath:)`` under its former name.
+    @available(*, deprecated, renamed: "write(atPath:)")
+    public func write(to path: String) throws(SafetensorsError) {
+        try write(atPath: path)
     }
 
     private static func describe(_ stored: Stored) -> (SafetensorsDType, [Int], Int) {

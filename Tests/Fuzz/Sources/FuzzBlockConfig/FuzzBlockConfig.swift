@@ -46,7 +46,7 @@ private final class Fixtures: Sendable {
             }
             closedir(handle)
             for name in names.sorted() {
-                guard let file = try? SafetensorsFile(contentsOf: dir + "/" + name),
+                guard let file = try? SafetensorsFile(atPath: dir + "/" + name),
                       let fixture = try? Fixture<Double>(file: file, source: name),
                       found[fixture.block] == nil else { continue }
                 found[fixture.block] = fixture

@@ -2,7 +2,7 @@ import GlobalConv
 
 /// libFuzzer entry point: one input is the text of a candidate wisdom file.
 ///
-/// `FFTWisdom.importText` must accept it or throw `FFTWisdom.Error`; accepted wisdom must still let a
+/// `FFTWisdom.importText` must accept it or throw `FFTWisdomError`; accepted wisdom must still let a
 /// plan be made and executed. The planner's wisdom is forgotten after each input (process-global state).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWisdom(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
