@@ -59,8 +59,9 @@ typedef struct pool {
     void *context;
     int participants;
     region work;
-    // Fixed after start-up.
+    // Fixed after start-up: the workers the affinity mask asks for (size_pool), and those that started.
     int workers;
+    _Atomic int started_workers;
     long spin_ns;
     pthread_mutex_t mutex;
     pthread_cond_t wake;
@@ -179,7 +180,7 @@ static void start_workers(void) {
         made++;
     }
     pthread_attr_destroy(&attr);
-    p->workers = made;  // fewer threads than CPUs if the system refused some; regions still complete
+    atomic_store(&p->started_workers, made);  // fewer than asked if the system refused some; regions still complete
 }
 
 static void run_inline(long count, long chunk, gc_region_body body, void *context) {
@@ -210,7 +211,8 @@ int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *
         return 1;
     }
     pthread_once(&started, start_workers);
-    if (want > p->workers + 1) want = p->workers + 1;
+    const int started_workers = atomic_load(&p->started_workers);
+    if (want > started_workers + 1) want = started_workers + 1;
 
     // Publish.
     unsigned long e = atomic_load_explicit(&p->epoch, memory_order_relaxed);
