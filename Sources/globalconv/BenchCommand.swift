@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time one block (random weights, random input) on a path.",
         discussion: """
-            The block is built by the Backbones registry from --config (FIXTURES.md's keys; the input channels come from "in_channels", "dim" or "channels") with random weights of order one.
+            The block is built by the Backbones registry from --config (the config keys of Docs/blocks.md; the input channels come from "in_channels", "dim" or "channels") with random weights of order one.
 
             Example: globalconv bench --block van.block --config '{"dim": 64}' --size 56 --path fft
 

@@ -1,4 +1,4 @@
-/// A block's `config` object (FIXTURES.md's table), read key by key with the official defaults.
+/// A block's `config` object (its keys and defaults: Docs/blocks.md), read key by key with the official defaults.
 ///
 /// Every accessor marks its key as known; ``finish()`` throws if the object has a key no accessor
 /// asked for, so a typo never silently falls back to a default. Values of the wrong type or out of
