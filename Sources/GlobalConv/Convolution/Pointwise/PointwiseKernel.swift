@@ -1,3 +1,4 @@
+internal import CCPUFeatures
 internal import CVectorMath
 
 /// The single-precision kernel of ``PointwiseConvolution`` (C target `CVectorMath`, Pointwise.h): for a
@@ -13,7 +14,7 @@ enum PointwiseKernel {
         case portable, avx2, avx512
 
         /// The fastest variant this CPU runs.
-        static let best: Variant = Variant(rawValue: Int(gc_pw_best_isa())) ?? .portable
+        static let best: Variant = Variant(rawValue: Int(gc_cpu_best_isa().rawValue)) ?? .portable
 
         /// Every variant this CPU runs.
         static var supported: [Variant] { allCases.filter { $0.rawValue <= best.rawValue } }
@@ -22,6 +23,9 @@ enum PointwiseKernel {
 
         /// Pixels per strip.
         var strip: Int { gc_pw_strip(isa) }
+
+        /// The name of the C kernel this variant runs (``CompiledKernel/name``, e.g. `gc_f32_pw_avx512`).
+        var kernelName: String { String(cString: gc_pw_kernel_name(isa)) }
     }
 
     /// W (`m × k`, row-major) in the kernel's panel layout.
