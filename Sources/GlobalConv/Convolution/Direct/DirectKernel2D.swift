@@ -16,7 +16,10 @@ internal import CDirectKernel
 /// GCC vector code (SSE2 / NEON). Swift alone compiles for baseline x86-64 (SSE2, no FMA) without
 /// `unsafeFlags`, which measured 2–4× slower. Each output is the bias, then the products added in
 /// `u`-major, `v`-minor order; AVX2/AVX-512 fuse each product with its addition (one rounding, within
-/// the same `γ(T+1)` bound). Reentrant: no state besides the arguments.
+/// the same `γ(T+1)` bound). Reentrant: no state besides the arguments. The C functions are named per
+/// level (`gc_f32_dw_avx512`, `gc_f64_dw_portable`, `gc_f32_dw_rows7_avx512`, …: the list in
+/// `Sources/CDirectKernel/direct_kernels.h`, ``CompiledKernel/direct``); the choice among them is one
+/// dispatch-table lookup per call (Docs/architecture.md, "C targets").
 struct DirectKernel2D: Sendable {
     /// `kh × kw`.
     var kernel: Size2D

@@ -7,7 +7,8 @@ internal import CVectorMath
 /// ``PointwiseEpilogue`` on each tile row before storing it; a two-layer chain keeps the hidden strip in
 /// cache. Compiled per instruction set (AVX-512: 64-pixel strips, AVX2 + FMA: 16, portable GCC vectors:
 /// 8) and chosen at run time. Each sum accumulates inputs in ascending order from zero, then adds the
-/// bias: within `γ(Cin + 1)·(|b| + Σ|W||x'|)`. Reentrant.
+/// bias: within `γ(Cin + 1)·(|b| + Σ|W||x'|)`. Reentrant. The C functions are `gc_f32_pw_avx512`,
+/// `gc_f32_pw_avx2` and `gc_f32_pw_portable` (`Sources/CVectorMath/vector_math_kernels.h`).
 enum PointwiseKernel {
     /// One compiled version. Production uses ``best``; tests run every ``supported`` one.
     enum Variant: Int, CaseIterable, Sendable {
