@@ -5,8 +5,9 @@
 /// the one home of the ISA levels, of the run-time check and of every `target` attribute string.
 ///
 /// A kernel family is compiled once per level with function target attributes (no global compiler
-/// flags); each family keeps a dispatch table per level and indexes it with
-/// `gc_isa_clamp(requested)` — the CPU is asked once per process, never per call.
+/// flags); each family keeps a dispatch table per level and indexes it with `gc_isa_clamp(requested)`
+/// (or `gc_cpu_best_isa()` where the caller requests no level) — the CPU is detected once per process,
+/// and a call costs one load and one table lookup.
 
 /// Instruction-set levels of the kernels, lowest first. A requested level above what the CPU runs
 /// runs as the highest supported one (gc_isa_clamp).
