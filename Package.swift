@@ -28,12 +28,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // CPU detection (once per process), the instruction-set levels and the target-attribute macros
+        // of the C kernels: the one header CDirectKernel and CVectorMath share.
+        .target(name: "CCPUFeatures"),
         // The direct path's inner loops, compiled per instruction set (AVX-512, AVX2+FMA, portable)
-        // through function target attributes and chosen at run time.
-        .target(name: "CDirectKernel"),
+        // through function target attributes and chosen at run time from per-level dispatch tables.
+        .target(name: "CDirectKernel", dependencies: ["CCPUFeatures"]),
         // Vectorised Float kernels dispatched by CPU like CDirectKernel: activations (GELU's erf, SiLU's exp)
         // and the fused 1×1-convolution GEMM with its prologues and epilogues.
-        .target(name: "CVectorMath"),
+        .target(name: "CVectorMath", dependencies: ["CCPUFeatures"]),
         // The parallel runtime: one persistent worker pool (pthreads, C11 atomics) that every parallel
         // loop of the engine, the layers and the blocks runs on.
         .target(name: "CThreadPool"),
@@ -42,6 +45,7 @@ let package = Package(
             name: "GlobalConv",
             dependencies: [
                 "CFFTW",
+                "CCPUFeatures",
                 "CDirectKernel",
                 "CVectorMath",
                 "CThreadPool",

@@ -1,8 +1,8 @@
-"""PyTorch modules for the GlobalConv block catalogue (see shared BLOCKS.md).
+"""PyTorch modules for the GlobalConv block catalogue (see Docs/blocks.md).
 
-Written for this project from the block semantics in BLOCKS.md (checked against the official
+Written for this project from the block semantics in Docs/blocks.md (checked against the official
 repositories' arithmetic, not copied from them). Every module's `state_dict()` uses exactly the
-key names of BLOCKS.md, so a fixture can store it verbatim.
+key names of Docs/blocks.md, so a fixture can store it verbatim.
 
 All modules are meant for eval mode (BatchNorm uses running statistics) and run in whatever dtype
 they were cast to (float32 or float64); nothing here casts to float32 on its own.
@@ -257,7 +257,7 @@ class ReparamLargeKernelConv(nn.Module):
 
     @torch.no_grad()
     def equivalent_kernel_bias(self):
-        """BLOCKS.md merge: W = W'_large + zero-pad(W'_small, (K-s)/2), b = b'_large + b'_small."""
+        """Docs/blocks.md merge: W = W'_large + zero-pad(W'_small, (K-s)/2), b = b'_large + b'_small."""
         w, b = fuse_conv_bn(self.lkb_origin.conv.weight, self.lkb_origin.bn)
         if hasattr(self, "small_conv"):
             ws, bs = fuse_conv_bn(self.small_conv.conv.weight, self.small_conv.bn)
@@ -403,7 +403,7 @@ class DilatedReparamBlock(nn.Module):
 
     @torch.no_grad()
     def equivalent_kernel_bias(self):
-        """BLOCKS.md merge: fuse every BN, dilate each branch, centre-pad by K//2 - size//2, add."""
+        """Docs/blocks.md merge: fuse every BN, dilate each branch, centre-pad by K//2 - size//2, add."""
         K = self.kernel_size
         w, b = fuse_conv_bn(self.lk_origin.weight, self.origin_bn)
         for k, r in zip(self.kernel_sizes, self.dilates):

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Re-read every Fixtures/*.safetensors and check it against FIXTURES.md and PyTorch.
+"""Re-read every Fixtures/*.safetensors and check it against Docs/fixtures.md and PyTorch.
 
 For each file: the raw header (8-byte little-endian length, JSON, offsets that tile the data),
-the five metadata keys, the config keys of FIXTURES.md's table (exactly, every key present),
+the five metadata keys, the config keys of Docs/blocks.md's tables (exactly, every key present),
 tensor dtypes matching `dtype`, then the block rebuilt from `config` with the stored weights
 (load_state_dict strict) must reproduce the stored `output` from the stored `input`.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Side-by-side depthwise timings: `globalconv sweep` against `shared/bench/peer_baseline.py`, interleaved
+"""Side-by-side depthwise timings: `globalconv sweep` against `Fixtures/peer_baseline.py`, interleaved
 per kernel size.
 
 For each K, in rounds: the peers (PyTorch nn.Conv2d `depthwise`, PyTorch FFT `depthwise_fft`, ONNX
@@ -41,7 +41,7 @@ def main():
     p.add_argument("--effort", default="measure")
     p.add_argument("--paths", default="direct,fft,auto,fftw")
     p.add_argument("--peer-ops", default=",".join(PEERS))
-    p.add_argument("--peer", default=os.path.join(HERE, "..", "..", "shared", "bench", "peer_baseline.py"))
+    p.add_argument("--peer", default=os.path.join(HERE, "peer_baseline.py"))
     p.add_argument("--binary", default=os.environ.get("GLOBALCONV_BINARY",
                                                       os.path.join(HERE, "..", ".build", "release", "globalconv")),
                    help="the globalconv executable (default $GLOBALCONV_BINARY, else .build/release/globalconv)")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the GlobalConv PyTorch fixtures (format: shared FIXTURES.md, semantics: shared BLOCKS.md).
+"""Generate the GlobalConv PyTorch fixtures (format: Docs/fixtures.md, semantics: Docs/blocks.md).
 
 Run from the repository root:  python3 Fixtures/generate.py
 Writes Fixtures/<block id>[-<variant>].<float32|float64>.safetensors and prints one line per file
@@ -10,7 +10,7 @@ For every fixture the module and its input are built once in float64 with seeded
 values (blocks_torch.randomize_); the float32 fixture holds the same values rounded to float32 and
 PyTorch's float32 output, the float64 fixture PyTorch's float64 output. Merged (re-parameterised)
 fixtures come from the same unmerged module through this project's own implementation of the
-BLOCKS.md merge formulas, and share its input.
+Docs/blocks.md merge formulas, and share its input.
 
 Self-checks (assertions; the numbers are printed):
   * replknet / unireplknet: merged output == unmerged output, float64, relative error < 1e-10;
@@ -18,8 +18,8 @@ Self-checks (assertions; the numbers are printed):
     independent numpy evaluation (own linear resize, explicit modular sum) and a numpy FFT, float64;
   * gfnet.block: the FFT filter equals a direct circular convolution with the spatial kernel
     k = ifft2(Hermitian-projected spectrum), float64, relative error < 1e-10;
-  * conv2d.depthwise-circular: PyTorch equals a numpy periodic direct sum (BLOCKS.md tap placement);
-  * every fixture's state_dict keys equal the key list of BLOCKS.md for its block.
+  * conv2d.depthwise-circular: PyTorch equals a numpy periodic direct sum (Docs/blocks.md tap placement);
+  * every fixture's state_dict keys equal the key list of Docs/blocks.md for its block.
 """
 import copy
 import json
@@ -57,7 +57,7 @@ def rel_err(a, b):
 
 
 # --------------------------------------------------------------------------------------------
-# expected state_dict keys, written from BLOCKS.md (independent of blocks_torch)
+# expected state_dict keys, written from Docs/blocks.md (independent of blocks_torch)
 # --------------------------------------------------------------------------------------------
 def _bn(p):
     return [p + s for s in ("weight", "bias", "running_mean", "running_var")]
@@ -128,7 +128,7 @@ def expected_keys(block, cfg):
 
 
 # --------------------------------------------------------------------------------------------
-# module construction from a FIXTURES.md config
+# module construction from a fixture's config (keys: Docs/blocks.md)
 # --------------------------------------------------------------------------------------------
 def build(block, cfg):
     c = cfg
@@ -250,7 +250,7 @@ def save_fixture(path, tensors, metadata):
 def write(block, variant, cfg, dtype_name, module, x, y, seed, note=""):
     keys = [k for k in module.state_dict() if not k.endswith("num_batches_tracked")]
     exp = expected_keys(block, cfg)
-    assert sorted(keys) == sorted(exp), f"{block}: keys {sorted(set(keys) ^ set(exp))} differ from BLOCKS.md"
+    assert sorted(keys) == sorted(exp), f"{block}: keys {sorted(set(keys) ^ set(exp))} differ from Docs/blocks.md"
     tensors = {"input": x, "output": y}
     for k in keys:
         tensors[k] = module.state_dict()[k]
@@ -274,7 +274,7 @@ def write(block, variant, cfg, dtype_name, module, x, y, seed, note=""):
 # independent references for the self-checks (numpy, float64)
 # --------------------------------------------------------------------------------------------
 def np_linear_resize(v, n):
-    """1-D linear resize along the last axis, align_corners=True (BLOCKS.md formula)."""
+    """1-D linear resize along the last axis, align_corners=True (Docs/blocks.md formula)."""
     K = v.shape[-1]
     if n == K:
         return v.copy()
@@ -312,7 +312,7 @@ def check_parc_op(op, x, label):
     w = op.gcc_conv.weight.detach().numpy().reshape(C, -1)
     b = op.gcc_conv.bias.detach().numpy()
     pe = op.pe.detach().numpy().reshape(C, -1) if op.use_pe else None
-    # the resize itself: F.interpolate(bilinear, align_corners=True) vs the BLOCKS.md formula
+    # the resize itself: F.interpolate(bilinear, align_corners=True) vs the Docs/blocks.md formula
     n = x.shape[2] if op.axis == "H" else x.shape[3]
     wr_t = op.instance_kernel(x).detach().numpy().reshape(C, -1)
     check(f"{label}: interpolate vs formula (abs)", np.abs(wr_t - np_linear_resize(w, n)).max(), 1e-14)

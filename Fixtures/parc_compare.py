@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Side-by-side ParC timings: GlobalConv (`globalconv bench --block parc.pair`) against the peers of
-`shared/bench/peer_baseline.py` (`parc`: PyTorch, `parc_ort`: ONNX Runtime, `parc_ov`: OpenVINO; the two
+`Fixtures/peer_baseline.py` (`parc`: PyTorch, `parc_ort`: ONNX Runtime, `parc_ov`: OpenVINO; the two
 runtimes run the exported PyTorch graph, checked against PyTorch to 1e-3), interleaved in rounds.
 
 The problem is ParC-ConvNeXt's token mixer on 1 x C x S x S: a global circular correlation along H on
@@ -36,7 +36,7 @@ def main():
     p.add_argument("--repeats", type=int, default=9)
     p.add_argument("--effort", default="estimate")
     p.add_argument("--peer-ops", default=",".join(PEERS), help="subset of " + ", ".join(PEERS))
-    p.add_argument("--peer", default=os.path.join(HERE, "..", "..", "shared", "bench", "peer_baseline.py"))
+    p.add_argument("--peer", default=os.path.join(HERE, "peer_baseline.py"))
     p.add_argument("--binary", default=os.environ.get("GLOBALCONV_BINARY",
                                                       os.path.join(HERE, "..", ".build", "release", "globalconv")),
                    help="the globalconv executable (default $GLOBALCONV_BINARY, else .build/release/globalconv)")

@@ -10,7 +10,7 @@ AssertionError names the runtime (the note with the difference goes to stderr ei
   openvino     the CPU plugin (oneDNN JIT kernels) compiling the same ONNX, INFERENCE_NUM_THREADS = threads,
                NUM_STREAMS 1, PERFORMANCE_HINT LATENCY, INFERENCE_PRECISION_HINT f32 (no bf16 down-casting)
 
-These are the settings of shared/bench/peer_baseline.py's `*_ort` and `*_ov` ops.
+These are the settings of Fixtures/peer_baseline.py's `*_ort` and `*_ov` ops.
 """
 import io
 import sys

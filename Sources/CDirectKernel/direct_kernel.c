@@ -1,22 +1,32 @@
 // The direct kernel of GlobalConv's depthwise and circular convolutions, compiled once per instruction
-// set with function target attributes (no global compiler flags) and chosen at run time from the CPU's
-// features: AVX-512 (16 floats / 8 doubles per vector, fused multiply-add; for dilation_w == 1 and
-// kernel_w > 1 on a 64-byte aligned source the aligned-window variant of direct_kernel_aligned.h), AVX2 + FMA (8 / 4), or
-// a portable version (4 / 2, GCC vector extensions: SSE2 on x86-64, NEON on arm64).
+// set with function target attributes (no global compiler flags; the attributes and the CPU check are
+// CCPUFeatures'): AVX-512 (16 floats / 8 doubles per vector, fused multiply-add; for dilation_w == 1 and
+// kernel_w > 1 on a 64-byte aligned source the aligned-window kernel of direct_kernel_aligned.h, and for
+// single precision with kernel_w 2…16 the row-reuse kernels of direct_kernel_rows.h), AVX2 + FMA (8 / 4),
+// or a portable version (4 / 2, GCC vector extensions: SSE2 on x86-64, NEON on arm64). Every
+// instantiated function is named in direct_kernels.h (gc_f32_dw_avx512, gc_f64_dw_portable,
+// gc_f32_dw_rows7_avx512, …); gc_direct_tables holds them per level, and a call picks its table with
+// gc_isa_clamp (the CPU is asked once per process).
 //
 // Each output is bias + a sum of products in u-major, then v, order; the ISA versions differ only in
 // whether a product and its addition are fused (one rounding instead of two), which never increases
 // the error bound gamma(T+1)·(|b| + sum|w||x|).
 
 #include "CDirectKernel.h"
+#include "direct_kernels.h"
 #include <stdint.h>
 
-#if defined(__x86_64__)
-#define GC_X86 1
+#ifdef GC_X86
 #include <immintrin.h>
 #endif
 
 #pragma STDC FP_CONTRACT ON
+
+#define GC_CAT_(a, b) a##b
+#define GC_CAT(a, b) GC_CAT_(a, b)
+// A helper of the kernel being instantiated: GC_HELPER(_vec) is gc_f32_dw_avx512_vec for GC_KERNEL
+// gc_f32_dw_avx512.
+#define GC_HELPER(suffix) GC_CAT(GC_KERNEL, suffix)
 
 static inline ptrdiff_t gc_floor_div(ptrdiff_t a, ptrdiff_t b) {
     const ptrdiff_t q = a / b;
@@ -54,64 +64,50 @@ static inline __attribute__((always_inline)) void gc_tap_range(ptrdiff_t start, 
         i0 = i + rows;                                                                                    \
     }
 
-// Portable: 16-byte vectors.
-#define GC_TARGET
+// The instantiations, one per entry of direct_kernels.h's lists (each inclusion #undefs its parameters).
+#define GC_KERNEL gc_f32_dw_portable
 #define GC_T float
 #define GC_LANES 4
-#define GC_NAME(x) gc_f32_generic_##x
+#define GC_TARGET GC_TARGET_PORTABLE
 #include "direct_kernel_body.h"
-#undef GC_T
-#undef GC_LANES
-#undef GC_NAME
+
+#define GC_KERNEL gc_f64_dw_portable
 #define GC_T double
 #define GC_LANES 2
-#define GC_NAME(x) gc_f64_generic_##x
+#define GC_TARGET GC_TARGET_PORTABLE
 #include "direct_kernel_body.h"
-#undef GC_T
-#undef GC_LANES
-#undef GC_NAME
-#undef GC_TARGET
 
 #ifdef GC_X86
-#define GC_TARGET __attribute__((target("avx2,fma")))
+#define GC_KERNEL gc_f32_dw_avx2
 #define GC_T float
 #define GC_LANES 8
-#define GC_NAME(x) gc_f32_avx2_##x
+#define GC_TARGET GC_TARGET_AVX2
 #include "direct_kernel_body.h"
-#undef GC_T
-#undef GC_LANES
-#undef GC_NAME
+
+#define GC_KERNEL gc_f64_dw_avx2
 #define GC_T double
 #define GC_LANES 4
-#define GC_NAME(x) gc_f64_avx2_##x
+#define GC_TARGET GC_TARGET_AVX2
 #include "direct_kernel_body.h"
-#undef GC_T
-#undef GC_LANES
-#undef GC_NAME
-#undef GC_TARGET
 
-#define GC_TARGET __attribute__((target("avx512f,avx512vl,avx2,fma")))
+#define GC_KERNEL gc_f32_dw_avx512
 #define GC_T float
 #define GC_LANES 16
-#define GC_NAME(x) gc_f32_avx512_##x
+#define GC_TARGET GC_TARGET_AVX512
 #include "direct_kernel_body.h"
-#undef GC_T
-#undef GC_LANES
-#undef GC_NAME
+
+#define GC_KERNEL gc_f64_dw_avx512
 #define GC_T double
 #define GC_LANES 8
-#define GC_NAME(x) gc_f64_avx512_##x
+#define GC_TARGET GC_TARGET_AVX512
 #include "direct_kernel_body.h"
-#undef GC_T
-#undef GC_LANES
-#undef GC_NAME
 
 #include "direct_kernel_rows.h"
 
+#define GC_KERNEL gc_f32_dw_aligned_avx512
 #define GC_T float
 #define GC_LANES 16
 #define GC_VEC __m512
-#define GC_NAME(x) gc_f32_avx512_##x
 #define GC_LOAD _mm512_load_ps
 #define GC_STOREU _mm512_storeu_ps
 #define GC_MASK_STOREU(p, m, v) _mm512_mask_storeu_ps(p, (__mmask16)(m), v)
@@ -119,21 +115,11 @@ static inline __attribute__((always_inline)) void gc_tap_range(ptrdiff_t start, 
 #define GC_FMADD _mm512_fmadd_ps
 #define GC_ALIGNR(b, a, t) _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(b), _mm512_castps_si512(a), t))
 #include "direct_kernel_aligned.h"
-#undef GC_T
-#undef GC_LANES
-#undef GC_VEC
-#undef GC_NAME
-#undef GC_LOAD
-#undef GC_STOREU
-#undef GC_MASK_STOREU
-#undef GC_SET1
-#undef GC_FMADD
-#undef GC_ALIGNR
 
+#define GC_KERNEL gc_f64_dw_aligned_avx512
 #define GC_T double
 #define GC_LANES 8
 #define GC_VEC __m512d
-#define GC_NAME(x) gc_f64_avx512_##x
 #define GC_LOAD _mm512_load_pd
 #define GC_STOREU _mm512_storeu_pd
 #define GC_MASK_STOREU(p, m, v) _mm512_mask_storeu_pd(p, (__mmask8)(m), v)
@@ -141,17 +127,6 @@ static inline __attribute__((always_inline)) void gc_tap_range(ptrdiff_t start, 
 #define GC_FMADD _mm512_fmadd_pd
 #define GC_ALIGNR(b, a, t) _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(b), _mm512_castpd_si512(a), t))
 #include "direct_kernel_aligned.h"
-#undef GC_T
-#undef GC_LANES
-#undef GC_VEC
-#undef GC_NAME
-#undef GC_LOAD
-#undef GC_STOREU
-#undef GC_MASK_STOREU
-#undef GC_SET1
-#undef GC_FMADD
-#undef GC_ALIGNR
-#undef GC_TARGET
 #endif
 
 // The row stride (in elements, a multiple of `lanes`) the aligned kernel needs: two aligned `lanes`-vectors
@@ -160,69 +135,98 @@ static ptrdiff_t gc_aligned_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_
     return lanes * ((out_w - 1) / lanes) + lanes * ((kernel_w - 1) / lanes) + 2 * lanes;
 }
 
-#ifdef GC_X86
 static int gc_use_aligned(const gc_direct_plane *p, const void *src, ptrdiff_t lanes) {
     return p->dilation_w == 1 && p->kernel_w > 1 && ((uintptr_t)src % 64) == 0 && p->src_stride % lanes == 0
         && p->src_stride >= gc_aligned_stride(p->out_w, p->kernel_w, lanes);
 }
-#endif
 
-int gc_direct_best_isa(void) {
-#ifdef GC_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return GC_DIRECT_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return GC_DIRECT_AVX2;
-#endif
-    return GC_DIRECT_PORTABLE;
+typedef void (*gc_dw_f32_fn)(const gc_direct_plane *, const float *, const float *, float, float *);
+typedef void (*gc_dw_f64_fn)(const gc_direct_plane *, const double *, const double *, double, double *);
+
+// One level's kernels; NULL where the level has none (no aligned or row-reuse kernels below AVX-512).
+typedef struct {
+    gc_dw_f32_fn plane_f32;
+    gc_dw_f64_fn plane_f64;
+    gc_dw_f32_fn aligned_f32;    // on sources gc_use_aligned(…, 16) accepts
+    gc_dw_f64_fn aligned_f64;    // on sources gc_use_aligned(…, 8) accepts
+    gc_dw_f32_fn rows_f32[17];   // by kernel_w (2…16), dilation 1, on sources gc_use_aligned(…, 16) accepts
+} gc_direct_table;
+
+#define GC_TABLE_SLOT(NAME, T, SLOT, ISA) [ISA].SLOT = NAME,
+#define GC_TABLE_ROWS(NAME, KW) [GC_ISA_AVX512].rows_f32[KW] = NAME,
+// The dispatch tables, one per level, filled from the lists at compile time.
+static const gc_direct_table gc_direct_tables[GC_ISA_COUNT] = {
+    GC_DIRECT_KERNELS(GC_TABLE_SLOT) GC_DIRECT_ROWS_KERNELS(GC_TABLE_ROWS)
+};
+#undef GC_TABLE_SLOT
+#undef GC_TABLE_ROWS
+
+// The kernel a plane runs at level `isa` (clamped to the CPU): the row-reuse kernel for single-precision,
+// dilation-1 planes with 2 ≤ kernel_w ≤ 16 on the aligned source (a one-column kernel needs no shifted
+// windows: the general kernel's one load per product already runs at the FMA rate, and measured 2× faster
+// than row reuse), else the aligned-window kernel on the aligned source, else the general kernel.
+static gc_dw_f32_fn gc_direct_choose_f32(const gc_direct_plane *p, const void *src, int isa) {
+    const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
+    if (p->dilation_h == 1 && p->kernel_w >= 2 && p->kernel_w <= 16 && t->rows_f32[p->kernel_w]
+        && gc_use_aligned(p, src, 16))
+        return t->rows_f32[p->kernel_w];
+    if (t->aligned_f32 && gc_use_aligned(p, src, 16)) return t->aligned_f32;
+    return t->plane_f32;
 }
 
-static int gc_level(int isa) {
-    const int best = gc_direct_best_isa();
-    return isa < best ? isa : best;
+static gc_dw_f64_fn gc_direct_choose_f64(const gc_direct_plane *p, const void *src, int isa) {
+    const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
+    if (t->aligned_f64 && gc_use_aligned(p, src, 8)) return t->aligned_f64;
+    return t->plane_f64;
 }
 
-#ifdef GC_X86
-#define GC_DISPATCH_X86(P, LANES)                                                                         \
-    case GC_DIRECT_AVX512:                                                                                \
-        if (gc_use_aligned(p, src, LANES)) gc_##P##_avx512_aligned_plane(p, src, w, bias, out);          \
-        else gc_##P##_avx512_plane(p, src, w, bias, out);                                                 \
-        return;                                                                                           \
-    case GC_DIRECT_AVX2: gc_##P##_avx2_plane(p, src, w, bias, out); return;
-#else
-#define GC_DISPATCH_X86(P, LANES)
-#endif
+void gc_direct_correlate_f32(const gc_direct_plane *p, const float *src, const float *w, float bias, float *out,
+                             int isa) {
+    gc_direct_choose_f32(p, src, isa)(p, src, w, bias, out);
+}
 
-// The row-reuse kernel (direct_kernel_rows.h) for single-precision, dilation-1 planes with 2 ≤ kernel_w ≤ 16
-// at level AVX-512 on the aligned source. (A one-column kernel needs no shifted windows: the general
-// kernel's one load per product already runs at the FMA rate, and measured 2× faster than row reuse.)
-#ifdef GC_X86
-#define GC_RUN_ROWS_f32                                                                                   \
-    if (gc_level(isa) == GC_DIRECT_AVX512 && p->dilation_h == 1 && p->dilation_w == 1 && p->kernel_w >= 2     \
-        && p->kernel_w <= 16 && gc_use_aligned(p, src, 16)) {                                             \
-        gc_rr_planes[p->kernel_w](p, (const float *)src, (const float *)w, (float)bias, (float *)out);    \
-        return;                                                                                           \
-    }
-#else
-#define GC_RUN_ROWS_f32
-#endif
-#define GC_RUN_ROWS_f64
-
-// gc_direct_correlate_f32 / _f64: the plane at the level `isa` clamps to on this CPU.
-#define GC_DEFINE_CORRELATE(P, T, LANES)                                                                  \
-    void gc_direct_correlate_##P(const gc_direct_plane *p, const T *src, const T *w, T bias, T *out, int isa) { \
-        GC_RUN_ROWS_##P                                                                                   \
-        switch (gc_level(isa)) {                                                                          \
-            GC_DISPATCH_X86(P, LANES)                                                                     \
-        default: gc_##P##_generic_plane(p, src, w, bias, out); return;                                    \
-        }                                                                                                 \
-    }
-
-GC_DEFINE_CORRELATE(f32, float, 16)
-GC_DEFINE_CORRELATE(f64, double, 8)
+void gc_direct_correlate_f64(const gc_direct_plane *p, const double *src, const double *w, double bias, double *out,
+                             int isa) {
+    gc_direct_choose_f64(p, src, isa)(p, src, w, bias, out);
+}
 
 ptrdiff_t gc_direct_source_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_t dilation_w, ptrdiff_t element_size,
                                   int isa) {
     // A one-column kernel needs no shifted windows: the plain kernel's loads are all it does.
-    if (gc_level(isa) != GC_DIRECT_AVX512 || dilation_w != 1 || kernel_w == 1) return 0;
+    const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
+    const int aligned = element_size == 4 ? t->aligned_f32 != 0 : t->aligned_f64 != 0;
+    if (!aligned || dilation_w != 1 || kernel_w == 1) return 0;
     return gc_aligned_stride(out_w, kernel_w, 64 / element_size);
+}
+
+// The list of every kernel, in list order, with the function pointers to name a chosen one.
+typedef struct {
+    gc_kernel_info info;
+    void (*fn)(void);
+} gc_direct_entry;
+
+#define GC_ENTRY(NAME, T, SLOT, ISA) {{#NAME, ISA, (int)sizeof(T)}, (void (*)(void))NAME},
+#define GC_ENTRY_ROWS(NAME, KW) {{#NAME, GC_ISA_AVX512, 4}, (void (*)(void))NAME},
+#define GC_ENTRY_LINE(NAME, SLOT, ISA) {{#NAME, ISA, 4}, 0},
+static const gc_direct_entry gc_direct_entries[] = {
+    GC_DIRECT_KERNELS(GC_ENTRY) GC_DIRECT_ROWS_KERNELS(GC_ENTRY_ROWS) GC_LINE_KERNELS(GC_ENTRY_LINE)
+};
+#undef GC_ENTRY
+#undef GC_ENTRY_ROWS
+#undef GC_ENTRY_LINE
+
+ptrdiff_t gc_direct_kernel_count(void) {
+    return (ptrdiff_t)(sizeof gc_direct_entries / sizeof gc_direct_entries[0]);
+}
+
+gc_kernel_info gc_direct_kernel_at(ptrdiff_t index) {
+    return gc_direct_entries[index].info;
+}
+
+const char *gc_direct_kernel_name(const gc_direct_plane *p, const void *src, ptrdiff_t element_size, int isa) {
+    void (*fn)(void) = element_size == 4 ? (void (*)(void))gc_direct_choose_f32(p, src, isa)
+                                         : (void (*)(void))gc_direct_choose_f64(p, src, isa);
+    for (ptrdiff_t i = 0; i < gc_direct_kernel_count(); ++i)
+        if (gc_direct_entries[i].fn == fn) return gc_direct_entries[i].info.name;
+    return "";
 }

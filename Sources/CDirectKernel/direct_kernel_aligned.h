@@ -1,11 +1,12 @@
-// The AVX-512 kernel for dilation_w == 1 on an aligned source (included by direct_kernel.c once per
-// precision). Instead of one unaligned vector load per product (which splits a cache line for 15 of 16
+// The AVX-512 kernel for dilation_w == 1 on an aligned source, instantiated by direct_kernel.c once per
+// precision as the function GC_KERNEL (gc_f32_dw_aligned_avx512, gc_f64_dw_aligned_avx512 of the
+// GC_DIRECT_KERNELS list, direct_kernels.h). Instead of one unaligned vector load per product (which splits a cache line for 15 of 16
 // offsets and halves the load throughput), it loads two aligned vectors A = src[c..c+L), B = src[c+L..c+2L)
 // per row and builds the window src[c+t..c+t+L) with one in-register shift (valign, t an immediate),
 // for every tap t of that 16- (or 8-) wide column group. Output blocks start at multiples of L; the last
 // one is stored with a lane mask. Same products, same order (u, then v) as the portable kernel.
 //
-// Parameters: GC_T, GC_LANES, GC_VEC (__m512/__m512d), GC_NAME(x), and the intrinsics GC_LOAD,
+// Parameters: GC_KERNEL, GC_T, GC_LANES, GC_VEC (__m512/__m512d), and the intrinsics GC_LOAD,
 // GC_STOREU, GC_MASK_STOREU, GC_SET1, GC_FMADD, GC_ALIGNR.
 
 // Taps t0 <= t < t1 of one column group, entered through a jump table at t0 (t0 < t1 <= GC_LANES).
@@ -70,8 +71,7 @@
         }                                                                                                 \
     } while (0)
 
-GC_TARGET static void GC_NAME(aligned_plane)(const gc_direct_plane *p, const GC_T *src, const GC_T *w, GC_T bias,
-                                             GC_T *out) {
+GC_TARGET_AVX512 static void GC_KERNEL(const gc_direct_plane *p, const GC_T *src, const GC_T *w, GC_T bias, GC_T *out) {
     const ptrdiff_t stride = p->src_stride;
     GC_FOR_ROW_TILES(GC_A_ROW_TILE);
 }
@@ -80,3 +80,13 @@ GC_TARGET static void GC_NAME(aligned_plane)(const gc_direct_plane *p, const GC_
 #undef GC_A_STEPS
 #undef GC_A_TILE
 #undef GC_A_ROW_TILE
+#undef GC_KERNEL
+#undef GC_T
+#undef GC_LANES
+#undef GC_VEC
+#undef GC_LOAD
+#undef GC_STOREU
+#undef GC_MASK_STOREU
+#undef GC_SET1
+#undef GC_FMADD
+#undef GC_ALIGNR

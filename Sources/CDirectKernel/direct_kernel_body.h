@@ -1,11 +1,13 @@
-// One instantiation of the direct kernel (included by direct_kernel.c once per precision and ISA).
-// Parameters: GC_T (float/double), GC_LANES (lanes of the main vector), GC_TARGET (function attribute),
-// GC_NAME(x) (name mangling). Vectorised over output columns (main vector, a half-width one for narrow
+// The general direct kernel, instantiated by direct_kernel.c once per precision and level: each
+// inclusion defines the function GC_KERNEL, one name of the GC_DIRECT_KERNELS list (direct_kernels.h),
+// e.g. gc_f32_dw_avx512 (helpers: GC_KERNEL followed by _vec, _half, _scalar_rows).
+// Parameters: GC_KERNEL (the function's name), GC_T (float/double), GC_LANES (lanes of the main vector),
+// GC_TARGET (GC_TARGET_AVX512, GC_TARGET_AVX2 or GC_TARGET_PORTABLE of CCPUFeatures.h). Vectorised over output columns (main vector, a half-width one for narrow
 // maps, scalars below), register-blocked over GC_ROWS output rows; tiles at the right and bottom edges
 // overlap the previous tile instead of masking (outputs are stored, so recomputing one is harmless).
 
-typedef GC_T GC_NAME(vec) __attribute__((vector_size(GC_LANES * sizeof(GC_T)), aligned(sizeof(GC_T))));
-typedef GC_T GC_NAME(half) __attribute__((vector_size(GC_LANES / 2 * sizeof(GC_T)), aligned(sizeof(GC_T))));
+typedef GC_T GC_HELPER(_vec) __attribute__((vector_size(GC_LANES * sizeof(GC_T)), aligned(sizeof(GC_T))));
+typedef GC_T GC_HELPER(_half) __attribute__((vector_size(GC_LANES / 2 * sizeof(GC_T)), aligned(sizeof(GC_T))));
 
 // A tile of R rows (R a constant after inlining) × one vector of type VT at (i, j).
 #define GC_TILE(VT, R)                                                                                   \
@@ -39,12 +41,12 @@ typedef GC_T GC_NAME(half) __attribute__((vector_size(GC_LANES / 2 * sizeof(GC_T
 
 #define GC_ROW_TILE(R)                                                                                   \
     do {                                                                                                 \
-        if (p->out_w >= GC_LANES) GC_COLUMNS(GC_NAME(vec), R);                                           \
-        else if (p->out_w >= GC_LANES / 2) GC_COLUMNS(GC_NAME(half), R);                                 \
-        else GC_NAME(scalar_rows)(p, src, w, bias, out, i, R);                                           \
+        if (p->out_w >= GC_LANES) GC_COLUMNS(GC_HELPER(_vec), R);                                           \
+        else if (p->out_w >= GC_LANES / 2) GC_COLUMNS(GC_HELPER(_half), R);                                 \
+        else GC_HELPER(_scalar_rows)(p, src, w, bias, out, i, R);                                           \
     } while (0)
 
-GC_TARGET static void GC_NAME(scalar_rows)(const gc_direct_plane *p, const GC_T *src, const GC_T *w, GC_T bias,
+GC_TARGET static void GC_HELPER(_scalar_rows)(const gc_direct_plane *p, const GC_T *src, const GC_T *w, GC_T bias,
                                            GC_T *out, ptrdiff_t i0, ptrdiff_t rows) {
     const ptrdiff_t stride = p->src_stride;
     for (ptrdiff_t i = i0; i < i0 + rows; ++i) {
@@ -63,7 +65,7 @@ GC_TARGET static void GC_NAME(scalar_rows)(const gc_direct_plane *p, const GC_T 
     }
 }
 
-GC_TARGET static void GC_NAME(plane)(const gc_direct_plane *p, const GC_T *src, const GC_T *w, GC_T bias, GC_T *out) {
+GC_TARGET static void GC_KERNEL(const gc_direct_plane *p, const GC_T *src, const GC_T *w, GC_T bias, GC_T *out) {
     const ptrdiff_t stride = p->src_stride;
     GC_FOR_ROW_TILES(GC_ROW_TILE);
 }
@@ -71,3 +73,7 @@ GC_TARGET static void GC_NAME(plane)(const gc_direct_plane *p, const GC_T *src, 
 #undef GC_TILE
 #undef GC_COLUMNS
 #undef GC_ROW_TILE
+#undef GC_KERNEL
+#undef GC_T
+#undef GC_LANES
+#undef GC_TARGET

@@ -1,9 +1,11 @@
-// The AVX-512 single-precision kernel for dilation-1 planes whose kernel is 2 to 16 columns wide
-// (included by direct_kernel.c). It reuses every source row across the output rows that read it: a
-// tile of R output rows walks its R + kh − 1 source rows once per 16-column group, builds the row's kw
-// shifted windows in registers (one valign each; kw = 1 needs none), and multiplies each window into
-// the (up to R) output rows whose kernel row reads that source row. The general kernels rebuild or
-// reload every window for every output row: one shuffle or load per product, half the FMA rate.
+// The AVX-512 single-precision kernels for dilation-1 planes whose kernel is 2 to 16 columns wide
+// (included by direct_kernel.c): gc_f32_dw_rows2_avx512 … gc_f32_dw_rows16_avx512, one per kernel
+// width, defined by GC_DEFINE_RR over the GC_DIRECT_ROWS_KERNELS list (direct_kernels.h).
+// Each reuses every source row across the output rows that read it: a tile of R output rows walks its
+// R + kh − 1 source rows once per 16-column group, builds the row's kw shifted windows in registers
+// (one valign each), and multiplies each window into the (up to R) output rows whose kernel row reads
+// that source row. The general kernels rebuild or reload every window for every output row: one
+// shuffle or load per product, half the FMA rate.
 // Products are added to the bias in the same (u, then v) order as the other kernels. Source rows in
 // the zero padding are skipped (their products are zero); zero padding columns are multiplied (a zero
 // product leaves a sum unchanged; non-finite weights are handled above this level). Measured at one
@@ -11,8 +13,8 @@
 // 0.43 → 0.29 ms. (The weight broadcasts, one per product, now share the load ports with the windows.)
 //
 // Sources: the aligned layout of the aligned kernel (64-byte aligned rows, stride a multiple of 16 with
-// two vectors readable past the last output block). The kw = 1 instantiation reads any layout with masked
-// loads at the right edge but is not dispatched to (see direct_kernel.c).
+// two vectors readable past the last output block). (The KW == 1 branch of GC_RR_TILE, masked loads that
+// read any layout, has no instantiation: a one-column kernel runs the general kernel, see direct_kernel.c.)
 
 #define GC_RR_WIN(V)                                                                                      \
     if ((V) < KW) win[(V)] = (V) == 0 ? a : _mm512_castsi512_ps(_mm512_alignr_epi32(                     \
@@ -61,10 +63,9 @@
         }                                                                                                 \
     } while (0)
 
-#define GC_DEFINE_RR(KW_)                                                                                 \
-    __attribute__((target("avx512f,avx512vl,avx2,fma")))                                                 \
-    static void gc_f32_avx512_rr##KW_##_plane(const gc_direct_plane *p, const float *src, const float *w,  \
-                                              float bias, float *out) {                                   \
+#define GC_DEFINE_RR(NAME, KW_)                                                                           \
+    GC_TARGET_AVX512 static void NAME(const gc_direct_plane *p, const float *src, const float *w, float bias, \
+                                      float *out) {                                                       \
         enum { KW = KW_ };                                                                                \
         const ptrdiff_t stride = p->src_stride, kh = p->kernel_h;                                         \
         for (ptrdiff_t i0 = 0; i0 < p->out_h;) {                                                          \
@@ -78,17 +79,7 @@
         }                                                                                                 \
     }
 
-GC_DEFINE_RR(1) GC_DEFINE_RR(2) GC_DEFINE_RR(3) GC_DEFINE_RR(4) GC_DEFINE_RR(5) GC_DEFINE_RR(6) GC_DEFINE_RR(7)
-GC_DEFINE_RR(8) GC_DEFINE_RR(9) GC_DEFINE_RR(10) GC_DEFINE_RR(11) GC_DEFINE_RR(12) GC_DEFINE_RR(13)
-GC_DEFINE_RR(14) GC_DEFINE_RR(15) GC_DEFINE_RR(16)
-
-typedef void (*gc_rr_plane_fn)(const gc_direct_plane *, const float *, const float *, float, float *);
-static const gc_rr_plane_fn gc_rr_planes[17] = {
-    0, gc_f32_avx512_rr1_plane, gc_f32_avx512_rr2_plane, gc_f32_avx512_rr3_plane, gc_f32_avx512_rr4_plane,
-    gc_f32_avx512_rr5_plane, gc_f32_avx512_rr6_plane, gc_f32_avx512_rr7_plane, gc_f32_avx512_rr8_plane,
-    gc_f32_avx512_rr9_plane, gc_f32_avx512_rr10_plane, gc_f32_avx512_rr11_plane, gc_f32_avx512_rr12_plane,
-    gc_f32_avx512_rr13_plane, gc_f32_avx512_rr14_plane, gc_f32_avx512_rr15_plane, gc_f32_avx512_rr16_plane,
-};
+GC_DIRECT_ROWS_KERNELS(GC_DEFINE_RR)
 
 #undef GC_RR_WIN
 #undef GC_RR_TILE

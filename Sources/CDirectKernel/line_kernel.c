@@ -6,12 +6,16 @@
 // Arithmetic is the general kernel's, in the same order: acc = bias, then acc = fma(w[k], x_k, acc) for
 // k ascending, so the results are bit-identical to gc_direct_correlate_f32 at level AVX-512.
 
-#include "CDirectKernel.h"
+// The instantiated functions are gc_f32_line_avx512 and gc_f32_line_rows_avx512 (GC_LINE_KERNELS in
+// direct_kernels.h); gc_line_tables holds them per level (NULL below AVX-512).
 
-#if defined(__x86_64__)
+#include "CDirectKernel.h"
+#include "direct_kernels.h"
+
+#ifdef GC_X86
 #include <immintrin.h>
 
-#define GC_LINE_TARGET __attribute__((target("avx512f,avx512vl,avx2,fma")))
+#define GC_LINE_TARGET GC_TARGET_AVX512
 
 // One tile of R rows × V vectors at out (R, V constants after inlining); the last vector is masked by `last`.
 static inline __attribute__((always_inline)) GC_LINE_TARGET void
@@ -57,9 +61,9 @@ gc_line_rows(const float *src, ptrdiff_t stride, ptrdiff_t step, ptrdiff_t out_w
     }
 }
 
-GC_LINE_TARGET static void gc_line_avx512(const float *src, ptrdiff_t stride, ptrdiff_t step, ptrdiff_t out_h,
-                                          ptrdiff_t out_w, const float *w, ptrdiff_t taps, float bias, float *out,
-                                          ptrdiff_t out_stride) {
+GC_LINE_TARGET static void gc_f32_line_avx512(const float *src, ptrdiff_t stride, ptrdiff_t step, ptrdiff_t out_h,
+                                              ptrdiff_t out_w, const float *w, ptrdiff_t taps, float bias, float *out,
+                                              ptrdiff_t out_stride) {
     if (out_h < 4) {
         for (ptrdiff_t i = 0; i < out_h; ++i) gc_line_rows(src, stride, step, out_w, w, taps, bias, out, out_stride, i, 1);
         return;
@@ -117,25 +121,33 @@ GC_LINE_TARGET static void gc_line_transpose(const float *src, ptrdiff_t src_str
 }
 
 // The 1×w correlation along the rows of an h×w plane through its transpose (see gc_line_correlate_rows_f32).
-GC_LINE_TARGET static void gc_line_rows_avx512(const float *x, ptrdiff_t h, ptrdiff_t w, const float *add, const float *wt,
-                                               float bias, float *scratch, float *out) {
+GC_LINE_TARGET static void gc_f32_line_rows_avx512(const float *x, ptrdiff_t h, ptrdiff_t w, const float *add,
+                                                   const float *wt, float bias, float *scratch, float *out) {
     const ptrdiff_t hs = (h + 15) / 16 * 16;
     float *xt = scratch, *yt = scratch + (2 * w - 1) * hs;
     gc_line_transpose(x, w, h, w, xt, hs, add);
     for (ptrdiff_t r = w; r < 2 * w - 1; ++r)
         for (ptrdiff_t i = 0; i < hs; i += 16) _mm512_storeu_ps(xt + r * hs + i, _mm512_loadu_ps(xt + (r - w) * hs + i));
-    gc_line_avx512(xt, hs, hs, w, h, wt, w, bias, yt, hs);
+    gc_f32_line_avx512(xt, hs, hs, w, h, wt, w, bias, yt, hs);
     gc_line_transpose(yt, hs, w, h, out, w, NULL);
 }
 #endif
 
-#if defined(__x86_64__)
-// Whether `isa`, clamped to what the CPU runs (as gc_direct_correlate_f32 clamps it), is AVX-512.
-static int gc_line_at_avx512(int isa) {
-    const int best = gc_direct_best_isa();
-    return (isa < best ? isa : best) == GC_DIRECT_AVX512;
-}
-#endif
+typedef void (*gc_line_fn)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, float,
+                           float *, ptrdiff_t);
+typedef void (*gc_line_rows_fn)(const float *, ptrdiff_t, ptrdiff_t, const float *, const float *, float, float *,
+                                float *);
+
+// One level's line kernels; NULL below AVX-512 (the caller then runs the general kernel).
+typedef struct {
+    gc_line_fn line;
+    gc_line_rows_fn line_rows;
+} gc_line_table;
+
+#define GC_TABLE_SLOT(NAME, SLOT, ISA) [ISA].SLOT = NAME,
+// The dispatch tables, one per level, filled from GC_LINE_KERNELS at compile time.
+static const gc_line_table gc_line_tables[GC_ISA_COUNT] = {GC_LINE_KERNELS(GC_TABLE_SLOT)};
+#undef GC_TABLE_SLOT
 
 ptrdiff_t gc_line_rows_scratch_count(ptrdiff_t h, ptrdiff_t w) {
     return (3 * w - 1) * ((h + 15) / 16 * 16);
@@ -143,25 +155,16 @@ ptrdiff_t gc_line_rows_scratch_count(ptrdiff_t h, ptrdiff_t w) {
 
 int gc_line_correlate_rows_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *add, const float *wt, float bias,
                                float *scratch, float *out, int isa) {
-#if defined(__x86_64__)
-    if (gc_line_at_avx512(isa)) {
-        gc_line_rows_avx512(x, h, w, add, wt, bias, scratch, out);
-        return 1;
-    }
-#endif
-    (void)x; (void)h; (void)w; (void)add; (void)wt; (void)bias; (void)scratch; (void)out; (void)isa;
-    return 0;
+    const gc_line_rows_fn f = gc_line_tables[gc_isa_clamp(isa)].line_rows;
+    if (!f) return 0;
+    f(x, h, w, add, wt, bias, scratch, out);
+    return 1;
 }
 
 int gc_line_correlate_f32(const float *src, ptrdiff_t src_stride, ptrdiff_t tap_step, ptrdiff_t out_h, ptrdiff_t out_w,
                           const float *w, ptrdiff_t taps, float bias, float *out, int isa) {
-#if defined(__x86_64__)
-    if (gc_line_at_avx512(isa)) {
-        gc_line_avx512(src, src_stride, tap_step, out_h, out_w, w, taps, bias, out, out_w);
-        return 1;
-    }
-#endif
-    (void)src; (void)src_stride; (void)tap_step; (void)out_h; (void)out_w; (void)w; (void)taps; (void)bias;
-    (void)out; (void)isa;
-    return 0;
+    const gc_line_fn f = gc_line_tables[gc_isa_clamp(isa)].line;
+    if (!f) return 0;
+    f(src, src_stride, tap_step, out_h, out_w, w, taps, bias, out, out_w);
+    return 1;
 }

@@ -14,11 +14,9 @@
 #define GLOBALCONV_ACTIVATION_X86_H
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "CCPUFeatures.h"
 
-#define GC_AVX512_TARGET __attribute__((target("avx512f,avx512vl,avx2,fma")))
-#define GC_AVX2_TARGET __attribute__((target("avx2,fma")))
-
-GC_AVX512_TARGET static inline __m512 gc_gelu_avx512(__m512 v) {
+GC_TARGET_AVX512 static inline __m512 gc_gelu_avx512(__m512 v) {
     const __m512 one = _mm512_set1_ps(1.0f);
     const __m512 z = _mm512_mul_ps(v, _mm512_set1_ps(0.70710678118654752440f));
     const __m512 a = _mm512_min_ps(_mm512_abs_ps(z), _mm512_set1_ps(16.0f));   // beyond, erf = ±1 exactly
@@ -48,7 +46,7 @@ GC_AVX512_TARGET static inline __m512 gc_gelu_avx512(__m512 v) {
     return _mm512_mul_ps(_mm512_mul_ps(v, _mm512_set1_ps(0.5f)), _mm512_add_ps(one, erfz));
 }
 
-GC_AVX2_TARGET static inline __m256 gc_gelu_avx2(__m256 v) {
+GC_TARGET_AVX2 static inline __m256 gc_gelu_avx2(__m256 v) {
     const __m256 one = _mm256_set1_ps(1.0f);
     const __m256 signmask = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u));
     const __m256 z = _mm256_mul_ps(v, _mm256_set1_ps(0.70710678118654752440f));
@@ -80,7 +78,7 @@ GC_AVX2_TARGET static inline __m256 gc_gelu_avx2(__m256 v) {
 }
 
 /// dst[i] = GELU(src[i]) over n floats (dst may be src).
-GC_AVX512_TARGET static inline void gc_gelu_to_avx512(const float *src, float *dst, ptrdiff_t n) {
+GC_TARGET_AVX512 static inline void gc_gelu_to_avx512(const float *src, float *dst, ptrdiff_t n) {
     ptrdiff_t i = 0;
     for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, gc_gelu_avx512(_mm512_loadu_ps(src + i)));
     if (i < n) {
@@ -89,7 +87,7 @@ GC_AVX512_TARGET static inline void gc_gelu_to_avx512(const float *src, float *d
     }
 }
 
-GC_AVX2_TARGET static inline void gc_gelu_to_avx2(const float *src, float *dst, ptrdiff_t n) {
+GC_TARGET_AVX2 static inline void gc_gelu_to_avx2(const float *src, float *dst, ptrdiff_t n) {
     ptrdiff_t i = 0;
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, gc_gelu_avx2(_mm256_loadu_ps(src + i)));
     if (i < n) {
@@ -100,8 +98,5 @@ GC_AVX2_TARGET static inline void gc_gelu_to_avx2(const float *src, float *dst, 
     }
 }
 
-/// In place over n floats.
-GC_AVX512_TARGET static inline void gc_gelu_row_avx512(float *x, ptrdiff_t n) { gc_gelu_to_avx512(x, x, n); }
-GC_AVX2_TARGET static inline void gc_gelu_row_avx2(float *x, ptrdiff_t n) { gc_gelu_to_avx2(x, x, n); }
 #endif
 #endif

@@ -1,12 +1,14 @@
-// Copies, transposes and spectrum products of the FFT path of circular convolutions (VectorMath.h),
-// compiled for AVX-512, AVX2 and baseline x86-64 by target_clones and left to the vectoriser.
+// Copies, transposes and spectrum products of the FFT path of circular convolutions (VectorMath.h):
+// the whole-array loops compiled for AVX-512, AVX2 and baseline x86-64 by target_clones (GC_CLONES) and
+// left to the vectoriser; the row copies that check finiteness as they go written for AVX-512 and
+// portable C, chosen through a per-level dispatch table (GC_CIRCULAR_KERNELS, vector_math_kernels.h).
 #include "VectorMath.h"
 #include "Pointwise.h"
 #include <stdint.h>
 #include <string.h>
 #include <stdlib.h>
 
-#include "clones.h"
+#include "vector_math_kernels.h"
 
 #define GC_BLOCK 16
 
@@ -33,8 +35,8 @@ void gc_transpose_add_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, floa
 
 // Portable versions (rows here are short, a map's width: the AVX-512 versions below use one masked
 // vector per 16 samples, where the vectoriser left most of a 56- or 112-sample row to a scalar tail).
-static int gc_add_rows_generic(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
-                               const float *col_add, float add) {
+static int gc_f32_add_rows_portable(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
+                                    const float *col_add, float add) {
     uint32_t m = 0xffffffffu;
     for (ptrdiff_t i = 0; i < rows; i++) {
         const float *restrict s = src + i * cols;
@@ -45,7 +47,7 @@ static int gc_add_rows_generic(const float *src, ptrdiff_t rows, ptrdiff_t cols,
     return m != 0;
 }
 
-static int gc_interleave_pair_generic(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
+static int gc_f32_interleave_pair_portable(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
     uint32_t m = 0xffffffffu;
     for (ptrdiff_t j = 0; j < n; j++) {
         const float x = add ? a[j] + add[j] : a[j], y = add ? b[j] + add[j] : b[j];
@@ -55,7 +57,7 @@ static int gc_interleave_pair_generic(const float *a, const float *b, ptrdiff_t 
     return m != 0;
 }
 
-static int gc_deinterleave_pair_generic(const float *src, ptrdiff_t n, float add, float *a, float *b) {
+static int gc_f32_deinterleave_pair_portable(const float *src, ptrdiff_t n, float add, float *a, float *b) {
     uint32_t m = 0xffffffffu;
     for (ptrdiff_t j = 0; j < n; j++) {
         const float x = src[2 * j] + add, y = src[2 * j + 1] + add;
@@ -65,9 +67,9 @@ static int gc_deinterleave_pair_generic(const float *src, ptrdiff_t n, float add
     return m != 0;
 }
 
-#if defined(__x86_64__)
+#ifdef GC_X86
 #include <immintrin.h>
-#define GC_512 __attribute__((target("avx512f,avx512vl,avx2,fma")))
+#define GC_512 GC_TARGET_AVX512
 
 // ~bits & exponent-mask per lane; lanes masked off load as 0 and count as finite.
 GC_512 static inline __m512i gc_finite_min512(__m512i m, __m512 v) {
@@ -78,7 +80,7 @@ GC_512 static inline int gc_finite_done512(__m512i m) {
     return _mm512_reduce_min_epu32(m) != 0;
 }
 
-GC_512 static int gc_add_rows_avx512(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
+GC_512 static int gc_f32_add_rows_avx512(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
                                      const float *col_add, float add) {
     __m512i m = _mm512_set1_epi32(-1);
     const ptrdiff_t full = cols & ~(ptrdiff_t)15;
@@ -110,7 +112,7 @@ GC_512 static int gc_add_rows_avx512(const float *src, ptrdiff_t rows, ptrdiff_t
     return gc_finite_done512(m);
 }
 
-GC_512 static int gc_interleave_pair_avx512(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
+GC_512 static int gc_f32_interleave_pair_avx512(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
     const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     __m512i m = _mm512_set1_epi32(-1);
@@ -133,7 +135,7 @@ GC_512 static int gc_interleave_pair_avx512(const float *a, const float *b, ptrd
     return gc_finite_done512(m);
 }
 
-GC_512 static int gc_deinterleave_pair_avx512(const float *src, ptrdiff_t n, float add, float *a, float *b) {
+GC_512 static int gc_f32_deinterleave_pair_avx512(const float *src, ptrdiff_t n, float add, float *a, float *b) {
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     const __m512 bias = _mm512_set1_ps(add);
@@ -154,7 +156,7 @@ GC_512 static int gc_deinterleave_pair_avx512(const float *src, ptrdiff_t n, flo
 }
 #endif
 
-#if defined(__x86_64__)
+#ifdef GC_X86
 // dst[j] = src[j] + add for j < n with the finiteness minimum; one masked vector at the tail.
 GC_512 static inline __m512i gc_add_row512(const float *src, ptrdiff_t n, float add, float *dst, __m512i m) {
     const __m512 a = _mm512_set1_ps(add);
@@ -181,8 +183,8 @@ GC_512 static inline __m512i gc_fill_row512(ptrdiff_t n, float value, float *dst
     return n > 0 ? gc_finite_min512(m, v) : m;
 }
 
-GC_512 static int gc_copy_rows_avx512(const float *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, float *dst,
-                                      ptrdiff_t dst_stride) {
+GC_512 static int gc_f32_copy_rows_avx512(const float *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols,
+                                          float *dst, ptrdiff_t dst_stride) {
     __m512i m = _mm512_set1_epi32(-1);
     for (ptrdiff_t i = 0; i < rows; i++) m = gc_add_row512(src + i * src_stride, cols, 0.0f, dst + i * dst_stride, m);
     return gc_finite_done512(m);
@@ -201,36 +203,6 @@ static ptrdiff_t gc_column_runs(const ptrdiff_t *col_source, ptrdiff_t out_w, pt
         j = e;
     }
     return runs;
-}
-
-static int gc_circular_avx512(void) {
-#if defined(__x86_64__)
-    return gc_pw_best_isa() == GC_PW_AVX512;
-#else
-    return 0;
-#endif
-}
-
-int gc_add_rows_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
-                    const float *col_add, float add) {
-#if defined(__x86_64__)
-    if (gc_circular_avx512()) return gc_add_rows_avx512(src, rows, cols, dst, row_add, col_add, add);
-#endif
-    return gc_add_rows_generic(src, rows, cols, dst, row_add, col_add, add);
-}
-
-int gc_interleave_pair_f32(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
-#if defined(__x86_64__)
-    if (gc_circular_avx512()) return gc_interleave_pair_avx512(a, b, n, add, dst);
-#endif
-    return gc_interleave_pair_generic(a, b, n, add, dst);
-}
-
-int gc_deinterleave_pair_f32(const float *src, ptrdiff_t n, float add, float *a, float *b) {
-#if defined(__x86_64__)
-    if (gc_circular_avx512()) return gc_deinterleave_pair_avx512(src, n, add, a, b);
-#endif
-    return gc_deinterleave_pair_generic(src, n, add, a, b);
 }
 
 GC_CLONES
@@ -284,21 +256,36 @@ int gc_all_finite_f64(const double *x, ptrdiff_t n) {
     return m != 0;
 }
 
-int gc_copy_rows_f32(const float *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, float *dst,
-                     ptrdiff_t dst_stride) {
-#if defined(__x86_64__)
-    if (gc_circular_avx512()) return gc_copy_rows_avx512(src, src_stride, rows, cols, dst, dst_stride);
-#endif
+static int gc_f32_copy_rows_portable(const float *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, float *dst,
+                                     ptrdiff_t dst_stride) {
     uint32_t m = 0xffffffffu;
     for (ptrdiff_t i = 0; i < rows; i++)
         for (ptrdiff_t j = 0; j < cols; j++) { const float v = src[i * src_stride + j]; dst[i * dst_stride + j] = v; GC_FINITE_MIN(m, v); }
     return m != 0;
 }
 
-#if defined(__x86_64__)
-GC_512 static int gc_crop_avx512(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
-                                 const ptrdiff_t *col_source, ptrdiff_t out_w, float bias, float *out,
-                                 const ptrdiff_t *starts, const ptrdiff_t *counts, ptrdiff_t runs) {
+// The crop with the column runs of gc_column_runs (used by the AVX-512 version; the portable one reads
+// col_source directly).
+static int gc_f32_crop_portable(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
+                                const ptrdiff_t *col_source, ptrdiff_t out_w, float bias, float *out,
+                                const ptrdiff_t *starts, const ptrdiff_t *counts, ptrdiff_t runs) {
+    (void)starts; (void)counts; (void)runs;
+    uint32_t m = 0xffffffffu;
+    for (ptrdiff_t i = 0; i < out_h; i++) {
+        float *row = out + i * out_w;
+        for (ptrdiff_t j = 0; j < out_w; j++) {
+            const float v = row_source[i] < 0 || col_source[j] < 0 ? bias : src[row_source[i] * src_stride + col_source[j]] + bias;
+            row[j] = v;
+            GC_FINITE_MIN(m, v);
+        }
+    }
+    return m != 0;
+}
+
+#ifdef GC_X86
+GC_512 static int gc_f32_crop_avx512(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
+                                     const ptrdiff_t *col_source, ptrdiff_t out_w, float bias, float *out,
+                                     const ptrdiff_t *starts, const ptrdiff_t *counts, ptrdiff_t runs) {
     __m512i m = _mm512_set1_epi32(-1);
     for (ptrdiff_t i = 0; i < out_h; i++) {
         float *row = out + i * out_w;
@@ -314,6 +301,49 @@ GC_512 static int gc_crop_avx512(const float *src, ptrdiff_t src_stride, const p
 }
 #endif
 
+// One level's copies (AVX2 runs the portable ones).
+typedef struct {
+    int (*add_rows)(const float *, ptrdiff_t, ptrdiff_t, float *, const float *, const float *, float);
+    int (*interleave_pair)(const float *, const float *, ptrdiff_t, const float *, float *);
+    int (*deinterleave_pair)(const float *, ptrdiff_t, float, float *, float *);
+    int (*copy_rows)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *, ptrdiff_t);
+    int (*crop)(const float *, ptrdiff_t, const ptrdiff_t *, ptrdiff_t, const ptrdiff_t *, ptrdiff_t, float, float *,
+                const ptrdiff_t *, const ptrdiff_t *, ptrdiff_t);
+} gc_circular_table;
+
+#define GC_TABLE_SLOT(NAME, SLOT, ISA) [ISA].SLOT = NAME,
+#define GC_TABLE_SLOT_AVX2(NAME, SLOT, ISA) [GC_ISA_AVX2].SLOT = NAME,
+// The dispatch tables, one per level, filled from GC_CIRCULAR_KERNELS at compile time; level AVX2 has no
+// entries of its own and gets the portable ones.
+static const gc_circular_table gc_circular_tables[GC_ISA_COUNT] = {
+    GC_CIRCULAR_KERNELS(GC_TABLE_SLOT) GC_CIRCULAR_PORTABLE(GC_TABLE_SLOT_AVX2)
+};
+#undef GC_TABLE_SLOT
+#undef GC_TABLE_SLOT_AVX2
+
+// The table of the CPU's level.
+static inline const gc_circular_table *gc_circular(void) {
+    return &gc_circular_tables[gc_cpu_best_isa()];
+}
+
+int gc_add_rows_f32(const float *src, ptrdiff_t rows, ptrdiff_t cols, float *dst, const float *row_add,
+                    const float *col_add, float add) {
+    return gc_circular()->add_rows(src, rows, cols, dst, row_add, col_add, add);
+}
+
+int gc_interleave_pair_f32(const float *a, const float *b, ptrdiff_t n, const float *add, float *dst) {
+    return gc_circular()->interleave_pair(a, b, n, add, dst);
+}
+
+int gc_deinterleave_pair_f32(const float *src, ptrdiff_t n, float add, float *a, float *b) {
+    return gc_circular()->deinterleave_pair(src, n, add, a, b);
+}
+
+int gc_copy_rows_f32(const float *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, float *dst,
+                     ptrdiff_t dst_stride) {
+    return gc_circular()->copy_rows(src, src_stride, rows, cols, dst, dst_stride);
+}
+
 int gc_crop_f32(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
                 const ptrdiff_t *col_source, ptrdiff_t out_w, float bias, float *out) {
     ptrdiff_t stack_starts[512], stack_counts[512];
@@ -321,24 +351,8 @@ int gc_crop_f32(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_sou
     if (!starts) return 0;  /* out of memory: report "not finite", the caller recomputes the plane directly */
     ptrdiff_t *counts = out_w <= 512 ? stack_counts : starts + out_w;
     const ptrdiff_t runs = gc_column_runs(col_source, out_w, starts, counts);
-    int finite;
-#if defined(__x86_64__)
-    if (gc_circular_avx512()) {
-        finite = gc_crop_avx512(src, src_stride, row_source, out_h, col_source, out_w, bias, out, starts, counts, runs);
-    } else
-#endif
-    {
-        uint32_t m = 0xffffffffu;
-        for (ptrdiff_t i = 0; i < out_h; i++) {
-            float *row = out + i * out_w;
-            for (ptrdiff_t j = 0; j < out_w; j++) {
-                const float v = row_source[i] < 0 || col_source[j] < 0 ? bias : src[row_source[i] * src_stride + col_source[j]] + bias;
-                row[j] = v;
-                GC_FINITE_MIN(m, v);
-            }
-        }
-        finite = m != 0;
-    }
+    const int finite = gc_circular()->crop(src, src_stride, row_source, out_h, col_source, out_w, bias, out, starts,
+                                           counts, runs);
     if (starts != stack_starts) free(starts);
     return finite;
 }

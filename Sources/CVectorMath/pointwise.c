@@ -1,75 +1,65 @@
 // Fused 1×1 convolutions in single precision (Pointwise.h), compiled once per instruction set with
-// function target attributes and chosen at run time like CDirectKernel: AVX-512 (strips of 64 pixels),
-// AVX2 + FMA (16), portable GCC vectors (8).
+// function target attributes (CCPUFeatures.h) and chosen through a per-level dispatch table like
+// CDirectKernel: gc_f32_pw_avx512 (strips of 64 pixels), gc_f32_pw_avx2 (AVX2 + FMA, 16) and
+// gc_f32_pw_portable (portable GCC vectors, 8), the GC_POINTWISE_KERNELS list of vector_math_kernels.h.
 
 #include "Pointwise.h"
 #include "activation_inline.h"
 #include "activation_x86.h"
-
-#if defined(__x86_64__)
-#define GC_PW_X86 1
-#endif
+#include "vector_math_kernels.h"
 
 #pragma STDC FP_CONTRACT ON
 
-#define GC_TARGET
+#define GC_CAT_(a, b) a##b
+#define GC_CAT(a, b) GC_CAT_(a, b)
+// A helper of the kernel being instantiated: GC_HELPER(_pack) is gc_f32_pw_avx512_pack for GC_KERNEL
+// gc_f32_pw_avx512.
+#define GC_HELPER(suffix) GC_CAT(GC_KERNEL, suffix)
+
+#define GC_KERNEL gc_f32_pw_portable
+#define GC_TARGET GC_TARGET_PORTABLE
 #define GC_VL 4
 #define GC_NV 2
-#define GC_NAME(x) gc_pw_generic_##x
 #define GC_GELU_TO(s, d, n) for (ptrdiff_t j_ = 0; j_ < (n); j_++) (d)[j_] = gc_gelu((s)[j_])
 #include "pointwise_body.h"
-#undef GC_GELU_TO
-#undef GC_TARGET
-#undef GC_VL
-#undef GC_NV
-#undef GC_NAME
 
-#ifdef GC_PW_X86
-#define GC_TARGET __attribute__((target("avx2,fma")))
+#ifdef GC_X86
+#define GC_KERNEL gc_f32_pw_avx2
+#define GC_TARGET GC_TARGET_AVX2
 #define GC_VL 8
 #define GC_NV 2
-#define GC_NAME(x) gc_pw_avx2_##x
 #define GC_GELU_TO(s, d, n) gc_gelu_to_avx2((s), (d), (n))
 #include "pointwise_body.h"
-#undef GC_GELU_TO
-#undef GC_TARGET
-#undef GC_VL
-#undef GC_NV
-#undef GC_NAME
 
-#define GC_TARGET __attribute__((target("avx512f,avx512vl,avx2,fma")))
+#define GC_KERNEL gc_f32_pw_avx512
+#define GC_TARGET GC_TARGET_AVX512
 #define GC_VL 16
 #define GC_NV 4
-#define GC_NAME(x) gc_pw_avx512_##x
 #define GC_GELU_TO(s, d, n) gc_gelu_to_avx512((s), (d), (n))
 #include "pointwise_body.h"
-#undef GC_GELU_TO
-#undef GC_TARGET
-#undef GC_VL
-#undef GC_NV
-#undef GC_NAME
 #endif
 
-int gc_pw_best_isa(void) {
-#ifdef GC_PW_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return GC_PW_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return GC_PW_AVX2;
-#endif
-    return GC_PW_PORTABLE;
-}
+typedef void (*gc_pw_run_fn)(const float *, ptrdiff_t, const gc_pw_input *, const gc_pw_layer *, int, float *,
+                             ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
 
-static int gc_pw_level(int isa) {
-    const int best = gc_pw_best_isa();
-    return isa < best ? isa : best;
-}
+// One level's pointwise kernel and its strip width.
+typedef struct {
+    gc_pw_run_fn run;
+    ptrdiff_t strip;
+    const char *name;
+} gc_pw_table;
+
+#define GC_TABLE_SLOT(NAME, SLOT, ISA, STRIP) [ISA] = {NAME, STRIP, #NAME},
+// The dispatch tables, one per level, filled from GC_POINTWISE_KERNELS at compile time.
+static const gc_pw_table gc_pw_tables[GC_ISA_COUNT] = {GC_POINTWISE_KERNELS(GC_TABLE_SLOT)};
+#undef GC_TABLE_SLOT
 
 ptrdiff_t gc_pw_strip(int isa) {
-    switch (gc_pw_level(isa)) {
-    case GC_PW_AVX512: return 64;
-    case GC_PW_AVX2: return 16;
-    default: return 8;
-    }
+    return gc_pw_tables[gc_isa_clamp(isa)].strip;
+}
+
+const char *gc_pw_kernel_name(int isa) {
+    return gc_pw_tables[gc_isa_clamp(isa)].name;
 }
 
 size_t gc_pw_packed_count(ptrdiff_t m, ptrdiff_t k) {
@@ -92,11 +82,5 @@ size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa) {
 
 void gc_pw_run_f32(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers, int count,
                    float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, float *scratch, int isa) {
-    switch (gc_pw_level(isa)) {
-#ifdef GC_PW_X86
-    case GC_PW_AVX512: gc_pw_avx512_run(x, ldx, input, layers, count, y, ldy, n_begin, n_end, scratch); return;
-    case GC_PW_AVX2: gc_pw_avx2_run(x, ldx, input, layers, count, y, ldy, n_begin, n_end, scratch); return;
-#endif
-    default: gc_pw_generic_run(x, ldx, input, layers, count, y, ldy, n_begin, n_end, scratch); return;
-    }
+    gc_pw_tables[gc_isa_clamp(isa)].run(x, ldx, input, layers, count, y, ldy, n_begin, n_end, scratch);
 }

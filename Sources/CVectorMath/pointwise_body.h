@@ -6,11 +6,11 @@
 #define GC_NR (GC_VL * GC_NV)
 #define GC_MR GC_PW_PANEL_ROWS
 
-typedef float GC_NAME(vec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
-typedef float GC_NAME(uvec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
+typedef float GC_HELPER(_vec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
+typedef float GC_HELPER(_uvec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
 
-typedef int GC_NAME(ivec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
-typedef int GC_NAME(uivec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
+typedef int GC_HELPER(_ivec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
+typedef int GC_HELPER(_uivec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
 
 // P[i][0..GC_NR) = act(b[i] + 3×3 stencil of x[i]) at pixels [n, n+cnt), columns past cnt zero. Each vector
 // of pixels [p0, p0 + VL) reads, for tap row u, the samples [p0 + (u−1)·w − 1, p0 + (u−1)·w + VL + 1): one
@@ -18,11 +18,11 @@ typedef int GC_NAME(uivec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
 // place; the others (first and last rows, the strip's tail) first copy them into a small buffer with
 // the samples outside the image set to 0 (the rows above and below: zero padding). Samples that wrap to
 // the neighbouring row (taps v = 0 and 2 at the columns 0 and w−1) are masked to 0 in both cases.
-GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
+GC_TARGET static void GC_HELPER(_pack_stencil)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
                                             const gc_pw_input *in, float *P) {
     const ptrdiff_t h = in->stencil_height, w = in->stencil_width;
     int interior[GC_NV];
-    GC_NAME(ivec) left[GC_NV], right[GC_NV];
+    GC_HELPER(_ivec) left[GC_NV], right[GC_NV];
     for (int v = 0; v < GC_NV; v++) {
         const ptrdiff_t p0 = n + v * GC_VL, p1 = p0 + GC_VL - 1;
         // Every sample the in-place loads touch (masked or not) lies in this plane, [p0 − w − 1, p1 + w + 1]
@@ -38,8 +38,8 @@ GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdi
         const float *xi = x + i * ldx, *wi = in->stencil_weight + 9 * i;
         const float b = in->stencil_bias ? in->stencil_bias[i] : 0.0f;
         float *restrict row = P + i * GC_NR;
-        GC_NAME(vec) wv[9];  // the taps, broadcast once per channel
-        for (int t = 0; t < 9; t++) wv[t] = (GC_NAME(vec)){0} + wi[t];
+        GC_HELPER(_vec) wv[9];  // the taps, broadcast once per channel
+        for (int t = 0; t < 9; t++) wv[t] = (GC_HELPER(_vec)){0} + wi[t];
         for (int v = 0; v < GC_NV; v++) {
             const ptrdiff_t p0 = n + v * GC_VL;
             // runs[u]: the VL + 2 samples tap row u reads, starting one column left of the vector.
@@ -54,16 +54,16 @@ GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdi
                     runs[u] = copy[u];
                 }
             }
-            GC_NAME(vec) acc = (GC_NAME(vec)){0} + b;
+            GC_HELPER(_vec) acc = (GC_HELPER(_vec)){0} + b;
             for (int u = 0; u < 3; u++) {
-                const GC_NAME(vec) l = (GC_NAME(vec))(*(const GC_NAME(uivec) *)runs[u] & left[v]);
-                const GC_NAME(vec) m = *(const GC_NAME(uvec) *)(runs[u] + 1);
-                const GC_NAME(vec) r = (GC_NAME(vec))(*(const GC_NAME(uivec) *)(runs[u] + 2) & right[v]);
+                const GC_HELPER(_vec) l = (GC_HELPER(_vec))(*(const GC_HELPER(_uivec) *)runs[u] & left[v]);
+                const GC_HELPER(_vec) m = *(const GC_HELPER(_uvec) *)(runs[u] + 1);
+                const GC_HELPER(_vec) r = (GC_HELPER(_vec))(*(const GC_HELPER(_uivec) *)(runs[u] + 2) & right[v]);
                 acc += wv[3 * u] * l;
                 acc += wv[3 * u + 1] * m;
                 acc += wv[3 * u + 2] * r;
             }
-            *(GC_NAME(vec) *)(row + v * GC_VL) = acc;
+            *(GC_HELPER(_vec) *)(row + v * GC_VL) = acc;
         }
         switch (in->stencil_activation) {
         case GC_PW_ACT_GELU: GC_GELU_TO(row, row, GC_NR); break;
@@ -77,15 +77,15 @@ GC_TARGET static void GC_NAME(pack_stencil)(const float *x, ptrdiff_t ldx, ptrdi
 
 // P[i][0..GC_NR) = transform(source(x)[i][n .. n+cnt)), columns past cnt zero; the source is x itself or its
 // 3×3 stencil.
-GC_TARGET static void GC_NAME(pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
+GC_TARGET static void GC_HELPER(_pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
                                     const gc_pw_input *in, float *P) {
     if (in->stencil_weight) {
-        GC_NAME(pack_stencil)(x, ldx, k, n, cnt, in, P);
+        GC_HELPER(_pack_stencil)(x, ldx, k, n, cnt, in, P);
     } else if (cnt == GC_NR) {
         for (ptrdiff_t i = 0; i < k; i++) {
             const float *src = x + i * ldx + n;
             for (int v = 0; v < GC_NV; v++)
-                *(GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL) = *(const GC_NAME(uvec) *)(src + v * GC_VL);
+                *(GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL) = *(const GC_HELPER(_uvec) *)(src + v * GC_VL);
         }
     } else {
         for (ptrdiff_t i = 0; i < k; i++) {
@@ -99,61 +99,61 @@ GC_TARGET static void GC_NAME(pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, 
         for (ptrdiff_t i = 0; i < k; i++) {
             const float s = in->scale[i], t = in->shift[i];
             for (int v = 0; v < GC_NV; v++) {
-                GC_NAME(vec) *p = (GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+                GC_HELPER(_vec) *p = (GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
                 *p = *p * s + t;
             }
         }
     } else if (in->mode == GC_PW_INPUT_LAYERNORM) {
         const float inv_k = 1.0f / (float)k;
-        GC_NAME(vec) mean[GC_NV], var[GC_NV];
-        for (int v = 0; v < GC_NV; v++) { mean[v] = (GC_NAME(vec)){0}; var[v] = (GC_NAME(vec)){0}; }
+        GC_HELPER(_vec) mean[GC_NV], var[GC_NV];
+        for (int v = 0; v < GC_NV; v++) { mean[v] = (GC_HELPER(_vec)){0}; var[v] = (GC_HELPER(_vec)){0}; }
         for (ptrdiff_t i = 0; i < k; i++)
-            for (int v = 0; v < GC_NV; v++) mean[v] += *(const GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+            for (int v = 0; v < GC_NV; v++) mean[v] += *(const GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
         for (int v = 0; v < GC_NV; v++) mean[v] *= inv_k;
         for (ptrdiff_t i = 0; i < k; i++)
             for (int v = 0; v < GC_NV; v++) {
-                const GC_NAME(vec) d = *(const GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL) - mean[v];
+                const GC_HELPER(_vec) d = *(const GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL) - mean[v];
                 var[v] += d * d;
             }
-        GC_NAME(vec) inv[GC_NV];
+        GC_HELPER(_vec) inv[GC_NV];
         for (int v = 0; v < GC_NV; v++)
             for (int j = 0; j < GC_VL; j++) inv[v][j] = 1.0f / __builtin_sqrtf(var[v][j] * inv_k + in->eps);
         for (ptrdiff_t i = 0; i < k; i++) {
             const float g = in->scale[i], b = in->shift[i];
             for (int v = 0; v < GC_NV; v++) {
-                GC_NAME(vec) *p = (GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+                GC_HELPER(_vec) *p = (GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
                 *p = (*p - mean[v]) * inv[v] * g + b;
             }
         }
     } else if (in->mode == GC_PW_INPUT_DECOMPOSE) {
-        GC_NAME(vec) acc[GC_NV];
-        for (int v = 0; v < GC_NV; v++) acc[v] = (GC_NAME(vec)){0};
+        GC_HELPER(_vec) acc[GC_NV];
+        for (int v = 0; v < GC_NV; v++) acc[v] = (GC_HELPER(_vec)){0};
         for (ptrdiff_t i = 0; i < k; i++) {
             const float w = in->weight[i];
-            for (int v = 0; v < GC_NV; v++) acc[v] += *(const GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL) * w;
+            for (int v = 0; v < GC_NV; v++) acc[v] += *(const GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL) * w;
         }
         float d[GC_NR] __attribute__((aligned(64)));
-        for (int v = 0; v < GC_NV; v++) *(GC_NAME(vec) *)(d + v * GC_VL) = acc[v] + in->bias;
+        for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_vec) *)(d + v * GC_VL) = acc[v] + in->bias;
         GC_GELU_TO(d, d, GC_NR);
         for (ptrdiff_t i = 0; i < k; i++) {
             const float s = in->scale[i];
             for (int v = 0; v < GC_NV; v++) {
-                GC_NAME(vec) *p = (GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
-                *p = *p + s * (*p - *(const GC_NAME(vec) *)(d + v * GC_VL));
+                GC_HELPER(_vec) *p = (GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
+                *p = *p + s * (*p - *(const GC_HELPER(_vec) *)(d + v * GC_VL));
             }
         }
     }
 }
 
 // T[r][0..GC_NR) = Σ_i w[i][r] · P[i][·] for r < mr (w: one packed panel, k-major).
-GC_TARGET static inline __attribute__((always_inline)) void GC_NAME(tile)(const float *w, const float *P, ptrdiff_t k,
+GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_tile)(const float *w, const float *P, ptrdiff_t k,
                                                                            float *T, const int mr) {
-    GC_NAME(vec) acc[GC_MR][GC_NV];
+    GC_HELPER(_vec) acc[GC_MR][GC_NV];
     for (int r = 0; r < GC_MR; r++)
-        for (int v = 0; v < GC_NV; v++) acc[r][v] = (GC_NAME(vec)){0};
+        for (int v = 0; v < GC_NV; v++) acc[r][v] = (GC_HELPER(_vec)){0};
     for (ptrdiff_t i = 0; i < k; i++) {
-        GC_NAME(vec) xv[GC_NV];
-        for (int v = 0; v < GC_NV; v++) xv[v] = *(const GC_NAME(vec) *)(P + i * GC_NR + v * GC_VL);
+        GC_HELPER(_vec) xv[GC_NV];
+        for (int v = 0; v < GC_NV; v++) xv[v] = *(const GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
         for (int r = 0; r < GC_MR; r++) {
             if (r < mr) {
                 const float a = w[i * GC_MR + r];
@@ -163,17 +163,17 @@ GC_TARGET static inline __attribute__((always_inline)) void GC_NAME(tile)(const 
     }
     for (int r = 0; r < GC_MR; r++)
         if (r < mr)
-            for (int v = 0; v < GC_NV; v++) *(GC_NAME(vec) *)(T + r * GC_NR + v * GC_VL) = acc[r][v];
+            for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_vec) *)(T + r * GC_NR + v * GC_VL) = acc[r][v];
 }
 
-GC_TARGET static void GC_NAME(tile_any)(const float *w, const float *P, ptrdiff_t k, float *T, int mr) {
+GC_TARGET static void GC_HELPER(_tile_any)(const float *w, const float *P, ptrdiff_t k, float *T, int mr) {
     switch (mr) {
-    case 6: GC_NAME(tile)(w, P, k, T, 6); break;
-    case 5: GC_NAME(tile)(w, P, k, T, 5); break;
-    case 4: GC_NAME(tile)(w, P, k, T, 4); break;
-    case 3: GC_NAME(tile)(w, P, k, T, 3); break;
-    case 2: GC_NAME(tile)(w, P, k, T, 2); break;
-    default: GC_NAME(tile)(w, P, k, T, 1); break;
+    case 6: GC_HELPER(_tile)(w, P, k, T, 6); break;
+    case 5: GC_HELPER(_tile)(w, P, k, T, 5); break;
+    case 4: GC_HELPER(_tile)(w, P, k, T, 4); break;
+    case 3: GC_HELPER(_tile)(w, P, k, T, 3); break;
+    case 2: GC_HELPER(_tile)(w, P, k, T, 2); break;
+    default: GC_HELPER(_tile)(w, P, k, T, 1); break;
     }
 }
 
@@ -181,7 +181,7 @@ GC_TARGET static void GC_NAME(tile_any)(const float *w, const float *P, ptrdiff_
 // The common step combinations of the blocks run as one loop over the row (each is the general order
 // below with absent steps left out, so the rounding is the same); anything else runs step by step.
 #define GC_EPI_LOOP(EXPR) do { for (ptrdiff_t j = 0; j < cnt; j++) { const float v = t[j]; dst[j] = (EXPR); } } while (0)
-GC_TARGET static void GC_NAME(epilogue)(const gc_pw_layer *L, ptrdiff_t o, float *restrict t, ptrdiff_t p,
+GC_TARGET static void GC_HELPER(_epilogue)(const gc_pw_layer *L, ptrdiff_t o, float *restrict t, ptrdiff_t p,
                                         ptrdiff_t cnt, float *restrict dst) {
     const float b = L->bias ? L->bias[o] : 0.0f;
     const float *restrict g = L->mul ? L->mul + o * L->ld_mul + p : 0;
@@ -234,7 +234,7 @@ GC_TARGET static void GC_NAME(epilogue)(const gc_pw_layer *L, ptrdiff_t o, float
 }
 #undef GC_EPI_LOOP
 
-GC_TARGET static void GC_NAME(run)(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers,
+GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers,
                                    int count, float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end,
                                    float *scratch) {
     const ptrdiff_t k0 = layers[0].k, hidden = count > 1 ? layers[0].m : 0;
@@ -243,7 +243,7 @@ GC_TARGET static void GC_NAME(run)(const float *x, ptrdiff_t ldx, const gc_pw_in
     float *T = H + hidden * GC_NR;
     for (ptrdiff_t n = n_begin; n < n_end; n += GC_NR) {
         const ptrdiff_t cnt = n_end - n < GC_NR ? n_end - n : GC_NR;
-        GC_NAME(pack)(x, ldx, k0, n, cnt, input, P);
+        GC_HELPER(_pack)(x, ldx, k0, n, cnt, input, P);
         const float *src = P;
         for (int l = 0; l < count; l++) {
             const gc_pw_layer *L = &layers[l];
@@ -252,20 +252,20 @@ GC_TARGET static void GC_NAME(run)(const float *x, ptrdiff_t ldx, const gc_pw_in
             const int plain = cnt == GC_NR && !L->scale && L->activation == GC_PW_ACT_NONE && !L->mul && !L->add && !L->residual;
             for (ptrdiff_t m0 = 0; m0 < L->m; m0 += GC_MR) {
                 const int mr = (int)(L->m - m0 < GC_MR ? L->m - m0 : GC_MR);
-                GC_NAME(tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr);
+                GC_HELPER(_tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr);
                 for (int r = 0; r < mr; r++) {
                     const ptrdiff_t o = m0 + r;
                     float *dst = last ? y + o * ldy + n : H + o * GC_NR;
                     if (plain) {
-                        const GC_NAME(vec) *t = (const GC_NAME(vec) *)(T + r * GC_NR);
+                        const GC_HELPER(_vec) *t = (const GC_HELPER(_vec) *)(T + r * GC_NR);
                         if (L->bias) {
                             const float b = L->bias[o];
-                            for (int v = 0; v < GC_NV; v++) *(GC_NAME(uvec) *)(dst + v * GC_VL) = t[v] + b;
+                            for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_uvec) *)(dst + v * GC_VL) = t[v] + b;
                         } else {
-                            for (int v = 0; v < GC_NV; v++) *(GC_NAME(uvec) *)(dst + v * GC_VL) = t[v];
+                            for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_uvec) *)(dst + v * GC_VL) = t[v];
                         }
                     } else {
-                        GC_NAME(epilogue)(L, o, T + r * GC_NR, n, last ? cnt : GC_NR, dst);
+                        GC_HELPER(_epilogue)(L, o, T + r * GC_NR, n, last ? cnt : GC_NR, dst);
                     }
                 }
             }
@@ -276,3 +276,8 @@ GC_TARGET static void GC_NAME(run)(const float *x, ptrdiff_t ldx, const gc_pw_in
 
 #undef GC_NR
 #undef GC_MR
+#undef GC_KERNEL
+#undef GC_TARGET
+#undef GC_VL
+#undef GC_NV
+#undef GC_GELU_TO

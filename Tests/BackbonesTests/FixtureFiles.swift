@@ -1,7 +1,7 @@
 import GlobalConv
 import Backbones
 
-/// The PyTorch fixtures under `Fixtures/` (FIXTURES.md), found relative to this source file.
+/// The PyTorch fixtures under `Fixtures/` (Docs/fixtures.md), found relative to this source file.
 enum FixtureFiles {
     static let directory: String = {
         var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false).map(String.init)

@@ -110,7 +110,7 @@ struct FixtureRunnerErrorTests {
 
 @Suite("Registry coverage")
 struct RegistryCoverageTests {
-    @Test("every block of BLOCKS.md is registered, and has fixtures in both precisions")
+    @Test("every block of Docs/blocks.md is registered, and has fixtures in both precisions")
     func everyBlockRegistered() {
         let catalogue = ["conv2d.depthwise", "parc.op", "parc.convnext_block", "convnext.block", "van.lka", "van.block",
                          "replknet.large_kernel", "replknet.block", "replknet.convffn", "slak.large_kernel", "slak.block",

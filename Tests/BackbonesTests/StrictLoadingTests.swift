@@ -3,7 +3,7 @@ import Testing
 import GlobalConv
 @testable import Backbones
 
-/// The convnext.block state_dict of BLOCKS.md for `dim` d and kernel k, random order-one values.
+/// The convnext.block state_dict of Docs/blocks.md for `dim` d and kernel k, random order-one values.
 func convNeXtStateDict(dim d: Int, kernel k: Int) -> [String: Tensor<Double>] {
     let shapes: [String: [Int]] = [
         "dwconv.weight": [d, 1, k, k], "dwconv.bias": [d], "norm.weight": [d], "norm.bias": [d],

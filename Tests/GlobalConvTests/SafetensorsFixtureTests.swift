@@ -4,7 +4,7 @@ import GlobalConv
 
 extension SafetensorsTests {
     /// The PyTorch fixtures in `Fixtures/` (written by `safetensors.torch.save_file`, see
-    /// /work/shared/FIXTURES.md) all open with the reader and follow the fixture format.
+    /// Docs/fixtures.md) all open with the reader and follow the fixture format.
     @Suite("fixture files")
     struct FixtureFiles {
         /// `Fixtures/` at the package root, found from this source file's path.

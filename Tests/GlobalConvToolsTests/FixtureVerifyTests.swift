@@ -130,7 +130,7 @@ struct BlockMatrixTests {
         #expect(throws: ToolError.self) { try RandomStateDict.make(id: "no.such_block", configJSON: "{}", seed: 1) }
     }
 
-    @Test("every block id of BLOCKS.md has a case, and so every registered id")
+    @Test("every block id of Docs/blocks.md has a case, and so every registered id")
     func coverage() {
         let ids = Set(BlockMatrix.cases.map(\.id))
         #expect(ids == ["conv2d.depthwise", "parc.op", "parc.convnext_block", "convnext.block", "van.lka", "van.block",

@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("UniRepLKNet DilatedReparamBlock")
 struct DilatedReparamBlockTests: PrecisionChecked {
-    /// The tables of `unireplknet.dilated_reparam` in BLOCKS.md, written out here independently.
+    /// The tables of `unireplknet.dilated_reparam` in Docs/blocks.md, written out here independently.
     static let tables: [Int: (k: [Int], r: [Int])] = [
         5: ([3, 3], [1, 2]), 7: ([5, 3, 3], [1, 2, 3]), 9: ([5, 5, 3, 3], [1, 2, 3, 4]),
         11: ([5, 5, 3, 3, 3], [1, 2, 3, 4, 5]), 13: ([5, 7, 3, 3, 3], [1, 2, 3, 4, 5]),
@@ -21,7 +21,7 @@ struct DilatedReparamBlockTests: PrecisionChecked {
             branchBNs: table.k.indices.map { Fixture.bn(channels: 2, seed: seed + 20 + UInt64($0)) })
     }
 
-    @Test("the branch tables and state_dict names match BLOCKS.md", arguments: [5, 7, 9, 11, 13, 15, 17])
+    @Test("the branch tables and state_dict names match Docs/blocks.md", arguments: [5, 7, 9, 11, 13, 15, 17])
     func tables(kernelSize: Int) throws {
         let table = try DilatedReparamBlock<Double>.branchTable(kernelSize: kernelSize)
         let expected = Self.tables[kernelSize]!

@@ -4,7 +4,7 @@ import LargeKernel
 import TestSupport
 
 /// The large-kernel types loaded from the PyTorch fixtures in `Fixtures/` (official `state_dict` names,
-/// shared/FIXTURES.md) and run on both paths: the output must match PyTorch's within twice the
+/// Docs/fixtures.md) and run on both paths: the output must match PyTorch's within twice the
 /// rounding bound of one evaluation (ours and PyTorch's each within it of the exact value).
 @Suite("PyTorch fixtures")
 struct PyTorchFixtureTests {

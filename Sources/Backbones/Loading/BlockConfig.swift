@@ -1,4 +1,4 @@
-/// A block's `config` object (FIXTURES.md's table), read key by key with the official defaults.
+/// A block's `config` object (its keys and defaults: Docs/blocks.md), read key by key with the official defaults.
 ///
 /// Every accessor marks its key as known. A required key (no official default) that is missing does
 /// not throw at once: the accessor returns a placeholder and remembers the key, and ``finish()``

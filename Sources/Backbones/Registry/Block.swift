@@ -2,14 +2,14 @@ import GlobalConv
 
 /// A backbone block with loaded weights: PyTorch's eval-mode forward of one module.
 ///
-/// Every block is built from its `config` (FIXTURES.md's keys, official defaults) and a state_dict
-/// keyed by the official names (BLOCKS.md), loaded strictly. `forward` runs every spatial (depthwise)
+/// Every block is built from its `config` (the keys of Docs/blocks.md, official defaults) and a state_dict
+/// keyed by the official names (Docs/blocks.md), loaded strictly. `forward` runs every spatial (depthwise)
 /// convolution through the GlobalConv engine on `path`; 1×1 convolutions run as OpenBLAS GEMMs on
 /// `options.threads` threads. Blocks are immutable values, safe to call from many tasks.
 public protocol Block<Scalar>: Sendable {
     associatedtype Scalar: TensorScalar
 
-    /// The block id of BLOCKS.md, e.g. `van.block`.
+    /// The block id (Docs/blocks.md), e.g. `van.block`.
     static var id: String { get }
 
     /// Builds the block from a parsed config and a state_dict.

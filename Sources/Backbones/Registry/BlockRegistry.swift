@@ -1,6 +1,6 @@
 import GlobalConv
 
-/// Block id + config JSON + state_dict → a block, for every block of BLOCKS.md.
+/// Block id + config JSON + state_dict → a block, for every block id of Docs/blocks.md.
 ///
 /// `BlockRegistry.make(id: "van.block", configJSON: #"{"dim": 8}"#, stateDict: weights)` returns an
 /// `any Block<Float>`; an unknown id throws ``BackboneError/unknownBlock(_:)`` listing the known ones.
@@ -27,7 +27,7 @@ public enum BlockRegistry {
     /// The ids of every registered block, sorted.
     public static var ids: [String] { types(Double.self).map { $0.id }.sorted() }
 
-    /// The block `id` built from `configJSON` (FIXTURES.md's keys; empty or `{}` for all defaults) and
+    /// The block `id` built from `configJSON` (the keys Docs/blocks.md lists for the block; empty or `{}` for all defaults) and
     /// `stateDict` (official key names), loaded strictly.
     public static func make<S: TensorScalar>(id: String, configJSON: String,
                                              stateDict: [String: Tensor<S>]) throws(BackboneError) -> any Block<S> {

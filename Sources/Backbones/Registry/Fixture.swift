@@ -5,7 +5,7 @@ import Foundation
 #endif
 import GlobalConv
 
-/// A fixture (FIXTURES.md, version 1) loaded in its own precision: block id, config, PyTorch's
+/// A fixture (Docs/fixtures.md, version 1) loaded in its own precision: block id, config, PyTorch's
 /// input and output, and the block's state_dict (every floating-point tensor but `input` and `output`;
 /// integer and boolean buffers such as BatchNorm's `num_batches_tracked` are skipped).
 public struct Fixture<Scalar: TensorScalar>: Sendable {

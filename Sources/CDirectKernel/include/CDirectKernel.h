@@ -2,6 +2,7 @@
 #define GLOBALCONV_CDIRECTKERNEL_H
 
 #include <stddef.h>
+#include "CCPUFeatures.h"
 
 /// One plane of a zero-free stride-1 cross-correlation (GlobalConv's `DirectKernel2D`):
 ///   out[i*out_w + j] = bias + sum_{u<kernel_h} sum_{v<kernel_w} w[u*kernel_w + v]
@@ -19,16 +20,10 @@ typedef struct {
     ptrdiff_t data_col_begin, data_col_end;
 } gc_direct_plane;
 
-/// Instruction-set levels of the kernels, lowest first. A level above what the CPU supports runs as the
-/// highest supported one.
-enum {
-    GC_DIRECT_PORTABLE = 0,  ///< GCC vector extensions, 16-byte vectors (SSE2 on x86-64, NEON on arm64)
-    GC_DIRECT_AVX2 = 1,      ///< AVX2 + FMA, 32-byte vectors
-    GC_DIRECT_AVX512 = 2     ///< AVX-512F/VL, 64-byte vectors; aligned-window variant for suitable sources
-};
-
-/// The highest level this CPU runs.
-int gc_direct_best_isa(void);
+/// Instruction-set levels: `isa` arguments are gc_isa values of CCPUFeatures.h (GC_ISA_PORTABLE,
+/// GC_ISA_AVX2, GC_ISA_AVX512; gc_cpu_best_isa() is the CPU's). A level above what the CPU runs runs as
+/// the highest supported one. At GC_ISA_AVX512 the aligned-window and row-reuse kernels run on sources
+/// that suit them (gc_direct_source_stride).
 
 /// Single precision at instruction-set level `isa`; reentrant (no state besides the arguments).
 void gc_direct_correlate_f32(const gc_direct_plane *plane, const float *src, const float *w, float bias, float *out,
@@ -64,5 +59,13 @@ int gc_line_correlate_rows_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const f
                                float *scratch, float *out, int isa);
 /// Floats of scratch gc_line_correlate_rows_f32 needs for an h×w plane.
 ptrdiff_t gc_line_rows_scratch_count(ptrdiff_t h, ptrdiff_t w);
+
+/// Number of instantiated kernels of this target (the lists of direct_kernels.h: general, aligned-window,
+/// row-reuse and line kernels).
+ptrdiff_t gc_direct_kernel_count(void);
+/// Kernel `index` (< gc_direct_kernel_count()), in list order.
+gc_kernel_info gc_direct_kernel_at(ptrdiff_t index);
+/// The name of the kernel gc_direct_correlate_f32 (element_size 4) or _f64 (8) runs for these arguments.
+const char *gc_direct_kernel_name(const gc_direct_plane *plane, const void *src, ptrdiff_t element_size, int isa);
 
 #endif

@@ -1,6 +1,7 @@
 #ifndef GLOBALCONV_POINTWISE_H
 #define GLOBALCONV_POINTWISE_H
 #include <stddef.h>
+#include "CCPUFeatures.h"
 
 /// Fused 1×1 convolutions (per-pixel Linear layers) in single precision: GlobalConv's
 /// `PointwiseConvolution` on Float. For the pixels p of [n_begin, n_end) of one NCHW image:
@@ -32,7 +33,8 @@
 ///
 /// Reentrant: no state besides the arguments; callers split pixels across threads.
 
-enum { GC_PW_PORTABLE = 0, GC_PW_AVX2 = 1, GC_PW_AVX512 = 2 };
+/// Levels: `isa` arguments are gc_isa values of CCPUFeatures.h (GC_ISA_PORTABLE, GC_ISA_AVX2,
+/// GC_ISA_AVX512; gc_cpu_best_isa() is the CPU's), clamped to what the CPU runs.
 enum { GC_PW_ACT_NONE = 0, GC_PW_ACT_RELU = 1, GC_PW_ACT_GELU = 2, GC_PW_ACT_SILU = 3 };
 enum { GC_PW_INPUT_IDENTITY = 0, GC_PW_INPUT_AFFINE = 1, GC_PW_INPUT_LAYERNORM = 2, GC_PW_INPUT_DECOMPOSE = 3 };
 
@@ -65,9 +67,6 @@ typedef struct {
     const float *residual_scale;                   ///< [m] or NULL (residual + v)
 } gc_pw_layer;
 
-/// The highest level this CPU runs.
-int gc_pw_best_isa(void);
-
 /// Pixels per strip at level `isa` (clamped to the CPU): callers split [0, pixels) at multiples of it.
 ptrdiff_t gc_pw_strip(int isa);
 
@@ -85,5 +84,12 @@ size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa);
 /// gc_pw_scratch_count floats. n_begin a multiple of gc_pw_strip(isa).
 void gc_pw_run_f32(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers, int count,
                    float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, float *scratch, int isa);
+
+/// Number of CVectorMath's kernels chosen by level (vector_math_kernels.h: pointwise, GELU, circular copies).
+ptrdiff_t gc_vector_math_kernel_count(void);
+/// Kernel `index` (< gc_vector_math_kernel_count()), in list order.
+gc_kernel_info gc_vector_math_kernel_at(ptrdiff_t index);
+/// The name of the pointwise kernel gc_pw_run_f32 runs at level `isa`.
+const char *gc_pw_kernel_name(int isa);
 
 #endif

@@ -1,7 +1,7 @@
 import GlobalConv
 
 /// `globalconv bench --block parc.pair`: ParC-ConvNeXt's token mixer alone, the problem
-/// `shared/bench/peer_baseline.py` times as its `parc` / `parc_ort` ops: on `[N, C, H, W]`, a global
+/// `Fixtures/peer_baseline.py` times as its `parc` / `parc_ort` ops: on `[N, C, H, W]`, a global
 /// circular correlation along H (kernel `H × 1`) on channels `[0, C/2)` and along W (`1 × W`) on
 /// `[C/2, C)`, each with a bias and random weights, no position embedding. Config `{"channels": C}` (even).
 /// Runs the engine's ``CircularConvolution1D`` pair entry (both halves in one pass, `.auto` resolving

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One row of a peer baseline: the JSON-lines format `shared/bench/peer_baseline.py` prints, one
+/// One row of a peer baseline: the JSON-lines format `Fixtures/peer_baseline.py` prints, one
 /// object per line: `{"op", "kernel", "size", "channels", "batch", "threads", "median_ms", "min_ms"}`.
 /// `size` is the map side `H` (square `H×H`) or `[H, W]`. Blank lines and lines starting with `#`
 /// are skipped. Any tool can write it.

@@ -15,7 +15,7 @@ public enum BlockMatrix {
         public let inputShape: [Int]
     }
 
-    /// A case for every block of BLOCKS.md (small shapes with maps smaller than some kernels, odd and
+    /// A case for every block id of Docs/blocks.md (small shapes with maps smaller than some kernels, odd and
     /// rectangular maps).
     public static let cases: [Case] = [
         Case(id: "conv2d.depthwise", config: #"{"channels": 4, "kernel_size": [7, 5], "dilation": [1, 2], "padding": [3, 4], "padding_mode": "zeros", "bias": true}"#, inputShape: [2, 4, 9, 11]),

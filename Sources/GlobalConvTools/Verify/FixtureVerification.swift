@@ -1,7 +1,7 @@
 import Backbones
 import GlobalConv
 
-/// Checks one PyTorch fixture file (`Fixtures/*.safetensors`, format in `shared/FIXTURES.md`) on each
+/// Checks one PyTorch fixture file (`Fixtures/*.safetensors`, format in Docs/fixtures.md) on each
 /// requested path: the Backbones registry builds the block from the fixture's `config` and weights,
 /// runs it in the fixture's dtype and compares with PyTorch's `output`. The tolerance is the block
 /// documentation's relative one (`FixtureCheck.tolerance(for:)`: 1e-10 Float64, 1e-4 Float32) times

@@ -1,9 +1,10 @@
+internal import CCPUFeatures
 internal import CDirectKernel
 
 extension DirectKernel2D {
     /// Whether the line kernels run for `variant` on this CPU (single precision, level AVX-512).
     static func lineKernelRuns(variant: Variant) -> Bool {
-        min(variant.isa, gc_direct_best_isa()) == Int32(GC_DIRECT_AVX512)
+        gc_isa_clamp(variant.isa) == GC_ISA_AVX512
     }
 
     /// One plane of a correlation along one axis, `out[i·W + j] = bias + Σ_{k<taps} w[k]·src[i·stride + j + k·step]`

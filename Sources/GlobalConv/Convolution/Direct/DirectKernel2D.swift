@@ -1,3 +1,4 @@
+internal import CCPUFeatures
 internal import CDirectKernel
 
 /// The zero-free inner kernel of every direct path: one plane's 2-D cross-correlation with stride 1,
@@ -15,7 +16,10 @@ internal import CDirectKernel
 /// GCC vector code (SSE2 / NEON). Swift alone compiles for baseline x86-64 (SSE2, no FMA) without
 /// `unsafeFlags`, which measured 2–4× slower. Each output is the bias, then the products added in
 /// `u`-major, `v`-minor order; AVX2/AVX-512 fuse each product with its addition (one rounding, within
-/// the same `γ(T+1)` bound). Reentrant: no state besides the arguments.
+/// the same `γ(T+1)` bound). Reentrant: no state besides the arguments. The C functions are named per
+/// level (`gc_f32_dw_avx512`, `gc_f64_dw_portable`, `gc_f32_dw_rows7_avx512`, …: the list in
+/// `Sources/CDirectKernel/direct_kernels.h`, ``CompiledKernel/direct``); the choice among them is one
+/// dispatch-table lookup per call (Docs/architecture.md, "C targets").
 struct DirectKernel2D: Sendable {
     /// `kh × kw`.
     var kernel: Size2D
@@ -47,9 +51,9 @@ struct DirectKernel2D: Sendable {
         case avx512Aligned
 
         /// The fastest variant this CPU runs.
-        static let best: Variant = switch Int(gc_direct_best_isa()) {
-        case Int(GC_DIRECT_AVX512): .avx512Aligned
-        case Int(GC_DIRECT_AVX2): .avx2
+        static let best: Variant = switch gc_cpu_best_isa() {
+        case GC_ISA_AVX512: .avx512Aligned
+        case GC_ISA_AVX2: .avx2
         default: .portable
         }
 
@@ -58,9 +62,9 @@ struct DirectKernel2D: Sendable {
 
         var isa: Int32 {
             switch self {
-            case .portable: Int32(GC_DIRECT_PORTABLE)
-            case .avx2: Int32(GC_DIRECT_AVX2)
-            case .avx512, .avx512Aligned: Int32(GC_DIRECT_AVX512)
+            case .portable: Int32(GC_ISA_PORTABLE.rawValue)
+            case .avx2: Int32(GC_ISA_AVX2.rawValue)
+            case .avx512, .avx512Aligned: Int32(GC_ISA_AVX512.rawValue)
             }
         }
     }
@@ -71,6 +75,20 @@ struct DirectKernel2D: Sendable {
         guard variant == .avx512Aligned else { return nil }
         let stride = gc_direct_source_stride(output.width, kernel.width, dilation.width, MemoryLayout<S>.stride, variant.isa)
         return stride > 0 ? stride : nil
+    }
+
+    /// The name of the C kernel (``CompiledKernel/name``) that ``run(_:variant:source:weights:bias:output:)``
+    /// runs on these planes for `variant`, elements of `elementSize` bytes (4 or 8), read from a 64-byte
+    /// aligned source with row stride `sourceStride` whose every sample may be non-zero.
+    func kernelName(variant: Variant, elementSize: Int, sourceStride: Int) -> String {
+        var p = gc_direct_plane(
+            kernel_h: kernel.height, kernel_w: kernel.width, dilation_h: dilation.height, dilation_w: dilation.width,
+            out_h: output.height, out_w: output.width, src_stride: sourceStride,
+            data_row_begin: 0, data_row_end: output.height + dilation.height * (kernel.height - 1),
+            data_col_begin: 0, data_col_end: sourceStride)
+        // Only the source's alignment matters to the choice; the address is never read.
+        let aligned = UnsafeRawPointer(bitPattern: 64)!
+        return String(cString: gc_direct_kernel_name(&p, aligned, elementSize, variant.isa))
     }
 
     /// Computes one output plane (row stride `outW`) from the source at `src` (laid out as `plane`).

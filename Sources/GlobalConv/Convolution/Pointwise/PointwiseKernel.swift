@@ -1,3 +1,4 @@
+internal import CCPUFeatures
 internal import CVectorMath
 
 /// The single-precision kernel of ``PointwiseConvolution`` (C target `CVectorMath`, Pointwise.h): for a
@@ -6,14 +7,15 @@ internal import CVectorMath
 /// ``PointwiseEpilogue`` on each tile row before storing it; a two-layer chain keeps the hidden strip in
 /// cache. Compiled per instruction set (AVX-512: 64-pixel strips, AVX2 + FMA: 16, portable GCC vectors:
 /// 8) and chosen at run time. Each sum accumulates inputs in ascending order from zero, then adds the
-/// bias: within `γ(Cin + 1)·(|b| + Σ|W||x'|)`. Reentrant.
+/// bias: within `γ(Cin + 1)·(|b| + Σ|W||x'|)`. Reentrant. The C functions are `gc_f32_pw_avx512`,
+/// `gc_f32_pw_avx2` and `gc_f32_pw_portable` (`Sources/CVectorMath/vector_math_kernels.h`).
 enum PointwiseKernel {
     /// One compiled version. Production uses ``best``; tests run every ``supported`` one.
     enum Variant: Int, CaseIterable, Sendable {
         case portable, avx2, avx512
 
         /// The fastest variant this CPU runs.
-        static let best: Variant = Variant(rawValue: Int(gc_pw_best_isa())) ?? .portable
+        static let best: Variant = Variant(rawValue: Int(gc_cpu_best_isa().rawValue)) ?? .portable
 
         /// Every variant this CPU runs.
         static var supported: [Variant] { allCases.filter { $0.rawValue <= best.rawValue } }
@@ -22,6 +24,9 @@ enum PointwiseKernel {
 
         /// Pixels per strip.
         var strip: Int { gc_pw_strip(isa) }
+
+        /// The name of the C kernel this variant runs (``CompiledKernel/name``, e.g. `gc_f32_pw_avx512`).
+        var kernelName: String { String(cString: gc_pw_kernel_name(isa)) }
     }
 
     /// W (`m × k`, row-major) in the kernel's panel layout.

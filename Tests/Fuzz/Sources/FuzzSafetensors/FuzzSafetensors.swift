@@ -5,7 +5,7 @@ import GlobalConv
 ///
 /// Whatever the bytes, `SafetensorsFile(bytes:)` must either throw a `SafetensorsError` or return a
 /// file whose every F32/F64 tensor reads back in both precisions with its declared shape. A file
-/// that is a valid fixture (FIXTURES.md metadata) is also built into its block through the registry
+/// that is a valid fixture (Docs/fixtures.md metadata) is also built into its block through the registry
 /// and run on its input on the direct and FFT paths (errors are fine; crashes, leaks, hangs are not).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafetensors(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

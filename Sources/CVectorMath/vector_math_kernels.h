@@ -1,0 +1,48 @@
+// The instantiated kernels of CVectorMath that are chosen by level, one line each: the names a profiler
+// shows (grep one to find this list, then its definition). Each entry is X(name, dispatch-table slot,
+// level, …). pointwise.c, VectorMath.c and circular.c define the functions (the pointwise kernel by
+// including pointwise_body.h once per entry with GC_KERNEL set to the name) and build from these lists
+// their per-level dispatch tables and the list gc_vector_math_kernel_count / gc_vector_math_kernel_at
+// give to tests: a name missing here cannot be dispatched to, a name listed but not defined does not
+// compile. (The element-wise passes marked GC_CLONES are not listed: the loader picks their clone.)
+#ifndef GLOBALCONV_VECTOR_MATH_KERNELS_H
+#define GLOBALCONV_VECTOR_MATH_KERNELS_H
+#include "CCPUFeatures.h"
+
+// The fused 1×1 convolution (pointwise_body.h): X(name, run, level, pixels per strip).
+// Levels without an entry of their own run the portable versions.
+#define GC_POINTWISE_PORTABLE(X) X(gc_f32_pw_portable, run, GC_ISA_PORTABLE, 8)
+// GELU over an array (VectorMath.c, activation_x86.h): X(name, gelu, level).
+#define GC_GELU_PORTABLE(X) X(gc_f32_gelu_portable, gelu, GC_ISA_PORTABLE)
+// The copies of the circular FFT path (circular.c): X(name, slot, level).
+#define GC_CIRCULAR_PORTABLE(X)                                                                           \
+    X(gc_f32_add_rows_portable, add_rows, GC_ISA_PORTABLE)                                                \
+    X(gc_f32_interleave_pair_portable, interleave_pair, GC_ISA_PORTABLE)                                  \
+    X(gc_f32_deinterleave_pair_portable, deinterleave_pair, GC_ISA_PORTABLE)                              \
+    X(gc_f32_copy_rows_portable, copy_rows, GC_ISA_PORTABLE)                                              \
+    X(gc_f32_crop_portable, crop, GC_ISA_PORTABLE)
+
+#ifdef GC_X86
+#define GC_POINTWISE_X86(X)                                                                               \
+    X(gc_f32_pw_avx2, run, GC_ISA_AVX2, 16)                                                               \
+    X(gc_f32_pw_avx512, run, GC_ISA_AVX512, 64)
+#define GC_GELU_X86(X)                                                                                    \
+    X(gc_f32_gelu_avx2, gelu, GC_ISA_AVX2)                                                                \
+    X(gc_f32_gelu_avx512, gelu, GC_ISA_AVX512)
+#define GC_CIRCULAR_X86(X)                                                                                \
+    X(gc_f32_add_rows_avx512, add_rows, GC_ISA_AVX512)                                                    \
+    X(gc_f32_interleave_pair_avx512, interleave_pair, GC_ISA_AVX512)                                      \
+    X(gc_f32_deinterleave_pair_avx512, deinterleave_pair, GC_ISA_AVX512)                                  \
+    X(gc_f32_copy_rows_avx512, copy_rows, GC_ISA_AVX512)                                                  \
+    X(gc_f32_crop_avx512, crop, GC_ISA_AVX512)
+#else
+#define GC_POINTWISE_X86(X)
+#define GC_GELU_X86(X)
+#define GC_CIRCULAR_X86(X)
+#endif
+
+#define GC_POINTWISE_KERNELS(X) GC_POINTWISE_PORTABLE(X) GC_POINTWISE_X86(X)
+#define GC_GELU_KERNELS(X) GC_GELU_PORTABLE(X) GC_GELU_X86(X)
+#define GC_CIRCULAR_KERNELS(X) GC_CIRCULAR_PORTABLE(X) GC_CIRCULAR_X86(X)
+
+#endif
