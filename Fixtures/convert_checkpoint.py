@@ -137,7 +137,16 @@ PRESETS = {
                 "gfnet_h_s": _gfh([96, 192, 384, 768], [3, 3, 10, 3]),
                 "gfnet_h_b": _gfh([96, 192, 384, 768], [3, 3, 27, 3])},
 }
-PRESET_ALIASES = {"moganet_tiny_sz256": "moganet_tiny", "moganet_xtiny_sz256": "moganet_xtiny"}
+PRESET_ALIASES = {"moganet_tiny_sz256": "moganet_tiny", "moganet_xtiny_sz256": "moganet_xtiny",
+                  "create_replknet31b": "replknet_31b", "create_replknet31l": "replknet_31l",
+                  "create_replknetxl": "replknet_xl", "replknet31b": "replknet_31b", "replknet31l": "replknet_31l",
+                  "parc_convnext": "parc_convnext_xt"}
+
+
+def canonical_preset(name):
+    """Case-insensitive, '-' = '_' (so SLaK_tiny, gfnet-h-ti and create_RepLKNet31B are accepted)."""
+    n = name.strip().lower().replace("-", "_")
+    return PRESET_ALIASES.get(n, n)
 
 # Config keys per family (FIXTURES.md "Models"; official constructor names) and their defaults.
 CONFIG_KEYS = {
@@ -354,6 +363,13 @@ def detect_family(sd):
     sample = ", ".join(sorted(sd)[:8])
     raise ConvertError(f"unrecognised key set (first keys: {sample}); looked for\n  {looked}\n"
                        f"pass --family if the file is one of {', '.join(FAMILIES)}")
+
+
+def detect_family_or_none(sd):
+    try:
+        return detect_family(sd)
+    except ConvertError:
+        return None
 
 
 def detect_key_set(family, sd):
@@ -1053,7 +1069,7 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
     if dtype not in ("float32", "float64"):
         raise ConvertError(f"--dtype must be float32 or float64, not {dtype!r}")
     if preset is not None:
-        preset = PRESET_ALIASES.get(preset, preset)
+        preset = canonical_preset(preset)
         owners = [f for f in FAMILIES if preset in PRESETS[f]]
         if not owners:
             raise ConvertError(f"unknown preset {preset!r}; presets: " +
@@ -1067,19 +1083,21 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
             isinstance(v, dict) and _looks_like_state_dict(v) for v in obj.values()):
         raise ConvertError(f"{input_path}: no state dict in the container (no tensors at the top level "
                            f"or under any key: {', '.join(sorted(map(str, obj))[:12]) or 'empty'})")
-    label = family or "generic"
-    order, ema_order = CONTAINERS[family] if family else GENERIC_CONTAINERS
-    raw, container = unwrap(obj, order, ema_order, ema, label)
-    sd, dropped = clean(raw)
     if family is None:
-        family = detect_family(sd)
-        order, ema_order = CONTAINERS[family]
-        raw2, container2 = unwrap(obj, order, ema_order, ema, family)
-        if container2 != container:
-            raw, container = raw2, container2
-            sd, dropped = clean(raw)
-            if detect_family(sd) != family:
-                raise ConvertError(f"the {family} container key {container!r} holds another family's weights")
+        # Detect the family on the plain copy (or the EMA copy if that is all there is), then unwrap
+        # the container the way that family's official loader does.
+        try:
+            probe, _ = unwrap(obj, GENERIC_CONTAINERS[0], GENERIC_CONTAINERS[1], False, "generic")
+        except ConvertError:
+            if not ema:
+                raise
+            probe, _ = unwrap(obj, GENERIC_CONTAINERS[0], GENERIC_CONTAINERS[1], True, "generic")
+        family = detect_family(clean(probe)[0])
+    order, ema_order = CONTAINERS[family]
+    raw, container = unwrap(obj, order, ema_order, ema, family)
+    sd, dropped = clean(raw)
+    if detect_family_or_none(sd) not in (None, family):
+        raise ConvertError(f"the {family} container entry {container!r} holds {detect_family_or_none(sd)} weights")
     key_set = detect_key_set(family, sd)
     source_key_set = key_set
     if family == "convnext" and key_set == "timm":
@@ -1159,10 +1177,14 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
         meta["renamed_from"] = source_key_set
     if name is not None:
         meta["preset"] = name
+    out_dir = os.path.dirname(os.path.abspath(output_path))
+    if not os.path.isdir(out_dir):
+        raise ConvertError(f"cannot write {output_path}: directory {out_dir} does not exist")
+    from safetensors import SafetensorError
     try:
         save_file(tensors, output_path, metadata=meta)
-    except OSError as e:
-        raise ConvertError(f"cannot write {output_path}: {e.strerror or e}")
+    except (OSError, SafetensorError) as e:
+        raise ConvertError(f"cannot write {output_path}: {getattr(e, 'strerror', None) or e}")
 
     summary = dict(output=output_path, family=family, preset=name, key_set=key_set, source_key_set=source_key_set,
                    container=container, config=cfg, tensors=len(tensors), parameters=count_parameters(tensors),
