@@ -176,17 +176,21 @@ KEY_SETS = {
     "convnext": ("official", "timm"),
 }
 
-# Container keys the official loaders read, in order (MODELS.md 0.5); None = the raw dict.
+# Container keys the official loaders read, in order (MODELS.md 0.5, corrected against the official
+# code: the ConvNeXt-style fine-tuning paths take the first of `--model_key model|module`, their
+# save_model / GFNet's main also write `model_ema`, and MogaNet's validate.py goes through timm's
+# load_checkpoint: `state_dict_ema`, `model_ema` with --use_ema, else `state_dict`, `model`, raw).
+# None = the raw dict. Second list: where --ema looks.
 CONTAINERS = {
     "van": (["state_dict"], ["state_dict_ema"]),
-    "replknet": (["model", "module", "state_dict", None], []),
+    "replknet": (["model", "module", "state_dict", None], ["model_ema"]),
     "slak": (["model", "module", None], ["model_ema"]),
-    "unireplknet": (["model", "state_dict", None], []),
-    "moganet": (["state_dict", "model", None], ["state_dict_ema"]),
-    "parc_convnext": (["model", "state_dict", None], []),
-    "convnext": (["model", None], []),
-    "gfnet": (["model", None], []),
-    "gfnet_h": (["model", None], []),
+    "unireplknet": (["model", "module", "state_dict", None], ["model_ema"]),
+    "moganet": (["state_dict", "model", None], ["state_dict_ema", "model_ema"]),
+    "parc_convnext": (["model", "module", "state_dict", None], ["model_ema"]),
+    "convnext": (["model", "module", None], ["model_ema"]),
+    "gfnet": (["model", None], ["model_ema"]),
+    "gfnet_h": (["model", None], ["model_ema"]),
 }
 GENERIC_CONTAINERS = (["model", "state_dict", "module", None], ["state_dict_ema", "model_ema"])
 

@@ -74,10 +74,10 @@ FORMS = {
     "van": ["state_dict"],
     "replknet": ["model", "raw", "module"],
     "slak": ["model", "module", "raw"],
-    "unireplknet": ["model", "raw", "state_dict"],
+    "unireplknet": ["model", "raw", "state_dict", "module"],
     "moganet": ["state_dict", "model", "raw"],
     "parc_convnext": ["model", "raw"],
-    "convnext": ["model", "raw"],
+    "convnext": ["model", "raw", "module"],
     "gfnet": ["model", "raw"],
     "gfnet_h": ["model", "raw"],
 }
@@ -424,6 +424,20 @@ class RoundTrip(TmpDirCase):
         sd, ema = synth_state_dict("slak", "training", c, 0), synth_state_dict("slak", "training", c, 1)
         _, (_, picked, _) = self.convert(self.save({"model": sd, "model_ema": ema}, "s.pth"), out="c.safetensors", ema=True)
         self.assertTrue(torch.equal(picked["head.weight"], ema["head.weight"]))
+        # ConvNeXt-style save_model (ConvNeXt, RepLKNet, UniRepLKNet) and GFNet's main write model_ema too
+        for family, key_set in (("convnext", "official"), ("replknet", "training"), ("gfnet", "training")):
+            c = TINY[(family, key_set)]
+            sd, ema = synth_state_dict(family, key_set, c, 0), synth_state_dict(family, key_set, c, 1)
+            src = self.save({"model": sd, "model_ema": ema, "epoch": 1, "args": argparse.Namespace(a=1)}, f"{family}.pth")
+            _, (_, picked, _) = self.convert(src, out=f"{family}.safetensors", ema=True)
+            with self.subTest(family=family):
+                self.assertTrue(torch.equal(picked["head.weight"], ema["head.weight"]))
+        # timm's load_checkpoint (MogaNet's validate.py) also takes model_ema
+        c = TINY[("moganet", "training")]
+        ema = synth_state_dict("moganet", "training", c, 2)
+        src = self.save({"state_dict": synth_state_dict("moganet", "training", c, 0), "model_ema": ema}, "m2.pth")
+        _, (_, picked, _) = self.convert(src, out="m2.safetensors", ema=True)
+        self.assertTrue(torch.equal(picked["head.weight"], ema["head.weight"]))
 
     def test_family_flag_and_container_order(self):
         c = TINY[("unireplknet", "training")]
@@ -527,7 +541,10 @@ class Errors(TmpDirCase):
         self.assertUserError([src, "--ema"], "EMA")
         c = TINY[("convnext", "official")]
         self.assertUserError([self.save({"model": synth_state_dict("convnext", "official", c)}, "c.pth"), "--ema"],
-                             "carry no EMA copy")
+                             "looked for 'model_ema'")
+        c = TINY[("parc_convnext", "training")]
+        self.assertUserError([self.save({"model": synth_state_dict("parc_convnext", "training", c)}, "p.pth"), "--ema",
+                              "--family", "parc_convnext"], "no EMA state dict")
 
     def test_unknown_family(self):
         c = TINY[("convnext", "official")]
