@@ -1100,8 +1100,9 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
     order, ema_order = CONTAINERS[family]
     raw, container = unwrap(obj, order, ema_order, ema, family)
     sd, dropped = clean(raw)
-    if detect_family_or_none(sd) not in (None, family):
-        raise ConvertError(f"the {family} container entry {container!r} holds {detect_family_or_none(sd)} weights")
+    seen = detect_family_or_none(sd)
+    if seen not in (None, family) and (family, seen) != ("parc_convnext", "convnext"):
+        raise ConvertError(f"--family {family}, but the keys are those of {seen} (container entry {container!r})")
     key_set = detect_key_set(family, sd)
     source_key_set = key_set
     if family == "convnext" and key_set == "timm":

@@ -375,6 +375,17 @@ class RoundTrip(TmpDirCase):
                  num_classes=3)  # stage 3 has no ParC block: its stages_rs follows the other stages
         self.check("parc_convnext", "training", c, "model")
 
+    def test_parc_without_parc_blocks_needs_the_family(self):
+        c = dict(depths=[1, 1, 2, 1], dims=[8, 16, 24, 32], num_classes=9)
+        sd = synth_state_dict("convnext", "official", c)
+        src = self.save({"model": sd})
+        s, (meta, _, _) = self.convert(src)
+        self.assertEqual(meta["model"], "convnext")
+        s, (meta, tensors, _) = self.convert(src, out="p.safetensors", family="parc_convnext")
+        self.assertEqual(meta["model"], "parc_convnext")
+        self.assertEqual(json.loads(meta["config"]), dict(c, ParC_insert_locs=[1, 1, 2, 1], stages_rs=[56, 28, 14, 7]))
+        self.assertEqual(sorted(tensors), official_keys(sd))
+
     def test_heads_absent_where_official_allows(self):
         for family, key_set in (("van", "training"), ("moganet", "training"), ("gfnet", "training")):
             c = dict(TINY[(family, key_set)], num_classes=0)
@@ -556,6 +567,7 @@ class Errors(TmpDirCase):
         self.assertIn("looked for", err)
         self.assertIn("patch_embed1.proj.weight", err)
         self.assertUserError([src, "--preset", "resnet50"], "unknown preset")
+        self.assertUserError([src, "--family", "gfnet"], "the keys are those of convnext")
 
     def test_convnext_v2_rejected(self):
         c = TINY[("convnext", "official")]
