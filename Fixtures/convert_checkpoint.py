@@ -86,7 +86,7 @@ MOGANET_ALIASES = {"xt": "xtiny", "x-tiny": "xtiny", "xtiny": "xtiny", "t": "tin
 
 def _moga(name):
     return dict(arch=dict(MOGANET_ARCHS[name]), attn_force_fp32=False, attn_dw_dilation=[1, 2, 3],
-                attn_channel_split=[1, 3, 4], num_classes=1000)
+                attn_channel_split=[1, 3, 4], attn_final_dilation=True, num_classes=1000)
 
 
 def _gf(dim, depth):
@@ -109,10 +109,10 @@ PRESETS = {
     "replknet": {"replknet_31b": _replk([31, 29, 27, 13], [2, 2, 18, 2], [128, 256, 512, 1024], 5, 1),
                  "replknet_31l": _replk([31, 29, 27, 13], [2, 2, 18, 2], [192, 384, 768, 1536], 5, 1),
                  "replknet_xl": _replk([27, 27, 27, 13], [2, 2, 18, 2], [256, 512, 1024, 2048], None, 1.5)},
-    "slak": {"slak_tiny": _slak([3, 3, 9, 3], [96, 192, 384, 768]),
-             "slak_small": _slak([3, 3, 27, 3], [96, 192, 384, 768]),
-             "slak_base": _slak([3, 3, 27, 3], [128, 256, 512, 1024]),
-             "slak_large": _slak([3, 3, 27, 3], [192, 384, 768, 1536])},
+    "slak": {"SLaK_tiny": _slak([3, 3, 9, 3], [96, 192, 384, 768]),
+             "SLaK_small": _slak([3, 3, 27, 3], [96, 192, 384, 768]),
+             "SLaK_base": _slak([3, 3, 27, 3], [128, 256, 512, 1024]),
+             "SLaK_large": _slak([3, 3, 27, 3], [192, 384, 768, 1536])},
     "unireplknet": {"unireplknet_a": _uni([2, 2, 6, 2], [40, 80, 160, 320]),
                     "unireplknet_f": _uni([2, 2, 6, 2], [48, 96, 192, 384]),
                     "unireplknet_p": _uni([2, 2, 6, 2], [64, 128, 256, 512]),
@@ -131,11 +131,11 @@ PRESETS = {
                  "convnext_base": dict(depths=[3, 3, 27, 3], dims=[128, 256, 512, 1024], num_classes=1000),
                  "convnext_large": dict(depths=[3, 3, 27, 3], dims=[192, 384, 768, 1536], num_classes=1000),
                  "convnext_xlarge": dict(depths=[3, 3, 27, 3], dims=[256, 512, 1024, 2048], num_classes=1000)},
-    "gfnet": {"gfnet_ti": _gf(256, 12), "gfnet_xs": _gf(384, 12), "gfnet_s": _gf(384, 19),
-              "gfnet_b": _gf(512, 19)},
-    "gfnet_h": {"gfnet_h_ti": _gfh([64, 128, 256, 512], [3, 3, 10, 3]),
-                "gfnet_h_s": _gfh([96, 192, 384, 768], [3, 3, 10, 3]),
-                "gfnet_h_b": _gfh([96, 192, 384, 768], [3, 3, 27, 3])},
+    "gfnet": {"gfnet-ti": _gf(256, 12), "gfnet-xs": _gf(384, 12), "gfnet-s": _gf(384, 19),
+              "gfnet-b": _gf(512, 19)},
+    "gfnet_h": {"gfnet-h-ti": _gfh([64, 128, 256, 512], [3, 3, 10, 3]),
+                "gfnet-h-s": _gfh([96, 192, 384, 768], [3, 3, 10, 3]),
+                "gfnet-h-b": _gfh([96, 192, 384, 768], [3, 3, 27, 3])},
 }
 PRESET_ALIASES = {"moganet_tiny_sz256": "moganet_tiny", "moganet_xtiny_sz256": "moganet_xtiny",
                   "create_replknet31b": "replknet_31b", "create_replknet31l": "replknet_31l",
@@ -144,9 +144,18 @@ PRESET_ALIASES = {"moganet_tiny_sz256": "moganet_tiny", "moganet_xtiny_sz256": "
 
 
 def canonical_preset(name):
-    """Case-insensitive, '-' = '_' (so SLaK_tiny, gfnet-h-ti and create_RepLKNet31B are accepted)."""
-    n = name.strip().lower().replace("-", "_")
-    return PRESET_ALIASES.get(n, n)
+    """The preset's official name (SLaK_tiny, gfnet-h-ti, van_b0, ...) for any spelling that differs
+    only in case and '-' vs '_' (also create_RepLKNet31B, moganet_tiny_sz256), or None."""
+    def key(n):
+        return n.strip().lower().replace("-", "_")
+    k = key(name)
+    k = PRESET_ALIASES.get(k, k)
+    for family in PRESETS:
+        for official in PRESETS[family]:
+            if key(official) == k:
+                return official
+    return None
+
 
 # Config keys per family (FIXTURES.md "Models"; official constructor names) and their defaults.
 CONFIG_KEYS = {
@@ -158,7 +167,7 @@ CONFIG_KEYS = {
     "unireplknet": dict(depths=[3, 3, 27, 3], dims=[96, 192, 384, 768], kernel_sizes=None, deploy=False,
                         num_classes=1000),
     "moganet": dict(arch="tiny", attn_force_fp32=False, attn_dw_dilation=[1, 2, 3], attn_channel_split=[1, 3, 4],
-                    num_classes=1000),
+                    attn_final_dilation=True, num_classes=1000),
     "parc_convnext": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768], ParC_insert_locs=[3, 3, 6, 2],
                           stages_rs=[56, 28, 14, 7], num_classes=1000),
     "convnext": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768], num_classes=1000),
@@ -912,10 +921,11 @@ def infer_moganet(sd, key_set, notes):
             if (e1, e2) != moganet_split(dims[i], split)[1:]:
                 raise ConvertError(f"moganet: value-branch widths {e1}, {e2} at width {dims[i]} do not follow "
                                    "attn_channel_split [1, 3, 4]; pass --config with attn_channel_split")
-    notes.append("attn_force_fp32 and attn_dw_dilation are not visible in the weights: "
+    notes.append("attn_force_fp32, attn_dw_dilation and attn_final_dilation are not visible in the weights: "
                  "official defaults unless --config says otherwise")
     return dict(arch=dict(embed_dims=dims, depths=depths, ffn_ratios=ratios), attn_force_fp32=False,
-                attn_dw_dilation=[1, 2, 3], attn_channel_split=split, num_classes=_head_classes(sd, True))
+                attn_dw_dilation=[1, 2, 3], attn_channel_split=split, attn_final_dilation=True,
+                num_classes=_head_classes(sd, True))
 
 
 def _convnext_dims(sd):
@@ -990,7 +1000,7 @@ INFER = {"van": infer_van, "replknet": infer_replknet, "slak": infer_slak, "unir
 
 # Keys the weights of a key set cannot determine (a preset or --config fills them in).
 UNDETERMINED = {("replknet", "merged"): ("small_kernel",), ("replknet", "fused"): ("small_kernel",),
-                ("moganet", "training"): ("attn_force_fp32", "attn_dw_dilation")}
+                ("moganet", "training"): ("attn_force_fp32", "attn_dw_dilation", "attn_final_dilation")}
 # Keys that may differ from a preset without changing its identity.
 PRESET_FREE = {"num_classes", "img_size", "deploy", "small_kernel_merged", "attn_force_fp32"}
 
@@ -1073,11 +1083,12 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
     if dtype not in ("float32", "float64"):
         raise ConvertError(f"--dtype must be float32 or float64, not {dtype!r}")
     if preset is not None:
-        preset = canonical_preset(preset)
-        owners = [f for f in FAMILIES if preset in PRESETS[f]]
-        if not owners:
+        official = canonical_preset(preset)
+        if official is None:
             raise ConvertError(f"unknown preset {preset!r}; presets: " +
                                ", ".join(n for f in FAMILIES for n in PRESETS[f]))
+        preset = official
+        owners = [f for f in FAMILIES if preset in PRESETS[f]]
         if family is not None and family != owners[0]:
             raise ConvertError(f"preset {preset} belongs to {owners[0]}, not {family}")
         family = owners[0]

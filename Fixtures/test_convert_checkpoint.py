@@ -60,7 +60,7 @@ TINY = {
                                     kernel_sizes=[[3, 5], [7, 9], [11, 13, 3], [15, 17]], deploy=True, num_classes=4),
     ("moganet", "training"): dict(arch=dict(embed_dims=[16, 32, 48, 64], depths=[1, 2, 1, 1], ffn_ratios=[8, 8, 4, 4]),
                                   attn_force_fp32=False, attn_dw_dilation=[1, 2, 3], attn_channel_split=[1, 3, 4],
-                                  num_classes=3),
+                                  attn_final_dilation=True, num_classes=3),
     ("parc_convnext", "training"): dict(depths=[1, 1, 3, 2], dims=[8, 16, 24, 32], ParC_insert_locs=[1, 1, 1, 1],
                                         stages_rs=[16, 8, 4, 2], num_classes=3),
     ("convnext", "official"): dict(depths=[1, 1, 2, 1], dims=[8, 16, 24, 32], num_classes=9),
@@ -169,8 +169,8 @@ class LayoutAgainstModelsMd(unittest.TestCase):
                 "van_b3": (1022, 44765608), "van_b4": (1386, 60283176), "van_b5": (892, 89967688),
                 "van_b6": (2842, 199829416)},
         "replknet": {"replknet_31b": (968, 79864168), "replknet_31l": (968, 172671016), "replknet_xl": (848, 335435752)},
-        "slak": {"slak_tiny": (416, 50703838), "slak_small": (812, 91131820), "slak_base": (812, 157950792),
-                 "slak_large": (812, 346624518)},
+        "slak": {"SLaK_tiny": (416, 50703838), "SLaK_small": (812, 91131820), "SLaK_base": (812, 157950792),
+                 "SLaK_large": (812, 346624518)},
         "unireplknet": dict(zip(["unireplknet_" + x for x in "a f p n t s b l xl".split()],
                                 zip([542, 542, 542, 638, 972, 1143, 1143, 1143, 1143],
                                     [4649060, 6489328, 11080520, 18818880, 31693420, 56456704, 99089416, 220076056,
@@ -182,9 +182,9 @@ class LayoutAgainstModelsMd(unittest.TestCase):
         "convnext": {"convnext_tiny": (182, 28589128), "convnext_small": (344, 50223688),
                      "convnext_base": (344, 88591464), "convnext_large": (344, 197767336),
                      "convnext_xlarge": (344, 350196968)},
-        "gfnet": dict(zip(["gfnet_ti", "gfnet_xs", "gfnet_s", "gfnet_b"],
+        "gfnet": dict(zip(["gfnet-ti", "gfnet-xs", "gfnet-s", "gfnet-b"],
                           zip([115, 115, 178, 178], [7511784, 15985768, 24869608, 43120616]))),
-        "gfnet_h": dict(zip(["gfnet_h_ti", "gfnet_h_s", "gfnet_h_b"],
+        "gfnet_h": dict(zip(["gfnet-h-ti", "gfnet-h-s", "gfnet-h-b"],
                             zip([203, 203, 373], [15085096, 32162632, 53744200]))),
     }
     DEPLOY = dict(zip(["unireplknet_" + x for x in "a f p n t s b l xl".split()],
@@ -223,7 +223,7 @@ class LayoutAgainstModelsMd(unittest.TestCase):
                                                        "transitions.2.1.conv.weight": (1024, 1, 3, 3), "norm.running_mean": (1024,)},
             ("replknet", "replknet_xl", "training"): {"stages.3.blocks.0.pw1.conv.weight": (3072, 2048, 1, 1),
                                                      "stages.3.blocks.0.large_kernel.lkb_origin.conv.weight": (3072, 1, 13, 13)},
-            ("slak", "slak_tiny", "training"): {"stages.0.0.large_kernel.LoRA1.conv.weight": (124, 1, 51, 5),
+            ("slak", "SLaK_tiny", "training"): {"stages.0.0.large_kernel.LoRA1.conv.weight": (124, 1, 51, 5),
                                                 "stages.0.0.large_kernel.LoRA2.conv.weight": (124, 1, 5, 51),
                                                 "stages.3.2.large_kernel.small_conv.bn.weight": (998,),
                                                 "downsample_layers.1.1.weight": (249, 124, 2, 2), "stages.2.8.pwconv1.weight": (1996, 499)},
@@ -237,8 +237,8 @@ class LayoutAgainstModelsMd(unittest.TestCase):
                                                        "patch_embed1.projection.4.running_mean": (32,), "norm4.weight": (192,)},
             ("parc_convnext", "parc_convnext_xt", "training"): {"stages.2.6.gcc_H.pe": (1, 96, 14, 1), "stages.3.2.gcc_W.gcc_conv.weight": (192, 1, 1, 7),
                                                                 "stages.2.5.dwconv.weight": (192, 1, 7, 7)},
-            ("gfnet", "gfnet_ti", "training"): {"pos_embed": (1, 196, 256), "blocks.11.filter.complex_weight": (14, 8, 256, 2)},
-            ("gfnet_h", "gfnet_h_b", "training"): {"pos_embed": (1, 3136, 96), "blocks.0.0.filter.complex_weight": (56, 29, 96, 2),
+            ("gfnet", "gfnet-ti", "training"): {"pos_embed": (1, 196, 256), "blocks.11.filter.complex_weight": (14, 8, 256, 2)},
+            ("gfnet_h", "gfnet-h-b", "training"): {"pos_embed": (1, 3136, 96), "blocks.0.0.filter.complex_weight": (56, 29, 96, 2),
                                                    "blocks.3.2.filter.complex_weight": (7, 4, 768, 2), "patch_embed.1.proj.weight": (192, 96, 2, 2),
                                                    "blocks.2.26.gamma": (384,)},
         }
@@ -469,14 +469,21 @@ class RoundTrip(TmpDirCase):
         got = json.loads(meta["config"])
         self.assertIs(got["attn_force_fp32"], True)
         self.assertEqual(got["attn_dw_dilation"], [1, 2, 2])
+        self.assertIs(got["attn_final_dilation"], True)
         cfgfile = self.path("c.json")
         with open(cfgfile, "w") as f:
             json.dump(c, f)
         s, (meta, _, _) = self.convert(src, out="o2.safetensors", config="@" + cfgfile)
         self.assertEqual(json.loads(meta["config"]), c)
 
+    def test_preset_names(self):
+        for spelling, official in (("slak_tiny", "SLaK_tiny"), ("SLaK-tiny", "SLaK_tiny"), ("GFNet_H_B", "gfnet-h-b"),
+                                   ("create_RepLKNet31B", "replknet_31b"), ("moganet_tiny_sz256", "moganet_tiny"),
+                                   ("van_b0", "van_b0"), ("resnet50", None)):
+            self.assertEqual(cc.canonical_preset(spelling), official)
+
     def test_presets(self):
-        for family, name, key_set in (("van", "van_b0", "training"), ("gfnet", "gfnet_ti", "training"),
+        for family, name, key_set in (("van", "van_b0", "training"), ("gfnet", "gfnet-ti", "training"),
                                       ("unireplknet", "unireplknet_a", "training"), ("moganet", "moganet_xtiny", "training")):
             c = cc.PRESETS[family][name]
             layout = cc.expected_layout(family, c, key_set)
@@ -501,10 +508,10 @@ class RoundTrip(TmpDirCase):
         self.assertEqual(json.loads(meta["config"])["small_kernel"], 5)
 
     def test_22k_head_keeps_preset_name(self):
-        c = dict(cc.PRESETS["gfnet"]["gfnet_ti"], num_classes=21841)
+        c = dict(cc.PRESETS["gfnet"]["gfnet-ti"], num_classes=21841)
         sd = {k: torch.zeros(s) for k, s in cc.expected_layout("gfnet", c, "training").items()}
         s, (meta, _, _) = self.convert(self.save({"model": sd}))
-        self.assertEqual(meta["preset"], "gfnet_ti")
+        self.assertEqual(meta["preset"], "gfnet-ti")
         self.assertEqual(json.loads(meta["config"])["num_classes"], 21841)
 
     def test_summary_output(self):
