@@ -89,6 +89,8 @@ def _from_reference(family, config):
         return None
     if family not in getattr(models_torch, "MODELS", {}):
         return None
+    if config.get("num_classes") == 0:
+        return None  # the official VAN/MogaNet/GFNet have no head at all then (Identity), not a [0, C] Linear
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             m = models_torch.build(family, dict(config))
