@@ -238,10 +238,17 @@ def _load_torch(path):
     import pickle
     import torch
     import torch.serialization as ser
+    def load():
+        try:  # zip-format files are memory-mapped (a 350M-parameter checkpoint is not read twice)
+            return torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+        except pickle.UnpicklingError:
+            raise
+        except Exception:  # legacy (non-zip) format: no mmap
+            return torch.load(path, map_location="cpu", weights_only=True)
+
     try:
-        return torch.load(path, map_location="cpu", weights_only=True), []
-    except (pickle.UnpicklingError, RuntimeError, AttributeError, TypeError, ValueError, EOFError,
-            KeyError, IndexError, OSError) as first:
+        return load(), []
+    except Exception as first:  # anything torch.load raises on a file it cannot read is a user error
         try:
             names = ser.get_unsafe_globals_in_checkpoint(path)
         except Exception:
@@ -252,7 +259,7 @@ def _load_torch(path):
     stand_ins = [(type("Opaque_" + re.sub(r"\W", "_", n), (_Opaque,), {"_global": n}), n) for n in names]
     try:
         with ser.safe_globals(stand_ins):
-            return torch.load(path, map_location="cpu", weights_only=True), names
+            return load(), names
     except Exception as e:
         raise ConvertError(f"{path}: not a PyTorch checkpoint torch.load(weights_only=True) can read "
                            f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})")
@@ -264,6 +271,8 @@ def read_checkpoint(path):
         raise ConvertError(f"{path}: no such file")
     if os.path.isdir(path):
         raise ConvertError(f"{path}: is a directory, not a checkpoint file")
+    if os.path.getsize(path) == 0:
+        raise ConvertError(f"{path}: empty file, not a checkpoint")
     with open(path, "rb") as f:
         head = f.read(16)
     if path.endswith(".safetensors") or (len(head) >= 9 and head[8:9] == b"{"):

@@ -338,6 +338,16 @@ class RoundTrip(TmpDirCase):
         for k, v in tensors.items():
             self.assertTrue(torch.equal(v, sd[k]))
 
+    def test_legacy_serialization(self):
+        c = TINY[("gfnet", "training")]
+        sd = synth_state_dict("gfnet", "training", c)
+        src = self.path("legacy.pth")
+        torch.save({"model": sd}, src, _use_new_zipfile_serialization=False)
+        s, (meta, tensors, _) = self.convert(src)
+        self.assertEqual(json.loads(meta["config"]), c)
+        for k, v in tensors.items():
+            self.assertTrue(torch.equal(v, sd[k]))
+
     def test_half_precision_input_is_widened(self):
         config = TINY[("convnext", "official")]
         sd = {k: v.half() for k, v in synth_state_dict("convnext", "official", config).items()}
@@ -548,6 +558,22 @@ class Errors(TmpDirCase):
             f.write(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")
         self.assertUserError([p], "not a readable safetensors file")
         self.assertUserError([self.dir], "is a directory")
+        open(self.path("empty.pth"), "wb").close()
+        self.assertUserError([self.path("empty.pth")], "empty file")
+        whole = self.save({"model": {"w": torch.zeros(100)}}, "whole.pth")
+        with open(whole, "rb") as f:
+            data = f.read()
+        for name, blob in (("half.pth", data[: len(data) // 2]), ("tail.pth", data[:-50])):
+            with open(self.path(name), "wb") as f:
+                f.write(blob)
+            self.assertUserError([self.path(name)], "not a PyTorch checkpoint")
+        legacy = self.path("legacy.pth")
+        torch.save({"model": {"w": torch.zeros(100)}}, legacy, _use_new_zipfile_serialization=False)
+        with open(legacy, "rb") as f:
+            data = f.read()
+        with open(legacy, "wb") as f:
+            f.write(data[:-80])
+        self.assertUserError([legacy], "not a PyTorch checkpoint")
 
     def test_no_state_dict(self):
         self.assertUserError([self.save({"epoch": 3, "optimizer": {"lr": 0.1}})], "no state dict in the container")
