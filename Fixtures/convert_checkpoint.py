@@ -187,11 +187,13 @@ KEY_SETS = {
 
 # Container keys the official loaders read, in order (MODELS.md 0.5, corrected against the official
 # code: the ConvNeXt-style fine-tuning paths take the first of `--model_key model|module`, their
-# save_model / GFNet's main also write `model_ema`, and MogaNet's validate.py goes through timm's
-# load_checkpoint: `state_dict_ema`, `model_ema` with --use_ema, else `state_dict`, `model`, raw).
+# save_model / GFNet's main also write `model_ema`; VAN's README evaluates with timm 0.4.12's
+# validate.py, whose load_checkpoint reads `state_dict` (`state_dict_ema` with --use_ema) else the raw
+# dict; MogaNet's validate.py goes through timm 0.6's load_checkpoint: `state_dict_ema`, `model_ema`
+# with --use_ema, else `state_dict`, `model`, raw; both strip `module.`).
 # None = the raw dict. Second list: where --ema looks.
 CONTAINERS = {
-    "van": (["state_dict"], ["state_dict_ema"]),
+    "van": (["state_dict", None], ["state_dict_ema"]),
     "replknet": (["model", "module", "state_dict", None], ["model_ema"]),
     "slak": (["model", "module", None], ["model_ema"]),
     "unireplknet": (["model", "module", "state_dict", None], ["model_ema"]),

@@ -71,7 +71,7 @@ TINY = {
 
 # The container forms each family's official loader reads (MODELS.md 0.5); "raw" = the bare state dict.
 FORMS = {
-    "van": ["state_dict"],
+    "van": ["state_dict", "raw"],
     "replknet": ["model", "raw", "module"],
     "slak": ["model", "module", "raw"],
     "unireplknet": ["model", "raw", "state_dict", "module"],
@@ -583,7 +583,7 @@ class Errors(TmpDirCase):
     def test_family_specific_container_missing(self):
         c = TINY[("van", "training")]
         src = self.save({"model": synth_state_dict("van", "training", c)})
-        self.assertUserError([src, "--family", "van"], "looked for 'state_dict'")
+        self.assertUserError([src, "--family", "van"], "looked for 'state_dict', raw dict")
         self.assertUserError([src, "--ema"], "EMA")
         c = TINY[("convnext", "official")]
         self.assertUserError([self.save({"model": synth_state_dict("convnext", "official", c)}, "c.pth"), "--ema"],
