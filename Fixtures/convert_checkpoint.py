@@ -4,7 +4,7 @@
     python3 Fixtures/convert_checkpoint.py van_tiny_754.pth.tar -o van_b0.safetensors --preset van_b0
     python3 Fixtures/convert_checkpoint.py ckpt.pth --family moganet --config '{"attn_force_fp32": true}'
 
-The families and their key layouts are those of Docs' model catalogue (MODELS.md): VAN, RepLKNet,
+The families and their key layouts are those of the model catalogue (shared/MODELS.md): VAN, RepLKNet,
 SLaK, UniRepLKNet, MogaNet, ParC-ConvNeXt, ConvNeXt, GFNet and GFNet-H, always with the key names
 of the official classes. What it does:
 
