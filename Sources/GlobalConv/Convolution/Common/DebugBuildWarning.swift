@@ -48,7 +48,9 @@ package struct DebugBuildWarning: Sendable {
     /// to stderr unless `GLOBALCONV_QUIET_DEBUG=1`. After the first call it only reads a flag.
     @inline(__always)
     package static func check() {
-        if _isDebugAssertConfiguration() { _ = checkedOnce }
+        #if DEBUG  // SwiftPM's debug configuration defines DEBUG for every target; release builds compile nothing here
+        _ = checkedOnce
+        #endif
     }
 
     /// Evaluated once per process (Swift's lazy globals run under `swift_once`).
