@@ -24,6 +24,14 @@ struct PlanFileProcessTests {
         return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self), process.terminationStatus)
     }
 
+    /// A fresh directory and the plan file path inside it; requires the built `globalconv`.
+    static func scratchPlanFile() throws -> (directory: URL, file: String) {
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "globalconv not built at \(binary.path)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("planfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return (dir, dir.appendingPathComponent("plans.txt").path)
+    }
+
     static func planningMeasurements(_ json: String) throws -> Int {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         return try #require(object["planning_measurements"] as? Int)
@@ -31,11 +39,8 @@ struct PlanFileProcessTests {
 
     @Test("a fresh process that loads a saved plan file runs its first forward without measuring")
     func freshProcessDoesNotMeasure() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "globalconv not built at \(Self.binary.path)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("planfile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, file) = try Self.scratchPlanFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("plans.txt").path
         // K = 13 on 24×24 with 8 channels: close enough that the cost model asks for a measurement.
         let shape = ["--size", "24", "--threads", "1", "--effort", "measure"]
         let saved = try Self.run(["wisdom", "export", file, "--kernels", "13", "--channels", "8", "--dtype", "float32"] + shape)
@@ -59,11 +64,8 @@ struct PlanFileProcessTests {
 
     @Test("decisions measured on another CPU are ignored with a warning, and the process measures again")
     func otherMachineIsIgnored() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "globalconv not built at \(Self.binary.path)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("planfile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, file) = try Self.scratchPlanFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("plans.txt").path
         let shape = ["--size", "24", "--threads", "1", "--effort", "estimate"]
         try #require(try Self.run(["wisdom", "export", file, "--kernels", "13", "--channels", "8"] + shape).status == 0)
         // Rewrite the machine line (and the section's byte count) as if measured elsewhere.
