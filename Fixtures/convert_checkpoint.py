@@ -4,14 +4,14 @@
     python3 Fixtures/convert_checkpoint.py van_tiny_754.pth.tar -o van_b0.safetensors --preset van_b0
     python3 Fixtures/convert_checkpoint.py ckpt.pth --family moganet --config '{"attn_force_fp32": true}'
 
-The families and their key layouts are those of the model catalogue (shared/MODELS.md): VAN, RepLKNet,
+The families and their key layouts are those of the model catalogue (Docs/models.md): VAN, RepLKNet,
 SLaK, UniRepLKNet, MogaNet, ParC-ConvNeXt, ConvNeXt, GFNet and GFNet-H, always with the key names
 of the official classes. What it does:
 
 1. Reads the file without executing pickled code (`torch.load(weights_only=True)`; unknown pickled
    globals such as a training script's `argparse.Namespace` are replaced by inert stand-ins that
    only record their data) or reads a `.safetensors` file.
-2. Unwraps the container the way the family's official loader does (MODELS.md 0.5): `model`,
+2. Unwraps the container the way the family's official loader does (the official loaders, Fixtures/README.md "Converting a checkpoint"): `model`,
    `state_dict`, `module` or the raw dict; `--ema` takes `state_dict_ema` / `model_ema`. Strips a
    leading `module.` defensively, drops `num_batches_tracked` and every non-tensor entry.
 3. Recognises the family and the key set from distinctive keys (or takes `--family`), infers the
@@ -20,7 +20,7 @@ of the official classes. What it does:
    configuration and requires the state dict to match it exactly.
 4. Writes every tensor (sorted by name, float32 by default, `--dtype float64`) with the metadata
    `format`, `version`, `model`, `config`, `key_set`, `dtype`, `source` (and `preset` when one
-   matches) — `model`/`config` as in FIXTURES.md "Models" — and prints a summary.
+   matches) — `model`/`config` as in Docs/fixtures.md — and prints a summary.
 
 User errors (missing file, not a checkpoint, no state dict, unknown family, inconsistent shapes)
 print one message and exit with status 1.
@@ -42,7 +42,7 @@ class ConvertError(Exception):
 
 
 # =============================================================================================
-# Presets (MODELS.md, checked against the official repositories)
+# Presets (the official constructors, checked against the official repositories)
 # =============================================================================================
 def _van(dims, depths):
     return dict(embed_dims=dims, depths=depths, mlp_ratios=[8, 8, 4, 4], num_classes=1000)
@@ -157,7 +157,7 @@ def canonical_preset(name):
     return None
 
 
-# Config keys per family (FIXTURES.md "Models"; official constructor names) and their defaults.
+# Config keys per family (Docs/fixtures.md; official constructor names) and their defaults.
 CONFIG_KEYS = {
     "van": dict(embed_dims=[64, 128, 256, 512], depths=[3, 4, 6, 3], mlp_ratios=[4, 4, 4, 4], num_classes=1000),
     "replknet": dict(large_kernel_sizes=None, layers=None, channels=None, small_kernel=None, dw_ratio=1,
@@ -185,7 +185,7 @@ KEY_SETS = {
     "convnext": ("official", "timm"),
 }
 
-# Container keys the official loaders read, in order (MODELS.md 0.5, corrected against the official
+# Container keys the official loaders read, in order (the official loaders, Fixtures/README.md "Converting a checkpoint", corrected against the official
 # code: the ConvNeXt-style fine-tuning paths take the first of `--model_key model|module`, their
 # save_model / GFNet's main also write `model_ema`; VAN's README evaluates with timm 0.4.12's
 # validate.py, whose load_checkpoint reads `state_dict` (`state_dict_ema` with --use_ema) else the raw
@@ -304,7 +304,7 @@ def unwrap(obj, order, ema_order, ema, family_label):
         raise ConvertError(f"the file holds a {type(obj).__name__}, not a dict: no state dict in the container")
     keys = ema_order if ema else order
     if ema and not keys:
-        raise ConvertError(f"--ema: the {family_label} checkpoints carry no EMA copy (MODELS.md 0.5)")
+        raise ConvertError(f"--ema: the {family_label} checkpoints carry no EMA copy (see Fixtures/README.md, Converting a checkpoint)")
     for k in keys:
         if k is None:
             if _looks_like_state_dict(obj):
@@ -413,7 +413,7 @@ def detect_key_set(family, sd):
 
 
 def timm_to_official(sd):
-    """timm ConvNeXt names -> official names (MODELS.md 7.9). Values untouched."""
+    """timm ConvNeXt names -> official names (timm's checkpoint_filter_fn). Values untouched."""
     rules = [(r"^stem\.([01])\.", r"downsample_layers.0.\1."),
              (r"^stages\.(\d+)\.downsample\.([01])\.", r"downsample_layers.\1.\2."),
              (r"^stages\.(\d+)\.blocks\.(\d+)\.conv_dw\.", r"stages.\1.\2.dwconv."),
@@ -761,7 +761,7 @@ def expected_layout(family, config, key_set):
 
 
 def count_parameters(layout_or_sd):
-    """Elements of learnable tensors (BN running statistics excluded), as MODELS.md counts them."""
+    """Elements of learnable tensors (BN running statistics excluded), as the official checksums count them."""
     total = 0
     for k, shape in layout_or_sd.items():
         if k.endswith(("running_mean", "running_var", "num_batches_tracked")):
@@ -1130,7 +1130,7 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
     if family == "convnext" and key_set == "timm":
         sd = timm_to_official(sd)
         key_set = "official"
-        notes.append("timm ConvNeXt names renamed to the official names (MODELS.md 7.9)")
+        notes.append("timm ConvNeXt names renamed to the official names (timm's checkpoint_filter_fn)")
 
     user = parse_config_arg(config) if isinstance(config, str) or config is None else dict(config)
     if user is not None:

@@ -8,10 +8,10 @@ NOT run in CI: needs torch, numpy and safetensors. Run by hand from the reposito
 Tiny state dicts are built per family and key set. When Fixtures/models_torch.py (the PyTorch
 reference models) is present and builds the family, its module's state_dict is used; otherwise the
 state dict is synthesised with the official key names and shapes. The synthesised layout is anchored
-independently of the converter by (a) the key and parameter counts of every preset in MODELS.md
+independently of the converter by (a) the key and parameter counts of every preset of the official classes
 (computed there by instantiating the official classes) and (b) literal key/shape spot checks taken
-from MODELS.md's key tables. Each state dict is saved with torch.save in the container forms of
-MODELS.md 0.5, converted, and the metadata, key names, bit-identical values, inferred config and every
+from the official key layouts. Each state dict is saved with torch.save in the container forms of
+the official loaders, Fixtures/README.md "Converting a checkpoint", converted, and the metadata, key names, bit-identical values, inferred config and every
 user-error path are checked.
 """
 import argparse
@@ -69,7 +69,7 @@ TINY = {
                                   mlp_ratio=[4, 4, 4, 4], num_classes=3),
 }
 
-# The container forms each family's official loader reads (MODELS.md 0.5); "raw" = the bare state dict.
+# The container forms each family's official loader reads (the official loaders, Fixtures/README.md "Converting a checkpoint"); "raw" = the bare state dict.
 FORMS = {
     "van": ["state_dict", "raw"],
     "replknet": ["model", "raw", "module"],
@@ -164,8 +164,8 @@ class TmpDirCase(unittest.TestCase):
 
 # ---------------------------------------------------------------------------------------------
 class LayoutAgainstModelsMd(unittest.TestCase):
-    """The expected layouts reproduce MODELS.md's checksums (keys without num_batches_tracked;
-    parameters = learnable elements), which MODELS.md computed from the official classes."""
+    """The expected layouts reproduce the official classes' checksums (keys without num_batches_tracked;
+    parameters = learnable elements), computed from the official classes."""
     CHECKSUMS = {
         "van": {"van_b0": (372, 4105800), "van_b1": (294, 13861800), "van_b2": (580, 26578472),
                 "van_b3": (1022, 44765608), "van_b4": (1386, 60283176), "van_b5": (892, 89967688),
@@ -214,7 +214,7 @@ class LayoutAgainstModelsMd(unittest.TestCase):
                 self.assertEqual((len(L), cc.count_parameters(L)), want)
 
     def test_spot_keys(self):
-        """Literal names and shapes from MODELS.md's key tables."""
+        """Literal names and shapes from the official key layouts."""
         spots = {
             ("van", "van_b0", "training"): {"patch_embed1.proj.weight": (32, 3, 7, 7), "block3.4.mlp.dwconv.dwconv.weight": (640, 1, 3, 3),
                                             "block1.0.attn.spatial_gating_unit.conv_spatial.weight": (32, 1, 7, 7),
@@ -413,7 +413,7 @@ class RoundTrip(TmpDirCase):
         sd = synth_state_dict("convnext", "official", config)
         import re
         timm = {}
-        for k, v in sd.items():  # the rename table of MODELS.md 7.9, written out independently
+        for k, v in sd.items():  # the rename table of timm's checkpoint_filter_fn, written out independently
             n = k
             n = re.sub(r"^downsample_layers\.0\.", "stem.", n)
             n = re.sub(r"^downsample_layers\.(\d)\.", r"stages.\1.downsample.", n)

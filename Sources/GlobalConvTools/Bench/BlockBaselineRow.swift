@@ -1,17 +1,17 @@
 /// One peer timing of a block: the JSON-lines format `Fixtures/block_bench.py` prints, one object per
 /// line: `{"block", "runtime", "size", "batch", "threads", "median_ms", "min_ms"}` (`runtime` e.g.
 /// `onnxruntime` or `pytorch`; `size` is `H` for `H×H` or `[H, W]`). Blank lines and `#` lines are skipped.
-public struct BlockBaselineRow: Sendable, Equatable, Codable {
-    public var block: String
-    public var runtime: String
+package struct BlockBaselineRow: Sendable, Equatable, Codable {
+    package var block: String
+    package var runtime: String
     /// `[H, W]`.
-    public var size: [Int]
-    public var batch: Int
-    public var threads: Int
-    public var medianMs: Double
-    public var minMs: Double
+    package var size: [Int]
+    package var batch: Int
+    package var threads: Int
+    package var medianMs: Double
+    package var minMs: Double
 
-    public init(block: String, runtime: String, size: [Int], batch: Int, threads: Int, medianMs: Double, minMs: Double) {
+    package init(block: String, runtime: String, size: [Int], batch: Int, threads: Int, medianMs: Double, minMs: Double) {
         (self.block, self.runtime, self.size, self.batch, self.threads) = (block, runtime, size, batch, threads)
         (self.medianMs, self.minMs) = (medianMs, minMs)
     }
@@ -20,7 +20,7 @@ public struct BlockBaselineRow: Sendable, Equatable, Codable {
         case block, runtime, size, batch, threads, medianMs = "median_ms", minMs = "min_ms"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         block = try c.decode(String.self, forKey: .block)
         runtime = try c.decode(String.self, forKey: .runtime)
@@ -32,34 +32,34 @@ public struct BlockBaselineRow: Sendable, Equatable, Codable {
     }
 
     /// Whether this row timed the same problem as `result`: block, size, batch and threads.
-    public func matches(_ result: BlockBenchResult) -> Bool {
+    package func matches(_ result: BlockBenchResult) -> Bool {
         block == result.block && size == result.size && batch == result.batch && threads == result.threads
     }
 
     /// Parses JSON-lines text; the error names the line and what is wrong with it.
-    public static func parse(jsonLines text: String, source: String = "baseline") throws(ToolError) -> [BlockBaselineRow] {
+    package static func parse(jsonLines text: String, source: String = "baseline") throws(ToolError) -> [BlockBaselineRow] {
         try JSONLines.decode(BlockBaselineRow.self, text: text, source: source,
                              expected: "block baseline row (expected a JSON object with block, runtime, size, batch, threads, median_ms, min_ms)")
     }
 
     /// Reads and parses a JSON-lines file.
-    public static func load(path: String) throws(ToolError) -> [BlockBaselineRow] {
+    package static func load(path: String) throws(ToolError) -> [BlockBaselineRow] {
         try parse(jsonLines: try JSONLines.read(path: path, what: "baseline file"), source: path)
     }
 }
 
 /// A peer's time for the benchmarked block beside ours. JSON fields: `runtime`, `median_ms`, `min_ms`,
 /// `ratio` (`peer median / our median`: above 1, GlobalConv is that many times faster).
-public struct BlockBenchComparison: Sendable, Equatable, Codable {
-    public var runtime: String
-    public var medianMs: Double
-    public var minMs: Double
-    public var ratio: Double
+package struct BlockBenchComparison: Sendable, Equatable, Codable {
+    package var runtime: String
+    package var medianMs: Double
+    package var minMs: Double
+    package var ratio: Double
 
     enum CodingKeys: String, CodingKey { case runtime, medianMs = "median_ms", minMs = "min_ms", ratio }
 
     /// One comparison per row of `baseline` that timed the same problem as `result`, in file order.
-    public static func compare(_ baseline: [BlockBaselineRow], with result: BlockBenchResult) -> [BlockBenchComparison] {
+    package static func compare(_ baseline: [BlockBaselineRow], with result: BlockBenchResult) -> [BlockBenchComparison] {
         baseline.filter { $0.matches(result) }.map {
             BlockBenchComparison(runtime: $0.runtime, medianMs: $0.medianMs, minMs: $0.minMs, ratio: $0.medianMs / result.medianMs)
         }

@@ -5,21 +5,21 @@ import GlobalConv
 /// What `globalconv bench` times: one block from the registry with ``RandomStateDict`` weights on a
 /// random `[N, C, H, W]` input (`C` from the block's input channel key: `in_channels`, `dim` or
 /// `channels` depending on the block, ``BlockKeyListing``).
-public struct BlockBenchConfiguration: Sendable, Equatable {
-    public var block: String
-    public var config: String
-    public var size: Size2D
-    public var batch: Int
-    public var path: ConvolutionPath
-    public var precision: Precision
-    public var threads: Int
-    public var repeats: Int
-    public var warmup: Int
-    public var seed: UInt64
+package struct BlockBenchConfiguration: Sendable, Equatable {
+    package var block: String
+    package var config: String
+    package var size: Size2D
+    package var batch: Int
+    package var path: ConvolutionPath
+    package var precision: Precision
+    package var threads: Int
+    package var repeats: Int
+    package var warmup: Int
+    package var seed: UInt64
     /// FFTW planning effort of the plans the block's FFT paths create.
-    public var effort: PlanningEffort
+    package var effort: PlanningEffort
 
-    public init(block: String, config: String = "{}", size: Size2D = Size2D(56), batch: Int = 1, path: ConvolutionPath = .auto,
+    package init(block: String, config: String = "{}", size: Size2D = Size2D(56), batch: Int = 1, path: ConvolutionPath = .auto,
                 precision: Precision = .float32, threads: Int = ExecutionOptions.defaultThreads, repeats: Int = 5,
                 warmup: Int = 1, seed: UInt64 = 1, effort: PlanningEffort = .estimate) {
         self.block = block
@@ -37,7 +37,7 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
 
     /// The input channels the config gives under the block's own input channel key
     /// (``BlockRegistry/inputChannels(id:configJSON:)``; `channels` for `parc.pair`).
-    public func inputChannels() throws(ToolError) -> Int {
+    package func inputChannels() throws(ToolError) -> Int {
         let object: Any?
         do { object = try JSONSerialization.jsonObject(with: Data(config.utf8)) } catch {
             throw .invalidValue("--config is not valid JSON: expected an object such as '{\"dim\": 64}'")
@@ -60,7 +60,7 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
     static let keysHint = "Every block's keys: globalconv bench --list-blocks; their meaning: Docs/blocks.md"
 
     /// Checks ranges, that the block id exists and that the config is valid for it.
-    public func validate() throws(ToolError) {
+    package func validate() throws(ToolError) {
         guard (1...8192).contains(size.height), (1...8192).contains(size.width) else {
             throw .invalidValue("--size must be within 1...8192 per side, got \(size)")
         }
@@ -91,22 +91,22 @@ public struct BlockBenchConfiguration: Sendable, Equatable {
 /// regions' mean wall time), `planning_measurements` (times the auto path or the FFT size choice measured
 /// during the command — 0 when a plan file already held every decision), and `baseline`
 /// (the peers' times beside ours, ``BlockBenchComparison``) when a baseline was given.
-public struct BlockBenchResult: Sendable, Equatable, Codable {
-    public var block: String
-    public var path: String
-    public var size: [Int]
-    public var batch: Int
-    public var threads: Int
-    public var dtype: String
-    public var medianMs: Double
-    public var minMs: Double
-    public var regionsPerRun: Double?
-    public var meanRegionMicroseconds: Double?
-    public var workerJoinsPerRun: Double?
-    public var planningMeasurements: Int?
-    public var baseline: [BlockBenchComparison]?
+package struct BlockBenchResult: Sendable, Equatable, Codable {
+    package var block: String
+    package var path: String
+    package var size: [Int]
+    package var batch: Int
+    package var threads: Int
+    package var dtype: String
+    package var medianMs: Double
+    package var minMs: Double
+    package var regionsPerRun: Double?
+    package var meanRegionMicroseconds: Double?
+    package var workerJoinsPerRun: Double?
+    package var planningMeasurements: Int?
+    package var baseline: [BlockBenchComparison]?
 
-    public init(block: String, path: String, size: [Int], batch: Int, threads: Int, dtype: String, medianMs: Double, minMs: Double,
+    package init(block: String, path: String, size: [Int], batch: Int, threads: Int, dtype: String, medianMs: Double, minMs: Double,
                 baseline: [BlockBenchComparison]? = nil) {
         (self.block, self.path, self.size, self.batch, self.threads, self.dtype) = (block, path, size, batch, threads, dtype)
         (self.medianMs, self.minMs, self.baseline) = (medianMs, minMs, baseline)
@@ -119,7 +119,7 @@ public struct BlockBenchResult: Sendable, Equatable, Codable {
     }
 
     /// Renders as `table` or `json`.
-    public func rendered(_ format: OutputFormat) throws(ToolError) -> String {
+    package func rendered(_ format: OutputFormat) throws(ToolError) -> String {
         switch format {
         case .json:
             var r = self
@@ -151,8 +151,8 @@ public struct BlockBenchResult: Sendable, Equatable, Codable {
 
 /// Times one block (see ``BlockBenchConfiguration``): `warmup` untimed runs (plus one for `auto`, so
 /// the planner's measurement is not timed), then `repeats` runs timed with `ContinuousClock`.
-public enum BlockBench {
-    public static func run(_ c: BlockBenchConfiguration) throws(ToolError) -> BlockBenchResult {
+package enum BlockBench {
+    package static func run(_ c: BlockBenchConfiguration) throws(ToolError) -> BlockBenchResult {
         try c.validate()
         let stats: TimingStatistics
         let measurementsBefore = PlanningStatistics.measurementCount

@@ -4,17 +4,17 @@ import Backbones
 /// block id with its config keys, generated from the Backbones registry
 /// (``BlockRegistry/configKeys(id:)``, which records what each block's own config parsing asks
 /// for), so the key lists have one home. Docs/blocks.md explains every key.
-public enum BlockKeyListing {
+package enum BlockKeyListing {
     /// One row per block: id, input channel key(s), required keys, optional keys with defaults.
-    public struct Row: Sendable, Equatable {
-        public let block: String
-        public let inputChannels: [String]
-        public let required: [String]
-        public let optional: [String]
+    package struct Row: Sendable, Equatable {
+        package let block: String
+        package let inputChannels: [String]
+        package let required: [String]
+        package let optional: [String]
     }
 
     /// A row for every registered block, then `parc.pair` (the bench's own ParC token mixer).
-    public static func rows() -> [Row] {
+    package static func rows() -> [Row] {
         var out: [Row] = BlockRegistry.ids.map { id in
             let keys = (try? BlockRegistry.configKeys(id: id)) ?? []
             return Row(block: id, inputChannels: keys.filter(\.isInputChannels).map(\.name),
@@ -26,7 +26,7 @@ public enum BlockKeyListing {
     }
 
     /// The table `globalconv bench --list-blocks` prints, with a pointer to Docs/blocks.md.
-    public static func table() -> String {
+    package static func table() -> String {
         var t = TextTable(header: ["block", "input channels", "required keys", "optional keys (= default)"])
         for r in rows() {
             t.append([r.block, r.inputChannels.joined(separator: " or "), r.required.joined(separator: ", "),
@@ -40,7 +40,7 @@ public enum BlockKeyListing {
     }
 
     /// `--help` lines: which key gives the input channels, per block, and where the full lists are.
-    public static func helpText() -> String {
+    package static func helpText() -> String {
         var byKey: [String: [String]] = [:]
         var order: [String] = []
         for r in rows() {

@@ -10,31 +10,31 @@ import LargeKernel
 /// - SLaK (N): `K×N ∥ N×K ∥ N×N` branches, `C·(2KN + N²)` (training form; merges exactly into dense
 ///   `K×K` at inference when K and N are both odd);
 /// - RepLK (small kernel s): `K×K ∥ s×s`, `C·(K² + s²)` (training form; merges exactly into dense `K×K`).
-public struct KernelCosts: Sendable, Equatable {
+package struct KernelCosts: Sendable, Equatable {
     /// One way to realise the kernel.
-    public struct Row: Sendable, Equatable, Codable {
+    package struct Row: Sendable, Equatable, Codable {
         /// `dense`, `lka`, `slak` or `replk`.
-        public var form: String
+        package var form: String
         /// What it is, e.g. `5×5 → 7×7 dil 3 → 1×1`.
-        public var layout: String
+        package var layout: String
         /// LKA's dilation; nil for the other forms.
-        public var dilation: Int?
-        public var params: Int
-        public var flops: Double
+        package var dilation: Int?
+        package var params: Int
+        package var flops: Double
         /// `params / dense params`.
-        public var paramsRatio: Double
+        package var paramsRatio: Double
         /// The span of input one output reads (square).
-        public var extent: Int
+        package var extent: Int
         /// Whether this is the LKA dilation with the fewest parameters.
-        public var best: Bool
+        package var best: Bool
         /// How it relates to the dense kernel.
-        public var note: String
+        package var note: String
 
         enum CodingKeys: String, CodingKey {
             case form, layout, dilation, params, flops, paramsRatio = "params_ratio", extent, best, note
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(form, forKey: .form)
             try c.encode(layout, forKey: .layout)
@@ -48,21 +48,21 @@ public struct KernelCosts: Sendable, Equatable {
         }
     }
 
-    public var kernel: Int
-    public var channels: Int
-    public var size: [Int]
-    public var rows: [Row]
+    package var kernel: Int
+    package var channels: Int
+    package var size: [Int]
+    package var rows: [Row]
 
     /// SLaK's small dimension N.
-    public static let slakN = 5
+    package static let slakN = 5
     /// RepLKNet's small kernel.
-    public static let replkSmall = 5
+    package static let replkSmall = 5
 
     /// The LKA dilations worth listing for `K`: for each distinct `⌈K/d⌉ ≥ 2` the smallest `d ≥ 2` giving it
     /// (a larger d with the same `⌈K/d⌉` only widens the extent and `conv0`) whose two depthwise factors
     /// have fewer taps than the dense kernel (`(2d−1)² + ⌈K/d⌉² < K²`), plus the best dilation; every
     /// one ≥ 2. Empty for K < ``LKADecomposition/minimumKernelSize`` (no decomposition with d ≥ 2).
-    public static func usefulDilations(kernel k: Int) throws(ToolError) -> [Int] {
+    package static func usefulDilations(kernel k: Int) throws(ToolError) -> [Int] {
         var seen = Set<Int>(), ds: [Int] = []
         if k >= 3 {
             for d in 2..<k {
@@ -82,7 +82,7 @@ public struct KernelCosts: Sendable, Equatable {
     }
 
     /// The counts for `kernel` on `channels` channels and a `size` map.
-    public init(kernel k: Int, channels c: Int, size: (height: Int, width: Int)) throws(ToolError) {
+    package init(kernel k: Int, channels c: Int, size: (height: Int, width: Int)) throws(ToolError) {
         guard (1...4096).contains(k) else { throw .invalidValue("--kernel must be in 1...4096, got \(k)") }
         guard (1...65536).contains(c) else { throw .invalidValue("--channels must be in 1...65536, got \(c)") }
         guard size.height >= 1, size.width >= 1 else { throw .invalidValue("--size must be at least 1x1") }
@@ -122,7 +122,7 @@ public struct KernelCosts: Sendable, Equatable {
     }
 
     /// Renders as `table` or `json` (`{"kernel", "channels", "size", "rows": [...]}`).
-    public func rendered(_ format: OutputFormat) throws(ToolError) -> String {
+    package func rendered(_ format: OutputFormat) throws(ToolError) -> String {
         switch format {
         case .json:
             var copy = self

@@ -4,22 +4,22 @@ import LargeKernel
 /// `decompose --fit FILE --key NAME`: the dense depthwise kernel stored under NAME in a safetensors
 /// file (`[C, 1, t, t]`, F32 or F64), fitted by `LKADecomposition.fit` (alternating least squares per
 /// channel, Float64) with LKA(K, d), `K` = t unless given and `d` = the best dilation unless given.
-public struct LKAFitReport: Sendable, Equatable {
-    public var file: String
-    public var key: String
-    public var channels: Int
-    public var targetSize: Int
-    public var kernel: Int
-    public var dilation: Int
+package struct LKAFitReport: Sendable, Equatable {
+    package var file: String
+    package var key: String
+    package var channels: Int
+    package var targetSize: Int
+    package var kernel: Int
+    package var dilation: Int
     /// `‖T_c − K_c‖_F / ‖T_c‖_F` per channel.
-    public var channelErrors: [Double]
+    package var channelErrors: [Double]
     /// `sqrt(Σ_c ‖T_c − K_c‖² / Σ_c ‖T_c‖²)`.
-    public var overallError: Double
-    public var denseParams: Int
-    public var factorParams: Int
+    package var overallError: Double
+    package var denseParams: Int
+    package var factorParams: Int
 
     /// Reads the kernel and fits it.
-    public static func run(file: String, key: String, kernel: Int? = nil, dilation: Int? = nil) throws(ToolError) -> LKAFitReport {
+    package static func run(file: String, key: String, kernel: Int? = nil, dilation: Int? = nil) throws(ToolError) -> LKAFitReport {
         let st: SafetensorsFile
         do { st = try SafetensorsFile(atPath: file) } catch { throw .io(error.description) }
         guard let entry = st.entry(key) else {
@@ -48,7 +48,7 @@ public struct LKAFitReport: Sendable, Equatable {
     }
 
     /// Minimum, median and maximum of the per-channel errors.
-    public var summary: (min: Double, median: Double, max: Double) {
+    package var summary: (min: Double, median: Double, max: Double) {
         let s = channelErrors.sorted()
         guard !s.isEmpty else { return (0, 0, 0) }
         let mid = s.count / 2
@@ -57,7 +57,7 @@ public struct LKAFitReport: Sendable, Equatable {
 
     /// Renders as `table` or `json` (`{"file", "key", "channels", "target_size", "kernel", "dilation",
     /// "channel_error": {"min", "median", "max"}, "overall_error", "dense_params", "factor_params", "channel_errors"}`).
-    public func rendered(_ format: OutputFormat) throws(ToolError) -> String {
+    package func rendered(_ format: OutputFormat) throws(ToolError) -> String {
         let s = summary
         switch format {
         case .json:

@@ -4,13 +4,13 @@ import Foundation
 /// per swept path and one dashed polyline per baseline op, the crossover marked by a vertical line,
 /// axes labelled with units, a legend on the right. Every series is a single `<polyline>` carrying
 /// `data-series="<name>"`; legend swatches are `<line>` elements.
-public struct SweepPlot: Sendable {
-    public var result: SweepResult
-    public var baseline: [BaselineRow]
-    public var title: String
-    public var subtitle: String
+package struct SweepPlot: Sendable {
+    package var result: SweepResult
+    package var baseline: [BaselineRow]
+    package var title: String
+    package var subtitle: String
 
-    public init(result: SweepResult, baseline: [BaselineRow] = [], title: String = "Depthwise K×K convolution: time per call",
+    package init(result: SweepResult, baseline: [BaselineRow] = [], title: String = "Depthwise K×K convolution: time per call",
                 subtitle: String = "") {
         self.result = result
         self.baseline = baseline
@@ -19,7 +19,7 @@ public struct SweepPlot: Sendable {
     }
 
     /// A report's plot: the caption as subtitle, the baseline rows that match a swept problem.
-    public init(report: SweepReport) {
+    package init(report: SweepReport) {
         self.init(result: report.result, baseline: report.baseline.filter { b in report.result.rows.contains { b.matches($0) } },
                   subtitle: report.plotSubtitle)
     }
@@ -55,7 +55,7 @@ public struct SweepPlot: Sendable {
     }
 
     /// The chart as a standalone SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let width = 960.0, height = 540.0
         let left = 86.0, right = 240.0, top = 66.0, bottom = 66.0
         let plotW = width - left - right, plotH = height - top - bottom

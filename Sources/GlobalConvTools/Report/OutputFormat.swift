@@ -1,4 +1,4 @@
 /// Output formats of the `globalconv` commands (each command accepts the subset it documents).
-public enum OutputFormat: String, Sendable, CaseIterable, Codable {
+package enum OutputFormat: String, Sendable, CaseIterable, Codable {
     case table, csv, json, markdown, junit
 }

@@ -2,23 +2,23 @@
 ///
 /// JSON: `{"rows": [SweepRow…], "crossover": K or null}` plus `"baseline": [BaselineComparison…]`
 /// when a baseline was given (schemas in `Docs/cli.md`).
-public struct SweepReport: Sendable {
-    public var result: SweepResult
-    public var configuration: SweepConfiguration
+package struct SweepReport: Sendable {
+    package var result: SweepResult
+    package var configuration: SweepConfiguration
     /// Baseline rows to show beside ours (may be empty).
-    public var baseline: [BaselineRow]
+    package var baseline: [BaselineRow]
 
-    public init(result: SweepResult, configuration: SweepConfiguration, baseline: [BaselineRow] = []) {
+    package init(result: SweepResult, configuration: SweepConfiguration, baseline: [BaselineRow] = []) {
         self.result = result
         self.configuration = configuration
         self.baseline = baseline
     }
 
     /// The baseline rows that match a swept problem, beside our fastest exact path.
-    public var comparisons: [BaselineComparison] { BaselineComparison.compare(baseline, with: result.rows) }
+    package var comparisons: [BaselineComparison] { BaselineComparison.compare(baseline, with: result.rows) }
 
     /// Renders in `format` (`table`, `csv`, `json` or `markdown`).
-    public func rendered(_ format: OutputFormat) throws(ToolError) -> String {
+    package func rendered(_ format: OutputFormat) throws(ToolError) -> String {
         switch format {
         case .table: table()
         case .markdown: markdown()

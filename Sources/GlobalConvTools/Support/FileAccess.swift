@@ -6,11 +6,11 @@ import Darwin
 
 /// Reading and checking files for the tools, with the system's reason in every error and the path as
 /// the user typed it (never Foundation's `Error Domain=…` internals).
-public enum FileAccess {
+package enum FileAccess {
     /// The text of the file at `path` (UTF-8, invalid bytes replaced); `what` names it in the error.
     /// - Throws: ``ToolError/io(_:)``: `cannot read baseline file '/x.jsonl': no such file` (or
     ///   `permission denied`, `is a directory`, …).
-    public static func readText(path: String, what: String) throws(ToolError) -> String {
+    package static func readText(path: String, what: String) throws(ToolError) -> String {
         guard let file = fopen(path, "r") else { throw .io("cannot read \(what) '\(path)': \(reason(errno))") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -31,7 +31,7 @@ public enum FileAccess {
     /// (planning, timing) whose result goes to `path`.
     /// - Throws: ``ToolError/io(_:)`` such as `cannot write wisdom file '/nonexistent/dir/w.txt':
     ///   directory '/nonexistent/dir': no such file`.
-    public static func checkWritable(path: String, what: String) throws(ToolError) {
+    package static func checkWritable(path: String, what: String) throws(ToolError) {
         guard !path.isEmpty else { throw .io("cannot write \(what): empty path") }
         var info = stat()
         if stat(path, &info) == 0 {

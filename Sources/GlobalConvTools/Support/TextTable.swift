@@ -1,19 +1,19 @@
 /// A plain-text table with a header row, columns right-aligned when numeric, for terminal output.
-public struct TextTable: Sendable {
+package struct TextTable: Sendable {
     /// Column titles.
-    public var header: [String]
+    package var header: [String]
     /// Rows of cells; each row has `header.count` cells.
-    public var rows: [[String]] = []
+    package var rows: [[String]] = []
 
-    public init(header: [String]) { self.header = header }
+    package init(header: [String]) { self.header = header }
 
     /// Appends a row (padded with empty cells or truncated to the header's width).
-    public mutating func append(_ row: [String]) {
+    package mutating func append(_ row: [String]) {
         rows.append(Array((row + Array(repeating: "", count: max(0, header.count - row.count))).prefix(header.count)))
     }
 
     /// The table as lines: header, a rule of dashes, rows; columns separated by two spaces.
-    public func rendered() -> String {
+    package func rendered() -> String {
         let all = [header] + rows
         let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
         let numeric = header.indices.map { c in
@@ -38,7 +38,7 @@ public struct TextTable: Sendable {
     }
 
     /// The table as GitHub markdown (`| a | b |`, numeric columns right-aligned).
-    public func markdown() -> String {
+    package func markdown() -> String {
         let numeric = header.indices.map { c in rows.allSatisfy { TextTable.isNumber($0[c]) || $0[c] == "-" } }
         func esc(_ s: String) -> String { s.replacingAll("|", with: "\\|") }
         var out = ["| " + header.map(esc).joined(separator: " | ") + " |",

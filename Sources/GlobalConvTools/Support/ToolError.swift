@@ -1,6 +1,6 @@
 /// An error of the `globalconv` tools: a bad value from the command line or a file, a file that cannot
 /// be read or written, or a library computation that failed. The message says what and why.
-public enum ToolError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ToolError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A value (argument, config, file line) that is malformed or out of range; says what is allowed.
     case invalidValue(String)
     /// A file that cannot be read or written.
@@ -8,7 +8,7 @@ public enum ToolError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A computation that failed in a library; the library's message.
     case failed(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidValue(let m): m
         case .io(let m): m

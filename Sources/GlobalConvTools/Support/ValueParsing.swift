@@ -2,11 +2,11 @@ import GlobalConv
 
 /// Parsers for the textual values the command line takes (`3,5,7`, `3...63:2`, `56x40`, `direct,fft`).
 /// Each throws ``ToolError/invalidValue(_:)`` with a message that says what is wrong and what is allowed.
-public enum ValueParsing {
+package enum ValueParsing {
     /// Kernel sizes: a comma-separated list whose items are `K` or an inclusive range `A...B` with an
     /// optional step `A...B:S` (`3...63:2` = 3, 5, …, 63). Every size ≥ 1; duplicates are removed and
     /// the list sorted ascending.
-    public static func kernels(_ text: String) throws(ToolError) -> [Int] {
+    package static func kernels(_ text: String) throws(ToolError) -> [Int] {
         let allowed = "expected kernel sizes like '3,5,7' or a range '3...63:2' (first...last:step), each ≥ 1"
         var result = Set<Int>()
         let items = text.split(separator: ",", omittingEmptySubsequences: false)
@@ -38,7 +38,7 @@ public enum ValueParsing {
     }
 
     /// A map size: `56` (square) or `HxW` (`56x40`: 56 rows, 40 columns; `×` also accepted), each ≥ 1.
-    public static func size(_ text: String) throws(ToolError) -> Size2D {
+    package static func size(_ text: String) throws(ToolError) -> Size2D {
         let allowed = "expected a map size like '56' or 'HxW' such as '56x40', each ≥ 1"
         let parts = text.trimmingWhitespace().split(omittingEmptySubsequences: false) { $0 == "x" || $0 == "X" || $0 == "×" }
         switch parts.count {
@@ -56,7 +56,7 @@ public enum ValueParsing {
     }
 
     /// A comma-separated list of names from `allowed`, in the given order, without duplicates.
-    public static func list<T: RawRepresentable & CaseIterable>(_ text: String, of _: T.Type, what: String) throws(ToolError) -> [T]
+    package static func list<T: RawRepresentable & CaseIterable>(_ text: String, of _: T.Type, what: String) throws(ToolError) -> [T]
     where T.RawValue == String {
         let names = T.allCases.map(\.rawValue).joined(separator: ", ")
         var result: [T] = []

@@ -4,19 +4,19 @@ import Foundation
 /// object per line: `{"op", "kernel", "size", "channels", "batch", "threads", "median_ms", "min_ms"}`.
 /// `size` is the map side `H` (square `H×H`) or `[H, W]`. Blank lines and lines starting with `#`
 /// are skipped. Any tool can write it.
-public struct BaselineRow: Sendable, Equatable, Codable {
+package struct BaselineRow: Sendable, Equatable, Codable {
     /// The baseline's name for what it ran, e.g. `depthwise`, `depthwise_fft`, `depthwise_ort`.
-    public var op: String
-    public var kernel: Int
+    package var op: String
+    package var kernel: Int
     /// `[H, W]`.
-    public var size: [Int]
-    public var channels: Int
-    public var batch: Int
-    public var threads: Int
-    public var medianMs: Double
-    public var minMs: Double
+    package var size: [Int]
+    package var channels: Int
+    package var batch: Int
+    package var threads: Int
+    package var medianMs: Double
+    package var minMs: Double
 
-    public init(op: String, kernel: Int, size: [Int], channels: Int, batch: Int, threads: Int, medianMs: Double, minMs: Double) {
+    package init(op: String, kernel: Int, size: [Int], channels: Int, batch: Int, threads: Int, medianMs: Double, minMs: Double) {
         self.op = op
         self.kernel = kernel
         self.size = size
@@ -31,7 +31,7 @@ public struct BaselineRow: Sendable, Equatable, Codable {
         case op, kernel, size, channels, batch, threads, medianMs = "median_ms", minMs = "min_ms"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         op = try c.decode(String.self, forKey: .op)
         kernel = try c.decode(Int.self, forKey: .kernel)
@@ -44,35 +44,35 @@ public struct BaselineRow: Sendable, Equatable, Codable {
     }
 
     /// Whether this row timed the same problem as `row` (kernel, size, channels, batch).
-    public func matches(_ row: SweepRow) -> Bool {
+    package func matches(_ row: SweepRow) -> Bool {
         kernel == row.kernel && size == row.size && channels == row.channels && batch == row.batch
     }
 
     /// Parses JSON-lines text; the error names the line and what is wrong with it.
-    public static func parse(jsonLines text: String, source: String = "baseline") throws(ToolError) -> [BaselineRow] {
+    package static func parse(jsonLines text: String, source: String = "baseline") throws(ToolError) -> [BaselineRow] {
         try JSONLines.decode(BaselineRow.self, text: text, source: source,
                              expected: "baseline row (expected a JSON object with op, kernel, size, channels, batch, threads, median_ms, min_ms)")
     }
 
     /// Reads and parses a JSON-lines file.
-    public static func load(path: String) throws(ToolError) -> [BaselineRow] {
+    package static func load(path: String) throws(ToolError) -> [BaselineRow] {
         try parse(jsonLines: try JSONLines.read(path: path, what: "baseline file"), source: path)
     }
 }
 
 /// A baseline row beside the fastest of our exact paths (direct, fft, auto: the dense convolution the
 /// baseline computes; `lka` computes an approximation and is never the comparison) for the same problem.
-public struct BaselineComparison: Sendable, Equatable, Codable {
-    public var kernel: Int
-    public var op: String
-    public var threads: Int
-    public var medianMs: Double
-    public var minMs: Double
+package struct BaselineComparison: Sendable, Equatable, Codable {
+    package var kernel: Int
+    package var op: String
+    package var threads: Int
+    package var medianMs: Double
+    package var minMs: Double
     /// Our fastest exact path (by median) on the same kernel, size, channels and batch.
-    public var oursPath: String
-    public var oursMedianMs: Double
+    package var oursPath: String
+    package var oursMedianMs: Double
     /// `baseline median / our median`: above 1, GlobalConv is that many times faster.
-    public var ratio: Double
+    package var ratio: Double
 
     enum CodingKeys: String, CodingKey {
         case kernel, op, threads, medianMs = "median_ms", minMs = "min_ms"
@@ -80,7 +80,7 @@ public struct BaselineComparison: Sendable, Equatable, Codable {
     }
 
     /// One comparison per baseline row that matches at least one of `rows`, in kernel then op order.
-    public static func compare(_ baseline: [BaselineRow], with rows: [SweepRow]) -> [BaselineComparison] {
+    package static func compare(_ baseline: [BaselineRow], with rows: [SweepRow]) -> [BaselineComparison] {
         var out: [BaselineComparison] = []
         for b in baseline {
             let ours = rows.filter { b.matches($0) && SweepPath(rawValue: $0.path)?.isExactConvolution == true }

@@ -1,34 +1,34 @@
 import GlobalConv
 
 /// Everything one kernel-size sweep needs; ``validate()`` says what is out of range.
-public struct SweepConfiguration: Sendable, Equatable {
+package struct SweepConfiguration: Sendable, Equatable {
     /// Kernel sizes `K` (dense `K×K`), ascending.
-    public var kernels: [Int]
+    package var kernels: [Int]
     /// Input map `H×W`.
-    public var size: Size2D
+    package var size: Size2D
     /// Channels `C` (depthwise: one filter per channel).
-    public var channels: Int
+    package var channels: Int
     /// Batch `N`.
-    public var batch: Int
+    package var batch: Int
     /// Precision the convolutions run in.
-    public var precision: Precision
+    package var precision: Precision
     /// Worker threads per convolution call.
-    public var threads: Int
+    package var threads: Int
     /// Timed runs per (K, path).
-    public var repeats: Int
+    package var repeats: Int
     /// Untimed runs before the timed ones.
-    public var warmup: Int
+    package var warmup: Int
     /// Paths to time, in this order.
-    public var paths: [SweepPath]
+    package var paths: [SweepPath]
     /// FFTW planning effort.
-    public var effort: PlanningEffort
+    package var effort: PlanningEffort
     /// Seed of the random input and weights.
-    public var seed: UInt64
+    package var seed: UInt64
 
     /// The default sweep: `peer_baseline.py`'s defaults (K ∈ {3, 5, 7, 9, 13, 17, 21, 27, 31, 41, 51, 63},
     /// 56×56, 128 channels, batch 1, 9 repeats) so its output matches row for row; Float32, every core,
     /// 1 warm-up, every path. A few seconds on 2 cores.
-    public init(kernels: [Int] = SweepConfiguration.defaultKernels, size: Size2D = Size2D(56), channels: Int = 128,
+    package init(kernels: [Int] = SweepConfiguration.defaultKernels, size: Size2D = Size2D(56), channels: Int = 128,
                 batch: Int = 1, precision: Precision = .float32, threads: Int = ExecutionOptions.defaultThreads,
                 repeats: Int = 9, warmup: Int = 5, paths: [SweepPath] = SweepConfiguration.defaultPaths,
                 effort: PlanningEffort = .estimate, seed: UInt64 = 1) {
@@ -46,15 +46,15 @@ public struct SweepConfiguration: Sendable, Equatable {
     }
 
     /// Kernel sizes a sweep times when none are named (those of `peer_baseline.py`).
-    public static let defaultKernels = [3, 5, 7, 9, 13, 17, 21, 27, 31, 41, 51, 63]
+    package static let defaultKernels = [3, 5, 7, 9, 13, 17, 21, 27, 31, 41, 51, 63]
 
     /// The paths a sweep times when none are named.
-    public static var defaultPaths: [SweepPath] {
+    package static var defaultPaths: [SweepPath] {
         [.direct, .fft, .lka, .auto]
     }
 
     /// Throws ``ToolError/invalidValue(_:)`` naming the first value out of range and the allowed range.
-    public func validate() throws(ToolError) {
+    package func validate() throws(ToolError) {
         guard !kernels.isEmpty else { throw .invalidValue("no kernel sizes: give at least one, e.g. --kernels 3,7,13") }
         guard kernels.allSatisfy({ $0 >= 1 && $0 <= 1024 }) else {
             throw .invalidValue("kernel sizes must be in 1...1024, got \(kernels)")
@@ -74,7 +74,7 @@ public struct SweepConfiguration: Sendable, Equatable {
     }
 
     /// Floating-point operations of the dense `K×K` definition: `2·N·C·H·W·K²`.
-    public func denseFlops(kernel: Int) -> Double {
+    package func denseFlops(kernel: Int) -> Double {
         2 * Double(batch) * Double(channels) * Double(size.height) * Double(size.width) * Double(kernel) * Double(kernel)
     }
 }

@@ -1,5 +1,5 @@
 /// What the sweep times for each kernel size `K`.
-public enum SweepPath: String, Sendable, CaseIterable, Codable {
+package enum SweepPath: String, Sendable, CaseIterable, Codable {
     /// Dense depthwise `K×K` ("same" padding `K/2`, zeros) on the engine's direct path.
     case direct
     /// The same convolution on the engine's FFT path.
@@ -14,5 +14,5 @@ public enum SweepPath: String, Sendable, CaseIterable, Codable {
     case fftw
 
     /// Whether the path computes the exact dense convolution (what baselines are compared with).
-    public var isExactConvolution: Bool { self == .direct || self == .fft || self == .auto }
+    package var isExactConvolution: Bool { self == .direct || self == .fft || self == .auto }
 }

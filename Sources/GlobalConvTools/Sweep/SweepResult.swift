@@ -1,30 +1,30 @@
 /// One timed (kernel size, path) of a sweep. JSON field names are snake_case as documented in
 /// `Docs/cli.md`: `kernel`, `path`, `size` `[H, W]`, `channels`, `batch`, `dtype`, `threads`,
 /// `median_ms`, `min_ms`, `gflops`, `params`.
-public struct SweepRow: Sendable, Equatable, Codable {
+package struct SweepRow: Sendable, Equatable, Codable {
     /// Kernel size `K` of the dense `K×K` convolution (for `lka`: the one it decomposes).
-    public var kernel: Int
+    package var kernel: Int
     /// `direct`, `fft`, `lka` or `auto`.
-    public var path: String
+    package var path: String
     /// `[H, W]`.
-    public var size: [Int]
-    public var channels: Int
-    public var batch: Int
+    package var size: [Int]
+    package var channels: Int
+    package var batch: Int
     /// `float32` or `float64`.
-    public var dtype: String
-    public var threads: Int
+    package var dtype: String
+    package var threads: Int
     /// Median of the timed runs, milliseconds.
-    public var medianMs: Double
+    package var medianMs: Double
     /// Fastest timed run, milliseconds.
-    public var minMs: Double
+    package var minMs: Double
     /// Dense-equivalent GFLOP/s (the table's `dense-equiv GFLOP/s`, JSON/CSV key `gflops`): the FLOPs of
     /// the dense `K×K` definition over the median, `2·N·C·H·W·K² / median / 1e9`, for every path — not
     /// the FLOPs the path itself performs.
-    public var gflops: Double
+    package var gflops: Double
     /// Learned parameters, biases included (dense: `C·K² + C`; LKA: its three convolutions').
-    public var params: Int
+    package var params: Int
 
-    public init(kernel: Int, path: String, size: [Int], channels: Int, batch: Int, dtype: String, threads: Int,
+    package init(kernel: Int, path: String, size: [Int], channels: Int, batch: Int, dtype: String, threads: Int,
                 medianMs: Double, minMs: Double, gflops: Double, params: Int) {
         self.kernel = kernel
         self.path = path
@@ -48,22 +48,22 @@ public struct SweepRow: Sendable, Equatable, Codable {
 /// A sweep's rows and its crossover: the smallest swept `K` from which the FFT path stays faster
 /// than the direct path (by median) for every larger swept `K`; `nil` when there is none or when
 /// either path was not swept.
-public struct SweepResult: Sendable, Equatable {
-    public var rows: [SweepRow]
-    public var crossover: Int?
+package struct SweepResult: Sendable, Equatable {
+    package var rows: [SweepRow]
+    package var crossover: Int?
 
-    public init(rows: [SweepRow], crossover: Int? = nil) {
+    package init(rows: [SweepRow], crossover: Int? = nil) {
         self.rows = rows
         self.crossover = crossover
     }
 
     /// Rows in kernel order, then path order; the crossover computed from them.
-    public init(rows: [SweepRow]) {
+    package init(rows: [SweepRow]) {
         self.init(rows: rows, crossover: SweepResult.crossover(of: rows))
     }
 
     /// The crossover of `rows` (see the type's documentation).
-    public static func crossover(of rows: [SweepRow]) -> Int? {
+    package static func crossover(of rows: [SweepRow]) -> Int? {
         var direct: [Int: Double] = [:], fft: [Int: Double] = [:]
         for row in rows {
             if row.path == SweepPath.direct.rawValue { direct[row.kernel] = row.medianMs }
@@ -79,10 +79,10 @@ public struct SweepResult: Sendable, Equatable {
     }
 
     /// The distinct kernel sizes, ascending.
-    public var kernels: [Int] { Set(rows.map(\.kernel)).sorted() }
+    package var kernels: [Int] { Set(rows.map(\.kernel)).sorted() }
 
     /// The distinct paths, in first-seen order.
-    public var paths: [String] {
+    package var paths: [String] {
         var seen: [String] = []
         for row in rows where !seen.contains(row.path) { seen.append(row.path) }
         return seen

@@ -8,17 +8,17 @@ import LargeKernel
 /// `auto` path (and `lka`, whose convolutions run on `auto`) first gets planning runs of its own,
 /// repeated until the planner measures nothing more, so no planner measurement is ever timed and the
 /// planning runs never stand in for the warm-up.
-public enum SweepRunner {
+package enum SweepRunner {
     /// At most this many untimed planning runs before an `auto` path's warm-up: the planner measures a
     /// problem on its first call and re-measures a close decision on up to two more (Docs/architecture.md).
-    public static let maximumPlanningRuns = 4
+    package static let maximumPlanningRuns = 4
 
     /// Times one path the same way for every path: for a path with a `planningRun` (auto, lka), that
     /// run first — repeated while it reports that the planner measured, at most ``maximumPlanningRuns``
     /// times — then `warmup` untimed runs of `body` and `repeats` timed ones. The planning runs are not
     /// counted as warm-up, so every path gets exactly `warmup` untimed runs of `body`.
     /// - Parameter planningRun: one untimed call that returns whether the planner measured during it.
-    public static func timePath<E: Error>(warmup: Int, repeats: Int, planningRun: (() throws(E) -> Bool)? = nil,
+    package static func timePath<E: Error>(warmup: Int, repeats: Int, planningRun: (() throws(E) -> Bool)? = nil,
                                           body: () throws(E) -> Void) throws(E) -> TimingStatistics {
         if let planningRun {
             for _ in 0..<maximumPlanningRuns where try planningRun() == false { break }
@@ -36,16 +36,16 @@ public enum SweepRunner {
     }
 
     /// Where a sweep is: about to time `path` for `kernel`, the `index`-th of `total` steps (from 0).
-    public struct Progress: Sendable {
-        public let index: Int
-        public let total: Int
-        public let kernel: Int
-        public let path: SweepPath
+    package struct Progress: Sendable {
+        package let index: Int
+        package let total: Int
+        package let kernel: Int
+        package let path: SweepPath
     }
 
     /// Runs `configuration` (validated first) and returns its rows in (kernel, path) order with the
     /// crossover. `progress` is called before each step, on the calling thread.
-    public static func run(_ configuration: SweepConfiguration,
+    package static func run(_ configuration: SweepConfiguration,
                            progress: (Progress) -> Void = { _ in }) throws(ToolError) -> SweepResult {
         try configuration.validate()
         switch configuration.precision {

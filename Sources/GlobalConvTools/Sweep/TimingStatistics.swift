@@ -1,17 +1,17 @@
 import GlobalConv
 /// Wall-clock statistics of repeated runs of one piece of work.
-public struct TimingStatistics: Sendable, Equatable {
+package struct TimingStatistics: Sendable, Equatable {
     /// Median of the timed runs in milliseconds (the mean of the two middle runs for an even count).
-    public let medianMilliseconds: Double
+    package let medianMilliseconds: Double
     /// Fastest timed run in milliseconds.
-    public let minimumMilliseconds: Double
+    package let minimumMilliseconds: Double
     /// Every timed run in milliseconds, in the order run.
-    public let samplesMilliseconds: [Double]
+    package let samplesMilliseconds: [Double]
     /// The parallel runtime's counters over the timed runs alone (``measure(warmup:repeats:_:)``), or nil.
     package var regions: ParallelRuntime.Statistics?
 
     /// Statistics of `samples` (milliseconds). - Precondition: at least one sample.
-    public init(samplesMilliseconds samples: [Double]) {
+    package init(samplesMilliseconds samples: [Double]) {
         precondition(!samples.isEmpty, "TimingStatistics needs at least one sample")
         let sorted = samples.sorted()
         let mid = sorted.count / 2
@@ -22,7 +22,7 @@ public struct TimingStatistics: Sendable, Equatable {
 
     /// Runs `body` `warmup` times untimed, then `repeats` times each timed with `ContinuousClock`.
     /// - Precondition: `warmup ≥ 0`, `repeats ≥ 1`.
-    public static func measure<E: Error>(warmup: Int, repeats: Int, _ body: () throws(E) -> Void) throws(E) -> TimingStatistics {
+    package static func measure<E: Error>(warmup: Int, repeats: Int, _ body: () throws(E) -> Void) throws(E) -> TimingStatistics {
         precondition(warmup >= 0 && repeats >= 1, "measure: warmup must be ≥ 0 and repeats ≥ 1")
         for _ in 0..<warmup { try body() }
         let clock = ContinuousClock()

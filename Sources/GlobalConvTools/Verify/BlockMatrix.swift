@@ -7,17 +7,17 @@ import GlobalConv
 /// against the block documentation's relative tolerances (1e-10 Float64, 1e-4 Float32, times
 /// `max|reference|`). An id without a built-in case is a failed result, so a new block cannot be
 /// skipped silently.
-public enum BlockMatrix {
+package enum BlockMatrix {
     /// One block case: id, config JSON, input shape `[N, C, H, W]`.
-    public struct Case: Sendable {
-        public let id: String
-        public let config: String
-        public let inputShape: [Int]
+    package struct Case: Sendable {
+        package let id: String
+        package let config: String
+        package let inputShape: [Int]
     }
 
     /// A case for every block id of Docs/blocks.md (small shapes with maps smaller than some kernels, odd and
     /// rectangular maps).
-    public static let cases: [Case] = [
+    package static let cases: [Case] = [
         Case(id: "conv2d.depthwise", config: #"{"channels": 4, "kernel_size": [7, 5], "dilation": [1, 2], "padding": [3, 4], "padding_mode": "zeros", "bias": true}"#, inputShape: [2, 4, 9, 11]),
         Case(id: "parc.op", config: #"{"channels": 4, "axis": "H", "kernel_size": 12, "use_pe": true}"#, inputShape: [1, 4, 9, 10]),
         Case(id: "parc.convnext_block", config: #"{"dim": 8, "kernel_size": 10, "use_pe": true}"#, inputShape: [1, 8, 10, 9]),
@@ -35,10 +35,10 @@ public enum BlockMatrix {
     ]
 
     /// The relative tolerance of the block documentation for `precision`.
-    public static func relativeTolerance(_ precision: Precision) -> Double { FixtureCheck.tolerance(for: precision) }
+    package static func relativeTolerance(_ precision: Precision) -> Double { FixtureCheck.tolerance(for: precision) }
 
     /// Runs a case for every registered block id on `paths` (see the type's documentation).
-    public static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
+    package static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
         var results: [VerifyResult] = []
         for (index, id) in BlockRegistry.ids.enumerated() {
             guard let one = cases.first(where: { $0.id == id }) else {

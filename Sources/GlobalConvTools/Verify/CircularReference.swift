@@ -4,9 +4,9 @@ import GlobalConv
 /// `y[n,c,i] = b[c] + Σ_{k<L} w[c,k]·x[n,c,(i+k) mod L]` (no flip; `L` = the map's extent along the
 /// axis = the kernel length), for every column (axis H) or row (axis W). Returns the outputs and
 /// their magnitudes `|b| + Σ|w||x|`, row-major `[N, C, H, W]`. Pure function, thread-safe.
-public enum CircularReference {
+package enum CircularReference {
     /// - Precondition: `input` `[N, C, H, W]`, `weight` `[C, 1, H, 1]` (axis H) or `[C, 1, 1, W]` (axis W).
-    public static func compute(input: Tensor<Double>, weight: Tensor<Double>, bias: Tensor<Double>?,
+    package static func compute(input: Tensor<Double>, weight: Tensor<Double>, bias: Tensor<Double>?,
                                axis: ConvolutionAxis) -> DepthwiseReference.Output {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let length = axis == .height ? h : w
@@ -38,23 +38,23 @@ public enum CircularReference {
 
 /// The built-in randomised cases for the engine's `CircularConvolution1D` (ParC's core), compared with
 /// ``CircularReference`` against `γ(L+1)·M` (direct) and `4u(⌊log₂L⌋+1)·M` (FFT, one length-L transform).
-public enum CircularMatrix: PrecisionMatrix {
-    public struct Case: Sendable {
-        public let name: String
-        public let shape: [Int]
-        public let axis: ConvolutionAxis
+package enum CircularMatrix: PrecisionMatrix {
+    package struct Case: Sendable {
+        package let name: String
+        package let shape: [Int]
+        package let axis: ConvolutionAxis
     }
 
-    public static let blockName = "engine:circular1d"
+    package static let blockName = "engine:circular1d"
 
-    public static let cases: [Case] = [
+    package static let cases: [Case] = [
         Case(name: "circular1d-H-L9-batch2", shape: [2, 3, 9, 5], axis: .height),
         Case(name: "circular1d-W-L12-even", shape: [1, 4, 7, 12], axis: .width),
         Case(name: "circular1d-H-L1", shape: [1, 2, 1, 6], axis: .height),
         Case(name: "circular1d-W-L31", shape: [1, 2, 3, 31], axis: .width),
     ]
 
-    public static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
+    package static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
         runCases(paths: paths, toleranceScale: toleranceScale, seed: seed, threads: threads,
                  seedMultiplier: 2_000_029, caseStride: 6151)
     }

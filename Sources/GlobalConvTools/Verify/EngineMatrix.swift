@@ -6,19 +6,19 @@ import GlobalConv
 /// ``ErrorBounds/depthwise(path:precision:geometry:map:magnitude:)``. The shapes stress the borders:
 /// maps smaller than the kernel, odd and rectangular maps and kernels, dilation, even kernels, no
 /// padding, circular padding wider than the map, batch 2.
-public enum EngineMatrix: PrecisionMatrix {
+package enum EngineMatrix: PrecisionMatrix {
     /// One engine case.
-    public struct Case: Sendable {
-        public let name: String
-        public let batch: Int
-        public let channels: Int
-        public let map: Size2D
-        public let geometry: ConvolutionGeometry2D
-        public let bias: Bool
+    package struct Case: Sendable {
+        package let name: String
+        package let batch: Int
+        package let channels: Int
+        package let map: Size2D
+        package let geometry: ConvolutionGeometry2D
+        package let bias: Bool
     }
 
     /// The engine op name results carry in their `block` field.
-    public static let blockName = "engine:depthwise2d"
+    package static let blockName = "engine:depthwise2d"
 
     static func make(_ name: String, n: Int, c: Int, h: Int, w: Int, kh: Int, kw: Int, dh: Int = 1, dw: Int = 1,
                      ph: Int, pw: Int, mode: PaddingMode = .zeros, bias: Bool = true) -> Case {
@@ -29,7 +29,7 @@ public enum EngineMatrix: PrecisionMatrix {
     }
 
     /// The cases, small enough that the whole matrix takes well under a second.
-    public static let cases: [Case] = [
+    package static let cases: [Case] = [
         make("k3-8x8-batch2", n: 2, c: 3, h: 8, w: 8, kh: 3, kw: 3, ph: 1, pw: 1),
         make("k7-odd-11x13", n: 1, c: 4, h: 11, w: 13, kh: 7, kw: 7, ph: 3, pw: 3),
         make("k13-map-smaller-9x7", n: 2, c: 2, h: 9, w: 7, kh: 13, kw: 13, ph: 6, pw: 6),
@@ -44,7 +44,7 @@ public enum EngineMatrix: PrecisionMatrix {
     ]
 
     /// Runs every case on `paths` in both precisions.
-    public static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
+    package static func run(paths: [ConvolutionPath], toleranceScale: Double, seed: UInt64, threads: Int) -> [VerifyResult] {
         runCases(paths: paths, toleranceScale: toleranceScale, seed: seed, threads: threads,
                  seedMultiplier: 1_000_003, caseStride: 7919)
     }

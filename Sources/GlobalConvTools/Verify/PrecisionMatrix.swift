@@ -1,7 +1,7 @@
 import GlobalConv
 
 /// A matrix of built-in randomised cases, each run in Float32 and then Float64 on the requested paths
-/// (``EngineMatrix``, ``CircularMatrix``). Internal; the conforming types keep their public `run`.
+/// (``EngineMatrix``, ``CircularMatrix``). Internal; the conforming types keep their package `run`.
 protocol PrecisionMatrix {
     associatedtype Case
     /// The cases, in the order they run.

@@ -11,9 +11,9 @@ import GlobalConv
 ///   stay of order one through the block;
 /// - everything else (biases, BN and LayerNorm affine, layer scales): uniform in [−1, 1].
 /// Values are drawn in Float32 so the same weights are exact in both precisions.
-public enum RandomStateDict {
+package enum RandomStateDict {
     /// The keys and shapes block `id` with `configJSON` needs, sorted by key.
-    public static func shapes(id: String, configJSON: String) throws(ToolError) -> [(key: String, shape: [Int])] {
+    package static func shapes(id: String, configJSON: String) throws(ToolError) -> [(key: String, shape: [Int])] {
         do {
             _ = try BlockRegistry.make(id: id, configJSON: configJSON, stateDict: [String: Tensor<Float>]())
             return []   // a block without weights
@@ -29,7 +29,7 @@ public enum RandomStateDict {
     }
 
     /// A full random state_dict for block `id` with `configJSON`.
-    public static func make(id: String, configJSON: String, seed: UInt64) throws(ToolError) -> [String: Tensor<Float>] {
+    package static func make(id: String, configJSON: String, seed: UInt64) throws(ToolError) -> [String: Tensor<Float>] {
         var dict: [String: Tensor<Float>] = [:]
         for (index, entry) in try shapes(id: id, configJSON: configJSON).enumerated() {
             let s = seed &* 6364136223846793005 &+ UInt64(index) &* 1442695040888963407

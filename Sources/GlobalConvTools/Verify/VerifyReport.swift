@@ -1,18 +1,18 @@
 /// The results of a `verify` run and their renderings. JSON: `{"results": [VerifyResult…],
 /// "passed": N, "failed": M}`; JUnit XML: one `<testsuite>` per block, one `<testcase>` per result.
-public struct VerifyReport: Sendable, Equatable {
-    public var results: [VerifyResult]
+package struct VerifyReport: Sendable, Equatable {
+    package var results: [VerifyResult]
 
-    public init(results: [VerifyResult]) { self.results = results }
+    package init(results: [VerifyResult]) { self.results = results }
 
-    public var passedCount: Int { results.filter(\.passed).count }
-    public var failedCount: Int { results.count - passedCount }
+    package var passedCount: Int { results.filter(\.passed).count }
+    package var failedCount: Int { results.count - passedCount }
 
     /// The process exit status: 0 when at least one case ran and every case passed, 1 otherwise.
-    public var exitStatus: Int32 { failedCount == 0 && passedCount > 0 ? 0 : 1 }
+    package var exitStatus: Int32 { failedCount == 0 && passedCount > 0 ? 0 : 1 }
 
     /// Renders as `table`, `json` or `junit`.
-    public func rendered(_ format: OutputFormat) throws(ToolError) -> String {
+    package func rendered(_ format: OutputFormat) throws(ToolError) -> String {
         switch format {
         case .table: table()
         case .json: json()
@@ -22,7 +22,7 @@ public struct VerifyReport: Sendable, Equatable {
     }
 
     /// `N passed, M failed`.
-    public var summaryLine: String { "\(passedCount) passed, \(failedCount) failed" }
+    package var summaryLine: String { "\(passedCount) passed, \(failedCount) failed" }
 
     func table() -> String {
         var t = TextTable(header: ["case", "block", "dtype", "input", "path", "max_abs_error", "rel_error", "tolerance", "result"])

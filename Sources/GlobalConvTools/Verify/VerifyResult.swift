@@ -5,25 +5,25 @@
 /// `rel_error` is `max_abs_error / max |ref|`, `tolerance` is the absolute bound `max_abs_error` must
 /// not exceed; these three are `null` and `error` holds the message when the case could not run
 /// (unreadable fixture, unknown block, …), which counts as failed.
-public struct VerifyResult: Sendable, Equatable, Codable {
+package struct VerifyResult: Sendable, Equatable, Codable {
     /// Case name: the fixture's file name without `.safetensors`, or `matrix/<name>` for a built-in case.
-    public var caseName: String
+    package var caseName: String
     /// Block id (`van.lka`, …) or engine op (`engine:depthwise2d`); empty when a fixture could not be read.
-    public var block: String
+    package var block: String
     /// `float32` or `float64`; empty when unknown.
-    public var dtype: String
+    package var dtype: String
     /// Input shape `[N, C, H, W]`; empty when unknown.
-    public var inputShape: [Int]
+    package var inputShape: [Int]
     /// `direct`, `fft` or `auto`.
-    public var path: String
-    public var maxAbsError: Double?
-    public var relError: Double?
-    public var tolerance: Double?
-    public var passed: Bool
+    package var path: String
+    package var maxAbsError: Double?
+    package var relError: Double?
+    package var tolerance: Double?
+    package var passed: Bool
     /// Why the case could not run; `nil` when it ran.
-    public var error: String?
+    package var error: String?
 
-    public init(caseName: String, block: String, dtype: String, inputShape: [Int], path: String,
+    package init(caseName: String, block: String, dtype: String, inputShape: [Int], path: String,
                 maxAbsError: Double?, relError: Double?, tolerance: Double?, passed: Bool, error: String? = nil) {
         self.caseName = caseName
         self.block = block
@@ -38,7 +38,7 @@ public struct VerifyResult: Sendable, Equatable, Codable {
     }
 
     /// A compared case: passes when `maxAbsError ≤ tolerance` and every number is finite.
-    public static func compared(caseName: String, block: String, dtype: String, inputShape: [Int], path: String,
+    package static func compared(caseName: String, block: String, dtype: String, inputShape: [Int], path: String,
                                 maxAbsError: Double, maxReference: Double, tolerance: Double) -> VerifyResult {
         let rel = maxReference > 0 ? maxAbsError / maxReference : maxAbsError
         let ok = maxAbsError.isFinite && tolerance.isFinite && maxAbsError <= tolerance
@@ -48,7 +48,7 @@ public struct VerifyResult: Sendable, Equatable, Codable {
     }
 
     /// A case that could not run: failed, with `message`.
-    public static func failure(caseName: String, block: String = "", dtype: String = "", inputShape: [Int] = [],
+    package static func failure(caseName: String, block: String = "", dtype: String = "", inputShape: [Int] = [],
                                path: String, message: String) -> VerifyResult {
         VerifyResult(caseName: caseName, block: block, dtype: dtype, inputShape: inputShape, path: path,
                      maxAbsError: nil, relError: nil, tolerance: nil, passed: false, error: message)
@@ -59,7 +59,7 @@ public struct VerifyResult: Sendable, Equatable, Codable {
         case maxAbsError = "max_abs_error", relError = "rel_error", tolerance, passed, error
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(caseName, forKey: .caseName)
         try c.encode(block, forKey: .block)

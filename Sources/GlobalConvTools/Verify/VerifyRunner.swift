@@ -2,25 +2,25 @@ import Foundation
 import GlobalConv
 
 /// What `verify` checks and how strictly.
-public struct VerifyOptions: Sendable, Equatable {
+package struct VerifyOptions: Sendable, Equatable {
     /// Paths each case runs on.
-    public var paths: [ConvolutionPath]
+    package var paths: [ConvolutionPath]
     /// Multiplies every tolerance; in (0, 1] (tighten only).
-    public var toleranceScale: Double
+    package var toleranceScale: Double
     /// Fixture files to check; when empty, every `*.safetensors` in ``fixturesDirectory``.
-    public var fixtureFiles: [String]
+    package var fixtureFiles: [String]
     /// Directory scanned when ``fixtureFiles`` is empty (relative paths from the working directory).
-    public var fixturesDirectory: String
+    package var fixturesDirectory: String
     /// Whether to scan ``fixturesDirectory`` (ignored when ``fixtureFiles`` is non-empty).
-    public var includeFixtureDirectory: Bool
+    package var includeFixtureDirectory: Bool
     /// Whether to run the built-in randomised matrix.
-    public var includeMatrix: Bool
+    package var includeMatrix: Bool
     /// Seed of the matrix's random values.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Worker threads per convolution.
-    public var threads: Int
+    package var threads: Int
 
-    public init(paths: [ConvolutionPath] = ConvolutionPath.allCases, toleranceScale: Double = 1, fixtureFiles: [String] = [],
+    package init(paths: [ConvolutionPath] = ConvolutionPath.allCases, toleranceScale: Double = 1, fixtureFiles: [String] = [],
                 fixturesDirectory: String = "Fixtures", includeFixtureDirectory: Bool = true, includeMatrix: Bool = true,
                 seed: UInt64 = 1, threads: Int = ExecutionOptions.defaultThreads) {
         self.paths = paths
@@ -34,7 +34,7 @@ public struct VerifyOptions: Sendable, Equatable {
     }
 
     /// Throws ``ToolError/invalidValue(_:)`` for a scale outside (0, 1], no paths, or bad threads.
-    public func validate() throws(ToolError) {
+    package func validate() throws(ToolError) {
         guard toleranceScale > 0, toleranceScale <= 1, toleranceScale.isFinite else {
             throw .invalidValue("--tolerance-scale must be in (0, 1] (it can only tighten the documented tolerances), got \(toleranceScale)")
         }
@@ -45,9 +45,9 @@ public struct VerifyOptions: Sendable, Equatable {
 
 /// The numerical-equivalence runner behind `globalconv verify`: fixtures on every path, then the
 /// built-in randomised matrices. Never throws for a bad case: each becomes a failed result.
-public enum VerifyRunner {
+package enum VerifyRunner {
     /// Runs everything `options` selects; `progress` receives a short description before each case.
-    public static func run(_ options: VerifyOptions, progress: (String) -> Void = { _ in }) throws(ToolError) -> VerifyReport {
+    package static func run(_ options: VerifyOptions, progress: (String) -> Void = { _ in }) throws(ToolError) -> VerifyReport {
         try options.validate()
         var results: [VerifyResult] = []
         var files = options.fixtureFiles
@@ -77,7 +77,7 @@ public enum VerifyRunner {
     }
 
     /// `*.safetensors` files directly in `directory`, sorted by name.
-    public static func fixtureFiles(in directory: String) -> Result<[String], ToolError> {
+    package static func fixtureFiles(in directory: String) -> Result<[String], ToolError> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             return .failure(.io("no fixture directory '\(directory)' (run from the repository root or pass --fixtures DIR)"))
@@ -91,7 +91,7 @@ public enum VerifyRunner {
     }
 
     /// A fixture's case name: its file name without the `.safetensors` extension.
-    public static func caseName(forFixture file: String) -> String {
+    package static func caseName(forFixture file: String) -> String {
         let name = (file as NSString).lastPathComponent
         return name.hasSuffix(".safetensors") ? String(name.dropLast(".safetensors".count)) : name
     }
