@@ -44,6 +44,8 @@ struct ReadmeQuickStartTests {
         #expect(!install.hasPrefix("sudo "), "'\(install)' fails as root where sudo does not exist")
         #expect(!install.contains("&& sudo ") && !install.contains("; sudo "))
         #expect(install.contains("apt-get install -y libfftw3-dev libopenblas-dev pkg-config"))
+        // A fresh container has no package lists: the install must refresh them first.
+        #expect(install.contains("apt-get update &&"), "'\(install)' fails in a fresh container without apt-get update")
         #expect(install.contains("$(command -v sudo)") || install.contains("id -u"), "'\(install)' should use sudo only when present")
         #expect(setup.last == "swift run -c release globalconv sweep")
         #expect(readme.contains("about 90 s"), "the README should say the first run builds for about 90 s")
