@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Generate the GlobalConv whole-model fixtures (Docs/models.md; file format of Fixtures/README.md).
+
+Run from the repository root:  python3 Fixtures/generate_models.py
+Writes Fixtures/models/<model>-<variant>.<float32|float64>.safetensors: tiny-width, tiny-depth
+models (reference modules of models_torch.py) with seeded order-one weights (blocks_torch.randomize_),
+a batch of two inputs and PyTorch's eval-mode logits (`output`) and per-stage maps (`features.0..3`).
+Metadata: `globalconv.fixture` "1", `model` (family id), `config` (official constructor keywords),
+`dtype`, `source`. Deterministic: single-threaded torch, seeds from the fixture name, sorted metadata.
+
+Each model is built and randomised once in float64; the float32 fixture holds the same values rounded
+to float32 and PyTorch's float32 outputs. Self-check: every state_dict's keys equal the key list
+written out below from the official layouts (independent of models_torch).
+"""
+import copy
+import json
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import blocks_torch as B  # noqa: E402
+import models_torch as M  # noqa: E402
+from generate import DTYPES, rel_err, save_fixture, seed_for  # noqa: E402
+
+torch.set_num_threads(1)
+OUT = os.path.join(HERE, "models")
+
+# (model, variant, config, input shape)
+SPECS = [
+    ("convnext", "tiny", {"depths": [1, 1, 2, 1], "dims": [8, 16, 24, 32], "num_classes": 10}, [2, 3, 32, 32]),
+    ("convnext", "odd", {"depths": [1, 2, 1, 1], "dims": [8, 12, 16, 24], "num_classes": 7}, [2, 3, 71, 45]),
+    ("van", "tiny", {"embed_dims": [8, 16, 24, 32], "depths": [1, 1, 2, 1], "mlp_ratios": [8, 8, 4, 4],
+                     "num_classes": 10}, [2, 3, 32, 32]),
+    ("van", "odd", {"embed_dims": [8, 12, 16, 24], "depths": [1, 2, 1, 1], "mlp_ratios": [4, 4, 2, 2],
+                    "num_classes": 7}, [2, 3, 35, 29]),
+]
+
+
+def expected_keys(model, cfg):
+    """The state_dict key list of the official classes, written from their layouts."""
+    keys = []
+    if model == "convnext":
+        keys += ["downsample_layers.0.0.weight", "downsample_layers.0.0.bias",
+                 "downsample_layers.0.1.weight", "downsample_layers.0.1.bias"]
+        for s in range(1, 4):
+            keys += [f"downsample_layers.{s}.{i}.{p}" for i in (0, 1) for p in ("weight", "bias")]
+        for s, depth in enumerate(cfg["depths"]):
+            for j in range(depth):
+                keys += [f"stages.{s}.{j}.{k}" for k in ("gamma", "dwconv.weight", "dwconv.bias", "norm.weight",
+                                                         "norm.bias", "pwconv1.weight", "pwconv1.bias",
+                                                         "pwconv2.weight", "pwconv2.bias")]
+        keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
+    elif model == "van":
+        bn = ("weight", "bias", "running_mean", "running_var")
+        for i in range(1, 5):
+            keys += [f"patch_embed{i}.proj.weight", f"patch_embed{i}.proj.bias"]
+            keys += [f"patch_embed{i}.norm.{p}" for p in bn]
+            for j in range(cfg["depths"][i - 1]):
+                p = f"block{i}.{j}."
+                keys += [p + "layer_scale_1", p + "layer_scale_2"]
+                keys += [p + f"norm{n}.{q}" for n in (1, 2) for q in bn]
+                for conv in ("attn.proj_1", "attn.spatial_gating_unit.conv0", "attn.spatial_gating_unit.conv_spatial",
+                             "attn.spatial_gating_unit.conv1", "attn.proj_2", "mlp.fc1", "mlp.dwconv.dwconv", "mlp.fc2"):
+                    keys += [p + conv + ".weight", p + conv + ".bias"]
+            keys += [f"norm{i}.weight", f"norm{i}.bias"]
+        keys += ["head.weight", "head.bias"]
+    return keys
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    total = 0
+    for model, variant, cfg, shape in SPECS:
+        seed = seed_for("model." + model, variant)
+        gen = torch.Generator().manual_seed(seed)
+        m64 = M.build(model, cfg).double()
+        B.randomize_(m64, gen)
+        m64.eval()
+        x64 = torch.randn(shape, generator=gen, dtype=torch.float64)
+        keys = [k for k in m64.state_dict() if not k.endswith("num_batches_tracked")]
+        exp = expected_keys(model, cfg)
+        assert sorted(keys) == sorted(exp), f"{model}: keys {sorted(set(keys) ^ set(exp))} differ from the official layout"
+        outs = {}
+        for dname, dt in DTYPES:
+            m = copy.deepcopy(m64).to(dt).eval()
+            x = x64.to(dt)
+            with torch.no_grad():
+                feats = m.features(x)
+                y = m(x)
+            assert torch.isfinite(y).all()
+            outs[dname] = y
+            tensors = {"input": x, "output": y}
+            for i, f in enumerate(feats):
+                tensors[f"features.{i}"] = f
+            sd = m.state_dict()
+            for k in keys:
+                tensors[k] = sd[k]
+            meta = {
+                "globalconv.fixture": "1",
+                "model": model,
+                "config": json.dumps(cfg, separators=(",", ":")),
+                "dtype": dname,
+                "source": f"Fixtures/generate_models.py: models_torch.{type(m).__name__}, eval mode, {dname}, "
+                          f"torch {torch.__version__}, seed {seed}, randomize_ order-one weights, input randn",
+            }
+            path = os.path.join(OUT, f"{model}-{variant}.{dname}.safetensors")
+            save_fixture(path, tensors, meta)
+            size = os.path.getsize(path)
+            total += size
+            print(f"{os.path.relpath(path, HERE)}: input {list(x.shape)} -> logits {list(y.shape)}, "
+                  f"features {[list(f.shape[2:]) for f in feats]}, {len(keys)} keys, {size} bytes, "
+                  f"max|logit| {y.abs().max().item():.3g}")
+        print(f"    info {model}-{variant}: float32 vs float64 logits rel {rel_err(outs['float32'], outs['float64']):.2e}")
+    print(f"{2 * len(SPECS)} model fixtures, {total} bytes")
+    assert total < 3 * 1024 * 1024, "model fixtures exceed 3 MB"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""PyTorch reference models for the GlobalConv whole-model fixtures (Docs/models.md).
+
+Written for this project from the model descriptions (stems, downsampling, stage layout, final norm,
+pooling and head of each family; checked against the official repositories' code), reusing the block
+modules of blocks_torch.py. Every model's `state_dict()` uses exactly the key names of the official
+classes, so a fixture stores it verbatim. Eval mode only; nothing casts to float32 on its own.
+
+Families:
+  * ConvNeXt (facebookresearch/ConvNeXt, models/convnext.py): stem Conv 4x4/s4 + channels-first LN,
+    downsample channels-first LN + Conv 2x2/s2, stages of convnext.block, spatial mean, LN, Linear.
+  * VAN (Visual-Attention-Network/VAN-Classification, models/van.py): OverlapPatchEmbed (Conv 7x7/s4 p3
+    + BN, then Conv 3x3/s2 p1 + BN), stages of van.block, per-stage token LayerNorm (eps 1e-6) that
+    feeds the next stage, token mean, Linear.
+
+`forward(x)` returns the logits; `features(x)` the per-stage maps (see each class).
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import blocks_torch as B
+
+LN_EPS = 1e-6
+
+
+class LayerNormChannelsFirst(nn.LayerNorm):
+    """ConvNeXt's `LayerNorm(data_format="channels_first")` on NCHW, in the official evaluation order:
+    u = mean_c x, s = mean_c (x - u)^2, y = (x - u) / sqrt(s + eps), out = w[c] * y + b[c].
+
+    A subclass of nn.LayerNorm only so that blocks_torch.randomize_ fills weight and bias."""
+
+    def forward(self, x):
+        u = x.mean(1, keepdim=True)
+        s = (x - u).pow(2).mean(1, keepdim=True)
+        x = (x - u) / torch.sqrt(s + self.eps)
+        return self.weight[:, None, None] * x + self.bias[:, None, None]
+
+
+# --------------------------------------------------------------------------------------------
+# ConvNeXt
+# --------------------------------------------------------------------------------------------
+CONVNEXT_PRESETS = {
+    "convnext_tiny": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768]),
+    "convnext_small": dict(depths=[3, 3, 27, 3], dims=[96, 192, 384, 768]),
+    "convnext_base": dict(depths=[3, 3, 27, 3], dims=[128, 256, 512, 1024]),
+    "convnext_large": dict(depths=[3, 3, 27, 3], dims=[192, 384, 768, 1536]),
+    "convnext_xlarge": dict(depths=[3, 3, 27, 3], dims=[256, 512, 1024, 2048]),
+}
+
+
+class ConvNeXt(nn.Module):
+    def __init__(self, depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), num_classes=1000, in_chans=3):
+        super().__init__()
+        self.downsample_layers = nn.ModuleList()
+        self.downsample_layers.append(nn.Sequential(
+            nn.Conv2d(in_chans, dims[0], kernel_size=4, stride=4),
+            LayerNormChannelsFirst(dims[0], eps=LN_EPS)))
+        for i in range(3):
+            self.downsample_layers.append(nn.Sequential(
+                LayerNormChannelsFirst(dims[i], eps=LN_EPS),
+                nn.Conv2d(dims[i], dims[i + 1], kernel_size=2, stride=2)))
+        self.stages = nn.ModuleList(
+            nn.Sequential(*[B.ConvNeXtBlock(dims[i], 7) for _ in range(depths[i])]) for i in range(4))
+        self.norm = nn.LayerNorm(dims[-1], eps=LN_EPS)
+        self.head = nn.Linear(dims[-1], num_classes)
+
+    def features(self, x):
+        """The output of each stage (after its blocks), NCHW."""
+        out = []
+        for i in range(4):
+            x = self.stages[i](self.downsample_layers[i](x))
+            out.append(x)
+        return out
+
+    def forward(self, x):
+        x = self.features(x)[-1]
+        return self.head(self.norm(x.mean([-2, -1])))
+
+
+# --------------------------------------------------------------------------------------------
+# VAN
+# --------------------------------------------------------------------------------------------
+VAN_PRESETS = {
+    "van_b0": dict(embed_dims=[32, 64, 160, 256], depths=[3, 3, 5, 2]),
+    "van_b1": dict(embed_dims=[64, 128, 320, 512], depths=[2, 2, 4, 2]),
+    "van_b2": dict(embed_dims=[64, 128, 320, 512], depths=[3, 3, 12, 3]),
+    "van_b3": dict(embed_dims=[64, 128, 320, 512], depths=[3, 5, 27, 3]),
+    "van_b4": dict(embed_dims=[64, 128, 320, 512], depths=[3, 6, 40, 3]),
+    "van_b5": dict(embed_dims=[96, 192, 480, 768], depths=[3, 3, 24, 3]),
+    "van_b6": dict(embed_dims=[96, 192, 384, 768], depths=[6, 6, 90, 6]),
+}
+
+
+class OverlapPatchEmbed(nn.Module):
+    def __init__(self, patch_size, stride, in_chans, embed_dim):
+        super().__init__()
+        self.proj = nn.Conv2d(in_chans, embed_dim, kernel_size=patch_size, stride=stride, padding=patch_size // 2)
+        self.norm = nn.BatchNorm2d(embed_dim, eps=B.BN_EPS)
+
+    def forward(self, x):
+        return self.norm(self.proj(x))
+
+
+class VAN(nn.Module):
+    def __init__(self, embed_dims=(64, 128, 256, 512), depths=(3, 4, 6, 3), mlp_ratios=(4, 4, 4, 4),
+                 num_classes=1000, in_chans=3):
+        super().__init__()
+        for i in range(4):
+            setattr(self, f"patch_embed{i + 1}", OverlapPatchEmbed(
+                7 if i == 0 else 3, 4 if i == 0 else 2, in_chans if i == 0 else embed_dims[i - 1], embed_dims[i]))
+            setattr(self, f"block{i + 1}", nn.ModuleList(
+                B.VANBlock(embed_dims[i], mlp_ratios[i], 21, 3) for _ in range(depths[i])))
+            setattr(self, f"norm{i + 1}", nn.LayerNorm(embed_dims[i], eps=LN_EPS))
+        self.head = nn.Linear(embed_dims[3], num_classes)
+
+    def features(self, x):
+        """Each stage's output after its token LayerNorm, as NCHW (what feeds the next stage)."""
+        out = []
+        for i in range(1, 5):
+            x = getattr(self, f"patch_embed{i}")(x)
+            n, c, h, w = x.shape
+            for blk in getattr(self, f"block{i}"):
+                x = blk(x)
+            t = getattr(self, f"norm{i}")(x.flatten(2).transpose(1, 2))
+            x = t.reshape(n, h, w, c).permute(0, 3, 1, 2).contiguous()
+            out.append(x)
+        return out
+
+    def forward(self, x):
+        x = self.features(x)[-1]
+        return self.head(x.flatten(2).transpose(1, 2).mean(dim=1))
+
+
+MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS)}
+
+
+def build(model, config):
+    """The model of family `model` from a fixture config (a "preset" key plus overrides)."""
+    cls, presets = MODELS[model]
+    cfg = dict(config)
+    kwargs = dict(presets[cfg.pop("preset")]) if "preset" in cfg else {}
+    kwargs.update(cfg)
+    return cls(**kwargs)

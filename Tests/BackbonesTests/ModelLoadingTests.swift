@@ -1,0 +1,94 @@
+import Testing
+import Foundation
+import GlobalConv
+@testable import Backbones
+
+/// Strict loading and configuration of whole models.
+@Suite("Model loading")
+struct ModelLoadingTests {
+    private func fixture(_ name: String) throws -> ModelFixture<Double> {
+        try ModelFixture<Double>(file: SafetensorsFile(contentsOf: ModelFixtureFiles.path(name)), source: name)
+    }
+
+    @Test("missing, unexpected and mis-shaped keys are reported together, with the model id and full key names",
+          arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors"])
+    func allProblemsTogether(file: String) throws {
+        let f = try fixture(file)
+        var sd = f.stateDict
+        let (missing, misshaped) = f.model == "van"
+            ? ("block2.0.attn.spatial_gating_unit.conv_spatial.weight", "patch_embed3.norm.running_var")
+            : ("stages.2.1.dwconv.weight", "downsample_layers.1.1.weight")
+        sd.removeValue(forKey: missing)
+        sd["head.extra"] = Tensor(zeros: [3])
+        sd[f.model == "van" ? "block1.1.layer_scale_1" : "stages.0.1.gamma"] = Tensor(zeros: [8])   // a block beyond the depth
+        sd[misshaped] = Tensor(zeros: [1, 2])
+        #expect { try ModelRegistry.make(id: f.model, configJSON: f.config, stateDict: sd) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            let text = s.description
+            return s.block == f.model && s.missingKeys == [missing] && s.mismatchedKeys == [misshaped]
+                && s.unexpectedKeys.count == 2 && s.unexpectedKeys.contains("head.extra")
+                && text.contains(missing) && text.contains(misshaped) && text.contains("head.extra")
+        }
+    }
+
+    @Test("num_batches_tracked entries are ignored; a head for another class count does not load")
+    func numBatchesAndHead() throws {
+        let f = try fixture("van-odd.float64.safetensors")
+        var sd = f.stateDict
+        sd["patch_embed1.norm.num_batches_tracked"] = Tensor(zeros: [])
+        _ = try ModelRegistry.make(id: "van", configJSON: f.config, stateDict: sd)
+        let other = f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":1000")
+        #expect(other != f.config)
+        #expect { try ModelRegistry.make(id: "van", configJSON: other, stateDict: f.stateDict) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.mismatchedKeys == ["head.bias", "head.weight"]
+        }
+    }
+
+    @Test("an unknown model id, an unknown config key or preset, and a bad value are descriptive config errors")
+    func configErrors() throws {
+        let empty: [String: Tensor<Float>] = [:]
+        #expect { try ModelRegistry.make(id: "convnxt", configJSON: "{}", stateDict: empty) } throws: { e in
+            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, van")
+        }
+        for (id, json, word) in [("convnext", #"{"depth": [1, 1, 1, 1]}"#, "\"depth\""),
+                                 ("convnext", #"{"preset": "convnext_huge"}"#, "convnext_tiny"),
+                                 ("convnext", #"{"dims": [8, 16, 24]}"#, "\"dims\""),
+                                 ("van", #"{"mlp_ratios": [4, 4, 4]}"#, "\"mlp_ratios\""),
+                                 ("van", #"{"embed_dims": [8, 16, 24, 0]}"#, "\"embed_dims\"")] {
+            #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: empty) } throws: { e in
+                guard case BackboneError.config(let block, let message) = e else { return false }
+                return block == id && message.contains(word)
+            }
+        }
+    }
+
+    @Test("presets parse by their official names, other keys override them, and configs round-trip through Codable")
+    func presetsAndCodable() throws {
+        var c = try BlockConfig(block: "convnext", json: #"{"preset": "convnext_base", "num_classes": 21841}"#)
+        let base = try ConvNeXtConfig.parse(c)
+        #expect(base.dims == [128, 256, 512, 1024] && base.depths == [3, 3, 27, 3] && base.numClasses == 21841)
+        c = try BlockConfig(block: "van", json: #"{"preset": "van_tiny"}"#)
+        #expect(try VANConfig.parse(c) == .b0)
+        #expect(VANConfig.presets.count == 11 && ConvNeXtConfig.presets.count == 5)
+        let json = try JSONEncoder().encode(VANConfig.b6)
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains("\"embed_dims\"") && text.contains("\"mlp_ratios\"") && text.contains("\"num_classes\""))
+        #expect(try JSONDecoder().decode(VANConfig.self, from: json) == .b6)
+        #expect(try JSONDecoder().decode(ConvNeXtConfig.self, from: Data(#"{"dims": [1, 2, 3, 4]}"#.utf8))
+                == ConvNeXtConfig(dims: [1, 2, 3, 4]))
+    }
+
+    @Test("an input with the wrong channels or too small for the strided layers is an input error naming the model")
+    func inputErrors() throws {
+        let f = try fixture("convnext-tiny.float64.safetensors")
+        let model = try ModelRegistry.make(id: f.model, configJSON: f.config, stateDict: f.stateDict)
+        for shape in [[1, 4, 32, 32], [1, 3, 16, 16], [3, 32, 32]] {
+            #expect { try model.forward(Tensor(zeros: shape), path: .direct, options: .default) } throws: { e in
+                guard case BackboneError.input(let id, _) = e else { return false }
+                return id == "convnext"
+            }
+        }
+        #expect(try model.forward(Tensor(zeros: [0, 3, 32, 32]), path: .auto, options: .default).shape == [0, 10])
+    }
+}
