@@ -30,13 +30,17 @@ OUT = os.path.join(HERE, "models")
 
 # (model, variant, config, input shape)
 SPECS = [
-    ("convnext", "tiny", {"depths": [1, 1, 2, 1], "dims": [8, 16, 24, 32], "num_classes": 10}, [2, 3, 32, 32]),
-    ("convnext", "odd", {"depths": [1, 2, 1, 1], "dims": [8, 12, 16, 24], "num_classes": 7}, [2, 3, 71, 45]),
-    ("van", "tiny", {"embed_dims": [8, 16, 24, 32], "depths": [1, 1, 2, 1], "mlp_ratios": [8, 8, 4, 4],
+    ("convnext", "tiny", {"depths": [1, 1, 2, 1], "dims": [8, 12, 16, 24], "num_classes": 10}, [2, 3, 32, 32]),
+    ("convnext", "odd", {"depths": [1, 2, 1, 1], "dims": [4, 8, 12, 16], "num_classes": 7}, [2, 3, 39, 35]),
+    ("van", "tiny", {"embed_dims": [8, 12, 16, 20], "depths": [1, 1, 2, 1], "mlp_ratios": [8, 8, 4, 4],
                      "num_classes": 10}, [2, 3, 32, 32]),
-    ("van", "odd", {"embed_dims": [8, 12, 16, 24], "depths": [1, 2, 1, 1], "mlp_ratios": [4, 4, 2, 2],
+    ("van", "odd", {"embed_dims": [4, 8, 12, 16], "depths": [1, 2, 1, 1], "mlp_ratios": [4, 4, 2, 2],
                     "num_classes": 7}, [2, 3, 35, 29]),
+    ("replknet", "odd", {"large_kernel_sizes": [13, 11, 7, 5], "layers": [1, 1, 1, 1], "channels": [4, 8, 12, 16],
+                         "small_kernel": 5, "dw_ratio": 1.5, "ffn_ratio": 2, "num_classes": 7}, [2, 3, 35, 29]),
 ]
+# Models also written re-parameterised (same weights, merged by the reference's own merge), as <variant>-merged.
+MERGED = {("replknet", "odd"): "small_kernel_merged"}
 
 
 def expected_keys(model, cfg):
@@ -53,6 +57,26 @@ def expected_keys(model, cfg):
                                                          "norm.bias", "pwconv1.weight", "pwconv1.bias",
                                                          "pwconv2.weight", "pwconv2.bias")]
         keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
+    elif model == "replknet":
+        bn = ("weight", "bias", "running_mean", "running_var")
+        unit = lambda p: [p + ".conv.weight"] + [p + ".bn." + q for q in bn]  # noqa: E731
+        for n in range(4):
+            keys += unit(f"stem.{n}")
+        for s in range(4):
+            for m in range(cfg["layers"][s]):
+                p = f"stages.{s}.blocks.{2 * m}."
+                keys += [p + "prelkb_bn." + q for q in bn] + unit(p + "pw1") + unit(p + "pw2")
+                if cfg.get("small_kernel_merged"):
+                    keys += [p + "large_kernel.lkb_reparam.weight", p + "large_kernel.lkb_reparam.bias"]
+                else:
+                    keys += unit(p + "large_kernel.lkb_origin")
+                    if cfg.get("small_kernel") is not None:
+                        keys += unit(p + "large_kernel.small_conv")
+                p = f"stages.{s}.blocks.{2 * m + 1}."
+                keys += [p + "preffn_bn." + q for q in bn] + unit(p + "pw1") + unit(p + "pw2")
+            if s < 3:
+                keys += unit(f"transitions.{s}.0") + unit(f"transitions.{s}.1")
+        keys += ["norm." + q for q in bn] + ["head.weight", "head.bias"]
     elif model == "van":
         bn = ("weight", "bias", "running_mean", "running_var")
         for i in range(1, 5):
@@ -70,9 +94,41 @@ def expected_keys(model, cfg):
     return keys
 
 
+def write(model, variant, cfg, dname, m, x, seed, note=""):
+    """Runs `m` on `x` and writes the fixture; returns (logits, bytes)."""
+    keys = [k for k in m.state_dict() if not k.endswith("num_batches_tracked")]
+    exp = expected_keys(model, cfg)
+    assert sorted(keys) == sorted(exp), f"{model}: keys {sorted(set(keys) ^ set(exp))} differ from the official layout"
+    with torch.no_grad():
+        feats = m.features(x)
+        y = m(x)
+    assert torch.isfinite(y).all()
+    tensors = {"input": x, "output": y}
+    for i, f in enumerate(feats):
+        tensors[f"features.{i}"] = f
+    sd = m.state_dict()
+    for k in keys:
+        tensors[k] = sd[k]
+    meta = {
+        "globalconv.fixture": "1",
+        "model": model,
+        "config": json.dumps(cfg, separators=(",", ":")),
+        "dtype": dname,
+        "source": f"Fixtures/generate_models.py: models_torch.{type(m).__name__}, eval mode, {dname}, "
+                  f"torch {torch.__version__}, seed {seed}, randomize_ order-one weights, input randn{note}",
+    }
+    path = os.path.join(OUT, f"{model}-{variant}.{dname}.safetensors")
+    save_fixture(path, tensors, meta)
+    size = os.path.getsize(path)
+    print(f"{os.path.relpath(path, HERE)}: input {list(x.shape)} -> logits {list(y.shape)}, "
+          f"features {[list(f.shape[2:]) for f in feats]}, {len(keys)} keys, {size} bytes, "
+          f"max|logit| {y.abs().max().item():.3g}")
+    return y, size
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    total = 0
+    total, count = 0, 0
     for model, variant, cfg, shape in SPECS:
         seed = seed_for("model." + model, variant)
         gen = torch.Generator().manual_seed(seed)
@@ -80,41 +136,24 @@ def main():
         B.randomize_(m64, gen)
         m64.eval()
         x64 = torch.randn(shape, generator=gen, dtype=torch.float64)
-        keys = [k for k in m64.state_dict() if not k.endswith("num_batches_tracked")]
-        exp = expected_keys(model, cfg)
-        assert sorted(keys) == sorted(exp), f"{model}: keys {sorted(set(keys) ^ set(exp))} differ from the official layout"
         outs = {}
         for dname, dt in DTYPES:
             m = copy.deepcopy(m64).to(dt).eval()
             x = x64.to(dt)
-            with torch.no_grad():
-                feats = m.features(x)
-                y = m(x)
-            assert torch.isfinite(y).all()
-            outs[dname] = y
-            tensors = {"input": x, "output": y}
-            for i, f in enumerate(feats):
-                tensors[f"features.{i}"] = f
-            sd = m.state_dict()
-            for k in keys:
-                tensors[k] = sd[k]
-            meta = {
-                "globalconv.fixture": "1",
-                "model": model,
-                "config": json.dumps(cfg, separators=(",", ":")),
-                "dtype": dname,
-                "source": f"Fixtures/generate_models.py: models_torch.{type(m).__name__}, eval mode, {dname}, "
-                          f"torch {torch.__version__}, seed {seed}, randomize_ order-one weights, input randn",
-            }
-            path = os.path.join(OUT, f"{model}-{variant}.{dname}.safetensors")
-            save_fixture(path, tensors, meta)
-            size = os.path.getsize(path)
-            total += size
-            print(f"{os.path.relpath(path, HERE)}: input {list(x.shape)} -> logits {list(y.shape)}, "
-                  f"features {[list(f.shape[2:]) for f in feats]}, {len(keys)} keys, {size} bytes, "
-                  f"max|logit| {y.abs().max().item():.3g}")
+            outs[dname], size = write(model, variant, cfg, dname, m, x, seed)
+            total, count = total + size, count + 1
+            flag = MERGED.get((model, variant))
+            if flag:
+                mm = copy.deepcopy(m).structural_reparam().eval()
+                ym, size = write(model, variant + "-merged", dict(cfg, **{flag: True}), dname, mm, x, seed,
+                                 note=f", re-parameterised from the weights of {model}-{variant}")
+                total, count = total + size, count + 1
+                err = rel_err(ym, outs[dname])
+                if dname == "float64":
+                    assert err < 1e-10, f"{model}-{variant}: merged vs unmerged float64 rel {err:.2e}"
+                print(f"    check {model}-{variant}: merged vs unmerged logits rel {err:.2e} ({dname})")
         print(f"    info {model}-{variant}: float32 vs float64 logits rel {rel_err(outs['float32'], outs['float64']):.2e}")
-    print(f"{2 * len(SPECS)} model fixtures, {total} bytes")
+    print(f"{count} model fixtures, {total} bytes")
     assert total < 3 * 1024 * 1024, "model fixtures exceed 3 MB"
 
 

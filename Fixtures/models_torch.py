@@ -8,12 +8,17 @@ classes, so a fixture stores it verbatim. Eval mode only; nothing casts to float
 Families:
   * ConvNeXt (facebookresearch/ConvNeXt, models/convnext.py): stem Conv 4x4/s4 + channels-first LN,
     downsample channels-first LN + Conv 2x2/s2, stages of convnext.block, spatial mean, LN, Linear.
+  * RepLKNet (DingXiaoH/RepLKNet-pytorch, replknet.py): stem of four conv-BN-ReLU units (3x3/s2, dw 3x3,
+    1x1, dw 3x3/s2), stages alternating replknet.block and replknet.convffn, transitions 1x1 conv-BN-ReLU
+    + dw 3x3/s2 conv-BN-ReLU, final BN, spatial mean, Linear; `structural_reparam()` merges the kernels.
   * VAN (Visual-Attention-Network/VAN-Classification, models/van.py): OverlapPatchEmbed (Conv 7x7/s4 p3
     + BN, then Conv 3x3/s2 p1 + BN), stages of van.block, per-stage token LayerNorm (eps 1e-6) that
     feeds the next stage, token mean, Linear.
 
 `forward(x)` returns the logits; `features(x)` the per-stage maps (see each class).
 """
+from collections import OrderedDict
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -131,7 +136,89 @@ class VAN(nn.Module):
         return self.head(x.flatten(2).transpose(1, 2).mean(dim=1))
 
 
-MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS)}
+# --------------------------------------------------------------------------------------------
+# RepLKNet
+# --------------------------------------------------------------------------------------------
+REPLKNET_PRESETS = {
+    "replknet_31b": dict(large_kernel_sizes=[31, 29, 27, 13], layers=[2, 2, 18, 2], channels=[128, 256, 512, 1024],
+                         small_kernel=5),
+    "replknet_31l": dict(large_kernel_sizes=[31, 29, 27, 13], layers=[2, 2, 18, 2], channels=[192, 384, 768, 1536],
+                         small_kernel=5),
+    "replknet_xl": dict(large_kernel_sizes=[27, 27, 27, 13], layers=[2, 2, 18, 2], channels=[256, 512, 1024, 2048],
+                        small_kernel=None, dw_ratio=1.5),
+}
+
+
+def conv_bn_relu(cin, cout, kernel_size, stride, padding, groups):
+    """RepLKNet's conv_bn_relu: bias-free conv (any stride) -> BN -> ReLU, children conv / bn / nonlinear."""
+    return nn.Sequential(OrderedDict([
+        ("conv", nn.Conv2d(cin, cout, kernel_size, stride=stride, padding=padding, groups=groups, bias=False)),
+        ("bn", nn.BatchNorm2d(cout, eps=B.BN_EPS)),
+        ("nonlinear", nn.ReLU()),
+    ]))
+
+
+class RepLKNetStage(nn.Module):
+    def __init__(self, channels, num_blocks, lk_size, small_kernel, dw_ratio, ffn_ratio, merged):
+        super().__init__()
+        blocks = []
+        for _ in range(num_blocks):
+            blocks.append(B.RepLKBlock(channels, int(channels * dw_ratio), lk_size, small_kernel, merged))
+            blocks.append(B.ConvFFN(channels, int(channels * ffn_ratio), channels))
+        self.blocks = nn.ModuleList(blocks)
+
+    def forward(self, x):
+        for blk in self.blocks:
+            x = blk(x)
+        return x
+
+
+class RepLKNet(nn.Module):
+    def __init__(self, large_kernel_sizes, layers, channels, small_kernel, dw_ratio=1, ffn_ratio=4, in_channels=3,
+                 num_classes=1000, small_kernel_merged=False):
+        super().__init__()
+        c0 = channels[0]
+        self.stem = nn.ModuleList([
+            conv_bn_relu(in_channels, c0, 3, 2, 1, 1),
+            conv_bn_relu(c0, c0, 3, 1, 1, c0),
+            conv_bn_relu(c0, c0, 1, 1, 0, 1),
+            conv_bn_relu(c0, c0, 3, 2, 1, c0)])
+        self.stages = nn.ModuleList(
+            RepLKNetStage(channels[i], layers[i], large_kernel_sizes[i], small_kernel, dw_ratio, ffn_ratio,
+                          small_kernel_merged) for i in range(4))
+        self.transitions = nn.ModuleList(nn.Sequential(
+            conv_bn_relu(channels[i], channels[i + 1], 1, 1, 0, 1),
+            conv_bn_relu(channels[i + 1], channels[i + 1], 3, 2, 1, channels[i + 1])) for i in range(3))
+        self.norm = nn.BatchNorm2d(channels[-1], eps=B.BN_EPS)
+        self.head = nn.Linear(channels[-1], num_classes)
+
+    @torch.no_grad()
+    def structural_reparam(self):
+        """Every RepLK block's large kernel merged (lkb_origin + small_conv -> lkb_reparam)."""
+        for stage in self.stages:
+            for blk in stage.blocks:
+                if isinstance(blk, B.RepLKBlock) and not blk.large_kernel.reparameterized:
+                    blk.large_kernel = blk.large_kernel.merged()
+        return self
+
+    def features(self, x):
+        """Each stage's output (after its blocks, before its transition), NCHW."""
+        for layer in self.stem:
+            x = layer(x)
+        out = []
+        for i in range(4):
+            x = self.stages[i](x)
+            out.append(x)
+            if i < 3:
+                x = self.transitions[i](x)
+        return out
+
+    def forward(self, x):
+        x = self.norm(self.features(x)[-1])
+        return self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS), "replknet": (RepLKNet, REPLKNET_PRESETS)}
 
 
 def build(model, config):

@@ -69,7 +69,8 @@ struct ModelFixtureTests {
     func perturbedFixtureFails(file: String) throws {
         var fixture = try ModelFixture<Double>(file: SafetensorsFile(contentsOf: ModelFixtureFiles.path(file)), source: file)
         #expect(try fixture.check(path: .direct).passed)
-        let key = fixture.model == "van" ? "patch_embed1.proj.weight" : "downsample_layers.0.0.weight"
+        let stemWeight = ["van": "patch_embed1.proj.weight", "convnext": "downsample_layers.0.0.weight", "replknet": "stem.0.conv.weight"]
+        let key = try #require(stemWeight[fixture.model], "no stem weight named for \(fixture.model)")
         fixture.stateDict[key]!.scalars[0] += 1e-3
         let check = try fixture.check(path: .direct)
         print("perturbed \(file) \(key): rel_error \(check.relativeError) (tolerance \(check.tolerance))")

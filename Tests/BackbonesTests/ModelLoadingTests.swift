@@ -11,16 +11,21 @@ struct ModelLoadingTests {
     }
 
     @Test("missing, unexpected and mis-shaped keys are reported together, with the model id and full key names",
-          arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors"])
+          arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors", "replknet-odd.float64.safetensors",
+                      "replknet-odd-merged.float64.safetensors"])
     func allProblemsTogether(file: String) throws {
         let f = try fixture(file)
         var sd = f.stateDict
-        let (missing, misshaped) = f.model == "van"
-            ? ("block2.0.attn.spatial_gating_unit.conv_spatial.weight", "patch_embed3.norm.running_var")
-            : ("stages.2.1.dwconv.weight", "downsample_layers.1.1.weight")
-        sd.removeValue(forKey: missing)
+        let merged = f.source.contains("merged")
+        let (missing, misshaped, beyond) = switch f.model {
+        case "van": ("block2.0.attn.spatial_gating_unit.conv_spatial.weight", "patch_embed3.norm.running_var", "block1.1.layer_scale_1")
+        case "replknet": (merged ? "stages.1.blocks.0.large_kernel.lkb_reparam.bias" : "stages.1.blocks.0.large_kernel.small_conv.bn.weight",
+                          "transitions.2.1.conv.weight", "stages.0.blocks.2.prelkb_bn.weight")
+        default: ("stages.2.1.dwconv.weight", "downsample_layers.1.1.weight", "stages.0.1.gamma")   // a block beyond the depth
+        }
+        #expect(sd.removeValue(forKey: missing) != nil && sd[misshaped] != nil && sd[beyond] == nil)
         sd["head.extra"] = Tensor(zeros: [3])
-        sd[f.model == "van" ? "block1.1.layer_scale_1" : "stages.0.1.gamma"] = Tensor(zeros: [8])   // a block beyond the depth
+        sd[beyond] = Tensor(zeros: [8])
         sd[misshaped] = Tensor(zeros: [1, 2])
         #expect { try ModelRegistry.make(id: f.model, configJSON: f.config, stateDict: sd) } throws: { e in
             guard case BackboneError.stateDict(let s) = e else { return false }
@@ -49,13 +54,15 @@ struct ModelLoadingTests {
     func configErrors() throws {
         let empty: [String: Tensor<Float>] = [:]
         #expect { try ModelRegistry.make(id: "convnxt", configJSON: "{}", stateDict: empty) } throws: { e in
-            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, van")
+            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, replknet, van")
         }
         for (id, json, word) in [("convnext", #"{"depth": [1, 1, 1, 1]}"#, "\"depth\""),
                                  ("convnext", #"{"preset": "convnext_huge"}"#, "convnext_tiny"),
                                  ("convnext", #"{"dims": [8, 16, 24]}"#, "\"dims\""),
                                  ("van", #"{"mlp_ratios": [4, 4, 4]}"#, "\"mlp_ratios\""),
-                                 ("van", #"{"embed_dims": [8, 16, 24, 0]}"#, "\"embed_dims\"")] {
+                                 ("van", #"{"embed_dims": [8, 16, 24, 0]}"#, "\"embed_dims\""),
+                                 ("replknet", #"{"preset": "replknet_31b", "large_kernel_sizes": [31, 29, 27, 12]}"#, "12"),
+                                 ("replknet", #"{"preset": "replknet_31b", "small_kernel": 33}"#, "\"small_kernel\"")] {
             #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: empty) } throws: { e in
                 guard case BackboneError.config(let block, let message) = e else { return false }
                 return block == id && message.contains(word)
@@ -70,7 +77,15 @@ struct ModelLoadingTests {
         #expect(base.dims == [128, 256, 512, 1024] && base.depths == [3, 3, 27, 3] && base.numClasses == 21841)
         c = try BlockConfig(block: "van", json: #"{"preset": "van_tiny"}"#)
         #expect(try VANConfig.parse(c) == .b0)
-        #expect(VANConfig.presets.count == 11 && ConvNeXtConfig.presets.count == 5)
+        #expect(VANConfig.presets.count == 11 && ConvNeXtConfig.presets.count == 5 && RepLKNetConfig.presets.count == 3)
+        c = try BlockConfig(block: "replknet", json: #"{"preset": "replknet_xl", "small_kernel_merged": true}"#)
+        let xl = try RepLKNetConfig.parse(c)
+        #expect(xl.smallKernel == nil && xl.dwRatio == 1.5 && xl.smallKernelMerged && xl.channels == [256, 512, 1024, 2048])
+        c = try BlockConfig(block: "replknet", json: #"{"large_kernel_sizes": [7, 7, 7, 7], "layers": [1, 1, 1, 1], "channels": [4, 4, 4, 4]}"#)
+        #expect(throws: BackboneError.self) { try RepLKNetConfig.parse(c) }   // small_kernel has no default
+        c = try BlockConfig(block: "replknet", json: #"{"large_kernel_sizes": [7, 7, 7, 7], "layers": [1, 1, 1, 1], "channels": [4, 4, 4, 4], "small_kernel": null}"#)
+        #expect(try RepLKNetConfig.parse(c).smallKernel == nil)
+        #expect(try JSONDecoder().decode(RepLKNetConfig.self, from: JSONEncoder().encode(RepLKNetConfig.xl)) == .xl)
         let json = try JSONEncoder().encode(VANConfig.b6)
         let text = String(decoding: json, as: UTF8.self)
         #expect(text.contains("\"embed_dims\"") && text.contains("\"mlp_ratios\"") && text.contains("\"num_classes\""))
@@ -90,5 +105,11 @@ struct ModelLoadingTests {
             }
         }
         #expect(try model.forward(Tensor(zeros: [0, 3, 32, 32]), path: .auto, options: .default).shape == [0, 10])
+        for name in ["van-odd.float64.safetensors", "replknet-odd.float64.safetensors"] {
+            let g = try fixture(name)
+            let m = try ModelRegistry.make(id: g.model, configJSON: g.config, stateDict: g.stateDict)
+            #expect(try m.forward(Tensor(zeros: [0, 3, 35, 29]), path: .fft, options: .default).shape == [0, 7])
+            #expect(try m.features(Tensor(zeros: [0, 3, 35, 29]), path: .direct, options: .default).map { $0.shape[0] } == [0, 0, 0, 0])
+        }
     }
 }
