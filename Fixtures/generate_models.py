@@ -38,6 +38,11 @@ SPECS = [
                     "num_classes": 7}, [2, 3, 35, 29]),
     ("replknet", "odd", {"large_kernel_sizes": [13, 11, 7, 5], "layers": [1, 1, 1, 1], "channels": [4, 8, 12, 16],
                          "small_kernel": 5, "dw_ratio": 1.5, "ffn_ratio": 2, "num_classes": 7}, [2, 3, 35, 29]),
+    ("slak", "odd", {"depths": [1, 1, 2, 1], "dims": [4, 8, 12, 16], "kernel_size": [13, 11, 7, 5, 3], "width_factor": 1.3,
+                     "Decom": True, "bn": True, "num_classes": 7}, [2, 3, 39, 35]),
+    # 39x39: maps 9, 4, 2, 1 (truncating); ParC blocks in stages 0-2 (global kernels 9, 4, 2), stage 3 ConvNeXt only
+    ("parc_convnext", "odd", {"depths": [1, 2, 2, 1], "dims": [4, 8, 12, 16], "ParC_insert_locs": [0, 1, 1, 1],
+                              "stages_rs": [9, 4, 2, 1], "num_classes": 7}, [2, 3, 39, 39]),
 ]
 # Models also written re-parameterised (same weights, merged by the reference's own merge), as <variant>-merged.
 MERGED = {("replknet", "odd"): "small_kernel_merged"}
@@ -56,6 +61,26 @@ def expected_keys(model, cfg):
                 keys += [f"stages.{s}.{j}.{k}" for k in ("gamma", "dwconv.weight", "dwconv.bias", "norm.weight",
                                                          "norm.bias", "pwconv1.weight", "pwconv1.bias",
                                                          "pwconv2.weight", "pwconv2.bias")]
+        keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
+    elif model in ("slak", "parc_convnext"):
+        keys += ["downsample_layers.0.0.weight", "downsample_layers.0.0.bias",
+                 "downsample_layers.0.1.weight", "downsample_layers.0.1.bias"]
+        for s in range(1, 4):
+            keys += [f"downsample_layers.{s}.{i}.{p}" for i in (0, 1) for p in ("weight", "bias")]
+        bn = ("weight", "bias", "running_mean", "running_var")
+        for s, depth in enumerate(cfg["depths"]):
+            for j in range(depth):
+                p = f"stages.{s}.{j}."
+                keys += [p + k for k in ("gamma", "norm.weight", "norm.bias", "pwconv1.weight", "pwconv1.bias",
+                                         "pwconv2.weight", "pwconv2.bias")]
+                if model == "slak":
+                    branches = ["LoRA1", "LoRA2"] + (["small_conv"] if cfg["kernel_size"][4] < cfg["kernel_size"][s] else [])
+                    for br in branches:
+                        keys += [p + f"large_kernel.{br}.conv.weight"] + [p + f"large_kernel.{br}.bn.{q}" for q in bn]
+                elif j >= cfg["ParC_insert_locs"][s]:
+                    keys += [p + f"gcc_{a}.{k}" for a in "HW" for k in ("pe", "gcc_conv.weight", "gcc_conv.bias")]
+                else:
+                    keys += [p + "dwconv.weight", p + "dwconv.bias"]
         keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
     elif model == "replknet":
         bn = ("weight", "bias", "running_mean", "running_var")

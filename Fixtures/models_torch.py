@@ -11,6 +11,8 @@ Families:
   * RepLKNet (DingXiaoH/RepLKNet-pytorch, replknet.py): stem of four conv-BN-ReLU units (3x3/s2, dw 3x3,
     1x1, dw 3x3/s2), stages alternating replknet.block and replknet.convffn, transitions 1x1 conv-BN-ReLU
     + dw 3x3/s2 conv-BN-ReLU, final BN, spatial mean, Linear; `structural_reparam()` merges the kernels.
+  * SLaK (VITA-Group/SLaK, models/SLaK.py) and ParC-ConvNeXt (hkzhang91/ParC-Net, ParC_ConvNets/ParC_convnext.py):
+    the ConvNeXt trunk with slak.block / parc.convnext_block stages.
   * VAN (Visual-Attention-Network/VAN-Classification, models/van.py): OverlapPatchEmbed (Conv 7x7/s4 p3
     + BN, then Conv 3x3/s2 p1 + BN), stages of van.block, per-stage token LayerNorm (eps 1e-6) that
     feeds the next stage, token mean, Linear.
@@ -54,8 +56,12 @@ CONVNEXT_PRESETS = {
 
 
 class ConvNeXt(nn.Module):
-    def __init__(self, depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), num_classes=1000, in_chans=3):
+    """`block(stage, index, dim)` builds each block (default: convnext.block, kernel 7); SLaK and
+    ParC-ConvNeXt are this trunk with their own blocks."""
+
+    def __init__(self, depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), num_classes=1000, in_chans=3, block=None):
         super().__init__()
+        block = block or (lambda i, j, d: B.ConvNeXtBlock(d, 7))
         self.downsample_layers = nn.ModuleList()
         self.downsample_layers.append(nn.Sequential(
             nn.Conv2d(in_chans, dims[0], kernel_size=4, stride=4),
@@ -65,7 +71,7 @@ class ConvNeXt(nn.Module):
                 LayerNormChannelsFirst(dims[i], eps=LN_EPS),
                 nn.Conv2d(dims[i], dims[i + 1], kernel_size=2, stride=2)))
         self.stages = nn.ModuleList(
-            nn.Sequential(*[B.ConvNeXtBlock(dims[i], 7) for _ in range(depths[i])]) for i in range(4))
+            nn.Sequential(*[block(i, j, dims[i]) for j in range(depths[i])]) for i in range(4))
         self.norm = nn.LayerNorm(dims[-1], eps=LN_EPS)
         self.head = nn.Linear(dims[-1], num_classes)
 
@@ -80,6 +86,35 @@ class ConvNeXt(nn.Module):
     def forward(self, x):
         x = self.features(x)[-1]
         return self.head(self.norm(x.mean([-2, -1])))
+
+
+SLAK_PRESETS = {  # registered depths/widths with the released flags (README)
+    name: dict(depths=d, dims=w, kernel_size=[51, 49, 47, 13, 5], width_factor=1.3, Decom=True, bn=True)
+    for name, d, w in [("SLaK_tiny", [3, 3, 9, 3], [96, 192, 384, 768]), ("SLaK_small", [3, 3, 27, 3], [96, 192, 384, 768]),
+                       ("SLaK_base", [3, 3, 27, 3], [128, 256, 512, 1024]), ("SLaK_large", [3, 3, 27, 3], [192, 384, 768, 1536])]
+}
+
+
+def SLaK(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), kernel_size=(51, 49, 47, 13, 5), width_factor=1.0, Decom=None, bn=True,
+         num_classes=1000, in_chans=3):
+    """SLaK (VITA-Group/SLaK, models/SLaK.py): the ConvNeXt trunk at widths int(d * width_factor) with slak.block
+    (K_s x N, N x K_s, N x N branches with BN, padded (kh//2, kw//2)). Only Decom=True, bn=True (released)."""
+    assert Decom and bn, "this reference implements the released configuration only"
+    widths = [int(d * width_factor) for d in dims]
+    return ConvNeXt(depths, widths, num_classes, in_chans,
+                    block=lambda i, j, d: B.SLaKBlock(d, (kernel_size[i], kernel_size[4])))
+
+
+PARC_PRESETS = {"parc_convnext_xt": dict(dims=[48, 96, 192, 384])}
+
+
+def ParCConvNeXt(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), ParC_insert_locs=(3, 3, 6, 2), stages_rs=(56, 28, 14, 7),
+                 num_classes=1000, in_chans=3):
+    """ParC-ConvNeXt (hkzhang91/ParC-Net, ParC_ConvNets/ParC_convnext.py): the ConvNeXt trunk; block j of stage s is
+    parc.convnext_block (global kernel stages_rs[s], pe) when j >= ParC_insert_locs[s], else convnext.block."""
+    return ConvNeXt(depths, dims, num_classes, in_chans,
+                    block=lambda i, j, d: (B.ParCConvNeXtBlock(d, stages_rs[i], True) if j >= ParC_insert_locs[i]
+                                           else B.ConvNeXtBlock(d, 7)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -218,7 +253,8 @@ class RepLKNet(nn.Module):
         return self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
-MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS), "replknet": (RepLKNet, REPLKNET_PRESETS)}
+MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS), "replknet": (RepLKNet, REPLKNET_PRESETS),
+          "slak": (SLaK, SLAK_PRESETS), "parc_convnext": (ParCConvNeXt, PARC_PRESETS)}
 
 
 def build(model, config):

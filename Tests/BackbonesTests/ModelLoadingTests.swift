@@ -12,13 +12,15 @@ struct ModelLoadingTests {
 
     @Test("missing, unexpected and mis-shaped keys are reported together, with the model id and full key names",
           arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors", "replknet-odd.float64.safetensors",
-                      "replknet-odd-merged.float64.safetensors"])
+                      "replknet-odd-merged.float64.safetensors", "slak-odd.float64.safetensors", "parc_convnext-odd.float64.safetensors"])
     func allProblemsTogether(file: String) throws {
         let f = try fixture(file)
         var sd = f.stateDict
         let merged = f.source.contains("merged")
         let (missing, misshaped, beyond) = switch f.model {
         case "van": ("block2.0.attn.spatial_gating_unit.conv_spatial.weight", "patch_embed3.norm.running_var", "block1.1.layer_scale_1")
+        case "slak": ("stages.1.0.large_kernel.small_conv.bn.running_var", "stages.2.1.large_kernel.LoRA2.conv.weight", "stages.3.1.gamma")
+        case "parc_convnext": ("stages.0.0.gcc_W.pe", "stages.1.0.dwconv.weight", "stages.1.2.gamma")
         case "replknet": (merged ? "stages.1.blocks.0.large_kernel.lkb_reparam.bias" : "stages.1.blocks.0.large_kernel.small_conv.bn.weight",
                           "transitions.2.1.conv.weight", "stages.0.blocks.2.prelkb_bn.weight")
         default: ("stages.2.1.dwconv.weight", "downsample_layers.1.1.weight", "stages.0.1.gamma")   // a block beyond the depth
@@ -54,7 +56,7 @@ struct ModelLoadingTests {
     func configErrors() throws {
         let empty: [String: Tensor<Float>] = [:]
         #expect { try ModelRegistry.make(id: "convnxt", configJSON: "{}", stateDict: empty) } throws: { e in
-            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, replknet, van")
+            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, parc_convnext, replknet, slak, van")
         }
         for (id, json, word) in [("convnext", #"{"depth": [1, 1, 1, 1]}"#, "\"depth\""),
                                  ("convnext", #"{"preset": "convnext_huge"}"#, "convnext_tiny"),
@@ -62,7 +64,11 @@ struct ModelLoadingTests {
                                  ("van", #"{"mlp_ratios": [4, 4, 4]}"#, "\"mlp_ratios\""),
                                  ("van", #"{"embed_dims": [8, 16, 24, 0]}"#, "\"embed_dims\""),
                                  ("replknet", #"{"preset": "replknet_31b", "large_kernel_sizes": [31, 29, 27, 12]}"#, "12"),
-                                 ("replknet", #"{"preset": "replknet_31b", "small_kernel": 33}"#, "\"small_kernel\"")] {
+                                 ("replknet", #"{"preset": "replknet_31b", "small_kernel": 33}"#, "\"small_kernel\""),
+                                 ("slak", #"{"Decom": false}"#, "Decom"),
+                                 ("slak", #"{"preset": "SLaK_tiny", "kernel_size": [51, 49, 47, 13, 4]}"#, "kernel_size"),
+                                 ("parc_convnext", #"{"dims": [4, 8, 13, 16]}"#, "dims[2]"),
+                                 ("parc_convnext", #"{"ParC_insert_locs": [0, 1, 1]}"#, "ParC_insert_locs")] {
             #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: empty) } throws: { e in
                 guard case BackboneError.config(let block, let message) = e else { return false }
                 return block == id && message.contains(word)
@@ -78,6 +84,9 @@ struct ModelLoadingTests {
         c = try BlockConfig(block: "van", json: #"{"preset": "van_tiny"}"#)
         #expect(try VANConfig.parse(c) == .b0)
         #expect(VANConfig.presets.count == 11 && ConvNeXtConfig.presets.count == 5 && RepLKNetConfig.presets.count == 3)
+        #expect(SLaKConfig.tiny.widths == [124, 249, 499, 998] && SLaKConfig.base.widths == [166, 332, 665, 1331])
+        #expect(try JSONDecoder().decode(SLaKConfig.self, from: JSONEncoder().encode(SLaKConfig.small)) == .small)
+        #expect(String(decoding: try JSONEncoder().encode(ParCConvNeXtConfig.xt), as: UTF8.self).contains("\"ParC_insert_locs\""))
         c = try BlockConfig(block: "replknet", json: #"{"preset": "replknet_xl", "small_kernel_merged": true}"#)
         let xl = try RepLKNetConfig.parse(c)
         #expect(xl.smallKernel == nil && xl.dwRatio == 1.5 && xl.smallKernelMerged && xl.channels == [256, 512, 1024, 2048])
@@ -105,6 +114,12 @@ struct ModelLoadingTests {
             }
         }
         #expect(try model.forward(Tensor(zeros: [0, 3, 32, 32]), path: .auto, options: .default).shape == [0, 10])
+        let parc = try fixture("parc_convnext-odd.float64.safetensors")
+        let parcModel = try ModelRegistry.make(id: parc.model, configJSON: parc.config, stateDict: parc.stateDict)
+        #expect { try parcModel.forward(Tensor(zeros: [1, 3, 35, 39]), path: .direct, options: .default) } throws: { e in
+            guard case BackboneError.input("parc_convnext", let message) = e else { return false }
+            return message.contains("9×9") && message.contains("8×9")
+        }
         for name in ["van-odd.float64.safetensors", "replknet-odd.float64.safetensors"] {
             let g = try fixture(name)
             let m = try ModelRegistry.make(id: g.model, configJSON: g.config, stateDict: g.stateDict)
