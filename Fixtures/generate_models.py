@@ -30,10 +30,10 @@ OUT = os.path.join(HERE, "models")
 
 # (model, variant, config, input shape)
 SPECS = [
-    ("convnext", "tiny", {"depths": [1, 1, 2, 1], "dims": [8, 12, 16, 24], "num_classes": 10}, [2, 3, 32, 32]),
+    ("convnext", "tiny", {"depths": [1, 1, 2, 1], "dims": [8, 12, 16, 24], "num_classes": 10}, [1, 3, 32, 32]),
     ("convnext", "odd", {"depths": [1, 2, 1, 1], "dims": [4, 8, 12, 16], "num_classes": 7}, [2, 3, 39, 35]),
     ("van", "tiny", {"embed_dims": [8, 12, 16, 20], "depths": [1, 1, 2, 1], "mlp_ratios": [8, 8, 4, 4],
-                     "num_classes": 10}, [2, 3, 32, 32]),
+                     "num_classes": 10}, [1, 3, 32, 32]),
     ("van", "odd", {"embed_dims": [4, 8, 12, 16], "depths": [1, 2, 1, 1], "mlp_ratios": [4, 4, 2, 2],
                     "num_classes": 7}, [2, 3, 35, 29]),
     ("replknet", "odd", {"large_kernel_sizes": [13, 11, 7, 5], "layers": [1, 1, 1, 1], "channels": [4, 8, 12, 16],
@@ -43,6 +43,8 @@ SPECS = [
     # 39x39: maps 9, 4, 2, 1 (truncating); ParC blocks in stages 0-2 (global kernels 9, 4, 2), stage 3 ConvNeXt only
     ("parc_convnext", "odd", {"depths": [1, 2, 2, 1], "dims": [4, 8, 12, 16], "ParC_insert_locs": [0, 1, 1, 1],
                               "stages_rs": [9, 4, 2, 1], "num_classes": 7}, [2, 3, 39, 39]),
+    ("moganet", "odd", {"arch": {"embed_dims": [8, 8, 16, 16], "depths": [1, 1, 2, 1], "ffn_ratios": [4, 4, 2, 2]},
+                        "attn_final_dilation": False, "num_classes": 7}, [2, 3, 35, 29]),
 ]
 # Models also written re-parameterised (same weights, merged by the reference's own merge), as <variant>-merged.
 MERGED = {("replknet", "odd"): "small_kernel_merged"}
@@ -82,6 +84,24 @@ def expected_keys(model, cfg):
                 else:
                     keys += [p + "dwconv.weight", p + "dwconv.bias"]
         keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
+    elif model == "moganet":
+        bn = ("weight", "bias", "running_mean", "running_var")
+        keys += ["patch_embed1.projection.0.weight", "patch_embed1.projection.0.bias",
+                 "patch_embed1.projection.3.weight", "patch_embed1.projection.3.bias"]
+        keys += [f"patch_embed1.projection.{n}.{q}" for n in (1, 4) for q in bn]
+        for i in range(1, 5):
+            if i > 1:
+                keys += [f"patch_embed{i}.projection.weight", f"patch_embed{i}.projection.bias"]
+                keys += [f"patch_embed{i}.norm.{q}" for q in bn]
+            for j in range(cfg["arch"]["depths"][i - 1]):
+                p = f"blocks{i}.{j}."
+                keys += [p + "layer_scale_1", p + "layer_scale_2", p + "attn.sigma.scale", p + "mlp.sigma.scale"]
+                keys += [p + f"norm{n}.{q}" for n in (1, 2) for q in bn]
+                for conv in ("attn.proj_1", "attn.gate", "attn.value.DW_conv0", "attn.value.DW_conv1", "attn.value.DW_conv2",
+                             "attn.value.PW_conv", "attn.proj_2", "mlp.fc1", "mlp.dwconv", "mlp.fc2", "mlp.decompose"):
+                    keys += [p + conv + ".weight", p + conv + ".bias"]
+            keys += [f"norm{i}.{q}" for q in bn]
+        keys += ["head.weight", "head.bias"]
     elif model == "replknet":
         bn = ("weight", "bias", "running_mean", "running_var")
         unit = lambda p: [p + ".conv.weight"] + [p + ".bn." + q for q in bn]  # noqa: E731

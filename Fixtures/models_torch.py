@@ -13,6 +13,8 @@ Families:
     + dw 3x3/s2 conv-BN-ReLU, final BN, spatial mean, Linear; `structural_reparam()` merges the kernels.
   * SLaK (VITA-Group/SLaK, models/SLaK.py) and ParC-ConvNeXt (hkzhang91/ParC-Net, ParC_ConvNets/ParC_convnext.py):
     the ConvNeXt trunk with slak.block / parc.convnext_block stages.
+  * MogaNet (Westlake-AI/MogaNet, models/moganet.py): stacked conv stem (3x3/s2, BN, GELU, 3x3/s2, BN), 3x3/s2
+    conv + BN patch embeddings, stages of moganet.block, per-stage BN feeding the next stage, spatial mean, Linear.
   * VAN (Visual-Attention-Network/VAN-Classification, models/van.py): OverlapPatchEmbed (Conv 7x7/s4 p3
     + BN, then Conv 3x3/s2 p1 + BN), stages of van.block, per-stage token LayerNorm (eps 1e-6) that
     feeds the next stage, token mean, Linear.
@@ -253,8 +255,62 @@ class RepLKNet(nn.Module):
         return self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+# --------------------------------------------------------------------------------------------
+# MogaNet
+# --------------------------------------------------------------------------------------------
+MOGANET_ARCHS = {
+    **dict.fromkeys(["xt", "x-tiny", "xtiny"], dict(embed_dims=[32, 64, 96, 192], depths=[3, 3, 10, 2], ffn_ratios=[8, 8, 4, 4])),
+    **dict.fromkeys(["t", "tiny"], dict(embed_dims=[32, 64, 128, 256], depths=[3, 3, 12, 2], ffn_ratios=[8, 8, 4, 4])),
+    **dict.fromkeys(["s", "small"], dict(embed_dims=[64, 128, 320, 512], depths=[2, 3, 12, 2], ffn_ratios=[8, 8, 4, 4])),
+    **dict.fromkeys(["b", "base"], dict(embed_dims=[64, 160, 320, 512], depths=[4, 6, 22, 3], ffn_ratios=[8, 8, 4, 4])),
+    **dict.fromkeys(["l", "large"], dict(embed_dims=[64, 160, 320, 640], depths=[4, 6, 44, 4], ffn_ratios=[8, 8, 4, 4])),
+    **dict.fromkeys(["xl", "x-large", "xlarge"], dict(embed_dims=[96, 192, 480, 960], depths=[6, 6, 44, 4], ffn_ratios=[8, 8, 4, 4])),
+}
+MOGANET_PRESETS = {f"moganet_{n}": dict(arch=n) for n in ("xtiny", "tiny", "small", "base", "large", "xlarge")}
+
+
+class MogaNet(nn.Module):
+    def __init__(self, arch="tiny", in_channels=3, num_classes=1000, attn_dw_dilation=(1, 2, 3), attn_channel_split=(1, 3, 4),
+                 attn_final_dilation=True, attn_force_fp32=False):
+        super().__init__()
+        a = MOGANET_ARCHS[arch.lower()] if isinstance(arch, str) else arch
+        assert isinstance(a, dict) and set(a) == {"embed_dims", "depths", "ffn_ratios"}
+        dims, depths, ratios = a["embed_dims"], a["depths"], a["ffn_ratios"]
+        for i in range(4):
+            if i == 0:
+                embed = nn.Module()
+                embed.projection = nn.Sequential(
+                    nn.Conv2d(in_channels, dims[0] // 2, 3, stride=2, padding=1), nn.BatchNorm2d(dims[0] // 2, eps=B.BN_EPS),
+                    nn.GELU(), nn.Conv2d(dims[0] // 2, dims[0], 3, stride=2, padding=1), nn.BatchNorm2d(dims[0], eps=B.BN_EPS))
+            else:
+                embed = nn.Module()
+                embed.projection = nn.Conv2d(dims[i - 1], dims[i], 3, stride=2, padding=1)
+                embed.norm = nn.BatchNorm2d(dims[i], eps=B.BN_EPS)
+            dil = [1, 2, 1] if i == 3 and not attn_final_dilation else list(attn_dw_dilation)
+            setattr(self, f"patch_embed{i + 1}", embed)
+            setattr(self, f"blocks{i + 1}", nn.ModuleList(
+                B.MogaBlock(dims[i], ratios[i], dil, attn_channel_split, attn_force_fp32) for _ in range(depths[i])))
+            setattr(self, f"norm{i + 1}", nn.BatchNorm2d(dims[i], eps=B.BN_EPS))
+        self.head = nn.Linear(dims[3], num_classes)
+
+    def features(self, x):
+        """The four norm{i} outputs (official fork_feat maps); each feeds the next stage."""
+        out = []
+        for i in range(1, 5):
+            e = getattr(self, f"patch_embed{i}")
+            x = e.projection(x) if i == 1 else e.norm(e.projection(x))
+            for blk in getattr(self, f"blocks{i}"):
+                x = blk(x)
+            x = getattr(self, f"norm{i}")(x)
+            out.append(x)
+        return out
+
+    def forward(self, x):
+        return self.head(self.features(x)[-1].mean(dim=[2, 3]))
+
+
 MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS), "replknet": (RepLKNet, REPLKNET_PRESETS),
-          "slak": (SLaK, SLAK_PRESETS), "parc_convnext": (ParCConvNeXt, PARC_PRESETS)}
+          "slak": (SLaK, SLAK_PRESETS), "parc_convnext": (ParCConvNeXt, PARC_PRESETS), "moganet": (MogaNet, MOGANET_PRESETS)}
 
 
 def build(model, config):

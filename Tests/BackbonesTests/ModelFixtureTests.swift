@@ -70,7 +70,8 @@ struct ModelFixtureTests {
         var fixture = try ModelFixture<Double>(file: SafetensorsFile(contentsOf: ModelFixtureFiles.path(file)), source: file)
         #expect(try fixture.check(path: .direct).passed)
         let stemWeight = ["van": "patch_embed1.proj.weight", "convnext": "downsample_layers.0.0.weight", "replknet": "stem.0.conv.weight",
-                          "slak": "downsample_layers.0.0.weight", "parc_convnext": "downsample_layers.0.0.weight"]
+                          "slak": "downsample_layers.0.0.weight", "parc_convnext": "downsample_layers.0.0.weight",
+                          "moganet": "patch_embed1.projection.0.weight"]
         let key = try #require(stemWeight[fixture.model], "no stem weight named for \(fixture.model)")
         fixture.stateDict[key]!.scalars[0] += 1e-3
         let check = try fixture.check(path: .direct)

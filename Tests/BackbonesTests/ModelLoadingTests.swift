@@ -12,13 +12,15 @@ struct ModelLoadingTests {
 
     @Test("missing, unexpected and mis-shaped keys are reported together, with the model id and full key names",
           arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors", "replknet-odd.float64.safetensors",
-                      "replknet-odd-merged.float64.safetensors", "slak-odd.float64.safetensors", "parc_convnext-odd.float64.safetensors"])
+                      "replknet-odd-merged.float64.safetensors", "slak-odd.float64.safetensors", "parc_convnext-odd.float64.safetensors",
+                      "moganet-odd.float64.safetensors"])
     func allProblemsTogether(file: String) throws {
         let f = try fixture(file)
         var sd = f.stateDict
         let merged = f.source.contains("merged")
         let (missing, misshaped, beyond) = switch f.model {
         case "van": ("block2.0.attn.spatial_gating_unit.conv_spatial.weight", "patch_embed3.norm.running_var", "block1.1.layer_scale_1")
+        case "moganet": ("blocks3.1.attn.value.DW_conv2.bias", "patch_embed1.projection.3.weight", "blocks4.1.layer_scale_1")
         case "slak": ("stages.1.0.large_kernel.small_conv.bn.running_var", "stages.2.1.large_kernel.LoRA2.conv.weight", "stages.3.1.gamma")
         case "parc_convnext": ("stages.0.0.gcc_W.pe", "stages.1.0.dwconv.weight", "stages.1.2.gamma")
         case "replknet": (merged ? "stages.1.blocks.0.large_kernel.lkb_reparam.bias" : "stages.1.blocks.0.large_kernel.small_conv.bn.weight",
@@ -56,7 +58,7 @@ struct ModelLoadingTests {
     func configErrors() throws {
         let empty: [String: Tensor<Float>] = [:]
         #expect { try ModelRegistry.make(id: "convnxt", configJSON: "{}", stateDict: empty) } throws: { e in
-            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, parc_convnext, replknet, slak, van")
+            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, moganet, parc_convnext, replknet, slak, van")
         }
         for (id, json, word) in [("convnext", #"{"depth": [1, 1, 1, 1]}"#, "\"depth\""),
                                  ("convnext", #"{"preset": "convnext_huge"}"#, "convnext_tiny"),
@@ -68,7 +70,12 @@ struct ModelLoadingTests {
                                  ("slak", #"{"Decom": false}"#, "Decom"),
                                  ("slak", #"{"preset": "SLaK_tiny", "kernel_size": [51, 49, 47, 13, 4]}"#, "kernel_size"),
                                  ("parc_convnext", #"{"dims": [4, 8, 13, 16]}"#, "dims[2]"),
-                                 ("parc_convnext", #"{"ParC_insert_locs": [0, 1, 1]}"#, "ParC_insert_locs")] {
+                                 ("parc_convnext", #"{"ParC_insert_locs": [0, 1, 1]}"#, "ParC_insert_locs"),
+                                 ("moganet", #"{"arch": "huge"}"#, "x-tiny"),
+                                 ("moganet", #"{"arch": {"embed_dims": [8, 8, 16, 16], "depths": [1, 1, 1, 1]}}"#, "ffn_ratios"),
+                                 ("moganet", #"{"arch": {"embed_dims": [8, 8, 16, 16], "depths": [1, 1, 1, 1], "ffn_ratios": [4, 4, 4, 4], "mlp": 1}}"#, "\"mlp\""),
+                                 ("moganet", #"{"arch": {"embed_dims": [8, 8, 16, 20], "depths": [1, 1, 1, 1], "ffn_ratios": [4, 4, 4, 4]}}"#, "divisible"),
+                                 ("moganet", #"{"attn_dw_dilation": [1, 2, 4]}"#, "1...3")] {
             #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: empty) } throws: { e in
                 guard case BackboneError.config(let block, let message) = e else { return false }
                 return block == id && message.contains(word)
@@ -84,6 +91,10 @@ struct ModelLoadingTests {
         c = try BlockConfig(block: "van", json: #"{"preset": "van_tiny"}"#)
         #expect(try VANConfig.parse(c) == .b0)
         #expect(VANConfig.presets.count == 11 && ConvNeXtConfig.presets.count == 5 && RepLKNetConfig.presets.count == 3)
+        c = try BlockConfig(block: "moganet", json: #"{"arch": "X-Tiny", "attn_force_fp32": true}"#)
+        let moga = try MogaNetConfig.parse(c)
+        #expect(moga.arch == MogaNetConfig.archZoo["xt"] && moga.attnForceFP32 && MogaNetConfig.archZoo.count == 14)
+        #expect(try JSONDecoder().decode(MogaNetConfig.self, from: JSONEncoder().encode(moga)) == moga)
         #expect(SLaKConfig.tiny.widths == [124, 249, 499, 998] && SLaKConfig.base.widths == [166, 332, 665, 1331])
         #expect(try JSONDecoder().decode(SLaKConfig.self, from: JSONEncoder().encode(SLaKConfig.small)) == .small)
         #expect(String(decoding: try JSONEncoder().encode(ParCConvNeXtConfig.xt), as: UTF8.self).contains("\"ParC_insert_locs\""))
