@@ -45,6 +45,9 @@ SPECS = [
                               "stages_rs": [9, 4, 2, 1], "num_classes": 7}, [2, 3, 39, 39]),
     ("moganet", "odd", {"arch": {"embed_dims": [8, 8, 16, 16], "depths": [1, 1, 2, 1], "ffn_ratios": [4, 4, 2, 2]},
                         "attn_final_dilation": False, "num_classes": 7}, [2, 3, 35, 29]),
+    # 7x7 token grid (odd: filter width w = 4), the input must be img_size square
+    ("gfnet", "odd", {"img_size": 35, "patch_size": 5, "embed_dim": 16, "depth": 2, "mlp_ratio": 4, "num_classes": 7},
+     [2, 3, 35, 35]),
 ]
 # Models also written re-parameterised (same weights, merged by the reference's own merge), as <variant>-merged.
 MERGED = {("replknet", "odd"): "small_kernel_merged"}
@@ -102,6 +105,12 @@ def expected_keys(model, cfg):
                     keys += [p + conv + ".weight", p + conv + ".bias"]
             keys += [f"norm{i}.{q}" for q in bn]
         keys += ["head.weight", "head.bias"]
+    elif model == "gfnet":
+        keys += ["patch_embed.proj.weight", "patch_embed.proj.bias", "pos_embed"]
+        for j in range(cfg["depth"]):
+            keys += [f"blocks.{j}.{k}" for k in ("norm1.weight", "norm1.bias", "filter.complex_weight", "norm2.weight",
+                                                 "norm2.bias", "mlp.fc1.weight", "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias")]
+        keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
     elif model == "replknet":
         bn = ("weight", "bias", "running_mean", "running_var")
         unit = lambda p: [p + ".conv.weight"] + [p + ".bn." + q for q in bn]  # noqa: E731
@@ -178,7 +187,7 @@ def main():
         seed = seed_for("model." + model, variant)
         gen = torch.Generator().manual_seed(seed)
         m64 = M.build(model, cfg).double()
-        B.randomize_(m64, gen)
+        m64.randomize_(gen) if hasattr(m64, "randomize_") else B.randomize_(m64, gen)
         m64.eval()
         x64 = torch.randn(shape, generator=gen, dtype=torch.float64)
         outs = {}

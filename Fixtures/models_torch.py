@@ -15,6 +15,7 @@ Families:
     the ConvNeXt trunk with slak.block / parc.convnext_block stages.
   * MogaNet (Westlake-AI/MogaNet, models/moganet.py): stacked conv stem (3x3/s2, BN, GELU, 3x3/s2, BN), 3x3/s2
     conv + BN patch embeddings, stages of moganet.block, per-stage BN feeding the next stage, spatial mean, Linear.
+  * GFNet (raoyongming/GFNet, gfnet.py, class GFNet): patch conv + pos_embed, gfnet.block stages, LN on tokens, mean.
   * VAN (Visual-Attention-Network/VAN-Classification, models/van.py): OverlapPatchEmbed (Conv 7x7/s4 p3
     + BN, then Conv 3x3/s2 p1 + BN), stages of van.block, per-stage token LayerNorm (eps 1e-6) that
     feeds the next stage, token mean, Linear.
@@ -309,8 +310,54 @@ class MogaNet(nn.Module):
         return self.head(self.features(x)[-1].mean(dim=[2, 3]))
 
 
+# --------------------------------------------------------------------------------------------
+# GFNet (isotropic)
+# --------------------------------------------------------------------------------------------
+GFNET_PRESETS = {"gfnet-ti": dict(embed_dim=256, depth=12), "gfnet-xs": dict(embed_dim=384, depth=12),
+                 "gfnet-s": dict(embed_dim=384, depth=19), "gfnet-b": dict(embed_dim=512, depth=19)}
+
+
+class GFNet(nn.Module):
+    """GFNet (raoyongming/GFNet, gfnet.py): patch conv, + pos_embed, blocks of gfnet.block, LN on tokens, token
+    mean, Linear. Float64 throughout in a float64 model (the official filter's float32 cast is skipped)."""
+
+    def __init__(self, img_size=224, patch_size=16, embed_dim=768, depth=12, mlp_ratio=4.0, num_classes=1000, in_chans=3):
+        super().__init__()
+        self.img_size, g = img_size, img_size // patch_size
+        self.patch_embed = nn.Module()
+        self.patch_embed.proj = nn.Conv2d(in_chans, embed_dim, kernel_size=patch_size, stride=patch_size)
+        self.pos_embed = nn.Parameter(torch.zeros(1, g * g, embed_dim))
+        self.blocks = nn.ModuleList(B.GFNetBlock(embed_dim, g, g // 2 + 1, mlp_ratio, LN_EPS) for _ in range(depth))
+        self.norm = nn.LayerNorm(embed_dim, eps=LN_EPS)
+        self.head = nn.Linear(embed_dim, num_classes)
+
+    def randomize_(self, gen):
+        """blocks_torch.randomize_ for every child, then pos_embed U(-0.5, 0.5)."""
+        for child in self.children():
+            B.randomize_(child, gen)
+        with torch.no_grad():
+            self.pos_embed.copy_(-0.5 + torch.rand(tuple(self.pos_embed.shape), generator=gen, dtype=torch.float64))
+        return self
+
+    def features(self, x):
+        """One map: the last block's output (NCHW), the tokens before the final norm."""
+        assert x.shape[2] == x.shape[3] == self.img_size
+        x = self.patch_embed.proj(x)
+        n, c, h, w = x.shape
+        t = x.flatten(2).transpose(1, 2) + self.pos_embed
+        x = t.transpose(1, 2).reshape(n, c, h, w)
+        for blk in self.blocks:
+            x = blk(x)
+        return [x]
+
+    def forward(self, x):
+        t = self.features(x)[0].flatten(2).transpose(1, 2)
+        return self.head(self.norm(t).mean(1))
+
+
 MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS), "replknet": (RepLKNet, REPLKNET_PRESETS),
-          "slak": (SLaK, SLAK_PRESETS), "parc_convnext": (ParCConvNeXt, PARC_PRESETS), "moganet": (MogaNet, MOGANET_PRESETS)}
+          "slak": (SLaK, SLAK_PRESETS), "parc_convnext": (ParCConvNeXt, PARC_PRESETS), "moganet": (MogaNet, MOGANET_PRESETS),
+          "gfnet": (GFNet, GFNET_PRESETS)}
 
 
 def build(model, config):

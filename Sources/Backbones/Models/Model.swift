@@ -29,7 +29,8 @@ public protocol Model<Scalar>: Sendable {
     /// ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     init(config: Config, stateDict: [String: Tensor<Scalar>]) throws(BackboneError)
 
-    /// The per-stage maps `[N, C_s, H_s, W_s]`, s = 0…3 (what each family's stage hands on; Docs/models.md).
+    /// The per-stage maps `[N, C_s, H_s, W_s]`, s = 0…3 (what each family's stage hands on; one map, the last
+    /// block's output, for the isotropic GFNet; Docs/models.md).
     /// - Throws: ``BackboneError/input(block:message:)`` for an input that is not `[N, in_chans, H, W]`
     ///   or too small for the strided layers.
     func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>]
