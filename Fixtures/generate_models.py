@@ -30,9 +30,9 @@ OUT = os.path.join(HERE, "models")
 
 # (model, variant, config, input shape)
 SPECS = [
-    ("convnext", "tiny", {"depths": [1, 1, 2, 1], "dims": [8, 12, 16, 24], "num_classes": 10}, [1, 3, 32, 32]),
+    ("convnext", "tiny", {"depths": [1, 1, 2, 1], "dims": [6, 8, 12, 16], "num_classes": 10}, [1, 3, 32, 32]),
     ("convnext", "odd", {"depths": [1, 2, 1, 1], "dims": [4, 8, 12, 16], "num_classes": 7}, [2, 3, 39, 35]),
-    ("van", "tiny", {"embed_dims": [8, 12, 16, 20], "depths": [1, 1, 2, 1], "mlp_ratios": [8, 8, 4, 4],
+    ("van", "tiny", {"embed_dims": [6, 8, 12, 16], "depths": [1, 1, 2, 1], "mlp_ratios": [8, 8, 4, 4],
                      "num_classes": 10}, [1, 3, 32, 32]),
     ("van", "odd", {"embed_dims": [4, 8, 12, 16], "depths": [1, 2, 1, 1], "mlp_ratios": [4, 4, 2, 2],
                     "num_classes": 7}, [2, 3, 35, 29]),
@@ -48,6 +48,9 @@ SPECS = [
     # 7x7 token grid (odd: filter width w = 4), the input must be img_size square
     ("gfnet", "odd", {"img_size": 35, "patch_size": 5, "embed_dim": 16, "depth": 2, "mlp_ratio": 4, "num_classes": 7},
      [2, 3, 35, 35]),
+    # grids 8, 4, 2, 1 (the last stage filters a 1x1 map)
+    ("gfnet_h", "odd", {"img_size": 35, "patch_size": 4, "embed_dim": [4, 8, 12, 16], "depth": [1, 1, 1, 1],
+                        "mlp_ratio": [4, 4, 2, 2], "num_classes": 7}, [2, 3, 35, 35]),
 ]
 # Models also written re-parameterised (same weights, merged by the reference's own merge), as <variant>-merged.
 MERGED = {("replknet", "odd"): "small_kernel_merged"}
@@ -110,6 +113,14 @@ def expected_keys(model, cfg):
         for j in range(cfg["depth"]):
             keys += [f"blocks.{j}.{k}" for k in ("norm1.weight", "norm1.bias", "filter.complex_weight", "norm2.weight",
                                                  "norm2.bias", "mlp.fc1.weight", "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias")]
+        keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
+    elif model == "gfnet_h":
+        keys += ["pos_embed"] + [f"patch_embed.{i}.proj.{p}" for i in range(4) for p in ("weight", "bias")]
+        for i in range(4):
+            for j in range(cfg["depth"][i]):
+                keys += [f"blocks.{i}.{j}.{k}" for k in ("gamma", "norm1.weight", "norm1.bias", "filter.complex_weight",
+                                                         "norm2.weight", "norm2.bias", "mlp.fc1.weight", "mlp.fc1.bias",
+                                                         "mlp.fc2.weight", "mlp.fc2.bias")]
         keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
     elif model == "replknet":
         bn = ("weight", "bias", "running_mean", "running_var")
@@ -208,7 +219,7 @@ def main():
                 print(f"    check {model}-{variant}: merged vs unmerged logits rel {err:.2e} ({dname})")
         print(f"    info {model}-{variant}: float32 vs float64 logits rel {rel_err(outs['float32'], outs['float64']):.2e}")
     print(f"{count} model fixtures, {total} bytes")
-    assert total < 3 * 1024 * 1024, "model fixtures exceed 3 MB"
+    assert total < 3_000_000, "model fixtures exceed 3 MB"
 
 
 if __name__ == "__main__":

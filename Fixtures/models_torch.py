@@ -15,7 +15,8 @@ Families:
     the ConvNeXt trunk with slak.block / parc.convnext_block stages.
   * MogaNet (Westlake-AI/MogaNet, models/moganet.py): stacked conv stem (3x3/s2, BN, GELU, 3x3/s2, BN), 3x3/s2
     conv + BN patch embeddings, stages of moganet.block, per-stage BN feeding the next stage, spatial mean, Linear.
-  * GFNet (raoyongming/GFNet, gfnet.py, class GFNet): patch conv + pos_embed, gfnet.block stages, LN on tokens, mean.
+  * GFNet and GFNet-H (raoyongming/GFNet, gfnet.py, classes GFNet and GFNetPyramid): patch conv + pos_embed,
+    gfnet.block stages (GFNet-H: 2x2/s2 DownLayers, layer-scale blocks), LN on tokens, mean.
   * VAN (Visual-Attention-Network/VAN-Classification, models/van.py): OverlapPatchEmbed (Conv 7x7/s4 p3
     + BN, then Conv 3x3/s2 p1 + BN), stages of van.block, per-stage token LayerNorm (eps 1e-6) that
     feeds the next stage, token mean, Linear.
@@ -355,9 +356,72 @@ class GFNet(nn.Module):
         return self.head(self.norm(t).mean(1))
 
 
+# --------------------------------------------------------------------------------------------
+# GFNet-H (GFNetPyramid)
+# --------------------------------------------------------------------------------------------
+GFNET_H_PRESETS = {"gfnet-h-ti": dict(embed_dim=[64, 128, 256, 512], depth=[3, 3, 10, 3]),
+                   "gfnet-h-s": dict(embed_dim=[96, 192, 384, 768], depth=[3, 3, 10, 3]),
+                   "gfnet-h-b": dict(embed_dim=[96, 192, 384, 768], depth=[3, 3, 27, 3])}
+
+
+class GFNetBlockLayerScale(B.GFNetBlock):
+    """GFNet's BlockLayerScale: t + gamma * MLP(LN2(Filter(LN1(t)))), gamma [C]."""
+
+    def __init__(self, dim, h, w, mlp_ratio=4.0, layer_norm_eps=LN_EPS):
+        super().__init__(dim, h, w, mlp_ratio, layer_norm_eps)
+        self.gamma = nn.Parameter(torch.ones(dim))
+
+    def forward_tokens(self, t, H, W):
+        return t + self.gamma * self.mlp(self.norm2(self.filter(self.norm1(t), H, W)))
+
+
+class GFNetPyramid(nn.Module):
+    """GFNet-H (raoyongming/GFNet, gfnet.py): patch conv + pos_embed, then per stage 2x2/s2 DownLayer convs (no norm)
+    and layer-scale GFNet blocks; LN on tokens, token mean, Linear."""
+
+    def __init__(self, img_size=224, patch_size=4, num_classes=1000, embed_dim=(64, 128, 256, 512), depth=(2, 2, 10, 4),
+                 mlp_ratio=(4, 4, 4, 4), no_layerscale=False):
+        super().__init__()
+        self.img_size = img_size
+        sizes = [s * img_size // 224 for s in (56, 28, 14, 7)]
+        self.patch_embed = nn.ModuleList()
+        for i in range(4):
+            e = nn.Module()
+            e.proj = (nn.Conv2d(3, embed_dim[0], kernel_size=patch_size, stride=patch_size) if i == 0
+                      else nn.Conv2d(embed_dim[i - 1], embed_dim[i], kernel_size=2, stride=2))
+            self.patch_embed.append(e)
+        self.pos_embed = nn.Parameter(torch.zeros(1, (img_size // patch_size) ** 2, embed_dim[0]))
+        block = B.GFNetBlock if no_layerscale else GFNetBlockLayerScale
+        self.blocks = nn.ModuleList(
+            nn.ModuleList(block(embed_dim[i], sizes[i], sizes[i] // 2 + 1, mlp_ratio[i], LN_EPS) for _ in range(depth[i]))
+            for i in range(4))
+        self.norm = nn.LayerNorm(embed_dim[-1], eps=LN_EPS)
+        self.head = nn.Linear(embed_dim[-1], num_classes)
+
+    randomize_ = GFNet.randomize_
+
+    def features(self, x):
+        """Each stage's output (tokens as NCHW)."""
+        assert x.shape[2] == x.shape[3] == self.img_size
+        out = []
+        for i in range(4):
+            x = self.patch_embed[i].proj(x)
+            if i == 0:
+                n, c, h, w = x.shape
+                x = (x.flatten(2).transpose(1, 2) + self.pos_embed).transpose(1, 2).reshape(n, c, h, w)
+            for blk in self.blocks[i]:
+                x = blk(x)
+            out.append(x)
+        return out
+
+    def forward(self, x):
+        t = self.features(x)[-1].flatten(2).transpose(1, 2)
+        return self.head(self.norm(t).mean(1))
+
+
 MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS), "replknet": (RepLKNet, REPLKNET_PRESETS),
           "slak": (SLaK, SLAK_PRESETS), "parc_convnext": (ParCConvNeXt, PARC_PRESETS), "moganet": (MogaNet, MOGANET_PRESETS),
-          "gfnet": (GFNet, GFNET_PRESETS)}
+          "gfnet": (GFNet, GFNET_PRESETS), "gfnet_h": (GFNetPyramid, GFNET_H_PRESETS)}
 
 
 def build(model, config):

@@ -13,13 +13,15 @@ struct ModelLoadingTests {
     @Test("missing, unexpected and mis-shaped keys are reported together, with the model id and full key names",
           arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors", "replknet-odd.float64.safetensors",
                       "replknet-odd-merged.float64.safetensors", "slak-odd.float64.safetensors", "parc_convnext-odd.float64.safetensors",
-                      "moganet-odd.float64.safetensors", "gfnet-odd.float64.safetensors"])
+                      "moganet-odd.float64.safetensors", "gfnet-odd.float64.safetensors",
+                      "gfnet_h-odd.float64.safetensors"])
     func allProblemsTogether(file: String) throws {
         let f = try fixture(file)
         var sd = f.stateDict
         let merged = f.source.contains("merged")
         let (missing, misshaped, beyond) = switch f.model {
         case "van": ("block2.0.attn.spatial_gating_unit.conv_spatial.weight", "patch_embed3.norm.running_var", "block1.1.layer_scale_1")
+        case "gfnet_h": ("blocks.3.0.gamma", "patch_embed.2.proj.bias", "blocks.1.1.norm1.bias")
         case "gfnet": ("blocks.1.filter.complex_weight", "pos_embed", "blocks.2.norm1.weight")
         case "moganet": ("blocks3.1.attn.value.DW_conv2.bias", "patch_embed1.projection.3.weight", "blocks4.1.layer_scale_1")
         case "slak": ("stages.1.0.large_kernel.small_conv.bn.running_var", "stages.2.1.large_kernel.LoRA2.conv.weight", "stages.3.1.gamma")
@@ -59,7 +61,7 @@ struct ModelLoadingTests {
     func configErrors() throws {
         let empty: [String: Tensor<Float>] = [:]
         #expect { try ModelRegistry.make(id: "convnxt", configJSON: "{}", stateDict: empty) } throws: { e in
-            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, gfnet, moganet, parc_convnext, replknet, slak, van")
+            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, gfnet, gfnet_h, moganet, parc_convnext, replknet, slak, van")
         }
         for (id, json, word) in [("convnext", #"{"depth": [1, 1, 1, 1]}"#, "\"depth\""),
                                  ("convnext", #"{"preset": "convnext_huge"}"#, "convnext_tiny"),
@@ -78,7 +80,9 @@ struct ModelLoadingTests {
                                  ("moganet", #"{"arch": {"embed_dims": [8, 8, 16, 20], "depths": [1, 1, 1, 1], "ffn_ratios": [4, 4, 4, 4]}}"#, "divisible"),
                                  ("moganet", #"{"attn_dw_dilation": [1, 2, 4]}"#, "1...3"),
                                  ("gfnet", #"{"preset": "gfnet-h-ti"}"#, "gfnet-ti"),
-                                 ("gfnet", #"{"img_size": 8, "patch_size": 16}"#, "img_size")] {
+                                 ("gfnet", #"{"img_size": 8, "patch_size": 16}"#, "img_size"),
+                                 ("gfnet_h", #"{"patch_size": 8}"#, "[56, 28, 14, 7]"),
+                                 ("gfnet_h", #"{"mlp_ratio": [4, 4, 4]}"#, "\"mlp_ratio\"")] {
             #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: empty) } throws: { e in
                 guard case BackboneError.config(let block, let message) = e else { return false }
                 return block == id && message.contains(word)
@@ -100,6 +104,8 @@ struct ModelLoadingTests {
         #expect(try JSONDecoder().decode(MogaNetConfig.self, from: JSONEncoder().encode(moga)) == moga)
         c = try BlockConfig(block: "gfnet", json: #"{"preset": "gfnet-s", "img_size": 384}"#)
         #expect(try GFNetConfig.parse(c) == GFNetConfig(imgSize: 384, embedDim: 384, depth: 19) && GFNetConfig(imgSize: 384).grid == 24)
+        #expect(GFNetHConfig(imgSize: 384).sizes == [96, 48, 24, 12] && GFNetHConfig.presets["gfnet-h-b"]!.depth == [3, 3, 27, 3])
+        #expect(try JSONDecoder().decode(GFNetHConfig.self, from: Data(#"{"no_layerscale": true}"#.utf8)) == GFNetHConfig(noLayerscale: true))
         #expect(SLaKConfig.tiny.widths == [124, 249, 499, 998] && SLaKConfig.base.widths == [166, 332, 665, 1331])
         #expect(try JSONDecoder().decode(SLaKConfig.self, from: JSONEncoder().encode(SLaKConfig.small)) == .small)
         #expect(String(decoding: try JSONEncoder().encode(ParCConvNeXtConfig.xt), as: UTF8.self).contains("\"ParC_insert_locs\""))

@@ -21,6 +21,8 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
     /// The filter per admissible map width (`2w − 2` and `2w − 1`, those with `W/2 + 1 = w`).
     let filters: [Int: GlobalFilter2D<Scalar>]
     public let complexWeight: Tensor<Scalar>
+    /// GFNet-H's `BlockLayerScale` `gamma [C]` multiplying the residual branch; `nil` for the plain block.
+    let gamma: Tensor<Scalar>?
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
@@ -40,8 +42,10 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
 
     /// Loads the block's tensors under `scope` (a model's `blocks.{j}.`); the caller's loader reports
     /// missing, unexpected and mis-shaped keys. Builds the filters for both map widths with `W/2 + 1 = w`.
-    init(_ s: StateDictScope<Scalar>, dim: Int, h: Int, w: Int, hidden: Int, eps: Scalar) throws(BackboneError) {
+    /// With `layerScale` it is GFNet-H's `BlockLayerScale`: `t + gamma ⊙ MLP(LN2(Filter(LN1(t))))`, key `gamma [C]`.
+    init(_ s: StateDictScope<Scalar>, dim: Int, h: Int, w: Int, hidden: Int, eps: Scalar, layerScale: Bool = false) throws(BackboneError) {
         (self.dim, self.h, self.w, self.hidden) = (dim, h, w, hidden)
+        gamma = layerScale ? try s.take("gamma", [dim]) : nil
         norm1 = try LayerNormChannelsLast(s.scope("norm1"), channels: dim, eps: eps)
         norm2 = try LayerNormChannelsLast(s.scope("norm2"), channels: dim, eps: eps)
         fc1 = try PointwiseConvolution(s.scope("mlp.fc1"), in: dim, out: hidden, linear: true)
@@ -67,6 +71,6 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         do { filtered = try filter(norm1(x), path: path, options: options) } catch { throw .convolution(error) }
         return PointwiseConvolution.chain(filtered, input: .layerNorm(norm2.normalization),
                                           fc1, hidden: PointwiseEpilogue(activation: .gelu),
-                                          fc2, epilogue: PointwiseEpilogue(residual: x), threads: options.threads)
+                                          fc2, epilogue: PointwiseEpilogue(residual: x, residualScale: gamma?.scalars), threads: options.threads)
     }
 }

@@ -56,12 +56,7 @@ public struct GFNetModel<Scalar: TensorScalar>: Model {
             throw .input(block: Self.id, message: "the model is built for \(config.imgSize)×\(config.imgSize) images (img_size), got \(x.shape[2])×\(x.shape[3])")
         }
         var h = try embed.run(x, threads: options.threads, model: Self.id, layer: "patch_embed.proj")
-        let (n, c, plane) = (h.shape[0], h.shape[1], h.shape[2] * h.shape[3])
-        posEmbed.withUnsafeBufferPointer { pos in
-            h.withUnsafeMutableBufferPointer { t in
-                for img in 0..<n { for ch in 0..<c { for p in 0..<plane { t[(img * c + ch) * plane + p] += pos[p * c + ch] } } }
-            }
-        }
+        h.addPositionEmbedding(posEmbed)
         for block in blocks { h = try block.forward(h, path: path, options: options) }
         return [h]
     }
