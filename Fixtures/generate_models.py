@@ -37,23 +37,25 @@ SPECS = [
     ("van", "odd", {"embed_dims": [4, 8, 12, 16], "depths": [1, 2, 1, 1], "mlp_ratios": [4, 4, 2, 2],
                     "num_classes": 7}, [2, 3, 35, 29]),
     ("replknet", "odd", {"large_kernel_sizes": [13, 11, 7, 5], "layers": [1, 1, 1, 1], "channels": [4, 8, 12, 16],
-                         "small_kernel": 5, "dw_ratio": 1.5, "ffn_ratio": 2, "num_classes": 7}, [2, 3, 35, 29]),
+                         "small_kernel": 5, "dw_ratio": 1.5, "ffn_ratio": 2, "num_classes": 7}, [1, 3, 35, 29]),
     ("slak", "odd", {"depths": [1, 1, 2, 1], "dims": [4, 8, 12, 16], "kernel_size": [13, 11, 7, 5, 3], "width_factor": 1.3,
-                     "Decom": True, "bn": True, "num_classes": 7}, [2, 3, 39, 35]),
+                     "Decom": True, "bn": True, "num_classes": 7}, [1, 3, 39, 35]),
     # 39x39: maps 9, 4, 2, 1 (truncating); ParC blocks in stages 0-2 (global kernels 9, 4, 2), stage 3 ConvNeXt only
     ("parc_convnext", "odd", {"depths": [1, 2, 2, 1], "dims": [4, 8, 12, 16], "ParC_insert_locs": [0, 1, 1, 1],
-                              "stages_rs": [9, 4, 2, 1], "num_classes": 7}, [2, 3, 39, 39]),
+                              "stages_rs": [9, 4, 2, 1], "num_classes": 7}, [1, 3, 39, 39]),
     ("moganet", "odd", {"arch": {"embed_dims": [8, 8, 16, 16], "depths": [1, 1, 2, 1], "ffn_ratios": [4, 4, 2, 2]},
-                        "attn_final_dilation": False, "num_classes": 7}, [2, 3, 35, 29]),
+                        "attn_final_dilation": False, "num_classes": 7}, [1, 3, 35, 29]),
     # 7x7 token grid (odd: filter width w = 4), the input must be img_size square
     ("gfnet", "odd", {"img_size": 35, "patch_size": 5, "embed_dim": 16, "depth": 2, "mlp_ratio": 4, "num_classes": 7},
      [2, 3, 35, 35]),
     # grids 8, 4, 2, 1 (the last stage filters a 1x1 map)
     ("gfnet_h", "odd", {"img_size": 35, "patch_size": 4, "embed_dim": [4, 8, 12, 16], "depth": [1, 1, 1, 1],
-                        "mlp_ratio": [4, 4, 2, 2], "num_classes": 7}, [2, 3, 35, 35]),
+                        "mlp_ratio": [4, 4, 2, 2], "num_classes": 7}, [1, 3, 35, 35]),
+    ("unireplknet", "odd", {"depths": [1, 1, 2, 1], "dims": [4, 8, 8, 12], "kernel_sizes": [[3], [7], [9, 5], [13]],
+                            "num_classes": 7}, [1, 3, 35, 29]),
 ]
-# Models also written re-parameterised (same weights, merged by the reference's own merge), as <variant>-merged.
-MERGED = {("replknet", "odd"): "small_kernel_merged"}
+# Models also written re-parameterised (same weights, merged by the reference's own merge): config flag, file suffix.
+MERGED = {("replknet", "odd"): ("small_kernel_merged", "merged"), ("unireplknet", "odd"): ("deploy", "deploy")}
 
 
 def expected_keys(model, cfg):
@@ -121,6 +123,30 @@ def expected_keys(model, cfg):
                 keys += [f"blocks.{i}.{j}.{k}" for k in ("gamma", "norm1.weight", "norm1.bias", "filter.complex_weight",
                                                          "norm2.weight", "norm2.bias", "mlp.fc1.weight", "mlp.fc1.bias",
                                                          "mlp.fc2.weight", "mlp.fc2.bias")]
+        keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
+    elif model == "unireplknet":
+        keys += [f"downsample_layers.0.{i}.{p}" for i in (0, 1, 3, 4) for p in ("weight", "bias")]
+        keys += [f"downsample_layers.{s}.{i}.{p}" for s in (1, 2, 3) for i in (0, 1) for p in ("weight", "bias")]
+        bn = ("weight", "bias", "running_mean", "running_var")
+        tables = {5: ([3, 3], [1, 2]), 7: ([5, 3, 3], [1, 2, 3]), 9: ([5, 5, 3, 3], [1, 2, 3, 4]),
+                  11: ([5, 5, 3, 3, 3], [1, 2, 3, 4, 5]), 13: ([5, 7, 3, 3, 3], [1, 2, 3, 4, 5])}
+        deploy = cfg.get("deploy", False)
+        for s, ks in enumerate(cfg["kernel_sizes"]):
+            for j, k in enumerate(ks):
+                p = f"stages.{s}.{j}."
+                keys += [p + f"se.{u}.{q}" for u in ("down", "up") for q in ("weight", "bias")]
+                keys += [p + "pwconv1.1.weight", p + "pwconv1.1.bias", p + "act.1.gamma", p + "pwconv2.0.weight"]
+                if deploy:
+                    keys += [p + "pwconv2.0.bias"]
+                    keys += [p + "dwconv.lk_origin.weight", p + "dwconv.lk_origin.bias"] if k >= 7 else [p + "dwconv.weight", p + "dwconv.bias"]
+                else:
+                    keys += [p + "act.1.beta", p + "gamma"] + [p + f"norm.{q}" for q in bn] + [p + f"pwconv2.2.{q}" for q in bn]
+                    if k >= 7:
+                        keys += [p + "dwconv.lk_origin.weight"] + [p + f"dwconv.origin_bn.{q}" for q in bn]
+                        for kk, r in zip(*tables[k]):
+                            keys += [p + f"dwconv.dil_conv_k{kk}_{r}.weight"] + [p + f"dwconv.dil_bn_k{kk}_{r}.{q}" for q in bn]
+                    else:
+                        keys += [p + "dwconv.weight"]
         keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
     elif model == "replknet":
         bn = ("weight", "bias", "running_mean", "running_var")
@@ -207,10 +233,10 @@ def main():
             x = x64.to(dt)
             outs[dname], size = write(model, variant, cfg, dname, m, x, seed)
             total, count = total + size, count + 1
-            flag = MERGED.get((model, variant))
+            flag, suffix = MERGED.get((model, variant), (None, None))
             if flag:
                 mm = copy.deepcopy(m).structural_reparam().eval()
-                ym, size = write(model, variant + "-merged", dict(cfg, **{flag: True}), dname, mm, x, seed,
+                ym, size = write(model, f"{variant}-{suffix}", dict(cfg, **{flag: True}), dname, mm, x, seed,
                                  note=f", re-parameterised from the weights of {model}-{variant}")
                 total, count = total + size, count + 1
                 err = rel_err(ym, outs[dname])

@@ -17,6 +17,9 @@ Families:
     conv + BN patch embeddings, stages of moganet.block, per-stage BN feeding the next stage, spatial mean, Linear.
   * GFNet and GFNet-H (raoyongming/GFNet, gfnet.py, classes GFNet and GFNetPyramid): patch conv + pos_embed,
     gfnet.block stages (GFNet-H: 2x2/s2 DownLayers, layer-scale blocks), LN on tokens, mean.
+  * UniRepLKNet (AILab-CVC/UniRepLKNet, unireplknet.py): conv/LN/GELU/conv/LN stem, conv + LN downsamplers, blocks
+    of dilated re-param (or 3x3/5x5) depthwise conv, BN, SE, Linear, GELU, GRN, Linear, BN, layer scale; mean, LN,
+    Linear; `structural_reparam()` gives the deploy form.
   * VAN (Visual-Attention-Network/VAN-Classification, models/van.py): OverlapPatchEmbed (Conv 7x7/s4 p3
     + BN, then Conv 3x3/s2 p1 + BN), stages of van.block, per-stage token LayerNorm (eps 1e-6) that
     feeds the next stage, token mean, Linear.
@@ -419,9 +422,165 @@ class GFNetPyramid(nn.Module):
         return self.head(self.norm(t).mean(1))
 
 
+# --------------------------------------------------------------------------------------------
+# UniRepLKNet
+# --------------------------------------------------------------------------------------------
+def _unireplknet_kernels(depths):
+    tables = {(2, 2, 6, 2): [[3] * 2, [13] * 2, [13] * 6, [13] * 2], (2, 2, 8, 2): [[3] * 2, [13] * 2, [13] * 8, [13] * 2],
+              (3, 3, 18, 3): [[3] * 3, [13] * 3, [13 if j % 2 == 0 else 3 for j in range(18)], [13] * 3],
+              (3, 3, 27, 3): [[3] * 3, [13] * 3, [13 if j % 3 == 0 else 3 for j in range(27)], [13] * 3]}
+    return tables[tuple(depths)]
+
+
+UNIREPLKNET_PRESETS = {f"unireplknet_{n}": dict(depths=d, dims=w) for n, d, w in [
+    ("a", [2, 2, 6, 2], [40, 80, 160, 320]), ("f", [2, 2, 6, 2], [48, 96, 192, 384]), ("p", [2, 2, 6, 2], [64, 128, 256, 512]),
+    ("n", [2, 2, 8, 2], [80, 160, 320, 640]), ("t", [3, 3, 18, 3], [80, 160, 320, 640]), ("s", [3, 3, 27, 3], [96, 192, 384, 768]),
+    ("b", [3, 3, 27, 3], [128, 256, 512, 1024]), ("l", [3, 3, 27, 3], [192, 384, 768, 1536]),
+    ("xl", [3, 3, 27, 3], [256, 512, 1024, 2048])]}
+
+
+class NCHWtoNHWC(nn.Module):
+    def forward(self, x):
+        return x.permute(0, 2, 3, 1)
+
+
+class NHWCtoNCHW(nn.Module):
+    def forward(self, x):
+        return x.permute(0, 3, 1, 2)
+
+
+class GRNwithNHWC(nn.Module):
+    """GRN on NHWC: G = ||z||_2 over H, W; N = G / (mean_c G + 1e-6); (gamma * N + 1) * z (+ beta)."""
+
+    def __init__(self, dim, use_bias=True):
+        super().__init__()
+        self.use_bias = use_bias
+        self.gamma = nn.Parameter(torch.zeros(1, 1, 1, dim))
+        if use_bias:
+            self.beta = nn.Parameter(torch.zeros(1, 1, 1, dim))
+
+    def forward(self, x):
+        gx = torch.norm(x, p=2, dim=(1, 2), keepdim=True)
+        nx = gx / (gx.mean(dim=-1, keepdim=True) + 1e-6)
+        return (self.gamma * nx + 1) * x + self.beta if self.use_bias else (self.gamma * nx + 1) * x
+
+
+class SEBlock(nn.Module):
+    def __init__(self, channels, internal):
+        super().__init__()
+        self.channels = channels
+        self.down = nn.Conv2d(channels, internal, 1, bias=True)
+        self.up = nn.Conv2d(internal, channels, 1, bias=True)
+
+    def forward(self, inputs):
+        x = torch.sigmoid(self.up(F.relu(self.down(F.adaptive_avg_pool2d(inputs, (1, 1))))))
+        return inputs * x.view(-1, self.channels, 1, 1)
+
+
+class UniRepLKNetBlock(nn.Module):
+    def __init__(self, dim, kernel_size, deploy=False, layer_scale=True):
+        super().__init__()
+        self.dim, self.kernel_size = dim, kernel_size
+        if kernel_size >= 7:
+            self.dwconv = B.DilatedReparamBlock(dim, kernel_size, deploy)
+        else:
+            assert kernel_size in (3, 5)
+            self.dwconv = nn.Conv2d(dim, dim, kernel_size, padding=kernel_size // 2, groups=dim, bias=deploy)
+        self.norm = nn.Identity() if deploy else nn.BatchNorm2d(dim, eps=B.BN_EPS)
+        self.se = SEBlock(dim, dim // 4)
+        ffn = 4 * dim
+        self.pwconv1 = nn.Sequential(NCHWtoNHWC(), nn.Linear(dim, ffn))
+        self.act = nn.Sequential(nn.GELU(), GRNwithNHWC(ffn, use_bias=not deploy))
+        if deploy:
+            self.pwconv2 = nn.Sequential(nn.Linear(ffn, dim), NHWCtoNCHW())
+        else:
+            self.pwconv2 = nn.Sequential(nn.Linear(ffn, dim, bias=False), NHWCtoNCHW(), nn.BatchNorm2d(dim, eps=B.BN_EPS))
+        self.gamma = nn.Parameter(torch.ones(dim)) if (layer_scale and not deploy) else None
+
+    def forward(self, x):
+        y = self.se(self.norm(self.dwconv(x)))
+        y = self.pwconv2(self.act(self.pwconv1(y)))
+        if self.gamma is not None:
+            y = self.gamma.view(1, -1, 1, 1) * y
+        return x + y
+
+    @torch.no_grad()
+    def deployed(self):
+        """The deploy-form block with the same function (this project's merge, in the module's dtype): dilated
+        branches merged, BN_norm folded into dwconv, GRN beta pushed through Linear2, BN_out and gamma folded."""
+        d = UniRepLKNetBlock(self.dim, self.kernel_size, deploy=True).to(self.se.down.weight.dtype)
+        sd = {k: v for k, v in self.state_dict().items() if k.startswith(("se.", "pwconv1.", "act.1.gamma"))}
+        bn = self.norm
+        t = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+        if self.kernel_size >= 7:
+            w, b = self.dwconv.equivalent_kernel_bias()
+            sd["dwconv.lk_origin.weight"] = w * t.reshape(-1, 1, 1, 1)
+            sd["dwconv.lk_origin.bias"] = bn.bias + (b - bn.running_mean) * t
+        else:
+            sd["dwconv.weight"] = self.dwconv.weight * t.reshape(-1, 1, 1, 1)
+            sd["dwconv.bias"] = bn.bias - bn.running_mean * t
+        lin, bno = self.pwconv2[0], self.pwconv2[2]
+        scale = self.gamma if self.gamma is not None else torch.ones_like(bno.weight)
+        to = bno.weight / torch.sqrt(bno.running_var + bno.eps)
+        b_lin = lin.weight @ self.act[1].beta.reshape(-1)
+        sd["pwconv2.0.weight"] = lin.weight * (to * scale).reshape(-1, 1)
+        sd["pwconv2.0.bias"] = (bno.bias + (b_lin - bno.running_mean) * to) * scale
+        d.load_state_dict(sd, strict=True)
+        return d.eval()
+
+
+class UniRepLKNet(nn.Module):
+    def __init__(self, depths=(3, 3, 27, 3), dims=(96, 192, 384, 768), kernel_sizes=None, deploy=False,
+                 layer_scale_init_value=1e-6, num_classes=1000, in_chans=3):
+        super().__init__()
+        kernel_sizes = kernel_sizes or _unireplknet_kernels(depths)
+        self.downsample_layers = nn.ModuleList([nn.Sequential(
+            nn.Conv2d(in_chans, dims[0] // 2, 3, stride=2, padding=1), LayerNormChannelsFirst(dims[0] // 2, eps=LN_EPS), nn.GELU(),
+            nn.Conv2d(dims[0] // 2, dims[0], 3, stride=2, padding=1), LayerNormChannelsFirst(dims[0], eps=LN_EPS))])
+        for i in range(3):
+            self.downsample_layers.append(nn.Sequential(
+                nn.Conv2d(dims[i], dims[i + 1], 3, stride=2, padding=1), LayerNormChannelsFirst(dims[i + 1], eps=LN_EPS)))
+        ls = layer_scale_init_value is not None and layer_scale_init_value > 0
+        self.stages = nn.ModuleList(nn.Sequential(*[UniRepLKNetBlock(dims[i], kernel_sizes[i][j], deploy, ls)
+                                                    for j in range(depths[i])]) for i in range(4))
+        self.norm = nn.LayerNorm(dims[-1], eps=LN_EPS)
+        self.head = nn.Linear(dims[-1], num_classes)
+
+    def randomize_(self, gen):
+        """blocks_torch.randomize_ for the standard layers; GRN gamma U(0.5, 1.5), beta U(-0.5, 0.5), block gamma U(0.5, 1.5)."""
+        for _, m in self.named_modules():
+            if isinstance(m, (nn.BatchNorm2d, nn.LayerNorm, nn.Conv2d, nn.Linear)):
+                B.randomize_(m, gen)
+                continue
+            for name, p in m.named_parameters(recurse=False):
+                lo, hi = {"gamma": (0.5, 1.5), "beta": (-0.5, 0.5)}[name]
+                with torch.no_grad():
+                    p.copy_(lo + (hi - lo) * torch.rand(tuple(p.shape), generator=gen, dtype=torch.float64))
+        return self
+
+    @torch.no_grad()
+    def structural_reparam(self):
+        """Every block in deploy form (reparameterize_unireplknet)."""
+        for stage in self.stages:
+            for j in range(len(stage)):
+                stage[j] = stage[j].deployed()
+        return self
+
+    def features(self, x):
+        out = []
+        for i in range(4):
+            x = self.stages[i](self.downsample_layers[i](x))
+            out.append(x)
+        return out
+
+    def forward(self, x):
+        return self.head(self.norm(self.features(x)[-1].mean([-2, -1])))
+
+
 MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS), "replknet": (RepLKNet, REPLKNET_PRESETS),
           "slak": (SLaK, SLAK_PRESETS), "parc_convnext": (ParCConvNeXt, PARC_PRESETS), "moganet": (MogaNet, MOGANET_PRESETS),
-          "gfnet": (GFNet, GFNET_PRESETS), "gfnet_h": (GFNetPyramid, GFNET_H_PRESETS)}
+          "gfnet": (GFNet, GFNET_PRESETS), "gfnet_h": (GFNetPyramid, GFNET_H_PRESETS),
+          "unireplknet": (UniRepLKNet, UNIREPLKNET_PRESETS)}
 
 
 def build(model, config):

@@ -14,13 +14,15 @@ struct ModelLoadingTests {
           arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors", "replknet-odd.float64.safetensors",
                       "replknet-odd-merged.float64.safetensors", "slak-odd.float64.safetensors", "parc_convnext-odd.float64.safetensors",
                       "moganet-odd.float64.safetensors", "gfnet-odd.float64.safetensors",
-                      "gfnet_h-odd.float64.safetensors"])
+                      "gfnet_h-odd.float64.safetensors", "unireplknet-odd.float64.safetensors", "unireplknet-odd-deploy.float64.safetensors"])
     func allProblemsTogether(file: String) throws {
         let f = try fixture(file)
         var sd = f.stateDict
-        let merged = f.source.contains("merged")
+        let merged = f.source.contains("merged") || f.source.contains("deploy")
         let (missing, misshaped, beyond) = switch f.model {
         case "van": ("block2.0.attn.spatial_gating_unit.conv_spatial.weight", "patch_embed3.norm.running_var", "block1.1.layer_scale_1")
+        case "unireplknet": (merged ? "stages.1.0.dwconv.lk_origin.bias" : "stages.1.0.dwconv.dil_bn_k3_2.running_mean",
+                             merged ? "stages.2.1.pwconv2.0.bias" : "stages.2.1.act.1.beta", "stages.3.1.se.up.bias")
         case "gfnet_h": ("blocks.3.0.gamma", "patch_embed.2.proj.bias", "blocks.1.1.norm1.bias")
         case "gfnet": ("blocks.1.filter.complex_weight", "pos_embed", "blocks.2.norm1.weight")
         case "moganet": ("blocks3.1.attn.value.DW_conv2.bias", "patch_embed1.projection.3.weight", "blocks4.1.layer_scale_1")
@@ -61,7 +63,7 @@ struct ModelLoadingTests {
     func configErrors() throws {
         let empty: [String: Tensor<Float>] = [:]
         #expect { try ModelRegistry.make(id: "convnxt", configJSON: "{}", stateDict: empty) } throws: { e in
-            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, gfnet, gfnet_h, moganet, parc_convnext, replknet, slak, van")
+            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, gfnet, gfnet_h, moganet, parc_convnext, replknet, slak, unireplknet, van")
         }
         for (id, json, word) in [("convnext", #"{"depth": [1, 1, 1, 1]}"#, "\"depth\""),
                                  ("convnext", #"{"preset": "convnext_huge"}"#, "convnext_tiny"),
@@ -82,7 +84,11 @@ struct ModelLoadingTests {
                                  ("gfnet", #"{"preset": "gfnet-h-ti"}"#, "gfnet-ti"),
                                  ("gfnet", #"{"img_size": 8, "patch_size": 16}"#, "img_size"),
                                  ("gfnet_h", #"{"patch_size": 8}"#, "[56, 28, 14, 7]"),
-                                 ("gfnet_h", #"{"mlp_ratio": [4, 4, 4]}"#, "\"mlp_ratio\"")] {
+                                 ("gfnet_h", #"{"mlp_ratio": [4, 4, 4]}"#, "\"mlp_ratio\""),
+                                 ("unireplknet", #"{"depths": [1, 1, 1, 1], "dims": [8, 8, 8, 8]}"#, "kernel_sizes"),
+                                 ("unireplknet", #"{"depths": [1, 1, 1, 1], "dims": [8, 8, 8, 8], "kernel_sizes": [[3], [3], [3, 3], [3]]}"#, "one kernel size per block"),
+                                 ("unireplknet", #"{"depths": [1, 1, 1, 1], "dims": [8, 8, 8, 8], "kernel_sizes": [[3], [4], [3], [3]]}"#, "kernel size 4"),
+                                 ("unireplknet", #"{"kernel_sizes": [3, 3]}"#, "\"kernel_sizes\"")] {
             #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: empty) } throws: { e in
                 guard case BackboneError.config(let block, let message) = e else { return false }
                 return block == id && message.contains(word)
@@ -106,6 +112,12 @@ struct ModelLoadingTests {
         #expect(try GFNetConfig.parse(c) == GFNetConfig(imgSize: 384, embedDim: 384, depth: 19) && GFNetConfig(imgSize: 384).grid == 24)
         #expect(GFNetHConfig(imgSize: 384).sizes == [96, 48, 24, 12] && GFNetHConfig.presets["gfnet-h-b"]!.depth == [3, 3, 27, 3])
         #expect(try JSONDecoder().decode(GFNetHConfig.self, from: Data(#"{"no_layerscale": true}"#.utf8)) == GFNetHConfig(noLayerscale: true))
+        #expect(UniRepLKNetConfig.defaultKernelSizes(depths: [3, 3, 18, 3])?[2].prefix(4) == [13, 3, 13, 3])
+        #expect(UniRepLKNetConfig.defaultKernelSizes(depths: [3, 3, 27, 3])?[2].prefix(4) == [13, 3, 3, 13])
+        c = try BlockConfig(block: "unireplknet", json: #"{"preset": "unireplknet_t", "layer_scale_init_value": null, "deploy": false}"#)
+        let uni = try UniRepLKNetConfig.parse(c)
+        #expect(uni.dims == [80, 160, 320, 640] && uni.layerScaleInitValue == nil && !uni.hasLayerScale)
+        #expect(try JSONDecoder().decode(UniRepLKNetConfig.self, from: JSONEncoder().encode(uni)) == uni)
         #expect(SLaKConfig.tiny.widths == [124, 249, 499, 998] && SLaKConfig.base.widths == [166, 332, 665, 1331])
         #expect(try JSONDecoder().decode(SLaKConfig.self, from: JSONEncoder().encode(SLaKConfig.small)) == .small)
         #expect(String(decoding: try JSONEncoder().encode(ParCConvNeXtConfig.xt), as: UTF8.self).contains("\"ParC_insert_locs\""))
