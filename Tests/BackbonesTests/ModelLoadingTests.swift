@@ -96,6 +96,16 @@ struct ModelLoadingTests {
         }
     }
 
+    @Test("implausible sizes are a config error naming the tensor, not an allocation",
+          arguments: [("convnext", #"{"dims": [1000000000, 8, 8, 8]}"#), ("van", #"{"embed_dims": [8, 8, 8, 4000000000000]}"#),
+                      ("gfnet", #"{"img_size": 1000000, "patch_size": 1, "embed_dim": 8}"#)])
+    func implausibleSizes(id: String, json: String) {
+        #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: [String: Tensor<Float>]()) } throws: { e in
+            guard case BackboneError.config(let block, let message) = e else { return false }
+            return block == id && message.contains("\"")
+        }
+    }
+
     @Test("presets parse by their official names, other keys override them, and configs round-trip through Codable")
     func presetsAndCodable() throws {
         var c = try BlockConfig(block: "convnext", json: #"{"preset": "convnext_base", "num_classes": 21841}"#)
