@@ -114,6 +114,30 @@ struct FixtureVerifyTests {
         #expect(files.count >= 2)
         #expect(files.allSatisfy { $0.hasSuffix(".safetensors") })
         #expect(files == files.sorted())
+        #expect(files.contains { $0.hasSuffix("/models/convnext-tiny.float32.safetensors") })
+    }
+
+    @Test("a whole-model fixture runs through the model registry on every path; a changed weight or unknown model fails")
+    func modelFixture() throws {
+        let source = fixturesDirectory + "/models/van-odd.float64.safetensors"
+        let report = try VerifyRunner.run(VerifyOptions(fixtureFiles: [source]))
+        #expect(report.results.count == 3 && report.results.allSatisfy { $0.passed && $0.block == "van" })
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try SafetensorsFile(atPath: source)
+        for (key, meta) in [("head.bias", file.metadata), ("", file.metadata.merging(["model": "vann"]) { $1 })] {
+            var writer = SafetensorsWriter(metadata: meta)
+            for (name, t) in try file.allTensors(as: Double.self) {
+                var t = t
+                if name == key { t.scalars[0] += 1e-3 }
+                writer.add(t, named: name)
+            }
+            let path = dir.appendingPathComponent("changed.safetensors").path
+            try writer.write(atPath: path)
+            let results = try VerifyRunner.run(VerifyOptions(paths: [.direct], fixtureFiles: [path])).results
+            #expect(results.count == 1 && !results[0].passed)
+            if key.isEmpty { #expect(results[0].error?.contains("unknown model id \"vann\"") == true) }
+        }
     }
 }
 

@@ -22,12 +22,16 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
         guard cout == cin else {
             throw .config(block: Self.id, message: "\"out_channels\" (\(cout)) must equal \"in_channels\" (\(cin)): the block adds its input")
         }
+        self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, channels: cin, internal: mid) }
+    }
+
+    /// Loads the block's tensors under `scope` (a model's `stages.{s}.blocks.{2m+1}.`); the caller's
+    /// loader reports missing, unexpected and mis-shaped keys.
+    init(_ s: StateDictScope<Scalar>, channels cin: Int, internal mid: Int) throws(BackboneError) {
         (inChannels, internalChannels) = (cin, mid)
-        (preBN, pw1, pw2) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
-            try (BatchNorm2d(s.scope("preffn_bn"), channels: cin),
-             PointwiseConvBN(s.scope("pw1"), in: cin, out: mid),
-             PointwiseConvBN(s.scope("pw2"), in: mid, out: cout))
-        }
+        preBN = try BatchNorm2d(s.scope("preffn_bn"), channels: cin)
+        pw1 = try PointwiseConvBN(s.scope("pw1"), in: cin, out: mid)
+        pw2 = try PointwiseConvBN(s.scope("pw2"), in: mid, out: cin)
     }
 
     @_specialize(where Scalar == Float)

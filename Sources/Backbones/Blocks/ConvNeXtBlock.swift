@@ -17,10 +17,16 @@ public struct ConvNeXtBlock<Scalar: TensorScalar>: Block {
         let k = try c.int("kernel_size", default: 7)
         try c.finish()
         guard k % 2 == 1 else { throw .config(block: Self.id, message: "\"kernel_size\" must be odd (padding k/2 keeps the map size only then), got \(k)") }
+        self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, dim: dim, kernelSize: k) }
+    }
+
+    /// Loads the block's tensors under `scope` (a model's `stages.{s}.{j}.`); the caller's loader reports
+    /// missing, unexpected and mis-shaped keys. - Precondition: `kernelSize` is odd.
+    init(_ s: StateDictScope<Scalar>, dim: Int, kernelSize k: Int) throws(BackboneError) {
+        precondition(k % 2 == 1, "ConvNeXtBlock: kernel_size must be odd, got \(k)")
         self.dim = dim
-        (dwconv, tail) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
-            (try DepthwiseLayer(s.scope("dwconv"), channels: dim, same: k), try ConvNeXtTail(s, dim: dim))
-        }
+        dwconv = try DepthwiseLayer(s.scope("dwconv"), channels: dim, same: k)
+        tail = try ConvNeXtTail(s, dim: dim)
     }
 
     @_specialize(where Scalar == Float)

@@ -15,26 +15,33 @@ public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
         let k = try c.int("kernel_size")
         let merged = try c.bool("reparameterized", default: false)
         try c.finish()
+        do { _ = try DilatedReparamBlock<Scalar>.branchTable(kernelSize: k) }
+        catch { throw .config(block: Self.id, message: "\(error)") }
+        self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, channels: channels, kernelSize: k, merged: merged) }
+    }
+
+    /// Loads the block's tensors under `scope` (a UniRepLKNet block's `dwconv.`); the caller's loader
+    /// reports missing, unexpected and mis-shaped keys. Unmerged: `lk_origin.weight`, `origin_bn.*` and the
+    /// branch table's `dil_conv_k{k}_{r}.weight`, `dil_bn_k{k}_{r}.*`; merged: `lk_origin.{weight, bias}`.
+    /// - Throws: a config error for a kernel size without a branch table.
+    init(_ s: StateDictScope<Scalar>, channels: Int, kernelSize k: Int, merged: Bool) throws(BackboneError) {
         let table: [DilatedReparamBlock<Scalar>.Branch]
         do { table = try DilatedReparamBlock<Scalar>.branchTable(kernelSize: k) }
         catch { throw .config(block: Self.id, message: "\(error)") }
-        typealias Loaded = (Tensor<Scalar>, Tensor<Scalar>?, BatchNormTensors<Scalar>?, [Tensor<Scalar>], [BatchNormTensors<Scalar>])
-        let t: Loaded = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) -> Loaded in
-            let w = try s.take("lk_origin.weight", [channels, 1, k, k])
-            if merged { return (w, try s.take("lk_origin.bias", [channels]), nil, [], []) }
-            return try (w, nil, BatchNormTensors(s.scope("origin_bn"), channels: channels),
-                        table.map { (b) throws(BackboneError) in try s.take("\(b.convKey).weight", [channels, 1, b.kernelSize, b.kernelSize]) },
-                        table.map { (b) throws(BackboneError) in try BatchNormTensors(s.scope(b.bnKey), channels: channels) })
+        let w = try s.take("lk_origin.weight", [channels, 1, k, k])
+        if merged {
+            let bias = try s.take("lk_origin.bias", [channels])
+            conv = try largeKernel { () throws(LargeKernelError) in try DilatedReparamBlock(mergedWeight: w, mergedBias: bias) }
+            return
         }
-        if let bias = t.1 {
-            conv = try largeKernel { () throws(LargeKernelError) in try DilatedReparamBlock(mergedWeight: t.0, mergedBias: bias) }
-        } else {
-            let origin = try t.2!.parameters()
-            var bns: [BatchNormParameters<Scalar>] = []
-            for b in t.4 { bns.append(try b.parameters()) }
-            conv = try largeKernel { () throws(LargeKernelError) in
-                try DilatedReparamBlock(kernelSize: k, lkOriginWeight: t.0, originBN: origin, branchWeights: t.3, branchBNs: bns)
-            }
+        let origin = try BatchNormTensors(s.scope("origin_bn"), channels: channels).parameters()
+        var weights: [Tensor<Scalar>] = [], bns: [BatchNormParameters<Scalar>] = []
+        for b in table {
+            weights.append(try s.take("\(b.convKey).weight", [channels, 1, b.kernelSize, b.kernelSize]))
+            bns.append(try BatchNormTensors(s.scope(b.bnKey), channels: channels).parameters())
+        }
+        conv = try largeKernel { () throws(LargeKernelError) in
+            try DilatedReparamBlock(kernelSize: k, lkOriginWeight: w, originBN: origin, branchWeights: weights, branchBNs: bns)
         }
     }
 

@@ -21,6 +21,8 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
     /// The filter per admissible map width (`2w − 2` and `2w − 1`, those with `W/2 + 1 = w`).
     let filters: [Int: GlobalFilter2D<Scalar>]
     public let complexWeight: Tensor<Scalar>
+    /// GFNet-H's `BlockLayerScale` `gamma [C]` multiplying the residual branch; `nil` for the plain block.
+    let gamma: Tensor<Scalar>?
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         var c = config
@@ -33,14 +35,22 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         let hidden = BlockConfig.truncatedProduct(dim, ratio)
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
         guard eps >= 0 else { throw .config(block: Self.id, message: "\"layer_norm_eps\" must be ≥ 0, got \(eps)") }
-        (self.dim, self.h, self.w, self.hidden) = (dim, h, w, hidden)
-        (norm1, norm2, fc1, fc2, complexWeight) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
-            try (LayerNormChannelsLast(s.scope("norm1"), channels: dim, eps: Scalar(eps)),
-             LayerNormChannelsLast(s.scope("norm2"), channels: dim, eps: Scalar(eps)),
-             PointwiseConvolution(s.scope("mlp.fc1"), in: dim, out: hidden, linear: true),
-             PointwiseConvolution(s.scope("mlp.fc2"), in: hidden, out: dim, linear: true),
-             s.take("filter.complex_weight", [h, w, dim, 2]))
+        self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try Self(s, dim: dim, h: h, w: w, hidden: hidden, eps: Scalar(eps))
         }
+    }
+
+    /// Loads the block's tensors under `scope` (a model's `blocks.{j}.`); the caller's loader reports
+    /// missing, unexpected and mis-shaped keys. Builds the filters for both map widths with `W/2 + 1 = w`.
+    /// With `layerScale` it is GFNet-H's `BlockLayerScale`: `t + gamma ⊙ MLP(LN2(Filter(LN1(t))))`, key `gamma [C]`.
+    init(_ s: StateDictScope<Scalar>, dim: Int, h: Int, w: Int, hidden: Int, eps: Scalar, layerScale: Bool = false) throws(BackboneError) {
+        (self.dim, self.h, self.w, self.hidden) = (dim, h, w, hidden)
+        gamma = layerScale ? try s.take("gamma", [dim]) : nil
+        norm1 = try LayerNormChannelsLast(s.scope("norm1"), channels: dim, eps: eps)
+        norm2 = try LayerNormChannelsLast(s.scope("norm2"), channels: dim, eps: eps)
+        fc1 = try PointwiseConvolution(s.scope("mlp.fc1"), in: dim, out: hidden, linear: true)
+        fc2 = try PointwiseConvolution(s.scope("mlp.fc2"), in: hidden, out: dim, linear: true)
+        complexWeight = try s.take("filter.complex_weight", [h, w, dim, 2])
         var filters: [Int: GlobalFilter2D<Scalar>] = [:]
         for width in Set([2 * w - 2, 2 * w - 1]) where width >= 1 && width / 2 + 1 == w {
             do { filters[width] = try GlobalFilter2D(complexWeight: complexWeight, height: h, width: width) }
@@ -61,6 +71,6 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         do { filtered = try filter(norm1(x), path: path, options: options) } catch { throw .convolution(error) }
         return PointwiseConvolution.chain(filtered, input: .layerNorm(norm2.normalization),
                                           fc1, hidden: PointwiseEpilogue(activation: .gelu),
-                                          fc2, epilogue: PointwiseEpilogue(residual: x), threads: options.threads)
+                                          fc2, epilogue: PointwiseEpilogue(residual: x, residualScale: gamma?.scalars), threads: options.threads)
     }
 }

@@ -41,47 +41,56 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         guard dil.allSatisfy({ (1...3).contains($0) }) else {
             throw .config(block: Self.id, message: "\"attn_dw_dilation\" entries must be in 1...3 (the official assertion), got \(dil)")
         }
+        let (e0, e1, e2) = try Self.channelSplit(dim: dim, split: split, block: Self.id)
+        let hidden = BlockConfig.truncatedProduct(dim, ratio)
+        guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·ffn_ratio) must be ≥ 1, got \(hidden)") }
+        self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try Self(s, dim: dim, hidden: hidden, split: (e0, e1, e2), dilation: dil, forceFP32: forceFP32)
+        }
+    }
+
+    /// The value branch's channel split `e1 = int(s1/Σs·C)`, `e2 = int(s2/Σs·C)`, `e0 = C − e1 − e2`
+    /// (Python's float arithmetic), after the official checks (`C` divisible by `Σs`, every branch non-empty).
+    static func channelSplit(dim: Int, split: [Int], block: String) throws(BackboneError) -> (Int, Int, Int) {
         let total = split.reduce(0, +)
         guard dim % total == 0 else {
-            throw .config(block: Self.id, message: "\"dim\" \(dim) must be divisible by sum(attn_channel_split) = \(total)")
+            throw .config(block: block, message: "\"dim\" \(dim) must be divisible by sum(attn_channel_split) = \(total)")
         }
         let e1 = Int(Double(split[1]) / Double(total) * Double(dim))
         let e2 = Int(Double(split[2]) / Double(total) * Double(dim))
         let e0 = dim - e1 - e2
         guard e0 >= 0, e1 >= 1, e2 >= 1 else {
-            throw .config(block: Self.id, message: "channel split \(split) of \(dim) gives (\(e0), \(e1), \(e2)); each branch needs channels")
+            throw .config(block: block, message: "channel split \(split) of \(dim) gives (\(e0), \(e1), \(e2)); each branch needs channels")
         }
-        let hidden = BlockConfig.truncatedProduct(dim, ratio)
-        guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·ffn_ratio) must be ≥ 1, got \(hidden)") }
+        return (e0, e1, e2)
+    }
+
+    /// Loads the block's tensors under `scope` (a model's `blocks{i}.{j}.`); the caller's loader reports
+    /// missing, unexpected and mis-shaped keys. `split` from ``channelSplit(dim:split:block:)``, dilations in 1…3.
+    init(_ s: StateDictScope<Scalar>, dim: Int, hidden: Int, split: (Int, Int, Int), dilation dil: [Int], forceFP32: Bool) throws(BackboneError) {
+        let (e0, e1, e2) = split
         self.dim = dim
         self.hidden = hidden
         self.split = (e0, e1, e2)
         self.forceFP32 = forceFP32
-        typealias Parts = (BatchNorm2d<Scalar>, BatchNorm2d<Scalar>, Tensor<Scalar>, Tensor<Scalar>,
-                           PointwiseConvolution<Scalar>, PointwiseConvolution<Scalar>, PointwiseConvolution<Scalar>, Tensor<Scalar>,
-                           DepthwiseLayer<Scalar>, DepthwiseLayer<Scalar>, DepthwiseLayer<Scalar>, PointwiseConvolution<Scalar>,
-                           PointwiseConvolution<Scalar>, PointwiseConvolution<Scalar>, PointwiseConvolution<Scalar>,
-                           DepthwiseLayer<Scalar>, Tensor<Scalar>)
-        let p: Parts = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) -> Parts in
-            let a = s.scope("attn"), v = a.scope("value"), m = s.scope("mlp")
-            return try (BatchNorm2d(s.scope("norm1"), channels: dim), BatchNorm2d(s.scope("norm2"), channels: dim),
-                    s.take("layer_scale_1", [1, dim, 1, 1]), s.take("layer_scale_2", [1, dim, 1, 1]),
-                    PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim),
-                    PointwiseConvolution(a.scope("gate"), in: dim, out: dim),
-                    PointwiseConvolution(a.scope("proj_2"), in: dim, out: dim),
-                    a.scope("sigma").take("scale", [1, dim, 1, 1]),
-                    try DepthwiseLayer(v.scope("DW_conv0"), channels: dim, same: 5, dilation: dil[0]),
-                    try DepthwiseLayer(v.scope("DW_conv1"), channels: e1, same: 5, dilation: dil[1]),
-                    try DepthwiseLayer(v.scope("DW_conv2"), channels: e2, same: 7, dilation: dil[2]),
-                    PointwiseConvolution(v.scope("PW_conv"), in: dim, out: dim),
-                    PointwiseConvolution(m.scope("fc1"), in: dim, out: hidden),
-                    PointwiseConvolution(m.scope("fc2"), in: hidden, out: dim),
-                    PointwiseConvolution(m.scope("decompose"), in: hidden, out: 1),
-                    try DepthwiseLayer(m.scope("dwconv"), channels: hidden, same: 3),
-                    m.scope("sigma").take("scale", [1, hidden, 1, 1]))
-        }
-        (norm1, norm2, layerScale1, layerScale2, proj1, gate, proj2, attnSigma, dw0, dw1, dw2, pw,
-         fc1, fc2, decompose, mlpDW, mlpSigma) = p
+        let a = s.scope("attn"), v = a.scope("value"), m = s.scope("mlp")
+        norm1 = try BatchNorm2d(s.scope("norm1"), channels: dim)
+        norm2 = try BatchNorm2d(s.scope("norm2"), channels: dim)
+        layerScale1 = try s.take("layer_scale_1", [1, dim, 1, 1])
+        layerScale2 = try s.take("layer_scale_2", [1, dim, 1, 1])
+        proj1 = try PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim)
+        gate = try PointwiseConvolution(a.scope("gate"), in: dim, out: dim)
+        proj2 = try PointwiseConvolution(a.scope("proj_2"), in: dim, out: dim)
+        attnSigma = try a.scope("sigma").take("scale", [1, dim, 1, 1])
+        dw0 = try DepthwiseLayer(v.scope("DW_conv0"), channels: dim, same: 5, dilation: dil[0])
+        dw1 = try DepthwiseLayer(v.scope("DW_conv1"), channels: e1, same: 5, dilation: dil[1])
+        dw2 = try DepthwiseLayer(v.scope("DW_conv2"), channels: e2, same: 7, dilation: dil[2])
+        pw = try PointwiseConvolution(v.scope("PW_conv"), in: dim, out: dim)
+        fc1 = try PointwiseConvolution(m.scope("fc1"), in: dim, out: hidden)
+        fc2 = try PointwiseConvolution(m.scope("fc2"), in: hidden, out: dim)
+        decompose = try PointwiseConvolution(m.scope("decompose"), in: hidden, out: 1)
+        mlpDW = try DepthwiseLayer(m.scope("dwconv"), channels: hidden, same: 3)
+        mlpSigma = try m.scope("sigma").take("scale", [1, hidden, 1, 1])
         mlpStencil = Scalar.precision == .float32 ? PointwiseStencil(mlpDW.conv, activation: .gelu) : nil
     }
 

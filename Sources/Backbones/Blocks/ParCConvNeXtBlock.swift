@@ -17,12 +17,17 @@ public struct ParCConvNeXtBlock<Scalar: TensorScalar>: Block {
         let usePE = try c.bool("use_pe", default: true)
         try c.finish()
         guard dim % 2 == 0 else { throw .config(block: Self.id, message: "\"dim\" must be even (half the channels per axis), got \(dim)") }
+        self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, dim: dim, kernelSize: k, usePE: usePE) }
+    }
+
+    /// Loads the block's tensors under `scope` (a model's `stages.{s}.{j}.`); the caller's loader reports
+    /// missing, unexpected and mis-shaped keys. - Precondition: `dim` is even.
+    init(_ s: StateDictScope<Scalar>, dim: Int, kernelSize k: Int, usePE: Bool) throws(BackboneError) {
+        precondition(dim % 2 == 0, "ParCConvNeXtBlock: dim must be even, got \(dim)")
         self.dim = dim
-        (gccH, gccW, tail) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
-            try (ParCOperator(s.scope("gcc_H"), channels: dim / 2, axis: .height, kernelSize: k, usePE: usePE),
-             ParCOperator(s.scope("gcc_W"), channels: dim / 2, axis: .width, kernelSize: k, usePE: usePE),
-             ConvNeXtTail(s, dim: dim))
-        }
+        gccH = try ParCOperator(s.scope("gcc_H"), channels: dim / 2, axis: .height, kernelSize: k, usePE: usePE)
+        gccW = try ParCOperator(s.scope("gcc_W"), channels: dim / 2, axis: .width, kernelSize: k, usePE: usePE)
+        tail = try ConvNeXtTail(s, dim: dim)
     }
 
     @_specialize(where Scalar == Float)

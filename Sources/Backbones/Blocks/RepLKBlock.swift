@@ -22,14 +22,20 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
         let merged = try c.bool("reparameterized", default: false)
         try c.finish()
         try RepLKLargeKernelBlock<Scalar>.checkKernels(k, s, block: Self.id)
-        inChannels = cin
-        let lk: RepLKTensors<Scalar>
-        (preBN, pw1, pw2, lk) = try loadStrictly(stateDict, block: Self.id) { (s0) throws(BackboneError) in
-            try (BatchNorm2d(s0.scope("prelkb_bn"), channels: cin), PointwiseConvBN(s0.scope("pw1"), in: cin, out: dw),
-             PointwiseConvBN(s0.scope("pw2"), in: dw, out: cin),
-             RepLKTensors(s0.scope("large_kernel"), channels: dw, kernel: k, small: s, merged: merged))
+        self = try loadStrictly(stateDict, block: Self.id) { (s0) throws(BackboneError) in
+            try Self(s0, inChannels: cin, dwChannels: dw, kernel: k, small: s, merged: merged)
         }
-        largeKernel = try lk.build()
+    }
+
+    /// Loads the block's tensors under `scope` (a model's `stages.{s}.blocks.{2m}.`); the caller's loader
+    /// reports missing, unexpected and mis-shaped keys. The kernels must have passed
+    /// `RepLKLargeKernelBlock.checkKernels`.
+    init(_ s0: StateDictScope<Scalar>, inChannels cin: Int, dwChannels dw: Int, kernel k: Int, small s: Int?, merged: Bool) throws(BackboneError) {
+        inChannels = cin
+        preBN = try BatchNorm2d(s0.scope("prelkb_bn"), channels: cin)
+        pw1 = try PointwiseConvBN(s0.scope("pw1"), in: cin, out: dw)
+        pw2 = try PointwiseConvBN(s0.scope("pw2"), in: dw, out: cin)
+        largeKernel = try RepLKTensors(s0.scope("large_kernel"), channels: dw, kernel: k, small: s, merged: merged).build()
     }
 
     private init(_ other: RepLKBlock, largeKernel: ReparamLargeKernelConv<Scalar>) {

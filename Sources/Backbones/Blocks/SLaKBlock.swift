@@ -15,11 +15,15 @@ public struct SLaKBlock<Scalar: TensorScalar>: Block {
         let dim = try c.channelsOrDim(primary: "dim")
         let (k, n) = try c.slakKernel()
         try c.finish()
+        self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, dim: dim, kernel: k, small: n) }
+    }
+
+    /// Loads the block's tensors under `scope` (a model's `stages.{s}.{j}.`); the caller's loader reports
+    /// missing, unexpected and mis-shaped keys. `kernel`/`small` must have passed `slakKernel()`'s checks.
+    init(_ s: StateDictScope<Scalar>, dim: Int, kernel k: Int, small n: Int) throws(BackboneError) {
         self.dim = dim
-        let t: SLaKTensors<Scalar>
-        (t, tail) = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
-            try (SLaKTensors(s.scope("large_kernel"), channels: dim, big: k, small: n), ConvNeXtTail(s, dim: dim))
-        }
+        let t = try SLaKTensors(s.scope("large_kernel"), channels: dim, big: k, small: n)
+        tail = try ConvNeXtTail(s, dim: dim)
         largeKernel = try t.build()
     }
 

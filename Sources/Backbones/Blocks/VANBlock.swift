@@ -36,18 +36,27 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
         let dec: LKADecomposition
         do { dec = try LKADecomposition(kernelSize: k, dilation: d) } catch { throw .config(block: Self.id, message: "\(error)") }
-        (self.dim, self.hidden) = (dim, hidden)
-        let t: LKATensors<Scalar>
-        (norm1, norm2, proj1, proj2, t, fc1, fc2, dwconv, layerScale1, layerScale2) = try loadStrictly(stateDict, block: Self.id) {
-            (s) throws(BackboneError) in
-            let a = s.scope("attn"), m = s.scope("mlp")
-            return try (BatchNorm2d(s.scope("norm1"), channels: dim), BatchNorm2d(s.scope("norm2"), channels: dim),
-                    PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim), PointwiseConvolution(a.scope("proj_2"), in: dim, out: dim),
-                    LKATensors(a.scope("spatial_gating_unit"), channels: dim, decomposition: dec),
-                    PointwiseConvolution(m.scope("fc1"), in: dim, out: hidden), PointwiseConvolution(m.scope("fc2"), in: hidden, out: dim),
-                    try DepthwiseLayer(m.scope("dwconv.dwconv"), channels: hidden, same: 3),
-                    s.take("layer_scale_1", [dim]), s.take("layer_scale_2", [dim]))
+        self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
+            try Self(s, dim: dim, hidden: hidden, decomposition: dec)
         }
+    }
+
+    /// Loads the block's tensors under `scope` (a model's `block{i}.{j}.`); the caller's loader reports
+    /// missing, unexpected and mis-shaped keys. LKA is built from the tensors at once (zero placeholders
+    /// of missing keys build too, so the combined report is not cut short).
+    init(_ s: StateDictScope<Scalar>, dim: Int, hidden: Int, decomposition dec: LKADecomposition) throws(BackboneError) {
+        (self.dim, self.hidden) = (dim, hidden)
+        let a = s.scope("attn"), m = s.scope("mlp")
+        norm1 = try BatchNorm2d(s.scope("norm1"), channels: dim)
+        norm2 = try BatchNorm2d(s.scope("norm2"), channels: dim)
+        proj1 = try PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim)
+        proj2 = try PointwiseConvolution(a.scope("proj_2"), in: dim, out: dim)
+        let t = try LKATensors(a.scope("spatial_gating_unit"), channels: dim, decomposition: dec)
+        fc1 = try PointwiseConvolution(m.scope("fc1"), in: dim, out: hidden)
+        fc2 = try PointwiseConvolution(m.scope("fc2"), in: hidden, out: dim)
+        dwconv = try DepthwiseLayer(m.scope("dwconv.dwconv"), channels: hidden, same: 3)
+        layerScale1 = try s.take("layer_scale_1", [dim])
+        layerScale2 = try s.take("layer_scale_2", [dim])
         lka = try t.build()
         lkaConv1 = PointwiseConvolution(weight: lka.conv1Weight, bias: lka.conv1Bias)
         mlpStencil = Scalar.precision == .float32 ? PointwiseStencil(dwconv.conv, activation: .gelu) : nil

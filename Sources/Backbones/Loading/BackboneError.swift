@@ -9,6 +9,8 @@ public enum BackboneError: Error, Sendable, Equatable, CustomStringConvertible {
     case config(block: String, message: String)
     /// No block has this id.
     case unknownBlock(String)
+    /// No model family has this id.
+    case unknownModel(String)
     /// The input does not fit the block (channels, map size a block requires).
     case input(block: String, message: String)
     /// The engine refused a convolution.
@@ -23,6 +25,7 @@ public enum BackboneError: Error, Sendable, Equatable, CustomStringConvertible {
         case .stateDict(let e): e.description
         case .config(let b, let m): "config of \(b): \(m)"
         case .unknownBlock(let id): "unknown block id \"\(id)\"; known ids: \(BlockRegistry.ids.joined(separator: ", "))"
+        case .unknownModel(let id): "unknown model id \"\(id)\"; known ids: \(ModelRegistry.ids.joined(separator: ", "))"
         case .input(let b, let m): "input to \(b): \(m)"
         case .convolution(let e): "convolution: \(e)"
         case .largeKernel(let e): "large kernel: \(e)"

@@ -76,7 +76,8 @@ package enum VerifyRunner {
         return VerifyReport(results: results)
     }
 
-    /// `*.safetensors` files directly in `directory`, sorted by name.
+    /// `*.safetensors` files directly in `directory` and in its `models/` subdirectory (the whole-model
+    /// fixtures), if it has one, sorted by path.
     package static func fixtureFiles(in directory: String) -> Result<[String], ToolError> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -85,9 +86,12 @@ package enum VerifyRunner {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             return .failure(.io("cannot list fixture directory '\(directory)'"))
         }
-        let files = names.filter { $0.hasSuffix(".safetensors") }.sorted()
+        let models = (directory as NSString).appendingPathComponent("models")
+        let modelNames = (try? FileManager.default.contentsOfDirectory(atPath: models)) ?? []
+        let files = names.filter { $0.hasSuffix(".safetensors") }.sorted().map { (directory as NSString).appendingPathComponent($0) }
+            + modelNames.filter { $0.hasSuffix(".safetensors") }.map { (models as NSString).appendingPathComponent($0) }
         guard !files.isEmpty else { return .failure(.io("no *.safetensors fixtures in '\(directory)'")) }
-        return .success(files.map { (directory as NSString).appendingPathComponent($0) })
+        return .success(files.sorted())
     }
 
     /// A fixture's case name: its file name without the `.safetensors` extension.

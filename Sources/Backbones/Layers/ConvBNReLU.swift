@@ -1,0 +1,48 @@
+import GlobalConv
+
+/// RepLKNet's `conv_bn_relu` unit: a bias-free conv, eval BatchNorm, ReLU — `y = max(BN(conv(x)), 0)`.
+/// Keys `conv.weight`, `bn.{weight, bias, running_mean, running_var}`.
+///
+/// The conv is one of: a dense (or grouped) `Convolution2D` (GEMM), a depthwise `k × k` with stride on the
+/// engine's requested path (``StridedDepthwiseLayer``), or a 1×1 `PointwiseConvolution` with BN and ReLU in
+/// its epilogue. Immutable; thread-safe.
+struct ConvBNReLU<Scalar: TensorScalar>: Sendable {
+    enum Conv: Sendable {
+        case dense(Convolution2D<Scalar>)
+        case depthwise(StridedDepthwiseLayer<Scalar>)
+        case pointwise(PointwiseConvolution<Scalar>)
+    }
+    let conv: Conv
+    let bn: BatchNorm2d<Scalar>
+    /// The key prefix, for error messages.
+    let name: String
+
+    /// `cin → cout`, `k × k`, `stride`, padding `k/2`, `groups` (1, or `cin = cout` for depthwise).
+    init(_ s: StateDictScope<Scalar>, in cin: Int, out cout: Int, kernel k: Int, stride: Int, groups: Int) throws(BackboneError) {
+        name = String(s.prefix.dropLast())
+        if groups > 1 && groups == cin && cin == cout {
+            conv = .depthwise(try StridedDepthwiseLayer(s.scope("conv"), channels: cin, kernel: k, stride: stride, bias: false))
+        } else if k == 1 && stride == 1 && groups == 1 {
+            conv = .pointwise(try PointwiseConvolution(s.scope("conv"), in: cin, out: cout, bias: false))
+        } else {
+            conv = .dense(try Convolution2D(s.scope("conv"), in: cin, out: cout, kernel: Size2D(k), stride: Size2D(stride),
+                                            padding: Size2D(k / 2), groups: groups, bias: false))
+        }
+        bn = try BatchNorm2d(s.scope("bn"), channels: cout)
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions, model: String) throws(BackboneError) -> Tensor<Scalar> {
+        let threads = options.threads
+        var y: Tensor<Scalar>
+        switch conv {
+        case .pointwise(let p):
+            return p(x, input: .identity, epilogue: PointwiseEpilogue(affine: bn.affine, activation: .relu), threads: threads)
+        case .dense(let c): y = bn(try c.run(x, threads: threads, model: model, layer: name + ".conv"), threads: threads)
+        case .depthwise(let d): y = bn(try d(x, path: path, options: options), threads: threads)
+        }
+        Activation.relu.apply(to: &y)
+        return y
+    }
+}

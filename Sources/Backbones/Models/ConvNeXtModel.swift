@@ -1,0 +1,38 @@
+import GlobalConv
+
+/// `convnext`: the official ConvNeXt classifier (facebookresearch/ConvNeXt, `models/convnext.py`).
+///
+/// The ConvNeXt trunk (``ConvNeXtLayout``: 4×4/s4 conv + LN_cf stem, LN_cf + 2×2/s2 downsamplers,
+/// spatial mean → LN → head) with `stages.{s}.{j}` = convnext.block(dim C_s, kernel 7).
+/// ``features(_:path:options:)`` returns each stage's output (after its blocks). Keys: the trunk's plus
+/// `stages.{s}.{j}.` + convnext.block's keys. The blocks' 7×7 depthwise convs run on `path`.
+public struct ConvNeXtModel<Scalar: TensorScalar>: Model {
+    public static var id: String { "convnext" }
+    public let config: ConvNeXtConfig
+    let trunk: ConvNeXtLayout<Scalar>
+
+    public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> ConvNeXtConfig { try ConvNeXtConfig.parse(config) }
+
+    public init(config: ConvNeXtConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let id = Self.id
+        guard config.depths.count == 4, config.dims.count == 4,
+              (config.depths + config.dims + [config.numClasses, config.inChans]).allSatisfy({ $0 >= 1 }) else {
+            throw .config(block: id, message: "depths and dims must hold 4 integers ≥ 1 and num_classes, in_chans be ≥ 1, got \(config)")
+        }
+        self.config = config
+        trunk = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+            try ConvNeXtLayout(s, model: id, inChannels: config.inChans, dims: config.dims, depths: config.depths,
+                               numClasses: config.numClasses) { (b, _, _, dim) throws(BackboneError) in
+                .convnext(try ConvNeXtBlock(b, dim: dim, kernelSize: 7))
+            }
+        }
+    }
+
+    public func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>] {
+        try trunk.features(x, path: path, options: options)
+    }
+
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        try trunk.logits(try trunk.features(x, path: path, options: options)[3], threads: options.threads)
+    }
+}

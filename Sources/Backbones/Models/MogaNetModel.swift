@@ -1,0 +1,103 @@
+import GlobalConv
+
+/// `moganet`: the official MogaNet classifier (Westlake-AI/MogaNet, `models/moganet.py`).
+///
+/// ```
+/// patch_embed1  Conv(in→C0/2, 3×3, s2, p1) → BN → GELU → Conv(C0/2→C0, 3×3, s2, p1) → BN     ⌈H/4⌉
+///               (keys projection.0, .1, .3, .4)
+/// patch_embed{i} (i = 2…4)  Conv(C_{i−2}→C_{i−1}, 3×3, s2, p1) (`projection`) → BN (`norm`)   ⌈n/2⌉
+/// stage i   blocks{i}.0 … : moganet.block(C, ffn_ratio r, attn_dw_dilation — [1, 2, 1] in the last
+///           stage when attn_final_dilation is false —, attn_channel_split, attn_force_fp32)
+///           norm{i} = BN(C); its output feeds the next stage
+/// head      spatial mean of norm4's output → Linear(C3→num_classes)   (norm before pooling)
+/// ```
+/// ``features(_:path:options:)`` returns the four `norm{i}` outputs (the official `fork_feat` maps).
+/// Keys: `patch_embed1.projection.{0,3}.{weight, bias}`, `patch_embed1.projection.{1,4}.*` (BN),
+/// `patch_embed{i}.projection.{weight, bias}`, `patch_embed{i}.norm.*`, `blocks{i}.{j}.` + moganet.block's
+/// keys, `norm{i}.*`, `head.{weight, bias}`. The blocks' depthwise convolutions run on `path`.
+public struct MogaNetModel<Scalar: TensorScalar>: Model {
+    public static var id: String { "moganet" }
+    public let config: MogaNetConfig
+    let stemConv1: Convolution2D<Scalar>, stemBN1: BatchNorm2d<Scalar>
+    let stemConv2: Convolution2D<Scalar>, stemBN2: BatchNorm2d<Scalar>
+    /// Index i − 2 for patch_embed2…4.
+    let embeds: [Convolution2D<Scalar>], embedNorms: [BatchNorm2d<Scalar>]
+    let stages: [[MogaBlock<Scalar>]]
+    let norms: [BatchNorm2d<Scalar>]
+    let head: Linear<Scalar>
+
+    public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> MogaNetConfig { try MogaNetConfig.parse(config) }
+
+    public init(config: MogaNetConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let id = Self.id
+        let dims = config.arch.embedDims, depths = config.arch.depths, ratios = config.arch.ffnRatios
+        guard dims.count == 4, depths.count == 4, ratios.count == 4, config.attnDwDilation.count == 3, config.attnChannelSplit.count == 3,
+              (dims + depths + config.attnChannelSplit + [config.numClasses, config.inChannels]).allSatisfy({ $0 >= 1 }),
+              ratios.allSatisfy({ $0.isFinite && $0 > 0 }), dims[0] >= 2 else {
+            throw .config(block: id, message: "arch needs 4 embed_dims (C0 ≥ 2), depths and positive ffn_ratios; attn_dw_dilation and attn_channel_split 3 integers; got \(config)")
+        }
+        guard config.attnDwDilation.allSatisfy({ (1...3).contains($0) }) else {
+            throw .config(block: id, message: "\"attn_dw_dilation\" entries must be in 1...3 (the official assertion), got \(config.attnDwDilation)")
+        }
+        var splits: [(Int, Int, Int)] = []
+        for d in dims { splits.append(try MogaBlock<Scalar>.channelSplit(dim: d, split: config.attnChannelSplit, block: id)) }
+        let hidden = (0..<4).map { BlockConfig.truncatedProduct(dims[$0], ratios[$0]) }
+        guard hidden.allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(embed_dims·ffn_ratios) must be ≥ 1, got \(hidden)") }
+        self.config = config
+        typealias Parts = (Convolution2D<Scalar>, BatchNorm2d<Scalar>, Convolution2D<Scalar>, BatchNorm2d<Scalar>, [Convolution2D<Scalar>],
+                           [BatchNorm2d<Scalar>], [[MogaBlock<Scalar>]], [BatchNorm2d<Scalar>], Linear<Scalar>)
+        (stemConv1, stemBN1, stemConv2, stemBN2, embeds, embedNorms, stages, norms, head) = try loadStrictly(stateDict, block: id) {
+            (s) throws(BackboneError) -> Parts in
+            let p = s.scope("patch_embed1.projection")
+            let c1 = try Convolution2D(p.scope("0"), in: config.inChannels, out: dims[0] / 2, kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
+            let b1 = try BatchNorm2d(p.scope("1"), channels: dims[0] / 2)
+            let c2 = try Convolution2D(p.scope("3"), in: dims[0] / 2, out: dims[0], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
+            let b2 = try BatchNorm2d(p.scope("4"), channels: dims[0])
+            var embeds: [Convolution2D<Scalar>] = [], embedNorms: [BatchNorm2d<Scalar>] = []
+            var stages: [[MogaBlock<Scalar>]] = [], norms: [BatchNorm2d<Scalar>] = []
+            for i in 0..<4 {
+                if i > 0 {
+                    let e = s.scope("patch_embed\(i + 1)")
+                    embeds.append(try Convolution2D(e.scope("projection"), in: dims[i - 1], out: dims[i], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1)))
+                    embedNorms.append(try BatchNorm2d(e.scope("norm"), channels: dims[i]))
+                }
+                let dilation = i == 3 && !config.attnFinalDilation ? [1, 2, 1] : config.attnDwDilation
+                var blocks: [MogaBlock<Scalar>] = []
+                for j in 0..<depths[i] {
+                    blocks.append(try MogaBlock(s.scope("blocks\(i + 1).\(j)"), dim: dims[i], hidden: hidden[i], split: splits[i],
+                                                dilation: dilation, forceFP32: config.attnForceFP32))
+                }
+                stages.append(blocks)
+                norms.append(try BatchNorm2d(s.scope("norm\(i + 1)"), channels: dims[i]))
+            }
+            return (c1, b1, c2, b2, embeds, embedNorms, stages, norms, try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
+        }
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>] {
+        try checkInput(x, channels: config.inChannels, block: Self.id)
+        let threads = options.threads
+        var h = stemBN1(try stemConv1.run(x, threads: threads, model: Self.id, layer: "patch_embed1.projection.0"), threads: threads)
+        Activation.gelu.apply(to: &h)
+        h = stemBN2(try stemConv2.run(h, threads: threads, model: Self.id, layer: "patch_embed1.projection.3"), threads: threads)
+        var out: [Tensor<Scalar>] = []
+        for i in 0..<4 {
+            if i > 0 {
+                h = embedNorms[i - 1](try embeds[i - 1].run(h, threads: threads, model: Self.id, layer: "patch_embed\(i + 1).projection"), threads: threads)
+            }
+            for block in stages[i] { h = try block.forward(h, path: path, options: options) }
+            h = norms[i](h, threads: threads)
+            out.append(h)
+        }
+        return out
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        let last = try features(x, path: path, options: options)[3]
+        do { return try head(last.spatialMean(), threads: options.threads) } catch { throw .convolution(error) }
+    }
+}

@@ -1,0 +1,99 @@
+import GlobalConv
+
+/// `replknet`: the official RepLKNet classifier (DingXiaoH/RepLKNet-pytorch, `replknet.py`).
+///
+/// ```
+/// stem.0  Conv(in→C0, 3×3, s2, p1) → BN → ReLU            ⌈H/2⌉
+/// stem.1  dw Conv(C0, 3×3, p1) → BN → ReLU
+/// stem.2  Conv(C0→C0, 1×1) → BN → ReLU
+/// stem.3  dw Conv(C0, 3×3, s2, p1) → BN → ReLU            ⌈H/4⌉
+/// stage s stages.s.blocks.{2m}: replknet.block(C_s, int(C_s·dw_ratio), K_s, small_kernel),
+///         stages.s.blocks.{2m+1}: replknet.convffn(C_s, int(C_s·ffn_ratio)), m = 0…layers[s]−1
+/// transitions.s (s < 3)  Conv(C_s→C_{s+1}, 1×1) → BN → ReLU, dw Conv(C_{s+1}, 3×3, s2, p1) → BN → ReLU
+/// head    norm = BN(C3) → spatial mean → Linear(C3→num_classes)   (norm before pooling)
+/// ```
+/// Every conv of the stem and transitions is bias-free. ``features(_:path:options:)`` returns each
+/// stage's output after its blocks, before its transition (the official `out_indices` maps with
+/// `stages.s.norm` = Identity). Keys: `stem.{n}.conv.weight`, `stem.{n}.bn.*`,
+/// `stages.{s}.blocks.{i}.` + the blocks' keys, `transitions.{s}.{0|1}.conv.weight`, `…bn.*`, `norm.*`,
+/// `head.{weight, bias}`; with `small_kernel_merged` the large kernels are `lkb_reparam.{weight, bias}`.
+/// The large kernels and every depthwise conv of stem and transitions (strided ones at stride 1, then
+/// decimated: ``StridedDepthwiseLayer``) run on `path`.
+public struct RepLKNetModel<Scalar: TensorScalar>: Model {
+    public static var id: String { "replknet" }
+    public let config: RepLKNetConfig
+    let stem: [ConvBNReLU<Scalar>]
+    /// Per stage: RepLK block and ConvFFN alternating.
+    let stages: [[(RepLKBlock<Scalar>, ConvFFNBlock<Scalar>)]]
+    let transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)]
+    let norm: BatchNorm2d<Scalar>
+    let head: Linear<Scalar>
+
+    public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> RepLKNetConfig { try RepLKNetConfig.parse(config) }
+
+    public init(config: RepLKNetConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let id = Self.id
+        let ch = config.channels
+        guard ch.count == 4, config.layers.count == 4, config.largeKernelSizes.count == 4,
+              (ch + config.layers + config.largeKernelSizes + [config.numClasses, config.inChannels]).allSatisfy({ $0 >= 1 }),
+              config.dwRatio.isFinite, config.dwRatio > 0, config.ffnRatio.isFinite, config.ffnRatio > 0 else {
+            throw .config(block: id, message: "large_kernel_sizes, layers and channels must hold 4 integers ≥ 1, dw_ratio and ffn_ratio be positive, num_classes and in_channels ≥ 1, got \(config)")
+        }
+        for k in config.largeKernelSizes { try RepLKLargeKernelBlock<Scalar>.checkKernels(k, config.smallKernel, block: id) }
+        let dw = ch.map { BlockConfig.truncatedProduct($0, config.dwRatio) }, ffn = ch.map { BlockConfig.truncatedProduct($0, config.ffnRatio) }
+        guard (dw + ffn).allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(C·dw_ratio) and int(C·ffn_ratio) must be ≥ 1, got \(dw), \(ffn)") }
+        self.config = config
+        (stem, stages, transitions, norm, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+            let c0 = ch[0]
+            let stem = [try ConvBNReLU(s.scope("stem.0"), in: config.inChannels, out: c0, kernel: 3, stride: 2, groups: 1),
+                        try ConvBNReLU(s.scope("stem.1"), in: c0, out: c0, kernel: 3, stride: 1, groups: c0),
+                        try ConvBNReLU(s.scope("stem.2"), in: c0, out: c0, kernel: 1, stride: 1, groups: 1),
+                        try ConvBNReLU(s.scope("stem.3"), in: c0, out: c0, kernel: 3, stride: 2, groups: c0)]
+            var stages: [[(RepLKBlock<Scalar>, ConvFFNBlock<Scalar>)]] = []
+            var transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)] = []
+            for i in 0..<4 {
+                var pairs: [(RepLKBlock<Scalar>, ConvFFNBlock<Scalar>)] = []
+                for m in 0..<config.layers[i] {
+                    let b = s.scope("stages.\(i).blocks")
+                    pairs.append((try RepLKBlock(b.scope("\(2 * m)"), inChannels: ch[i], dwChannels: dw[i], kernel: config.largeKernelSizes[i],
+                                                 small: config.smallKernel, merged: config.smallKernelMerged),
+                                  try ConvFFNBlock(b.scope("\(2 * m + 1)"), channels: ch[i], internal: ffn[i])))
+                }
+                stages.append(pairs)
+                if i < 3 {
+                    let t = s.scope("transitions.\(i)")
+                    transitions.append((try ConvBNReLU(t.scope("0"), in: ch[i], out: ch[i + 1], kernel: 1, stride: 1, groups: 1),
+                                        try ConvBNReLU(t.scope("1"), in: ch[i + 1], out: ch[i + 1], kernel: 3, stride: 2, groups: ch[i + 1])))
+                }
+            }
+            return (stem, stages, transitions, try BatchNorm2d(s.scope("norm"), channels: ch[3]), try Linear(s.scope("head"), in: ch[3], out: config.numClasses))
+        }
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>] {
+        try checkInput(x, channels: config.inChannels, block: Self.id)
+        var h = x
+        for unit in stem { h = try unit(h, path: path, options: options, model: Self.id) }
+        var out: [Tensor<Scalar>] = []
+        for s in 0..<4 {
+            for (block, ffn) in stages[s] {
+                h = try ffn.forward(try block.forward(h, path: path, options: options), path: path, options: options)
+            }
+            out.append(h)
+            if s < 3 {
+                let (a, b) = transitions[s]
+                h = try b(try a(h, path: path, options: options, model: Self.id), path: path, options: options, model: Self.id)
+            }
+        }
+        return out
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        let last = try features(x, path: path, options: options)[3]
+        do { return try head(norm(last, threads: options.threads).spatialMean(), threads: options.threads) } catch { throw .convolution(error) }
+    }
+}

@@ -1,0 +1,94 @@
+import GlobalConv
+
+/// `unireplknet`: the official UniRepLKNet classifier (AILab-CVC/UniRepLKNet, `unireplknet.py`).
+///
+/// ```
+/// stem      downsample_layers.0 = Conv(in→C0/2, 3×3, s2, p1) → LN_cf → GELU → Conv(C0/2→C0, 3×3, s2, p1) → LN_cf   ⌈H/4⌉
+///           (keys .0, .1, .3, .4)
+/// s = 1…3   downsample_layers.s = Conv(C_{s−1}→C_s, 3×3, s2, p1) (.0) → LN_cf(C_s) (.1)   — conv first   ⌈n/2⌉
+/// stage s   stages.s.{j}: UniRepLKNetBlock(C_s, kernel_sizes[s][j]) (training or deploy form)
+/// head      spatial mean → LN(C3) on the pooled vector → Linear(C3→num_classes)   (norm after pooling)
+/// ```
+/// All LayerNorms eps 1e-6. ``features(_:path:options:)`` returns each stage's output (the trunk, without
+/// the dense-prediction `norm{s}`). Keys: the above plus `stages.{s}.{j}.` + the block's keys (training
+/// or deploy set, by `deploy`). Every depthwise convolution of the blocks runs on `path`.
+public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
+    public static var id: String { "unireplknet" }
+    public let config: UniRepLKNetConfig
+    let stemConv1: Convolution2D<Scalar>, stemNorm1: LayerNormChannelsFirst<Scalar>
+    let stemConv2: Convolution2D<Scalar>, stemNorm2: LayerNormChannelsFirst<Scalar>
+    /// Index s − 1 for s = 1…3.
+    let downConvs: [Convolution2D<Scalar>], downNorms: [LayerNormChannelsFirst<Scalar>]
+    let stages: [[UniRepLKNetBlock<Scalar>]]
+    let norm: LayerNormChannelsLast<Scalar>
+    let head: Linear<Scalar>
+
+    public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> UniRepLKNetConfig { try UniRepLKNetConfig.parse(config) }
+
+    public init(config: UniRepLKNetConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let id = Self.id
+        let dims = config.dims
+        guard dims.count == 4, config.depths.count == 4, (dims + config.depths + [config.numClasses, config.inChans]).allSatisfy({ $0 >= 1 }),
+              dims.allSatisfy({ $0 >= 4 }) else {
+            throw .config(block: id, message: "depths and dims need 4 integers ≥ 1 (dims ≥ 4: the SE width is C/4, the stem's C0/2), num_classes, in_chans ≥ 1; got \(config)")
+        }
+        let kernels = try config.resolvedKernelSizes()
+        guard kernels.count == 4, (0..<4).allSatisfy({ kernels[$0].count == config.depths[$0] }) else {
+            throw .config(block: id, message: "\"kernel_sizes\" must hold one kernel size per block of each stage (depths \(config.depths)), got \(kernels)")
+        }
+        self.config = config
+        typealias Parts = (Convolution2D<Scalar>, LayerNormChannelsFirst<Scalar>, Convolution2D<Scalar>, LayerNormChannelsFirst<Scalar>,
+                           [Convolution2D<Scalar>], [LayerNormChannelsFirst<Scalar>], [[UniRepLKNetBlock<Scalar>]], LayerNormChannelsLast<Scalar>, Linear<Scalar>)
+        (stemConv1, stemNorm1, stemConv2, stemNorm2, downConvs, downNorms, stages, norm, head) = try loadStrictly(stateDict, block: id) {
+            (s) throws(BackboneError) -> Parts in
+            let d0 = s.scope("downsample_layers.0"), eps = Scalar(1e-6)
+            let c1 = try Convolution2D(d0.scope("0"), in: config.inChans, out: dims[0] / 2, kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
+            let n1 = try LayerNormChannelsFirst(d0.scope("1"), channels: dims[0] / 2, eps: eps)
+            let c2 = try Convolution2D(d0.scope("3"), in: dims[0] / 2, out: dims[0], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
+            let n2 = try LayerNormChannelsFirst(d0.scope("4"), channels: dims[0], eps: eps)
+            var convs: [Convolution2D<Scalar>] = [], norms: [LayerNormChannelsFirst<Scalar>] = []
+            for i in 1..<4 {
+                let d = s.scope("downsample_layers.\(i)")
+                convs.append(try Convolution2D(d.scope("0"), in: dims[i - 1], out: dims[i], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1)))
+                norms.append(try LayerNormChannelsFirst(d.scope("1"), channels: dims[i], eps: eps))
+            }
+            var stages: [[UniRepLKNetBlock<Scalar>]] = []
+            for i in 0..<4 {
+                var blocks: [UniRepLKNetBlock<Scalar>] = []
+                for j in 0..<config.depths[i] {
+                    blocks.append(try UniRepLKNetBlock(s.scope("stages.\(i).\(j)"), dim: dims[i], kernelSize: kernels[i][j], deploy: config.deploy,
+                                                       layerScale: config.hasLayerScale, model: id))
+                }
+                stages.append(blocks)
+            }
+            return (c1, n1, c2, n2, convs, norms, stages, try LayerNormChannelsLast(s.scope("norm"), channels: dims[3], eps: eps),
+                    try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
+        }
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>] {
+        try checkInput(x, channels: config.inChans, block: Self.id)
+        let threads = options.threads
+        var h = stemNorm1(try stemConv1.run(x, threads: threads, model: Self.id, layer: "downsample_layers.0.0"), threads: threads)
+        Activation.gelu.apply(to: &h)
+        h = stemNorm2(try stemConv2.run(h, threads: threads, model: Self.id, layer: "downsample_layers.0.3"), threads: threads)
+        var out: [Tensor<Scalar>] = []
+        for s in 0..<4 {
+            if s > 0 {
+                h = downNorms[s - 1](try downConvs[s - 1].run(h, threads: threads, model: Self.id, layer: "downsample_layers.\(s).0"), threads: threads)
+            }
+            for block in stages[s] { h = try block.forward(h, path: path, options: options) }
+            out.append(h)
+        }
+        return out
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        let last = try features(x, path: path, options: options)[3]
+        do { return try head(norm(last.spatialMean()), threads: options.threads) } catch { throw .convolution(error) }
+    }
+}

@@ -1,0 +1,92 @@
+import GlobalConv
+
+/// A whole-model fixture (the fixture format with metadata `model` instead of `block`; Docs/models.md)
+/// loaded in its own precision: model id, config, PyTorch's input, logits (`output`) and optional
+/// per-stage maps (`features.0` … `features.3`), and the model's state_dict (every other floating-point
+/// tensor; integer buffers such as `num_batches_tracked` are skipped).
+public struct ModelFixture<Scalar: TensorScalar>: Sendable {
+    public var model: String
+    public var config: String
+    /// Where it came from (a file name), for reports.
+    public var source: String
+    public var input: Tensor<Scalar>
+    public var output: Tensor<Scalar>
+    /// PyTorch's per-stage maps, in stage order (empty when the file has none).
+    public var features: [Tensor<Scalar>]
+    public var stateDict: [String: Tensor<Scalar>]
+
+    /// Reads `file`. - Throws: ``BackboneError/fixture(_:)`` when the metadata is missing or not version 1,
+    /// has no `model`, the dtype is not `Scalar`'s, a floating-point tensor disagrees with it, `input` or
+    /// `output` is missing, or the `features.*` are not numbered 0, 1, … without gaps.
+    public init(file: SafetensorsFile, source: String? = nil) throws(BackboneError) {
+        let name = source ?? file.path ?? "fixture"
+        let meta = file.metadata
+        guard meta["globalconv.fixture"] == "1" else {
+            throw .fixture("\(name): metadata \"globalconv.fixture\" must be \"1\", got \(meta["globalconv.fixture"].map { "\"\($0)\"" } ?? "nothing")")
+        }
+        guard let model = meta["model"] else { throw .fixture("\(name): metadata has no \"model\"") }
+        guard let config = meta["config"] else { throw .fixture("\(name): metadata has no \"config\"") }
+        guard meta["dtype"] == Scalar.precision.rawValue else {
+            throw .fixture("\(name): dtype \(meta["dtype"] ?? "missing") is not \(Scalar.precision.rawValue)")
+        }
+        for entry in file.entries where entry.dtype.isFloatingPoint && entry.dtype.precision != Scalar.precision {
+            throw .fixture("\(name): tensor \"\(entry.name)\" is \(entry.dtype), the fixture's dtype is \(Scalar.precision.rawValue)")
+        }
+        var tensors: [String: Tensor<Scalar>]
+        do { tensors = try file.allTensors(as: Scalar.self) } catch { throw .fixture("\(name): \(error)") }
+        guard let input = tensors.removeValue(forKey: "input"), let output = tensors.removeValue(forKey: "output") else {
+            throw .fixture("\(name): tensors \"input\" and \"output\" are required")
+        }
+        var features: [Tensor<Scalar>] = []
+        while let f = tensors.removeValue(forKey: "features.\(features.count)") { features.append(f) }
+        if let stray = tensors.keys.filter({ $0.hasPrefix("features.") }).sorted().first {
+            throw .fixture("\(name): \"\(stray)\" does not continue features.0…features.\(features.count - 1)")
+        }
+        (self.model, self.config, self.source) = (model, config, name)
+        (self.input, self.output, self.features, self.stateDict) = (input, output, features, tensors)
+    }
+
+    /// The relative tolerance of a whole model's logits and stage maps: `1e-9` (Float64), `1e-4`
+    /// (Float32), relative to the largest reference magnitude (Docs/numerics.md §5).
+    public static var tolerance: Double { Scalar.precision == .float64 ? 1e-9 : 1e-4 }
+
+    /// Builds the model from the registry, runs it on `input` along `path` and compares the logits.
+    public func check(path: ConvolutionPath, options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
+        try check(model: ModelRegistry.make(id: model, configJSON: config, stateDict: stateDict), path: path, options: options)
+    }
+
+    /// Runs an already built `model` and compares its logits with `output`.
+    public func check(model built: any Model<Scalar>, path: ConvolutionPath, options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
+        compare(try built.forward(input, path: path, options: options), output, label: source, path: path)
+    }
+
+    /// Runs `model`'s ``Model/features(_:path:options:)`` and compares each stage map with `features.s`
+    /// (one check per stored map, labelled `source features.s`; an extra or missing stage fails).
+    public func featureChecks(model built: any Model<Scalar>, path: ConvolutionPath,
+                              options: ExecutionOptions = .default) throws(BackboneError) -> [FixtureCheck] {
+        let ours = try built.features(input, path: path, options: options)
+        return features.indices.map { s in
+            s < ours.count ? compare(ours[s], features[s], label: "\(source) features.\(s)", path: path)
+                : compare(Tensor(zeros: [0]), features[s], label: "\(source) features.\(s)", path: path)
+        }
+    }
+
+    private func compare(_ y: Tensor<Scalar>, _ reference: Tensor<Scalar>, label: String, path: ConvolutionPath) -> FixtureCheck {
+        let tolerance = Self.tolerance
+        var maxRef = 0.0
+        for v in reference.scalars { maxRef = max(maxRef, abs(Double(v))) }
+        guard y.shape == reference.shape else {
+            return FixtureCheck(block: model, source: label, precision: Scalar.precision, path: path, maxAbsError: .infinity,
+                                maxReference: maxRef, relativeError: .infinity, tolerance: tolerance, passed: false)
+        }
+        var maxErr = 0.0
+        for (a, b) in zip(y.scalars, reference.scalars) {
+            let e = abs(Double(a) - Double(b))
+            if e.isNaN { maxErr = .nan; break }
+            maxErr = max(maxErr, e)
+        }
+        let rel = maxRef > 0 ? maxErr / maxRef : (maxErr == 0 ? 0 : .infinity)
+        return FixtureCheck(block: model, source: label, precision: Scalar.precision, path: path, maxAbsError: maxErr,
+                            maxReference: maxRef, relativeError: rel, tolerance: tolerance, passed: rel <= tolerance)
+    }
+}

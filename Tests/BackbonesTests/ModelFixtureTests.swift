@@ -1,0 +1,82 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+import GlobalConv
+@testable import Backbones
+
+/// The whole-model fixtures under `Fixtures/models/` (`<model>-<variant>.<dtype>.safetensors`).
+enum ModelFixtureFiles {
+    static let directory = FixtureFiles.directory + "/models"
+
+    static let all: [String] = {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name.hasSuffix(".safetensors") { names.append(name) }
+        }
+        return names.sorted()
+    }()
+
+    static func modelID(_ name: String) -> String { String(name.prefix { $0 != "-" && $0 != "." }) }
+    static func path(_ name: String) -> String { directory + "/" + name }
+}
+
+/// Every model fixture × {direct, fft, auto}: logits and per-stage maps within the model tolerances
+/// (Docs/numerics.md §5: 1e-9 of max|reference| in Float64, 1e-4 in Float32).
+@Suite("Model fixtures")
+struct ModelFixtureTests {
+    @Test("Fixtures/models holds a Float32 and a Float64 fixture of every registered model")
+    func fixturesArePresent() {
+        #expect(!ModelFixtureFiles.all.isEmpty, "no model fixture in \(ModelFixtureFiles.directory)")
+        for id in ModelRegistry.ids {
+            for dtype in ["float32", "float64"] {
+                #expect(ModelFixtureFiles.all.contains { ModelFixtureFiles.modelID($0) == id && $0.hasSuffix(".\(dtype).safetensors") },
+                        "no \(dtype) fixture for \(id)")
+            }
+        }
+    }
+
+    @Test("the model reproduces PyTorch's logits and stage maps on every path", arguments: ModelFixtureFiles.all)
+    func matchesPyTorch(file: String) throws {
+        let f = try SafetensorsFile(atPath: ModelFixtureFiles.path(file))
+        if f.metadata["dtype"] == "float32" { try run(ModelFixture<Float>(file: f, source: file)) } else { try run(ModelFixture<Double>(file: f, source: file)) }
+    }
+
+    private func run<S: TensorScalar>(_ fixture: ModelFixture<S>) throws {
+        #expect(fixture.features.count == (fixture.model == "gfnet" ? 1 : 4))   // GFNet is isotropic: one map
+        let model = try ModelRegistry.make(id: fixture.model, configJSON: fixture.config, stateDict: fixture.stateDict)
+        for path in ConvolutionPath.allCases {
+            let options = ExecutionOptions(threads: 2)
+            let check = try fixture.check(model: model, path: path, options: options)
+            print("model-fixture-check \(check)")
+            #expect(check.passed, "\(check)")
+            for stage in try fixture.featureChecks(model: model, path: path, options: options) {
+                print("model-fixture-check \(stage)")
+                #expect(stage.passed, "\(stage)")
+            }
+        }
+        // The registry's one-call form agrees.
+        let viaFile = try ModelRegistry.runFixture(at: ModelFixtureFiles.path(fixture.source), paths: [.direct])
+        #expect(viaFile.count == 1 && viaFile[0].passed)
+    }
+
+    /// One order-one weight of the stem changed by 1e-3 moves the logits far above the Float64 tolerance.
+    @Test("a Float64 model fixture with one stem weight changed by 1e-3 fails its check",
+          arguments: ModelFixtureFiles.all.filter { $0.hasSuffix(".float64.safetensors") })
+    func perturbedFixtureFails(file: String) throws {
+        var fixture = try ModelFixture<Double>(file: SafetensorsFile(atPath: ModelFixtureFiles.path(file)), source: file)
+        #expect(try fixture.check(path: .direct).passed)
+        let stemWeight = ["van": "patch_embed1.proj.weight", "convnext": "downsample_layers.0.0.weight", "replknet": "stem.0.conv.weight",
+                          "slak": "downsample_layers.0.0.weight", "parc_convnext": "downsample_layers.0.0.weight",
+                          "moganet": "patch_embed1.projection.0.weight", "gfnet": "patch_embed.proj.weight",
+                          "gfnet_h": "patch_embed.0.proj.weight", "unireplknet": "downsample_layers.0.0.weight"]
+        let key = try #require(stemWeight[fixture.model], "no stem weight named for \(fixture.model)")
+        fixture.stateDict[key]!.scalars[0] += 1e-3
+        let check = try fixture.check(path: .direct)
+        print("perturbed \(file) \(key): rel_error \(check.relativeError) (tolerance \(check.tolerance))")
+        #expect(!check.passed, "changing \(key)[0] by 1e-3 went unnoticed: \(check)")
+    }
+}

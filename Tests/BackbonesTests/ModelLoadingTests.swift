@@ -1,0 +1,180 @@
+import Testing
+import Foundation
+import GlobalConv
+@testable import Backbones
+
+/// Strict loading and configuration of whole models.
+@Suite("Model loading")
+struct ModelLoadingTests {
+    private func fixture(_ name: String) throws -> ModelFixture<Double> {
+        try ModelFixture<Double>(file: SafetensorsFile(contentsOf: ModelFixtureFiles.path(name)), source: name)
+    }
+
+    @Test("missing, unexpected and mis-shaped keys are reported together, with the model id and full key names",
+          arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors", "replknet-odd.float64.safetensors",
+                      "replknet-odd-merged.float64.safetensors", "slak-odd.float64.safetensors", "parc_convnext-odd.float64.safetensors",
+                      "moganet-odd.float64.safetensors", "gfnet-odd.float64.safetensors",
+                      "gfnet_h-odd.float64.safetensors", "unireplknet-odd.float64.safetensors", "unireplknet-odd-deploy.float64.safetensors"])
+    func allProblemsTogether(file: String) throws {
+        let f = try fixture(file)
+        var sd = f.stateDict
+        let merged = f.source.contains("merged") || f.source.contains("deploy")
+        let (missing, misshaped, beyond) = switch f.model {
+        case "van": ("block2.0.attn.spatial_gating_unit.conv_spatial.weight", "patch_embed3.norm.running_var", "block1.1.layer_scale_1")
+        case "unireplknet": (merged ? "stages.1.0.dwconv.lk_origin.bias" : "stages.1.0.dwconv.dil_bn_k3_2.running_mean",
+                             merged ? "stages.2.1.pwconv2.0.bias" : "stages.2.1.act.1.beta", "stages.3.1.se.up.bias")
+        case "gfnet_h": ("blocks.3.0.gamma", "patch_embed.2.proj.bias", "blocks.1.1.norm1.bias")
+        case "gfnet": ("blocks.1.filter.complex_weight", "pos_embed", "blocks.2.norm1.weight")
+        case "moganet": ("blocks3.1.attn.value.DW_conv2.bias", "patch_embed1.projection.3.weight", "blocks4.1.layer_scale_1")
+        case "slak": ("stages.1.0.large_kernel.small_conv.bn.running_var", "stages.2.1.large_kernel.LoRA2.conv.weight", "stages.3.1.gamma")
+        case "parc_convnext": ("stages.0.0.gcc_W.pe", "stages.1.0.dwconv.weight", "stages.1.2.gamma")
+        case "replknet": (merged ? "stages.1.blocks.0.large_kernel.lkb_reparam.bias" : "stages.1.blocks.0.large_kernel.small_conv.bn.weight",
+                          "transitions.2.1.conv.weight", "stages.0.blocks.2.prelkb_bn.weight")
+        default: ("stages.2.1.dwconv.weight", "downsample_layers.1.1.weight", "stages.0.1.gamma")   // a block beyond the depth
+        }
+        #expect(sd.removeValue(forKey: missing) != nil && sd[misshaped] != nil && sd[beyond] == nil)
+        sd["head.extra"] = Tensor(zeros: [3])
+        sd[beyond] = Tensor(zeros: [8])
+        sd[misshaped] = Tensor(zeros: [1, 2])
+        #expect { try ModelRegistry.make(id: f.model, configJSON: f.config, stateDict: sd) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            let text = s.description
+            return s.block == f.model && s.missingKeys == [missing] && s.mismatchedKeys == [misshaped]
+                && s.unexpectedKeys.count == 2 && s.unexpectedKeys.contains("head.extra")
+                && text.contains(missing) && text.contains(misshaped) && text.contains("head.extra")
+        }
+    }
+
+    @Test("num_batches_tracked entries are ignored; a head for another class count does not load")
+    func numBatchesAndHead() throws {
+        let f = try fixture("van-odd.float64.safetensors")
+        var sd = f.stateDict
+        sd["patch_embed1.norm.num_batches_tracked"] = Tensor(zeros: [])
+        _ = try ModelRegistry.make(id: "van", configJSON: f.config, stateDict: sd)
+        let other = f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":1000")
+        #expect(other != f.config)
+        #expect { try ModelRegistry.make(id: "van", configJSON: other, stateDict: f.stateDict) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.mismatchedKeys == ["head.bias", "head.weight"]
+        }
+    }
+
+    @Test("an unknown model id, an unknown config key or preset, and a bad value are descriptive config errors")
+    func configErrors() throws {
+        let empty: [String: Tensor<Float>] = [:]
+        #expect { try ModelRegistry.make(id: "convnxt", configJSON: "{}", stateDict: empty) } throws: { e in
+            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, gfnet, gfnet_h, moganet, parc_convnext, replknet, slak, unireplknet, van")
+        }
+        for (id, json, word) in [("convnext", #"{"depth": [1, 1, 1, 1]}"#, "\"depth\""),
+                                 ("convnext", #"{"preset": "convnext_huge"}"#, "convnext_tiny"),
+                                 ("convnext", #"{"dims": [8, 16, 24]}"#, "\"dims\""),
+                                 ("van", #"{"mlp_ratios": [4, 4, 4]}"#, "\"mlp_ratios\""),
+                                 ("van", #"{"embed_dims": [8, 16, 24, 0]}"#, "\"embed_dims\""),
+                                 ("replknet", #"{"preset": "replknet_31b", "large_kernel_sizes": [31, 29, 27, 12]}"#, "12"),
+                                 ("replknet", #"{"preset": "replknet_31b", "small_kernel": 33}"#, "\"small_kernel\""),
+                                 ("slak", #"{"Decom": false}"#, "Decom"),
+                                 ("slak", #"{"preset": "SLaK_tiny", "kernel_size": [51, 49, 47, 13, 4]}"#, "kernel_size"),
+                                 ("parc_convnext", #"{"dims": [4, 8, 13, 16]}"#, "dims[2]"),
+                                 ("parc_convnext", #"{"ParC_insert_locs": [0, 1, 1]}"#, "ParC_insert_locs"),
+                                 ("moganet", #"{"arch": "huge"}"#, "x-tiny"),
+                                 ("moganet", #"{"arch": {"embed_dims": [8, 8, 16, 16], "depths": [1, 1, 1, 1]}}"#, "ffn_ratios"),
+                                 ("moganet", #"{"arch": {"embed_dims": [8, 8, 16, 16], "depths": [1, 1, 1, 1], "ffn_ratios": [4, 4, 4, 4], "mlp": 1}}"#, "\"mlp\""),
+                                 ("moganet", #"{"arch": {"embed_dims": [8, 8, 16, 20], "depths": [1, 1, 1, 1], "ffn_ratios": [4, 4, 4, 4]}}"#, "divisible"),
+                                 ("moganet", #"{"attn_dw_dilation": [1, 2, 4]}"#, "1...3"),
+                                 ("gfnet", #"{"preset": "gfnet-h-ti"}"#, "gfnet-ti"),
+                                 ("gfnet", #"{"img_size": 8, "patch_size": 16}"#, "img_size"),
+                                 ("gfnet_h", #"{"patch_size": 8}"#, "[56, 28, 14, 7]"),
+                                 ("gfnet_h", #"{"mlp_ratio": [4, 4, 4]}"#, "\"mlp_ratio\""),
+                                 ("unireplknet", #"{"depths": [1, 1, 1, 1], "dims": [8, 8, 8, 8]}"#, "kernel_sizes"),
+                                 ("unireplknet", #"{"depths": [1, 1, 1, 1], "dims": [8, 8, 8, 8], "kernel_sizes": [[3], [3], [3, 3], [3]]}"#, "one kernel size per block"),
+                                 ("unireplknet", #"{"depths": [1, 1, 1, 1], "dims": [8, 8, 8, 8], "kernel_sizes": [[3], [4], [3], [3]]}"#, "kernel size 4"),
+                                 ("unireplknet", #"{"kernel_sizes": [3, 3]}"#, "\"kernel_sizes\"")] {
+            #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: empty) } throws: { e in
+                guard case BackboneError.config(let block, let message) = e else { return false }
+                return block == id && message.contains(word)
+            }
+        }
+    }
+
+    @Test("implausible sizes are a config error naming the tensor, not an allocation",
+          arguments: [("convnext", #"{"dims": [1000000000, 8, 8, 8]}"#), ("van", #"{"embed_dims": [8, 8, 8, 4000000000000]}"#),
+                      ("gfnet", #"{"img_size": 1000000, "patch_size": 1, "embed_dim": 8}"#)])
+    func implausibleSizes(id: String, json: String) {
+        #expect { try ModelRegistry.make(id: id, configJSON: json, stateDict: [String: Tensor<Float>]()) } throws: { e in
+            guard case BackboneError.config(let block, let message) = e else { return false }
+            return block == id && message.contains("\"")
+        }
+    }
+
+    @Test("presets parse by their official names, other keys override them, and configs round-trip through Codable")
+    func presetsAndCodable() throws {
+        var c = try BlockConfig(block: "convnext", json: #"{"preset": "convnext_base", "num_classes": 21841}"#)
+        let base = try ConvNeXtConfig.parse(c)
+        #expect(base.dims == [128, 256, 512, 1024] && base.depths == [3, 3, 27, 3] && base.numClasses == 21841)
+        c = try BlockConfig(block: "van", json: #"{"preset": "van_tiny"}"#)
+        #expect(try VANConfig.parse(c) == .b0)
+        #expect(VANConfig.presets.count == 11 && ConvNeXtConfig.presets.count == 5 && RepLKNetConfig.presets.count == 3)
+        c = try BlockConfig(block: "moganet", json: #"{"arch": "X-Tiny", "attn_force_fp32": true}"#)
+        let moga = try MogaNetConfig.parse(c)
+        #expect(moga.arch == MogaNetConfig.archZoo["xt"] && moga.attnForceFP32 && MogaNetConfig.archZoo.count == 14)
+        #expect(try JSONDecoder().decode(MogaNetConfig.self, from: JSONEncoder().encode(moga)) == moga)
+        c = try BlockConfig(block: "gfnet", json: #"{"preset": "gfnet-s", "img_size": 384}"#)
+        #expect(try GFNetConfig.parse(c) == GFNetConfig(imgSize: 384, embedDim: 384, depth: 19) && GFNetConfig(imgSize: 384).grid == 24)
+        #expect(GFNetHConfig(imgSize: 384).sizes == [96, 48, 24, 12] && GFNetHConfig.presets["gfnet-h-b"]!.depth == [3, 3, 27, 3])
+        #expect(try JSONDecoder().decode(GFNetHConfig.self, from: Data(#"{"no_layerscale": true}"#.utf8)) == GFNetHConfig(noLayerscale: true))
+        #expect(UniRepLKNetConfig.defaultKernelSizes(depths: [3, 3, 18, 3])?[2].prefix(4) == [13, 3, 13, 3])
+        #expect(UniRepLKNetConfig.defaultKernelSizes(depths: [3, 3, 27, 3])?[2].prefix(4) == [13, 3, 3, 13])
+        c = try BlockConfig(block: "unireplknet", json: #"{"preset": "unireplknet_t", "layer_scale_init_value": null, "deploy": false}"#)
+        let uni = try UniRepLKNetConfig.parse(c)
+        #expect(uni.dims == [80, 160, 320, 640] && uni.layerScaleInitValue == nil && !uni.hasLayerScale)
+        #expect(try JSONDecoder().decode(UniRepLKNetConfig.self, from: JSONEncoder().encode(uni)) == uni)
+        #expect(SLaKConfig.tiny.widths == [124, 249, 499, 998] && SLaKConfig.base.widths == [166, 332, 665, 1331])
+        #expect(try JSONDecoder().decode(SLaKConfig.self, from: JSONEncoder().encode(SLaKConfig.small)) == .small)
+        #expect(String(decoding: try JSONEncoder().encode(ParCConvNeXtConfig.xt), as: UTF8.self).contains("\"ParC_insert_locs\""))
+        c = try BlockConfig(block: "replknet", json: #"{"preset": "replknet_xl", "small_kernel_merged": true}"#)
+        let xl = try RepLKNetConfig.parse(c)
+        #expect(xl.smallKernel == nil && xl.dwRatio == 1.5 && xl.smallKernelMerged && xl.channels == [256, 512, 1024, 2048])
+        c = try BlockConfig(block: "replknet", json: #"{"large_kernel_sizes": [7, 7, 7, 7], "layers": [1, 1, 1, 1], "channels": [4, 4, 4, 4]}"#)
+        #expect(throws: BackboneError.self) { try RepLKNetConfig.parse(c) }   // small_kernel has no default
+        c = try BlockConfig(block: "replknet", json: #"{"large_kernel_sizes": [7, 7, 7, 7], "layers": [1, 1, 1, 1], "channels": [4, 4, 4, 4], "small_kernel": null}"#)
+        #expect(try RepLKNetConfig.parse(c).smallKernel == nil)
+        #expect(try JSONDecoder().decode(RepLKNetConfig.self, from: JSONEncoder().encode(RepLKNetConfig.xl)) == .xl)
+        let json = try JSONEncoder().encode(VANConfig.b6)
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains("\"embed_dims\"") && text.contains("\"mlp_ratios\"") && text.contains("\"num_classes\""))
+        #expect(try JSONDecoder().decode(VANConfig.self, from: json) == .b6)
+        #expect(try JSONDecoder().decode(ConvNeXtConfig.self, from: Data(#"{"dims": [1, 2, 3, 4]}"#.utf8))
+                == ConvNeXtConfig(dims: [1, 2, 3, 4]))
+    }
+
+    @Test("an input with the wrong channels or too small for the strided layers is an input error naming the model")
+    func inputErrors() throws {
+        let f = try fixture("convnext-tiny.float64.safetensors")
+        let model = try ModelRegistry.make(id: f.model, configJSON: f.config, stateDict: f.stateDict)
+        for shape in [[1, 4, 32, 32], [1, 3, 16, 16], [3, 32, 32]] {
+            #expect { try model.forward(Tensor(zeros: shape), path: .direct, options: .default) } throws: { e in
+                guard case BackboneError.input(let id, _) = e else { return false }
+                return id == "convnext"
+            }
+        }
+        #expect(try model.forward(Tensor(zeros: [0, 3, 32, 32]), path: .auto, options: .default).shape == [0, 10])
+        let gf = try fixture("gfnet-odd.float64.safetensors")
+        let gfModel = try ModelRegistry.make(id: gf.model, configJSON: gf.config, stateDict: gf.stateDict)
+        #expect { try gfModel.forward(Tensor(zeros: [1, 3, 35, 30]), path: .fft, options: .default) } throws: { e in
+            guard case BackboneError.input("gfnet", let message) = e else { return false }
+            return message.contains("35×35")
+        }
+        let parc = try fixture("parc_convnext-odd.float64.safetensors")
+        let parcModel = try ModelRegistry.make(id: parc.model, configJSON: parc.config, stateDict: parc.stateDict)
+        #expect { try parcModel.forward(Tensor(zeros: [1, 3, 35, 39]), path: .direct, options: .default) } throws: { e in
+            guard case BackboneError.input("parc_convnext", let message) = e else { return false }
+            return message.contains("9×9") && message.contains("8×9")
+        }
+        for name in ["van-odd.float64.safetensors", "replknet-odd.float64.safetensors"] {
+            let g = try fixture(name)
+            let m = try ModelRegistry.make(id: g.model, configJSON: g.config, stateDict: g.stateDict)
+            #expect(try m.forward(Tensor(zeros: [0, 3, 35, 29]), path: .fft, options: .default).shape == [0, 7])
+            #expect(try m.features(Tensor(zeros: [0, 3, 35, 29]), path: .direct, options: .default).map { $0.shape[0] } == [0, 0, 0, 0])
+        }
+    }
+}
