@@ -36,9 +36,16 @@ struct ConvNeXtLayout<Scalar: TensorScalar>: Sendable {
     /// Index s − 1 for s = 1…3.
     let downNorms: [LayerNormChannelsFirst<Scalar>]
     let downConvs: [Convolution2D<Scalar>]
-    let stages: [[StageBlock]]
+    private(set) var stages: [[StageBlock]]
     let norm: LayerNormChannelsLast<Scalar>
     let head: Linear<Scalar>
+
+    /// The same trunk with every block replaced by `transform(block)` (re-parameterisation).
+    func mappingBlocks(_ transform: (StageBlock) -> StageBlock) -> ConvNeXtLayout {
+        var copy = self
+        copy.stages = stages.map { $0.map(transform) }
+        return copy
+    }
 
     /// Loads the trunk under `s` and each block with `block(scope, stage, index, width)`.
     init(_ s: StateDictScope<Scalar>, model: String, inChannels: Int, dims: [Int], depths: [Int], numClasses: Int,

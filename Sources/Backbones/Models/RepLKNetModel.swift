@@ -70,6 +70,22 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
         }
     }
 
+    /// The model re-parameterised for deployment, as the official `structural_reparam`: in every
+    /// RepLK block the large kernel `lkb_origin` and the small kernel `small_conv`, each with its BN, become
+    /// one `K×K` kernel with bias (`lkb_reparam`); the config then says `small_kernel_merged`. The same
+    /// function to rounding (Docs/large-kernel.md; tested against the training form on the fixtures).
+    public func merged() -> RepLKNetModel {
+        var config = self.config
+        config.smallKernelMerged = true
+        return RepLKNetModel(config: config, stem: stem, stages: stages.map { $0.map { ($0.0.merged(), $0.1) } },
+                             transitions: transitions, norm: norm, head: head)
+    }
+
+    private init(config: RepLKNetConfig, stem: [ConvBNReLU<Scalar>], stages: [[(RepLKBlock<Scalar>, ConvFFNBlock<Scalar>)]],
+                 transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)], norm: BatchNorm2d<Scalar>, head: Linear<Scalar>) {
+        (self.config, self.stem, self.stages, self.transitions, self.norm, self.head) = (config, stem, stages, transitions, norm, head)
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>] {

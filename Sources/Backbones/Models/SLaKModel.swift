@@ -15,6 +15,19 @@ public struct SLaKModel<Scalar: TensorScalar>: Model {
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> SLaKConfig { try SLaKConfig.parse(config) }
 
+    /// The model re-parameterised for deployment: in every block the `LoRA1` K×N, `LoRA2` N×K and
+    /// `small_conv` N×N branches, each with its BN, become one K×K kernel with bias (Docs/large-kernel.md;
+    /// the official code has no merged form for these checkpoints, so this is GlobalConv's own). The
+    /// same function to rounding (tested against the branches on the fixtures).
+    public func merged() -> SLaKModel {
+        SLaKModel(config: config, trunk: trunk.mappingBlocks { block in
+            if case .slak(let b) = block { return .slak(b.merged()) }
+            return block
+        })
+    }
+
+    private init(config: SLaKConfig, trunk: ConvNeXtLayout<Scalar>) { (self.config, self.trunk) = (config, trunk) }
+
     public init(config: SLaKConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         let id = Self.id
         guard config.depths.count == 4, config.dims.count == 4, config.kernelSize.count == 5,

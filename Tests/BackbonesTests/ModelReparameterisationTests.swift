@@ -1,0 +1,49 @@
+import Testing
+import GlobalConv
+@testable import Backbones
+
+/// Re-parameterising a loaded training-form model for deployment: the merged model is the same
+/// function to rounding, and it reproduces PyTorch's logits within the model tolerance.
+@Suite("Model re-parameterisation")
+struct ModelReparameterisationTests {
+    static func fixture(_ name: String) throws -> ModelFixture<Double> {
+        try ModelFixture<Double>(file: try SafetensorsFile(atPath: ModelFixtureFiles.path(name)), source: name)
+    }
+
+    /// max|a − b| / max|b|.
+    static func relative(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
+        let scale = b.scalars.map(abs).max() ?? 1
+        return zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()! / scale
+    }
+
+    @Test("RepLKNet: merged equals the training form to rounding and PyTorch's merged model within tolerance",
+          arguments: [ConvolutionPath.direct, .fft])
+    func replknet(path: ConvolutionPath) throws {
+        let f = try Self.fixture("replknet-odd.float64.safetensors")
+        let model = try RepLKNetModel<Double>(configJSON: f.config, stateDict: f.stateDict)
+        let merged = model.merged()
+        #expect(merged.config.smallKernelMerged && !model.config.smallKernelMerged)
+        let options = ExecutionOptions(threads: 2)
+        let (a, b) = (try model.forward(f.input, path: path, options: options), try merged.forward(f.input, path: path, options: options))
+        // The merge is exact algebra; only the rounding of the merged taps and the order of additions
+        // change, within the model tolerance of Docs/numerics.md §5 (1e-9 relative in Float64).
+        #expect(Self.relative(b, a) <= ModelFixture<Double>.tolerance)
+        #expect(Self.relative(b, f.output) <= ModelFixture<Double>.tolerance)
+        // The reference's own merge of the same weights, as a fixture: our merge gives its logits too.
+        let m = try Self.fixture("replknet-odd-merged.float64.safetensors")
+        #expect(Self.relative(b, m.output) <= ModelFixture<Double>.tolerance)
+    }
+
+    @Test("SLaK: every block's three branches merged into one kernel give the same logits to rounding",
+          arguments: [ConvolutionPath.direct, .fft])
+    func slak(path: ConvolutionPath) throws {
+        let f = try Self.fixture("slak-odd.float64.safetensors")
+        let model = try SLaKModel<Double>(configJSON: f.config, stateDict: f.stateDict)
+        let options = ExecutionOptions(threads: 2)
+        let a = try model.forward(f.input, path: path, options: options)
+        let b = try model.merged().forward(f.input, path: path, options: options)
+        #expect(Self.relative(b, a) <= ModelFixture<Double>.tolerance)
+        #expect(Self.relative(b, f.output) <= ModelFixture<Double>.tolerance)
+        #expect(a != b, "the merged model must really run other kernels (sums in another order)")
+    }
+}
