@@ -46,4 +46,24 @@ struct ModelReparameterisationTests {
         #expect(Self.relative(b, f.output) <= ModelFixture<Double>.tolerance)
         #expect(a != b, "the merged model must really run other kernels (sums in another order)")
     }
+
+    @Test("UniRepLKNet: the deploy form made from the training weights equals the training form and the reference's deploy model",
+          arguments: [ConvolutionPath.direct, .fft])
+    func unireplknet(path: ConvolutionPath) throws {
+        let f = try Self.fixture("unireplknet-odd.float64.safetensors")
+        let model = try UniRepLKNetModel<Double>(configJSON: f.config, stateDict: f.stateDict)
+        let merged = try model.merged()
+        #expect(merged.config.deploy && !model.config.deploy)
+        let options = ExecutionOptions(threads: 2)
+        let a = try model.forward(f.input, path: path, options: options)
+        let b = try merged.forward(f.input, path: path, options: options)
+        #expect(a != b, "the merged model must really run other weights")
+        #expect(Self.relative(b, a) <= ModelFixture<Double>.tolerance)
+        #expect(Self.relative(b, f.output) <= ModelFixture<Double>.tolerance)
+        let deploy = try Self.fixture("unireplknet-odd-deploy.float64.safetensors")
+        #expect(deploy.input == f.input)
+        #expect(Self.relative(b, deploy.output) <= ModelFixture<Double>.tolerance)
+        // Merging twice changes nothing.
+        #expect(try merged.merged().forward(f.input, path: path, options: options) == b)
+    }
 }

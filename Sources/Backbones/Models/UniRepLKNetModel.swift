@@ -14,16 +14,34 @@ import GlobalConv
 /// or deploy set, by `deploy`). Every depthwise convolution of the blocks runs on `path`.
 public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
     public static var id: String { "unireplknet" }
-    public let config: UniRepLKNetConfig
+    public private(set) var config: UniRepLKNetConfig
     let stemConv1: Convolution2D<Scalar>, stemNorm1: LayerNormChannelsFirst<Scalar>
     let stemConv2: Convolution2D<Scalar>, stemNorm2: LayerNormChannelsFirst<Scalar>
     /// Index s − 1 for s = 1…3.
     let downConvs: [Convolution2D<Scalar>], downNorms: [LayerNormChannelsFirst<Scalar>]
-    let stages: [[UniRepLKNetBlock<Scalar>]]
+    private(set) var stages: [[UniRepLKNetBlock<Scalar>]]
     let norm: LayerNormChannelsLast<Scalar>
     let head: Linear<Scalar>
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> UniRepLKNetConfig { try UniRepLKNetConfig.parse(config) }
+
+    /// The model re-parameterised for deployment, as the official `reparameterize_unireplknet()`: every
+    /// block's dilated branches, BatchNorms, GRN bias and layer scale folded into its convolutions
+    /// (``UniRepLKNetBlock/merged()``); the config then says `deploy`. The same function to rounding
+    /// (tested against the training form and the reference's deploy model on the fixtures).
+    /// - Throws: ``BackboneError`` only if a merged kernel cannot be built (not for loaded models).
+    public func merged() throws(BackboneError) -> UniRepLKNetModel {
+        var copy = self
+        copy.config.deploy = true
+        var merged: [[UniRepLKNetBlock<Scalar>]] = []
+        for stage in stages {
+            var blocks: [UniRepLKNetBlock<Scalar>] = []
+            for block in stage { blocks.append(try block.merged()) }
+            merged.append(blocks)
+        }
+        copy.stages = merged
+        return copy
+    }
 
     public init(config: UniRepLKNetConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         let id = Self.id

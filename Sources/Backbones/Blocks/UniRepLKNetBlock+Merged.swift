@@ -1,0 +1,52 @@
+import GlobalConv
+
+extension UniRepLKNetBlock {
+    /// The block in its deploy form, as the official `reparameterize()`: the dilated branches (with
+    /// their BNs) merged into one `K×K` kernel, the BN `norm` after it folded in
+    /// (`W' = W·s`, `b' = b·s + t` with the BN's `s = γ/√(var+ε)`, `t = β − mean·s`), GRN's β moved into
+    /// `pwconv2`'s bias, and `pwconv2.2` (BN) and the layer scale `gamma` folded into `pwconv2`:
+    /// `W2'[o,:] = g[o]·s[o]·W2[o,:]`, `b2'[o] = g[o]·(s[o]·(W2·β)[o] + t[o])`. The same function to rounding.
+    /// A block already in deploy form is returned as it is.
+    func merged() throws(BackboneError) -> UniRepLKNetBlock {
+        guard let norm, let outNorm else { return self }
+        // Depthwise mixer: its equivalent single kernel, then the BN.
+        let (w, b, padding): (Tensor<Scalar>, [Scalar], Size2D)
+        switch dwconv {
+        case .dilated(let block):
+            let k = block.conv.equivalentKernel()
+            (w, b, padding) = (k.weight, k.bias.scalars, k.centrePadding)
+        case .plain(let layer):
+            (w, b, padding) = (layer.conv.weight, layer.conv.bias?.scalars ?? [Scalar](repeating: 0, count: dim), layer.conv.geometry.padding)
+        }
+        let taps = w.shape[2] * w.shape[3]
+        var fused = w.scalars
+        for c in 0..<dim { for t in 0..<taps { fused[c * taps + t] *= norm.scale[c] } }
+        let fusedBias = (0..<dim).map { b[$0] * norm.scale[$0] + norm.shift[$0] }
+        let mixer = try DepthwiseLayer(weight: Tensor(shape: w.shape, scalars: fused), bias: Tensor(shape: [dim], scalars: fusedBias),
+                                       padding: padding)
+        // pwconv2 with GRN's β, the output BN and the layer scale folded in.
+        let (cout, cin) = (pwconv2.outputChannels, pwconv2.inputChannels)
+        let w2 = pwconv2.weight.scalars, beta = grnBeta ?? [Scalar](repeating: 0, count: cin)
+        var w2f = w2, b2 = [Scalar](repeating: 0, count: cout)
+        for o in 0..<cout {
+            let g = gamma?.scalars[o] ?? 1
+            var dot: Scalar = 0
+            for i in 0..<cin { dot += w2[o * cin + i] * beta[i] }
+            for i in 0..<cin { w2f[o * cin + i] = g * outNorm.scale[o] * w2[o * cin + i] }
+            b2[o] = g * (outNorm.scale[o] * dot + outNorm.shift[o])
+        }
+        return UniRepLKNetBlock(dim: dim, dwconv: .plain(mixer), norm: nil, seDown: seDown, seUp: seUp, pwconv1: pwconv1,
+                                grnGamma: grnGamma, grnBeta: nil,
+                                pwconv2: PointwiseConvolution(weight: Tensor(shape: [cout, cin], scalars: w2f),
+                                                              bias: Tensor(shape: [cout], scalars: b2)),
+                                outNorm: nil, gamma: nil)
+    }
+
+    /// Every part given (``merged()``).
+    private init(dim: Int, dwconv: Mixer, norm: BatchNorm2d<Scalar>?, seDown: PointwiseConvolution<Scalar>,
+                 seUp: PointwiseConvolution<Scalar>, pwconv1: PointwiseConvolution<Scalar>, grnGamma: [Scalar], grnBeta: [Scalar]?,
+                 pwconv2: PointwiseConvolution<Scalar>, outNorm: BatchNorm2d<Scalar>?, gamma: Tensor<Scalar>?) {
+        (self.dim, self.dwconv, self.norm, self.seDown, self.seUp, self.pwconv1) = (dim, dwconv, norm, seDown, seUp, pwconv1)
+        (self.grnGamma, self.grnBeta, self.pwconv2, self.outNorm, self.gamma) = (grnGamma, grnBeta, pwconv2, outNorm, gamma)
+    }
+}
