@@ -66,4 +66,21 @@ struct ModelReparameterisationTests {
         // Merging twice changes nothing.
         #expect(try merged.merged().forward(f.input, path: path, options: options) == b)
     }
+
+    @Test("a merged/deploy key set loaded as the training form (and the reverse) is one error naming the flag")
+    func wrongKeySet() throws {
+        let merged = try Self.fixture("replknet-odd-merged.float64.safetensors")
+        let training = try Self.fixture("replknet-odd.float64.safetensors")
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "" } catch { return "\(error)" }
+        }
+        let a = message { _ = try RepLKNetModel<Double>(configJSON: training.config, stateDict: merged.stateDict) }
+        #expect(a.contains("small_kernel_merged") && a.contains("true"), "\(a)")
+        let b = message { _ = try RepLKNetModel<Double>(configJSON: merged.config, stateDict: training.stateDict) }
+        #expect(b.contains("small_kernel_merged") && b.contains("merged()"), "\(b)")
+        let deploy = try Self.fixture("unireplknet-odd-deploy.float64.safetensors")
+        let train = try Self.fixture("unireplknet-odd.float64.safetensors")
+        let c = message { _ = try UniRepLKNetModel<Double>(configJSON: train.config, stateDict: deploy.stateDict) }
+        #expect(c.contains("\"deploy\": true"), "\(c)")
+    }
 }

@@ -42,6 +42,9 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
         for k in config.largeKernelSizes { try RepLKLargeKernelBlock<Scalar>.checkKernels(k, config.smallKernel, block: id) }
         let dw = ch.map { BlockConfig.truncatedProduct($0, config.dwRatio) }, ffn = ch.map { BlockConfig.truncatedProduct($0, config.ffnRatio) }
         guard (dw + ffn).allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(C·dw_ratio) and int(C·ffn_ratio) must be ≥ 1, got \(dw), \(ffn)") }
+        try KeySetCheck.expect(merged: config.smallKernelMerged, in: stateDict, model: id,
+                               mergedMarker: ".large_kernel.lkb_reparam.weight", trainingMarker: ".large_kernel.lkb_origin.conv.weight",
+                               flag: "\"small_kernel_merged\"")
         self.config = config
         (stem, stages, transitions, norm, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
             let c0 = ch[0]

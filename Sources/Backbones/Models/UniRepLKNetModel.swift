@@ -54,6 +54,8 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
         guard kernels.count == 4, (0..<4).allSatisfy({ kernels[$0].count == config.depths[$0] }) else {
             throw .config(block: id, message: "\"kernel_sizes\" must hold one kernel size per block of each stage (depths \(config.depths)), got \(kernels)")
         }
+        try KeySetCheck.expect(merged: config.deploy, in: stateDict, model: id,
+                               mergedMarker: ".pwconv2.0.bias", trainingMarker: ".pwconv2.2.running_mean", flag: "\"deploy\"")
         self.config = config
         typealias Parts = (Convolution2D<Scalar>, LayerNormChannelsFirst<Scalar>, Convolution2D<Scalar>, LayerNormChannelsFirst<Scalar>,
                            [Convolution2D<Scalar>], [LayerNormChannelsFirst<Scalar>], [[UniRepLKNetBlock<Scalar>]], LayerNormChannelsLast<Scalar>, Linear<Scalar>)
