@@ -82,7 +82,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         }
         (norm1, norm2, layerScale1, layerScale2, proj1, gate, proj2, attnSigma, dw0, dw1, dw2, pw,
          fc1, fc2, decompose, mlpDW, mlpSigma) = p
-        mlpStencil = Scalar.precision == .float32 ? PointwiseStencil(mlpDW.conv, activation: .gelu) : nil
+        mlpStencil = PointwiseStencil<Scalar>.isFused ? PointwiseStencil(mlpDW.conv, activation: .gelu) : nil
     }
 
     @_specialize(where Scalar == Float)

@@ -66,9 +66,23 @@ extension PointwiseConvolution {
             if index > 0 { precondition(stages[index - 1].conv.outputChannels == conv.inputChannels, "PointwiseConvolution: chained channels differ") }
         }
         let outShape = [x.shape[0], last.outputChannels, x.shape[2], x.shape[3]]
-        if Scalar.precision == .float32 {
-            return fusedFloat(x, stencil: stencil, input: input, stages: stages, outShape: outShape, threads: threads, variant: variant)
-        }
-        return fusedReference(stencil?.apply(x) ?? x, input: input, stages: stages, threads: threads)
+        return Scalar._pointwiseFused(_PointwiseJob(x: x, stencil: stencil, input: input, stages: stages, outShape: outShape,
+                                                    threads: threads, variant: variant))
     }
+}
+
+/// One checked forward of ``PointwiseConvolution``'s fused form, handed to the scalar type's own engine
+/// (``TensorScalar/_pointwiseFused(_:)``: Float's packed C kernel, Double's GEMM reference path). An
+/// implementation detail of the closed ``TensorScalar`` protocol: public because the requirement is, with
+/// nothing public inside.
+@_documentation(visibility: internal)
+public struct _PointwiseJob<Scalar: TensorScalar> {
+    let x: Tensor<Scalar>
+    let stencil: PointwiseStencil<Scalar>?
+    let input: PointwiseInput<Scalar>
+    let stages: [(conv: PointwiseConvolution<Scalar>, epilogue: PointwiseEpilogue<Scalar>)]
+    let outShape: [Int]
+    let threads: Int
+    /// The packed kernel's variant (tests pick each; Double ignores it).
+    let variant: PointwiseKernel.Variant
 }
