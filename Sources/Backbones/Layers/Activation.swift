@@ -26,8 +26,6 @@ public enum Activation: String, Sendable, CaseIterable {
     }
 
     /// The activation of every element of `x`.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
     public func callAsFunction<S: TensorScalar>(_ x: Tensor<S>) -> Tensor<S> {
         var y = x
         apply(to: &y)

@@ -59,6 +59,14 @@ extension Double: TensorScalar {
         fftw_execute_dft(plan, c, c)
     }
 
+    // MARK: Safetensors
+
+    @_documentation(visibility: internal)
+    public static func _appendLittleEndianBytes(_ values: [Double], to bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + values.count * MemoryLayout<Double>.size)
+        for x in values { withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes += $0 } }
+    }
+
     // MARK: BLAS
 
     @_documentation(visibility: internal)

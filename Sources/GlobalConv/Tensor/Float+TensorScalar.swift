@@ -57,6 +57,14 @@ extension Float: TensorScalar {
         fftwf_execute_dft(plan, c, c)
     }
 
+    // MARK: Safetensors
+
+    @_documentation(visibility: internal)
+    public static func _appendLittleEndianBytes(_ values: [Float], to bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + values.count * MemoryLayout<Float>.size)
+        for x in values { withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes += $0 } }
+    }
+
     // MARK: BLAS
 
     @_documentation(visibility: internal)

@@ -33,8 +33,8 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
 /// point generic code needs — FFTW's plan and execute calls, BLAS's GEMM, the C kernels of the direct
 /// path, of the FFT paths' copies and spectrum products, of the activations and of the fused 1×1
 /// convolution. Generic code calls `S._copyRowsChecked(…)` and never tests ``precision`` to choose a
-/// kernel or reinterprets memory as another type (`unsafeBitCast`, `assumingMemoryBound` to a type other
-/// than `Self`); ``precision`` is metadata (keys, file dtypes, messages).
+/// kernel or reinterprets memory as another type (an unsafe bit cast, or `assumingMemoryBound` to a type
+/// other than `Self`); ``precision`` is metadata (keys, file dtypes, messages).
 ///
 /// ## The underscored requirements are implementation details
 /// Swift gives a protocol's requirements the protocol's own access level: a `public` protocol cannot
@@ -47,7 +47,7 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
 /// ## Closed to outside conformers
 /// ``_token`` must return a ``_TensorScalarToken`` for the conforming type itself, and only GlobalConv
 /// can make one (its initialiser is `internal`). A conformance outside this module therefore does not
-/// compile — unless its `_token` never returns (`fatalError()`) or forges a token with `unsafeBitCast`,
+/// compile — unless its `_token` never returns (`fatalError()`) or forges a token with an unsafe bit cast,
 /// neither of which is an accidental conformance. (SwiftPM has no compile-fail tests; this is checked by
 /// reasoning: Float's token is `_TensorScalarToken<Float>`, not convertible to `_TensorScalarToken<T>`.)
 /// A third conformer was memory-unsafe while generic code reinterpreted memory by precision; now each
@@ -93,6 +93,13 @@ where Self.Magnitude == Self {
     /// `fftw(f)_execute_dft` in place (thread-safe on distinct arrays).
     @_documentation(visibility: internal)
     static func _fftwExecuteComplex(_ plan: OpaquePointer, _ data: UnsafeMutablePointer<Self>)
+
+    // MARK: Safetensors
+
+    /// Appends each value's IEEE 754 bit pattern, little-endian (the data of a safetensors `F32` / `F64`
+    /// tensor; ``SafetensorsWriter``).
+    @_documentation(visibility: internal)
+    static func _appendLittleEndianBytes(_ values: [Self], to bytes: inout [UInt8])
 
     // MARK: BLAS
 
