@@ -2,6 +2,8 @@
 // the whole-array loops compiled for AVX-512, AVX2 and baseline x86-64 by target_clones (GC_CLONES) and
 // left to the vectoriser; the row copies that check finiteness as they go written for AVX-512 and
 // portable C, chosen through a per-level dispatch table (GC_CIRCULAR_KERNELS, vector_math_kernels.h).
+// The double-precision versions (end of file, GC_CIRCULAR_F64_KERNELS) are what the Double FFT paths run
+// (Double+TensorScalar.swift), bit-identical to the Swift loops they replaced.
 #include "VectorMath.h"
 #include "Pointwise.h"
 #include <stdint.h>

@@ -17,7 +17,8 @@ void gc_relu_f32(float *x, size_t n);
 /// `exp(x)` for `n` floats, ~1 ulp (exposed for tests).
 void gc_exp_f32(const float *x, float *y, size_t n);
 
-/// Helpers of GlobalConv's FFT path for circular (ParC) convolutions, single precision, reentrant.
+/// Helpers of GlobalConv's FFT paths (circular/ParC and depthwise), single precision, reentrant (double
+/// precision below).
 
 /// dst[j·rows + i] = src[i·cols + j] + (row_add ? row_add[i] : add) for a rows × cols row-major src
 /// (one rounding per element), in cache blocks.
