@@ -48,8 +48,10 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
 /// ``_token`` must return a ``_TensorScalarToken`` for the conforming type itself, and only GlobalConv
 /// can make one (its initialiser is `internal`). A conformance outside this module therefore does not
 /// compile — unless its `_token` never returns (`fatalError()`) or forges a token with an unsafe bit cast,
-/// neither of which is an accidental conformance. (SwiftPM has no compile-fail tests; this is checked by
-/// reasoning: Float's token is `_TensorScalarToken<Float>`, not convertible to `_TensorScalarToken<T>`.)
+/// neither of which is an accidental conformance. SwiftPM has no compile-fail tests; checked by hand with
+/// `swiftc -typecheck` of a client file against the built module: `_TensorScalarToken<T>()` fails with
+/// "initializer is inaccessible due to 'internal' protection level", and `Float._token` as a
+/// `_TensorScalarToken<T>` with "cannot assign value of type '_TensorScalarToken<Float>'".
 /// A third conformer was memory-unsafe while generic code reinterpreted memory by precision; now each
 /// conformance runs only its own kernels, and the token keeps the set of conformers to the two whose
 /// kernels exist.
