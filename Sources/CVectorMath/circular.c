@@ -363,10 +363,7 @@ int gc_crop_f32(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_sou
 // Double precision (VectorMath.h): the Double FFT paths' copies and spectrum products, the same definitions
 // as the single-precision ones above. The products are never contracted to fused multiply-adds (three
 // roundings, as the Swift loops they replaced, which ran at baseline x86-64 without FMA), so Double results
-// are bit-identical to before; the copies check finiteness as they go, on the 64-bit patterns.
-
-// ~bits & exponent-mask is zero exactly for NaN/±Inf; keep the minimum.
-#define GC_FINITE_MIN64(m, v) do { uint64_t b_; memcpy(&b_, &(v), 8); const uint64_t e_ = ~b_ & 0x7ff0000000000000ull; (m) = e_ < (m) ? e_ : (m); } while (0)
+// are bit-identical to before; the copies scan what they wrote for NaN/±Inf (gc_all_finite_f64).
 
 GC_CLONES
 void gc_transpose_add_f64(const double *src, ptrdiff_t rows, ptrdiff_t cols, double *dst, const double *row_add, double add) {
@@ -413,58 +410,61 @@ void gc_cmul_rows_f64(double *a, ptrdiff_t rows, ptrdiff_t n, const double *b) {
     }
 }
 
+// The copies below write first and then scan what they wrote with gc_all_finite_f64 (GC_CLONES: the
+// AVX-512 clone where the CPU has it), as the Swift loops they replaced did: a running 64-bit minimum has no
+// baseline x86-64 vector instruction, and kept inside the loop it left the loop scalar.
+
 static int gc_f64_add_rows_portable(const double *src, ptrdiff_t rows, ptrdiff_t cols, double *dst, const double *row_add,
                                     const double *col_add, double add) {
-    uint64_t m = ~0ull;
     for (ptrdiff_t i = 0; i < rows; i++) {
         const double *restrict s = src + i * cols;
         double *restrict d = dst + i * cols;
         const double a = row_add ? row_add[i] : add;
-        for (ptrdiff_t j = 0; j < cols; j++) { const double v = s[j] + (col_add ? col_add[j] : a); d[j] = v; GC_FINITE_MIN64(m, v); }
+        if (col_add) {
+            for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j] + col_add[j];
+        } else {
+            for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j] + a;
+        }
     }
-    return m != 0;
+    return gc_all_finite_f64(dst, rows * cols);
 }
 
 static int gc_f64_interleave_pair_portable(const double *a, const double *b, ptrdiff_t n, const double *add, double *dst) {
-    uint64_t m = ~0ull;
-    for (ptrdiff_t j = 0; j < n; j++) {
-        const double x = add ? a[j] + add[j] : a[j], y = add ? b[j] + add[j] : b[j];
-        dst[2 * j] = x; dst[2 * j + 1] = y;
-        GC_FINITE_MIN64(m, x); GC_FINITE_MIN64(m, y);
+    if (add) {
+        for (ptrdiff_t j = 0; j < n; j++) { dst[2 * j] = a[j] + add[j]; dst[2 * j + 1] = b[j] + add[j]; }
+    } else {
+        for (ptrdiff_t j = 0; j < n; j++) { dst[2 * j] = a[j]; dst[2 * j + 1] = b[j]; }
     }
-    return m != 0;
+    return gc_all_finite_f64(dst, 2 * n);
 }
 
 static int gc_f64_deinterleave_pair_portable(const double *src, ptrdiff_t n, double add, double *a, double *b) {
-    uint64_t m = ~0ull;
-    for (ptrdiff_t j = 0; j < n; j++) {
-        const double x = src[2 * j] + add, y = src[2 * j + 1] + add;
-        a[j] = x; b[j] = y;
-        GC_FINITE_MIN64(m, x); GC_FINITE_MIN64(m, y);
-    }
-    return m != 0;
+    for (ptrdiff_t j = 0; j < n; j++) { a[j] = src[2 * j] + add; b[j] = src[2 * j + 1] + add; }
+    return gc_all_finite_f64(a, n) && gc_all_finite_f64(b, n);
 }
 
 static int gc_f64_copy_rows_portable(const double *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, double *dst,
                                      ptrdiff_t dst_stride) {
-    uint64_t m = ~0ull;
-    for (ptrdiff_t i = 0; i < rows; i++)
-        for (ptrdiff_t j = 0; j < cols; j++) { const double v = src[i * src_stride + j]; dst[i * dst_stride + j] = v; GC_FINITE_MIN64(m, v); }
-    return m != 0;
+    int finite = 1;
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        memcpy(dst + i * dst_stride, src + i * src_stride, sizeof(double) * (size_t)cols);
+        finite = finite && gc_all_finite_f64(dst + i * dst_stride, cols);
+    }
+    return finite;
 }
 
 static int gc_f64_crop_portable(const double *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
                                 const ptrdiff_t *col_source, ptrdiff_t out_w, double bias, double *out) {
-    uint64_t m = ~0ull;
     for (ptrdiff_t i = 0; i < out_h; i++) {
         double *row = out + i * out_w;
-        for (ptrdiff_t j = 0; j < out_w; j++) {
-            const double v = row_source[i] < 0 || col_source[j] < 0 ? bias : src[row_source[i] * src_stride + col_source[j]] + bias;
-            row[j] = v;
-            GC_FINITE_MIN64(m, v);
+        if (row_source[i] < 0) {
+            for (ptrdiff_t j = 0; j < out_w; j++) row[j] = bias;
+            continue;
         }
+        const double *s = src + row_source[i] * src_stride;
+        for (ptrdiff_t j = 0; j < out_w; j++) row[j] = col_source[j] < 0 ? bias : s[col_source[j]] + bias;
     }
-    return m != 0;
+    return gc_all_finite_f64(out, out_h * out_w);
 }
 
 // One level's double-precision copies (every level runs the portable ones).
