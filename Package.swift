@@ -35,7 +35,8 @@ let package = Package(
         // through function target attributes and chosen at run time from per-level dispatch tables.
         .target(name: "CDirectKernel", dependencies: ["CCPUFeatures"]),
         // Vectorised Float kernels dispatched by CPU like CDirectKernel: activations (GELU's erf, SiLU's exp)
-        // and the fused 1×1-convolution GEMM with its prologues and epilogues.
+        // and the fused 1×1-convolution GEMM with its prologues and epilogues; the FFT paths' copies and
+        // spectrum products in both precisions.
         .target(name: "CVectorMath", dependencies: ["CCPUFeatures"]),
         // The parallel runtime: one persistent worker pool (pthreads, C11 atomics) that every parallel
         // loop of the engine, the layers and the blocks runs on.

@@ -2,6 +2,8 @@
 // the whole-array loops compiled for AVX-512, AVX2 and baseline x86-64 by target_clones (GC_CLONES) and
 // left to the vectoriser; the row copies that check finiteness as they go written for AVX-512 and
 // portable C, chosen through a per-level dispatch table (GC_CIRCULAR_KERNELS, vector_math_kernels.h).
+// The double-precision versions (end of file, GC_CIRCULAR_F64_KERNELS) are what the Double FFT paths run
+// (Double+TensorScalar.swift), bit-identical to the Swift loops they replaced.
 #include "VectorMath.h"
 #include "Pointwise.h"
 #include <stdint.h>
@@ -355,4 +357,155 @@ int gc_crop_f32(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_sou
                                            counts, runs);
     if (starts != stack_starts) free(starts);
     return finite;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Double precision (VectorMath.h): the Double FFT paths' copies and spectrum products, the same definitions
+// as the single-precision ones above. The products are never contracted to fused multiply-adds (three
+// roundings, as the Swift loops they replaced, which ran at baseline x86-64 without FMA), so Double results
+// are bit-identical to before; the copies scan what they wrote for NaN/±Inf (gc_all_finite_f64).
+
+GC_CLONES
+void gc_transpose_add_f64(const double *src, ptrdiff_t rows, ptrdiff_t cols, double *dst, const double *row_add, double add) {
+    for (ptrdiff_t i0 = 0; i0 < rows; i0 += GC_BLOCK) {
+        const ptrdiff_t i1 = i0 + GC_BLOCK < rows ? i0 + GC_BLOCK : rows;
+        for (ptrdiff_t j0 = 0; j0 < cols; j0 += GC_BLOCK) {
+            const ptrdiff_t j1 = j0 + GC_BLOCK < cols ? j0 + GC_BLOCK : cols;
+            for (ptrdiff_t j = j0; j < j1; j++) {
+                double *restrict d = dst + j * rows;
+                if (row_add) {
+                    for (ptrdiff_t i = i0; i < i1; i++) d[i] = src[i * cols + j] + row_add[i];
+                } else {
+                    for (ptrdiff_t i = i0; i < i1; i++) d[i] = src[i * cols + j] + add;
+                }
+            }
+        }
+    }
+}
+
+GC_CLONES
+void gc_cscale_rows_f64(double *a, ptrdiff_t rows, ptrdiff_t n, const double *k) {
+#pragma clang fp contract(off)
+    for (ptrdiff_t f = 0; f < rows; f++) {
+        double *restrict x = a + 2 * n * f;
+        const double br = k[2 * f], bi = k[2 * f + 1];
+        for (ptrdiff_t m = 0; m < n; m++) {
+            const double ar = x[2 * m], ai = x[2 * m + 1];
+            x[2 * m] = ar * br - ai * bi;
+            x[2 * m + 1] = ar * bi + ai * br;
+        }
+    }
+}
+
+GC_CLONES
+void gc_cmul_rows_f64(double *a, ptrdiff_t rows, ptrdiff_t n, const double *b) {
+#pragma clang fp contract(off)
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        double *restrict x = a + 2 * n * r;
+        for (ptrdiff_t k = 0; k < n; k++) {
+            const double ar = x[2 * k], ai = x[2 * k + 1], br = b[2 * k], bi = b[2 * k + 1];
+            x[2 * k] = ar * br - ai * bi;
+            x[2 * k + 1] = ar * bi + ai * br;
+        }
+    }
+}
+
+// The copies below write first and then scan what they wrote with gc_all_finite_f64 (GC_CLONES: the
+// AVX-512 clone where the CPU has it), as the Swift loops they replaced did: a running 64-bit minimum has no
+// baseline x86-64 vector instruction, and kept inside the loop it left the loop scalar.
+
+static int gc_f64_add_rows_portable(const double *src, ptrdiff_t rows, ptrdiff_t cols, double *dst, const double *row_add,
+                                    const double *col_add, double add) {
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        const double *restrict s = src + i * cols;
+        double *restrict d = dst + i * cols;
+        const double a = row_add ? row_add[i] : add;
+        if (col_add) {
+            for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j] + col_add[j];
+        } else {
+            for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j] + a;
+        }
+    }
+    return gc_all_finite_f64(dst, rows * cols);
+}
+
+static int gc_f64_interleave_pair_portable(const double *a, const double *b, ptrdiff_t n, const double *add, double *dst) {
+    if (add) {
+        for (ptrdiff_t j = 0; j < n; j++) { dst[2 * j] = a[j] + add[j]; dst[2 * j + 1] = b[j] + add[j]; }
+    } else {
+        for (ptrdiff_t j = 0; j < n; j++) { dst[2 * j] = a[j]; dst[2 * j + 1] = b[j]; }
+    }
+    return gc_all_finite_f64(dst, 2 * n);
+}
+
+static int gc_f64_deinterleave_pair_portable(const double *src, ptrdiff_t n, double add, double *a, double *b) {
+    for (ptrdiff_t j = 0; j < n; j++) { a[j] = src[2 * j] + add; b[j] = src[2 * j + 1] + add; }
+    return gc_all_finite_f64(a, n) && gc_all_finite_f64(b, n);
+}
+
+static int gc_f64_copy_rows_portable(const double *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, double *dst,
+                                     ptrdiff_t dst_stride) {
+    int finite = 1;
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        memcpy(dst + i * dst_stride, src + i * src_stride, sizeof(double) * (size_t)cols);
+        finite = finite && gc_all_finite_f64(dst + i * dst_stride, cols);
+    }
+    return finite;
+}
+
+static int gc_f64_crop_portable(const double *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
+                                const ptrdiff_t *col_source, ptrdiff_t out_w, double bias, double *out) {
+    for (ptrdiff_t i = 0; i < out_h; i++) {
+        double *row = out + i * out_w;
+        if (row_source[i] < 0) {
+            for (ptrdiff_t j = 0; j < out_w; j++) row[j] = bias;
+            continue;
+        }
+        const double *s = src + row_source[i] * src_stride;
+        for (ptrdiff_t j = 0; j < out_w; j++) row[j] = col_source[j] < 0 ? bias : s[col_source[j]] + bias;
+    }
+    return gc_all_finite_f64(out, out_h * out_w);
+}
+
+// One level's double-precision copies (every level runs the portable ones).
+typedef struct {
+    int (*add_rows)(const double *, ptrdiff_t, ptrdiff_t, double *, const double *, const double *, double);
+    int (*interleave_pair)(const double *, const double *, ptrdiff_t, const double *, double *);
+    int (*deinterleave_pair)(const double *, ptrdiff_t, double, double *, double *);
+    int (*copy_rows)(const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, double *, ptrdiff_t);
+    int (*crop)(const double *, ptrdiff_t, const ptrdiff_t *, ptrdiff_t, const ptrdiff_t *, ptrdiff_t, double, double *);
+} gc_circular_table_f64;
+
+#define GC_TABLE_SLOT_ALL(NAME, SLOT, ISA) [GC_ISA_PORTABLE].SLOT = NAME, [GC_ISA_AVX2].SLOT = NAME, [GC_ISA_AVX512].SLOT = NAME,
+// The double-precision dispatch tables, filled from GC_CIRCULAR_F64_KERNELS at compile time.
+static const gc_circular_table_f64 gc_circular_tables_f64[GC_ISA_COUNT] = {
+    GC_CIRCULAR_F64_KERNELS(GC_TABLE_SLOT_ALL)
+};
+#undef GC_TABLE_SLOT_ALL
+
+static inline const gc_circular_table_f64 *gc_circular_f64(void) {
+    return &gc_circular_tables_f64[gc_cpu_best_isa()];
+}
+
+int gc_add_rows_f64(const double *src, ptrdiff_t rows, ptrdiff_t cols, double *dst, const double *row_add,
+                    const double *col_add, double add) {
+    return gc_circular_f64()->add_rows(src, rows, cols, dst, row_add, col_add, add);
+}
+
+int gc_interleave_pair_f64(const double *a, const double *b, ptrdiff_t n, const double *add, double *dst) {
+    return gc_circular_f64()->interleave_pair(a, b, n, add, dst);
+}
+
+int gc_deinterleave_pair_f64(const double *src, ptrdiff_t n, double add, double *a, double *b) {
+    return gc_circular_f64()->deinterleave_pair(src, n, add, a, b);
+}
+
+int gc_copy_rows_f64(const double *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, double *dst,
+                     ptrdiff_t dst_stride) {
+    return gc_circular_f64()->copy_rows(src, src_stride, rows, cols, dst, dst_stride);
+}
+
+int gc_crop_f64(const double *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
+                const ptrdiff_t *col_source, ptrdiff_t out_w, double bias, double *out) {
+    return gc_circular_f64()->crop(src, src_stride, row_source, out_h, col_source, out_w, bias, out);
 }

@@ -22,6 +22,16 @@
     X(gc_f32_copy_rows_portable, copy_rows, GC_ISA_PORTABLE)                                              \
     X(gc_f32_crop_portable, crop, GC_ISA_PORTABLE)
 
+// The same copies in double precision (circular.c): X(name, slot, level). One portable version each,
+// which every level runs; each mirrors its single-precision entry value for value, except that a copy
+// without an addend copies (no `+ 0`, which would turn −0 into +0), and is what the Double FFT paths run.
+#define GC_CIRCULAR_F64_PORTABLE(X)                                                                       \
+    X(gc_f64_add_rows_portable, add_rows, GC_ISA_PORTABLE)                                                \
+    X(gc_f64_interleave_pair_portable, interleave_pair, GC_ISA_PORTABLE)                                  \
+    X(gc_f64_deinterleave_pair_portable, deinterleave_pair, GC_ISA_PORTABLE)                              \
+    X(gc_f64_copy_rows_portable, copy_rows, GC_ISA_PORTABLE)                                              \
+    X(gc_f64_crop_portable, crop, GC_ISA_PORTABLE)
+
 #ifdef GC_X86
 #define GC_POINTWISE_X86(X)                                                                               \
     X(gc_f32_pw_avx2, run, GC_ISA_AVX2, 16)                                                               \
@@ -44,5 +54,6 @@
 #define GC_POINTWISE_KERNELS(X) GC_POINTWISE_PORTABLE(X) GC_POINTWISE_X86(X)
 #define GC_GELU_KERNELS(X) GC_GELU_PORTABLE(X) GC_GELU_X86(X)
 #define GC_CIRCULAR_KERNELS(X) GC_CIRCULAR_PORTABLE(X) GC_CIRCULAR_X86(X)
+#define GC_CIRCULAR_F64_KERNELS(X) GC_CIRCULAR_F64_PORTABLE(X)
 
 #endif

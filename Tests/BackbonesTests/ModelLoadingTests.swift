@@ -7,7 +7,7 @@ import GlobalConv
 @Suite("Model loading")
 struct ModelLoadingTests {
     private func fixture(_ name: String) throws -> ModelFixture<Double> {
-        try ModelFixture<Double>(file: SafetensorsFile(contentsOf: ModelFixtureFiles.path(name)), source: name)
+        try ModelFixture<Double>(file: SafetensorsFile(atPath: ModelFixtureFiles.path(name)), source: name)
     }
 
     @Test("missing, unexpected and mis-shaped keys are reported together, with the model id and full key names",

@@ -91,7 +91,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         decompose = try PointwiseConvolution(m.scope("decompose"), in: hidden, out: 1)
         mlpDW = try DepthwiseLayer(m.scope("dwconv"), channels: hidden, same: 3)
         mlpSigma = try m.scope("sigma").take("scale", [1, hidden, 1, 1])
-        mlpStencil = Scalar.precision == .float32 ? PointwiseStencil(mlpDW.conv, activation: .gelu) : nil
+        mlpStencil = PointwiseStencil<Scalar>.isFused ? PointwiseStencil(mlpDW.conv, activation: .gelu) : nil
     }
 
     @_specialize(where Scalar == Float)

@@ -59,7 +59,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         layerScale2 = try s.take("layer_scale_2", [dim])
         lka = try t.build()
         lkaConv1 = PointwiseConvolution(weight: lka.conv1Weight, bias: lka.conv1Bias)
-        mlpStencil = Scalar.precision == .float32 ? PointwiseStencil(dwconv.conv, activation: .gelu) : nil
+        mlpStencil = PointwiseStencil<Scalar>.isFused ? PointwiseStencil(dwconv.conv, activation: .gelu) : nil
     }
 
     @_specialize(where Scalar == Float)

@@ -1,6 +1,5 @@
 import GlobalConv
 import RealModule
-internal import CVectorMath
 
 /// The element-wise nonlinearities of the blocks, in PyTorch's exact forms.
 ///
@@ -27,8 +26,6 @@ public enum Activation: String, Sendable, CaseIterable {
     }
 
     /// The activation of every element of `x`.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
     public func callAsFunction<S: TensorScalar>(_ x: Tensor<S>) -> Tensor<S> {
         var y = x
         apply(to: &y)
@@ -45,20 +42,10 @@ public enum Activation: String, Sendable, CaseIterable {
     }
 
     /// Applies the activation to every element of `x`, in place.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
     public func apply<S: TensorScalar>(to x: inout Tensor<S>) {
         x.withUnsafeMutableBufferPointer { b in
-            if S.precision == .float32, let base = b.baseAddress {
-                let f = UnsafeMutableRawPointer(base).assumingMemoryBound(to: Float.self)
-                switch self {
-                case .gelu: gc_gelu_f32(f, b.count)
-                case .silu: gc_silu_f32(f, b.count)
-                case .relu: gc_relu_f32(f, b.count)
-                }
-                return
-            }
-            for i in b.indices { b[i] = self(b[i]) }
+            guard let base = b.baseAddress else { return }
+            pointwise.apply(to: base, count: b.count)  // the scalar type's own kernel (Float: CVectorMath)
         }
     }
 }

@@ -17,7 +17,8 @@ void gc_relu_f32(float *x, size_t n);
 /// `exp(x)` for `n` floats, ~1 ulp (exposed for tests).
 void gc_exp_f32(const float *x, float *y, size_t n);
 
-/// Helpers of GlobalConv's FFT path for circular (ParC) convolutions, single precision, reentrant.
+/// Helpers of GlobalConv's FFT paths (circular/ParC and depthwise), single precision, reentrant (double
+/// precision below).
 
 /// dst[j·rows + i] = src[i·cols + j] + (row_add ? row_add[i] : add) for a rows × cols row-major src
 /// (one rounding per element), in cache blocks.
@@ -57,5 +58,23 @@ int gc_all_finite_f64(const double *x, ptrdiff_t n);
 /// For each of `rows` rows of n interleaved complex values (row r at a + 2·n·r): a[r][k] ← a[r][k]·b[k]
 /// (re = ar·br − ai·bi, im = ar·bi + ai·br, each a product pair and one sum, possibly fused).
 void gc_cmul_rows_f32(float *a, ptrdiff_t rows, ptrdiff_t n, const float *b);
+
+/// Double precision: the functions above for `double`, value for value the same definitions, with two
+/// exceptions that keep them bit-identical to the Swift loops they replaced: a product pair and its sum
+/// are never fused (gc_cscale_rows_f64, gc_cmul_rows_f64: three roundings, as Swift on baseline x86-64),
+/// and a copy without an addend copies (gc_copy_rows_f64 keeps −0 and NaN payloads). At most one of
+/// row_add and col_add is given to gc_add_rows_f64 (as for gc_add_rows_f32; col_add wins in both).
+void gc_transpose_add_f64(const double *src, ptrdiff_t rows, ptrdiff_t cols, double *dst, const double *row_add,
+                          double add);
+int gc_add_rows_f64(const double *src, ptrdiff_t rows, ptrdiff_t cols, double *dst, const double *row_add,
+                    const double *col_add, double add);
+int gc_interleave_pair_f64(const double *a, const double *b, ptrdiff_t n, const double *add, double *dst);
+int gc_deinterleave_pair_f64(const double *src, ptrdiff_t n, double add, double *a, double *b);
+void gc_cscale_rows_f64(double *a, ptrdiff_t rows, ptrdiff_t n, const double *k);
+int gc_copy_rows_f64(const double *src, ptrdiff_t src_stride, ptrdiff_t rows, ptrdiff_t cols, double *dst,
+                     ptrdiff_t dst_stride);
+int gc_crop_f64(const double *src, ptrdiff_t src_stride, const ptrdiff_t *row_source, ptrdiff_t out_h,
+                const ptrdiff_t *col_source, ptrdiff_t out_w, double bias, double *out);
+void gc_cmul_rows_f64(double *a, ptrdiff_t rows, ptrdiff_t n, const double *b);
 
 #endif

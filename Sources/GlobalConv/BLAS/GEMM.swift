@@ -1,12 +1,9 @@
-internal import CBLAS
-
-
-/// Row-major matrix products through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`), the only place
-/// the package touches BLAS.
+/// Row-major matrix products through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`), the package's one entry
+/// to BLAS's products (the calls themselves are in `Float+TensorScalar.swift` / `Double+TensorScalar.swift`).
 ///
 /// `C ← alpha·op(A)·op(B) + beta·C` with `op(A)` `m × k`, `op(B)` `k × n`, `C` `m × n`, all row-major
-/// with leading dimensions `lda`, `ldb`, `ldc`. Dispatches on `S.precision`: `Float` storage goes to
-/// `cblas_sgemm`, `Double` to `cblas_dgemm` (the pointers are reinterpreted, never converted).
+/// with leading dimensions `lda`, `ldb`, `ldc`: `S`'s own call (``TensorScalar/_gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``),
+/// `cblas_sgemm` for `Float`, `cblas_dgemm` for `Double`.
 ///
 /// Threads: OpenBLAS runs its own pool; ``BLASThreads/use(_:)`` sets its size before every call so a
 /// block's `ExecutionOptions.threads` bounds it. Callers never run their own parallel loop around a GEMM.
@@ -23,19 +20,7 @@ enum GEMM {
         precondition(m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max)
                      && lda <= Int(Int32.max) && ldb <= Int(Int32.max) && ldc <= Int(Int32.max),
                      "GEMM: extents beyond 32-bit BLAS integers")
-        let ta = transposeA ? CblasTrans : CblasNoTrans
-        let tb = transposeB ? CblasTrans : CblasNoTrans
-        switch S.precision {
-        case .float32:
-            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha),
-                        UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), Int32(lda),
-                        UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), Int32(ldb), Float(beta),
-                        UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
-        case .float64:
-            cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Double(alpha),
-                        UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), Int32(lda),
-                        UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), Int32(ldb), Double(beta),
-                        UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
-        }
+        S._gemm(transposeA: transposeA, transposeB: transposeB, m: Int32(m), n: Int32(n), k: Int32(k), alpha: alpha,
+                a: a, lda: Int32(lda), b: b, ldb: Int32(ldb), beta: beta, c: c, ldc: Int32(ldc))
     }
 }

@@ -42,20 +42,11 @@ final class ComplexFFTPlan: @unchecked Sendable {
         case .patient: FFTW_PATIENT
         }
         let sign: Int32 = d.direction == .forward ? FFTW_FORWARD : FFTW_BACKWARD
-        var n = Int32(d.length)
         let (howMany, stride, distance) = (Int32(d.howMany), Int32(d.stride), Int32(d.distance))
+        let scalar = d.precision.scalarType
         let plan: OpaquePointer? = FFTWLock.withLock {
-            let p = UnsafeMutableRawPointer(scratch.pointer)
-            switch d.precision {
-            case .float64:
-                fftw_plan_with_nthreads(1)
-                let c = p.assumingMemoryBound(to: fftw_complex.self)
-                return fftw_plan_many_dft(1, &n, howMany, c, nil, stride, distance, c, nil, stride, distance, sign, flags)
-            case .float32:
-                fftwf_plan_with_nthreads(1)
-                let c = p.assumingMemoryBound(to: fftwf_complex.self)
-                return fftwf_plan_many_dft(1, &n, howMany, c, nil, stride, distance, c, nil, stride, distance, sign, flags)
-            }
+            scalar._fftwPlanComplex(length: Int32(d.length), howMany: howMany, data: UnsafeMutableRawPointer(scratch.pointer),
+                                    stride: stride, distance: distance, sign: sign, flags: flags)
         }
         guard let plan else { throw .tooLarge("FFTW could not plan a complex transform of length \(d.length) × \(d.howMany)") }
         descriptor = d
@@ -68,14 +59,7 @@ final class ComplexFFTPlan: @unchecked Sendable {
     /// - Precondition: `S` is the plan's precision.
     func execute<S: TensorScalar>(_ data: UnsafeMutablePointer<S>) {
         precondition(S.precision == descriptor.precision, "ComplexFFTPlan: wrong precision \(S.self)")
-        let p = UnsafeMutableRawPointer(data)
-        if S.precision == .float64 {
-            let c = p.assumingMemoryBound(to: fftw_complex.self)
-            fftw_execute_dft(raw, c, c)
-        } else {
-            let c = p.assumingMemoryBound(to: fftwf_complex.self)
-            fftwf_execute_dft(raw, c, c)
-        }
+        S._fftwExecuteComplex(raw, data)
     }
 
     /// At most this many plans are cached (``BoundedCache``: least recently used dropped first).

@@ -18,11 +18,9 @@ enum FFTWLock {
         }
     }
 
-    /// Destroys a plan of `precision` (`fftw_destroy_plan` or `fftwf_destroy_plan`) holding the lock; the
-    /// plans' `deinit`.
+    /// Destroys a plan of `precision` (its type's `fftw(f)_destroy_plan`) holding the lock; the plans' `deinit`.
     static func destroyPlan(_ raw: OpaquePointer, precision: Precision) {
-        withLock {
-            if precision == .float64 { fftw_destroy_plan(raw) } else { fftwf_destroy_plan(raw) }
-        }
+        let scalar = precision.scalarType
+        withLock { scalar._fftwDestroyPlan(raw) }
     }
 }

@@ -31,29 +31,15 @@ final class RealFFTPlan: @unchecked Sendable {
         if d.direction == .inverse { flags |= FFTW_DESTROY_INPUT }
         if d.unaligned { flags |= FFTW_UNALIGNED }
         let n = d.dims.map { Int32($0) }
+        let scalar = d.precision.scalarType
         let plan: OpaquePointer? = FFTWLock.withLock {
             n.withUnsafeBufferPointer { nb in
-                let r = UnsafeMutableRawPointer(realScratch.pointer), c = UnsafeMutableRawPointer(complexScratch.pointer)
-                let (rank, howMany) = (Int32(n.count), Int32(d.howMany))
-                let (rs, rd, cs, cd) = (Int32(d.realStride), Int32(d.realDistance), Int32(d.complexStride), Int32(d.complexDistance))
-                switch (d.precision, d.direction) {
-                case (.float64, .forward):
-                    fftw_plan_with_nthreads(Int32(d.threads))
-                    return fftw_plan_many_dft_r2c(rank, nb.baseAddress, howMany, r.assumingMemoryBound(to: Double.self), nil, rs, rd,
-                                                  c.assumingMemoryBound(to: fftw_complex.self), nil, cs, cd, flags)
-                case (.float64, .inverse):
-                    fftw_plan_with_nthreads(Int32(d.threads))
-                    return fftw_plan_many_dft_c2r(rank, nb.baseAddress, howMany, c.assumingMemoryBound(to: fftw_complex.self), nil, cs, cd,
-                                                  r.assumingMemoryBound(to: Double.self), nil, rs, rd, flags)
-                case (.float32, .forward):
-                    fftwf_plan_with_nthreads(Int32(d.threads))
-                    return fftwf_plan_many_dft_r2c(rank, nb.baseAddress, howMany, r.assumingMemoryBound(to: Float.self), nil, rs, rd,
-                                                   c.assumingMemoryBound(to: fftwf_complex.self), nil, cs, cd, flags)
-                case (.float32, .inverse):
-                    fftwf_plan_with_nthreads(Int32(d.threads))
-                    return fftwf_plan_many_dft_c2r(rank, nb.baseAddress, howMany, c.assumingMemoryBound(to: fftwf_complex.self), nil, cs, cd,
-                                                   r.assumingMemoryBound(to: Float.self), nil, rs, rd, flags)
-                }
+                scalar._fftwPlanReal(rank: Int32(n.count), dims: nb.baseAddress!, howMany: Int32(d.howMany),
+                                     forward: d.direction == .forward,
+                                     real: UnsafeMutableRawPointer(realScratch.pointer), realStride: Int32(d.realStride),
+                                     realDistance: Int32(d.realDistance),
+                                     complex: UnsafeMutableRawPointer(complexScratch.pointer), complexStride: Int32(d.complexStride),
+                                     complexDistance: Int32(d.complexDistance), flags: flags, threads: Int32(d.threads))
             }
         }
         guard let plan else { throw .tooLarge("FFTW could not plan a transform of size \(d.dims) × \(d.howMany)") }
@@ -67,23 +53,13 @@ final class RealFFTPlan: @unchecked Sendable {
     /// - Precondition: a `.forward` plan of `S`'s precision.
     func forward<S: TensorScalar>(real: UnsafeMutablePointer<S>, complex: UnsafeMutablePointer<S>) {
         precondition(descriptor.direction == .forward && S.precision == descriptor.precision, "RealFFTPlan: wrong plan for forward<\(S.self)>")
-        let (r, c) = (UnsafeMutableRawPointer(real), UnsafeMutableRawPointer(complex))
-        if S.precision == .float64 {
-            fftw_execute_dft_r2c(raw, r.assumingMemoryBound(to: Double.self), c.assumingMemoryBound(to: fftw_complex.self))
-        } else {
-            fftwf_execute_dft_r2c(raw, r.assumingMemoryBound(to: Float.self), c.assumingMemoryBound(to: fftwf_complex.self))
-        }
+        S._fftwExecuteR2C(raw, real: real, complex: complex)
     }
 
     /// Inverse (`c2r`, unnormalised; overwrites `complex`): `complex` → `real`.
     /// - Precondition: an `.inverse` plan of `S`'s precision.
     func inverse<S: TensorScalar>(complex: UnsafeMutablePointer<S>, real: UnsafeMutablePointer<S>) {
         precondition(descriptor.direction == .inverse && S.precision == descriptor.precision, "RealFFTPlan: wrong plan for inverse<\(S.self)>")
-        let (r, c) = (UnsafeMutableRawPointer(real), UnsafeMutableRawPointer(complex))
-        if S.precision == .float64 {
-            fftw_execute_dft_c2r(raw, c.assumingMemoryBound(to: fftw_complex.self), r.assumingMemoryBound(to: Double.self))
-        } else {
-            fftwf_execute_dft_c2r(raw, c.assumingMemoryBound(to: fftwf_complex.self), r.assumingMemoryBound(to: Float.self))
-        }
+        S._fftwExecuteC2R(raw, complex: complex, real: real)
     }
 }

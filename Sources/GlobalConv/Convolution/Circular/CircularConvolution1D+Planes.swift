@@ -1,4 +1,3 @@
-internal import CVectorMath
 internal import CDirectKernel
 
 /// One circular convolution applied to the channels `[channelOffset, channelOffset + conv.channels)` of an
@@ -162,7 +161,7 @@ extension CircularConvolution1D {
             let periodic = DirectSource2D(periodicMap: map, extent: extent)
             source = kernel.preferredSourceStride(Scalar.self, variant: .best).map { periodic.aligned(stride: $0) } ?? periodic
             description = kernel.plane(reading: source)
-            lineRows = conv.axis == .width && Scalar.precision == .float32 && DirectKernel2D.lineKernelRuns(variant: .best)
+            lineRows = conv.axis == .width && DirectKernel2D.lineKernelRuns(Scalar.self, variant: .best)
             if let fft {
                 realScratch = fft.layout == .real ? AlignedBuffer(count: map.height * map.width) : nil
                 freq = AlignedBuffer(count: fft.bufferCount)
@@ -300,95 +299,45 @@ extension Optional {
     }
 }
 
+// The FFT path's copies and spectrum products: each is its scalar type's C kernel (``TensorScalar``'s
+// requirements; Float and Double run the same C code, `gc_*_f32` / `gc_*_f64` in CVectorMath's circular.c).
+
 /// `dst[j·rows + i] = src[i·columns + j] + (rowAdd?[i] ?? add)`.
-@_specialize(where S == Float)
-@_specialize(where S == Double)
 func transposeAdding<S: TensorScalar>(_ src: UnsafePointer<S>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<S>,
                                       rowAdd: UnsafePointer<S>?, add: S) {
-    if S.precision == .float32 {
-        return gc_transpose_add_f32(src.float, rows, columns, dst.float, rowAdd?.float, Float(add))
-    }
-    let block = 16
-    for i0 in stride(from: 0, to: rows, by: block) {
-        for j0 in stride(from: 0, to: columns, by: block) {
-            for i in i0..<min(i0 + block, rows) {
-                let a = rowAdd?[i] ?? add
-                for j in j0..<min(j0 + block, columns) { dst[j * rows + i] = src[i * columns + j] + a }
-            }
-        }
-    }
+    S._transposeAdding(src, rows: rows, columns: columns, into: dst, rowAdd: rowAdd, add: add)
 }
 
-/// `dst[i·columns + j] = src[i·columns + j] + (rowAdd?[i] ?? columnAdd?[j] ?? add)`; whether every value
-/// written is finite.
+/// `dst[i·columns + j] = src[i·columns + j] + (rowAdd?[i] ?? columnAdd?[j] ?? add)` (at most one of
+/// `rowAdd`, `columnAdd` given); whether every value written is finite.
 @discardableResult
-@_specialize(where S == Float)
-@_specialize(where S == Double)
 func addingRows<S: TensorScalar>(_ src: UnsafePointer<S>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<S>,
                                  rowAdd: UnsafePointer<S>?, columnAdd: UnsafePointer<S>?, add: S) -> Bool {
-    if S.precision == .float32 {
-        return gc_add_rows_f32(src.float, rows, columns, dst.float, rowAdd?.float, columnAdd?.float, Float(add)) != 0
-    }
-    for i in 0..<rows {
-        for j in 0..<columns { dst[i * columns + j] = src[i * columns + j] + (rowAdd?[i] ?? columnAdd?[j] ?? add) }
-    }
-    return NonFinite.allFinite(UnsafePointer(dst), count: rows * columns)
+    precondition(rowAdd == nil || columnAdd == nil, "addingRows: a row addend or a column addend, not both")
+    return S._addingRows(src, rows: rows, columns: columns, into: dst, rowAdd: rowAdd, columnAdd: columnAdd, add: add)
 }
 
 /// `dst[2j] = a[j] + adding?[j]`, `dst[2j + 1] = b[j] + adding?[j]`: two real rows as one complex row;
 /// whether every value written is finite.
-@_specialize(where S == Float)
-@_specialize(where S == Double)
 func interleavePair<S: TensorScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int, adding: UnsafePointer<S>?,
                                      into dst: UnsafeMutablePointer<S>) -> Bool {
-    if S.precision == .float32 { return gc_interleave_pair_f32(a.float, b.float, count, adding?.float, dst.float) != 0 }
-    for j in 0..<count {
-        dst[2 * j] = adding.map { a[j] + $0[j] } ?? a[j]
-        dst[2 * j + 1] = adding.map { b[j] + $0[j] } ?? b[j]
-    }
-    return NonFinite.allFinite(UnsafePointer(dst), count: 2 * count)
+    S._interleavePair(a, b, count: count, adding: adding, into: dst)
 }
 
 /// `a[j] = src[2j] + add`, `b[j] = src[2j + 1] + add`; whether every value written is finite.
-@_specialize(where S == Float)
-@_specialize(where S == Double)
 func deinterleavePair<S: TensorScalar>(_ src: UnsafePointer<S>, count: Int, adding add: S,
                                        into a: UnsafeMutablePointer<S>, _ b: UnsafeMutablePointer<S>) -> Bool {
-    if S.precision == .float32 { return gc_deinterleave_pair_f32(src.float, count, Float(add), a.float, b.float) != 0 }
-    for j in 0..<count { a[j] = src[2 * j] + add; b[j] = src[2 * j + 1] + add }
-    return NonFinite.allFinite(UnsafePointer(a), count: count) && NonFinite.allFinite(UnsafePointer(b), count: count)
+    S._deinterleavePair(src, count: count, adding: add, into: a, b)
 }
 
-/// Row `f` of `rows` rows of `count` interleaved complex values times the complex `k[f]`.
-@_specialize(where S == Float)
-@_specialize(where S == Double)
+/// Row `f` of `rows` rows of `count` interleaved complex values times the complex `k[f]`
+/// (`re = ar·br − ai·bi`, `im = ar·bi + ai·br`; Float may fuse a product pair and its sum, Double does not).
 func scaleComplexRows<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, rows: Int, count: Int, by k: UnsafePointer<S>) {
-    if S.precision == .float32 { return gc_cscale_rows_f32(a.float, rows, count, k.float) }
-    for f in 0..<rows {
-        let (br, bi) = (k[2 * f], k[2 * f + 1])
-        for m in 0..<count {
-            let i = 2 * (f * count + m)
-            let (ar, ai) = (a[i], a[i + 1])
-            a[i] = ar * br - ai * bi
-            a[i + 1] = ar * bi + ai * br
-        }
-    }
+    S._scaleComplexRows(a, rows: rows, count: count, by: k)
 }
 
-/// Each of `rows` rows of `count` interleaved complex values at `a` times the complex vector `b`.
-@_specialize(where S == Float)
-@_specialize(where S == Double)
+/// Each of `rows` rows of `count` interleaved complex values at `a` times the complex vector `b`
+/// (the products as in ``scaleComplexRows(_:rows:count:by:)``).
 func multiplyRows<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, rows: Int, count: Int, by b: UnsafePointer<S>) {
-    if S.precision == .float32 { return gc_cmul_rows_f32(a.float, rows, count, b.float) }
-    for r in 0..<rows { multiplyComplex(a + 2 * count * r, by: b, count: count) }
-}
-
-extension UnsafePointer where Pointee: TensorScalar {
-    /// The same address as `Float` (callers check the precision).
-    var float: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
-}
-
-extension UnsafeMutablePointer where Pointee: TensorScalar {
-    /// The same address as `Float` (callers check the precision).
-    var float: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
+    S._multiplyRows(a, rows: rows, count: count, by: b)
 }

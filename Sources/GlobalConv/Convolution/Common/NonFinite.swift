@@ -1,5 +1,3 @@
-internal import CVectorMath
-
 /// Detecting NaN and ±Inf, so that every path reproduces the direct definition's non-finite pattern.
 ///
 /// The direct definition `y = b + Σ w·x̃` lets a NaN or ±Inf input sample reach exactly the outputs
@@ -9,11 +7,7 @@ enum NonFinite {
     /// Whether all `count` values at `p` are finite (no NaN, no ±Inf): no value's exponent bits are all
     /// ones (C, vectorised: this runs on every plane of the FFT paths, twice).
     static func allFinite<S: TensorScalar>(_ p: UnsafePointer<S>, count: Int) -> Bool {
-        let raw = UnsafeRawPointer(p)
-        switch S.precision {
-        case .float32: return gc_all_finite_f32(raw.assumingMemoryBound(to: Float.self), count) != 0
-        case .float64: return gc_all_finite_f64(raw.assumingMemoryBound(to: Double.self), count) != 0
-        }
+        S._allFinite(p, count: count)
     }
 
     /// Whether every element of `values` is finite.

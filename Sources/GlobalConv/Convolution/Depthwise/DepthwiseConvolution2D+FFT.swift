@@ -1,4 +1,3 @@
-internal import CVectorMath
 
 extension DepthwiseConvolution2D {
     /// The transform size the FFT path uses for an `H × W` map.
@@ -234,41 +233,22 @@ func multiplyComplex<S: TensorScalar>(_ a: UnsafeMutablePointer<S>, by b: Unsafe
     }
 }
 
-/// Copies `rows × columns` values (row strides given) and tells whether all are finite (Float: one C pass).
-@_specialize(where S == Float)
-@_specialize(where S == Double)
+/// Copies `rows × columns` values (row strides given) and tells whether all are finite (one C pass:
+/// ``TensorScalar/_copyRowsChecked(_:stride:rows:columns:into:stride:)``).
 func copyRowsChecked<S: TensorScalar>(_ src: UnsafePointer<S>, stride: Int, rows: Int, columns: Int,
                                       into dst: UnsafeMutablePointer<S>, stride dstStride: Int) -> Bool {
-    if S.precision == .float32 { return gc_copy_rows_f32(src.float, stride, rows, columns, dst.float, dstStride) != 0 }
-    var finite = true
-    for i in 0..<rows {
-        (dst + i * dstStride).update(from: src + i * stride, count: columns)
-        finite = finite && NonFinite.allFinite(src + i * stride, count: columns)
-    }
-    return finite
+    S._copyRowsChecked(src, stride: stride, rows: rows, columns: columns, into: dst, stride: dstStride)
 }
 
 /// The FFT path's crop: `out[i, j] = b` where `rows[i]` or `columns[j]` is −1, else `src[rows[i], columns[j]] + b`;
-/// whether every value written is finite (Float: C, contiguous column runs as vector rows).
-@_specialize(where S == Float)
-@_specialize(where S == Double)
+/// whether every value written is finite (C; Float copies contiguous column runs as vector rows).
 func crop<S: TensorScalar>(_ src: UnsafePointer<S>, stride: Int, rows: [Int], columns: [Int], bias b: S,
                            into out: UnsafeMutablePointer<S>) -> Bool {
     let (ho, wo) = (rows.count, columns.count)
     guard ho > 0, wo > 0 else { return true }
-    if S.precision == .float32 {
-        return rows.withUnsafeBufferPointer { r in
-            columns.withUnsafeBufferPointer { c in
-                gc_crop_f32(src.float, stride, r.baseAddress!, ho, c.baseAddress!, wo, Float(b), out.float) != 0
-            }
+    return rows.withUnsafeBufferPointer { r in
+        columns.withUnsafeBufferPointer { c in
+            S._crop(src, stride: stride, rows: r.baseAddress!, count: ho, columns: c.baseAddress!, count: wo, bias: b, into: out)
         }
     }
-    for i in 0..<ho {
-        let row = out + i * wo
-        let r = rows[i]
-        if r < 0 { row.update(repeating: b, count: wo); continue }
-        let s = src + r * stride
-        for j in 0..<wo { row[j] = columns[j] < 0 ? b : s[columns[j]] + b }
-    }
-    return NonFinite.allFinite(UnsafePointer(out), count: ho * wo)
 }

@@ -7,6 +7,12 @@ extension DirectKernel2D {
         gc_isa_clamp(variant.isa) == GC_ISA_AVX512
     }
 
+    /// Whether the line kernels run for `variant` on this CPU for `S` (``TensorScalar/_hasLineKernels``:
+    /// single precision).
+    static func lineKernelRuns<S: TensorScalar>(_: S.Type, variant: Variant) -> Bool {
+        S._hasLineKernels && lineKernelRuns(variant: variant)
+    }
+
     /// One plane of a correlation along one axis, `out[i·W + j] = bias + Σ_{k<taps} w[k]·src[i·stride + j + k·step]`
     /// for `i < output.height`, `j < output.width` (`step = stride`: a `taps × 1` kernel down the columns;
     /// `step = 1`: a `1 × taps` kernel along the rows), on the C line kernel (4 rows × 64 columns per
@@ -18,10 +24,8 @@ extension DirectKernel2D {
     /// - Precondition: the source holds every sample the sums read.
     static func runLine<S: TensorScalar>(variant: Variant, source src: UnsafePointer<S>, stride: Int, step: Int, output size: Size2D,
                                          weights: UnsafePointer<S>, taps: Int, bias: S, output: UnsafeMutablePointer<S>) -> Bool {
-        guard S.precision == .float32 else { return false }
-        return gc_line_correlate_f32(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self), stride, step, size.height, size.width,
-                                     UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self), taps, Float(bias),
-                                     UnsafeMutableRawPointer(output).assumingMemoryBound(to: Float.self), variant.isa) != 0
+        S._lineCorrelate(src, stride: stride, step: step, height: size.height, width: size.width, weights: weights, taps: taps,
+                         bias: bias, output: output, isa: variant.isa)
     }
 }
 
@@ -36,11 +40,8 @@ extension DirectKernel2D {
     static func runLineRows<S: TensorScalar>(variant: Variant, plane x: UnsafePointer<S>, height h: Int, width w: Int,
                                              adding add: UnsafePointer<S>?, weights: UnsafePointer<S>, bias: S,
                                              scratch: UnsafeMutablePointer<S>, output: UnsafeMutablePointer<S>) -> Bool {
-        guard S.precision == .float32 else { return false }
-        let float = { (p: UnsafePointer<S>) in UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
-        return gc_line_correlate_rows_f32(float(x), h, w, add.map(float), float(weights), Float(bias),
-                                          UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Float.self),
-                                          UnsafeMutableRawPointer(output).assumingMemoryBound(to: Float.self), variant.isa) != 0
+        S._lineCorrelateRows(x, height: h, width: w, adding: add, weights: weights, bias: bias, scratch: scratch, output: output,
+                             isa: variant.isa)
     }
 
     /// Scratch samples ``runLineRows(variant:plane:height:width:adding:weights:bias:scratch:output:)`` needs.

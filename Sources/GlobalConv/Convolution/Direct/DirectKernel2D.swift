@@ -94,16 +94,8 @@ struct DirectKernel2D: Sendable {
     /// Computes one output plane (row stride `outW`) from the source at `src` (laid out as `plane`).
     static func run<S: TensorScalar>(_ plane: gc_direct_plane, variant: Variant, source src: UnsafePointer<S>,
                                      weights: UnsafePointer<S>, bias: S, output: UnsafeMutablePointer<S>) {
-        var p = plane
-        switch S.precision {
-        case .float32:
-            gc_direct_correlate_f32(&p, UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
-                                    UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self), Float(bias),
-                                    UnsafeMutableRawPointer(output).assumingMemoryBound(to: Float.self), variant.isa)
-        case .float64:
-            gc_direct_correlate_f64(&p, UnsafeRawPointer(src).assumingMemoryBound(to: Double.self),
-                                    UnsafeRawPointer(weights).assumingMemoryBound(to: Double.self), Double(bias),
-                                    UnsafeMutableRawPointer(output).assumingMemoryBound(to: Double.self), variant.isa)
+        withUnsafePointer(to: plane) { p in
+            S._directCorrelate(UnsafeRawPointer(p), source: src, weights: weights, bias: bias, output: output, isa: variant.isa)
         }
     }
 }

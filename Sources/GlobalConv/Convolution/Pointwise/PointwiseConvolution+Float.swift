@@ -1,13 +1,14 @@
 internal import CVectorMath
 
-extension PointwiseConvolution {
-    /// The single-precision fused forward through ``PointwiseKernel``: the images' pixel strips are split
-    /// into `threads` contiguous ranges, each worker packing and multiplying its own strips with its own
-    /// scratch; every output element is written exactly once. - Precondition: `Scalar == Float`, checked shapes.
-    static func fusedFloat(_ x: Tensor<Scalar>, stencil: PointwiseStencil<Scalar>?, input: PointwiseInput<Scalar>,
-                           stages: [(conv: PointwiseConvolution, epilogue: PointwiseEpilogue<Scalar>)],
-                           outShape: [Int], threads: Int, variant: PointwiseKernel.Variant) -> Tensor<Scalar> {
-        precondition(Scalar.precision == .float32 && (1...2).contains(stages.count), "fusedFloat: Float, one or two stages")
+extension PointwiseConvolution where Scalar == Float {
+    /// The single-precision fused forward through ``PointwiseKernel`` (Float's
+    /// ``TensorScalar/_pointwiseFused(_:)``): the images' pixel strips are split into `threads` contiguous
+    /// ranges, each worker packing and multiplying its own strips with its own scratch; every output element
+    /// is written exactly once. - Precondition: checked shapes.
+    static func fusedFloat(_ job: _PointwiseJob<Float>) -> Tensor<Float> {
+        let (x, stencil, input, stages) = (job.x, job.stencil, job.input, job.stages)
+        let (outShape, threads, variant) = (job.outShape, job.threads, job.variant)
+        precondition((1...2).contains(stages.count), "fusedFloat: one or two stages")
         let (n, pixels) = (x.shape[0], x.shape[2] * x.shape[3])
         let count = Tensor<Scalar>.elementCount(outShape)
         guard count > 0 else { return Tensor(zeros: outShape) }
@@ -17,9 +18,9 @@ extension PointwiseConvolution {
 
         // Every per-channel array in one Float buffer, addressed by offsets (−1: absent).
         var params: [Float] = []
-        func put(_ a: [Scalar]?) -> Int {
+        func put(_ a: [Float]?) -> Int {
             guard let a else { return -1 }
-            defer { params += a.map { Float($0) } }
+            defer { params += a }
             return params.count
         }
         let mode: PointwiseInputMode, inScale: Int, inShift: Int, eps: Float
@@ -90,14 +91,12 @@ extension PointwiseConvolution {
                 } } }
             } } } }
         }
-        return Tensor(shape: outShape, scalars: unsafeBitCast(scalars, to: [Scalar].self))  // Scalar == Float
+        return Tensor(shape: outShape, scalars: scalars)
     }
 }
 
-/// Calls `body` with `array`'s storage as Float (nil for a nil or empty array). - Precondition: `S == Float`.
-private func floats<S: TensorScalar, R>(_ array: [S]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+/// Calls `body` with `array`'s storage (nil for a nil or empty array).
+private func floats<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let array, !array.isEmpty else { return body(nil) }
-    return array.withUnsafeBufferPointer { b in
-        body(UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: Float.self))
-    }
+    return array.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

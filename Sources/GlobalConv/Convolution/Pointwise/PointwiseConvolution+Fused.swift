@@ -1,9 +1,9 @@
+// No `@_specialize` here: the work is in the scalar type's own engine (``TensorScalar/_pointwiseFused(_:)``,
+// concrete for Float and Double); these forms only check shapes and build the job.
 extension PointwiseConvolution {
     /// `epilogue(conv(input(x)))` (see ``PointwiseEpilogue``) in one pass over the pixels.
     /// - Precondition: `x` is NCHW with `Cin` channels; the input transform has `Cin` channels; the
     ///   epilogue's per-channel arrays have `Cout` entries and its tensors the output shape.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     package func callAsFunction(_ x: Tensor<Scalar>, input: PointwiseInput<Scalar> = .identity,
                                 epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
         Self.fused(x, input: input, stages: [(self, epilogue)], threads: threads, variant: .best)
@@ -12,8 +12,6 @@ extension PointwiseConvolution {
     /// `epilogue(conv(input(stencil(x))))`: the input read through a depthwise 3×3 stencil with its
     /// activation (``PointwiseStencil``), which is never stored.
     /// - Precondition: as ``callAsFunction(_:input:epilogue:threads:)``, and the stencil has `Cin` channels.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     package func callAsFunction(_ x: Tensor<Scalar>, stencil: PointwiseStencil<Scalar>, input: PointwiseInput<Scalar> = .identity,
                                 epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
         Self.fused(x, stencil: stencil, input: input, stages: [(self, epilogue)], threads: threads, variant: .best)
@@ -22,8 +20,6 @@ extension PointwiseConvolution {
     /// `second(first(input(x)))` with each layer's epilogue, the hidden map never materialised in full
     /// (Float: one strip of pixels at a time, kept in cache).
     /// - Precondition: `first` has `Cout == second.Cin`; `hidden` has per-channel steps only.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     package static func chain(_ x: Tensor<Scalar>, input: PointwiseInput<Scalar> = .identity,
                               _ first: PointwiseConvolution, hidden: PointwiseEpilogue<Scalar>,
                               _ second: PointwiseConvolution, epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
@@ -66,9 +62,23 @@ extension PointwiseConvolution {
             if index > 0 { precondition(stages[index - 1].conv.outputChannels == conv.inputChannels, "PointwiseConvolution: chained channels differ") }
         }
         let outShape = [x.shape[0], last.outputChannels, x.shape[2], x.shape[3]]
-        if Scalar.precision == .float32 {
-            return fusedFloat(x, stencil: stencil, input: input, stages: stages, outShape: outShape, threads: threads, variant: variant)
-        }
-        return fusedReference(stencil?.apply(x) ?? x, input: input, stages: stages, threads: threads)
+        return Scalar._pointwiseFused(_PointwiseJob(x: x, stencil: stencil, input: input, stages: stages, outShape: outShape,
+                                                    threads: threads, variant: variant))
     }
+}
+
+/// One checked forward of ``PointwiseConvolution``'s fused form, handed to the scalar type's own engine
+/// (``TensorScalar/_pointwiseFused(_:)``: Float's packed C kernel, Double's GEMM reference path). An
+/// implementation detail of the closed ``TensorScalar`` protocol: public because the requirement is, with
+/// nothing public inside.
+@_documentation(visibility: internal)
+public struct _PointwiseJob<Scalar: TensorScalar> {
+    let x: Tensor<Scalar>
+    let stencil: PointwiseStencil<Scalar>?
+    let input: PointwiseInput<Scalar>
+    let stages: [(conv: PointwiseConvolution<Scalar>, epilogue: PointwiseEpilogue<Scalar>)]
+    let outShape: [Int]
+    let threads: Int
+    /// The packed kernel's variant (tests pick each; Double ignores it).
+    let variant: PointwiseKernel.Variant
 }

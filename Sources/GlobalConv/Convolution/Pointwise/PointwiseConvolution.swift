@@ -35,12 +35,7 @@ public struct PointwiseConvolution<Scalar: TensorScalar>: Sendable {
         if let bias { precondition(bias.shape == [w.shape[0]], "PointwiseConvolution: bias must be [\(w.shape[0])], got \(bias.shape)") }
         self.weight = w
         self.bias = bias
-        if Scalar.precision == .float32 {
-            let f = unsafeBitCast(w.scalars, to: [Float].self)
-            packed = unsafeBitCast(PointwiseKernel.pack(f, m: w.shape[0], k: w.shape[1]), to: [Scalar].self)
-        } else {
-            packed = []
-        }
+        packed = Scalar._pointwisePack(w.scalars, rows: w.shape[0], columns: w.shape[1])
     }
 
     /// `x` `[N, Cin, H, W]` → `[N, Cout, H, W]` on `threads` threads.

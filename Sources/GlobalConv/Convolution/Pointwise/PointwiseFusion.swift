@@ -1,5 +1,3 @@
-internal import CVectorMath
-
 /// The element-wise work a 1×1 convolution can run inside its own passes (package API: Backbones' blocks
 /// fuse their BatchNorms, LayerNorms, activations, gates, residuals and layer scales through it).
 ///
@@ -30,23 +28,17 @@ package enum PointwiseActivation: Sendable, Equatable {
 }
 
 extension PointwiseActivation {
-    /// Applies the activation in place to `count` values at `values` (Float: the vectorised kernels of
-    /// `CVectorMath`, the same functions as the 1×1 convolutions' epilogues; Double: ``apply(_:)``).
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    func apply<S: TensorScalar>(to values: UnsafeMutablePointer<S>, count: Int) {
-        guard self != .none, count > 0 else { return }
-        if S.precision == .float32 {
-            let f = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Float.self)
-            switch self {
-            case .gelu: gc_gelu_f32(f, count)
-            case .silu: gc_silu_f32(f, count)
-            case .relu: gc_relu_f32(f, count)
-            case .none: break
-            }
-            return
+    /// Applies the activation in place to `count` values at `values`: `S`'s own kernel (Float: the
+    /// vectorised kernels of `CVectorMath`, the same functions as the 1×1 convolutions' epilogues;
+    /// Double: ``apply(_:)`` per value).
+    package func apply<S: TensorScalar>(to values: UnsafeMutablePointer<S>, count: Int) {
+        guard count > 0 else { return }
+        switch self {
+        case .none: return
+        case .gelu: S._applyGELU(values, count: count)
+        case .silu: S._applySiLU(values, count: count)
+        case .relu: S._applyReLU(values, count: count)
         }
-        for i in 0..<count { values[i] = apply(values[i]) }
     }
 }
 

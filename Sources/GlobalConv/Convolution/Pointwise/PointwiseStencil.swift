@@ -14,6 +14,11 @@ package struct PointwiseStencil<Scalar: TensorScalar>: Sendable {
 
     package var channels: Int { weight.count / 9 }
 
+    /// Whether a 1×1 convolution of `Scalar` computes the stencil while packing its input (Float's packed
+    /// kernel; ``TensorScalar/_pointwiseFusesStencil``), so a block should hand it the stencil; otherwise
+    /// (Double) the block runs its depthwise layer, and a stencil given anyway is computed as a separate pass.
+    package static var isFused: Bool { Scalar._pointwiseFusesStencil }
+
     /// The stencil of `conv` followed by `activation`; nil unless `conv` is a 3×3 kernel with dilation 1
     /// and zero padding 1.
     package init?(_ conv: DepthwiseConvolution2D<Scalar>, activation: PointwiseActivation) {

@@ -13,10 +13,11 @@
 /// orders tensors by dtype size, then name). Strings are escaped as in `serde_json`.
 /// Value type, `Sendable`; not meant to be mutated from several tasks at once.
 public struct SafetensorsWriter: Sendable {
-    /// A tensor in one of the two stored precisions.
-    enum Stored: Sendable {
-        case float32(Tensor<Float>)
-        case float64(Tensor<Double>)
+    /// A tensor as it is stored: its dtype (`F32` or `F64`), shape and little-endian data bytes.
+    struct Stored: Sendable {
+        var dtype: SafetensorsDType
+        var shape: [Int]
+        var bytes: [UInt8]
     }
 
     /// Written as `__metadata__`; omitted from the header when empty.
@@ -36,10 +37,9 @@ public struct SafetensorsWriter: Sendable {
     public mutating func add<S: TensorScalar>(_ tensor: Tensor<S>, named name: String) {
         precondition(name != "__metadata__", "SafetensorsWriter: '__metadata__' is reserved and cannot name a tensor")
         precondition(tensors[name] == nil, "SafetensorsWriter: tensor '\(name)' added twice")
-        switch S.precision {
-        case .float32: tensors[name] = .float32(tensor.converted(to: Float.self))
-        case .float64: tensors[name] = .float64(tensor.converted(to: Double.self))
-        }
+        var bytes: [UInt8] = []
+        S._appendLittleEndianBytes(tensor.scalars, to: &bytes)
+        tensors[name] = Stored(dtype: SafetensorsDType(S.precision), shape: tensor.shape, bytes: bytes)
     }
 
     /// The complete file.
@@ -59,7 +59,8 @@ public struct SafetensorsWriter: Sendable {
         }
         var offset = 0
         for name in order {
-            let (dtype, shape, byteCount) = Self.describe(tensors[name]!)
+            let stored = tensors[name]!
+            let (dtype, shape, byteCount) = (stored.dtype, stored.shape, stored.bytes.count)
             separate()
             let shapeText = shape.map(String.init).joined(separator: ",")
             header += Self.jsonString(name)
@@ -73,12 +74,7 @@ public struct SafetensorsWriter: Sendable {
         file.reserveCapacity(8 + header.count + offset)
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { file += $0 }
         file += header
-        for name in order {
-            switch tensors[name]! {
-            case .float32(let t): for x in t.scalars { withUnsafeBytes(of: x.bitPattern.littleEndian) { file += $0 } }
-            case .float64(let t): for x in t.scalars { withUnsafeBytes(of: x.bitPattern.littleEndian) { file += $0 } }
-            }
-        }
+        for name in order { file += tensors[name]!.bytes }
         return file
     }
 
@@ -92,13 +88,6 @@ public struct SafetensorsWriter: Sendable {
     @available(*, deprecated, renamed: "write(atPath:)")
     public func write(to path: String) throws(SafetensorsError) {
         try write(atPath: path)
-    }
-
-    private static func describe(_ stored: Stored) -> (SafetensorsDType, [Int], Int) {
-        switch stored {
-        case .float32(let t): (.f32, t.shape, t.count * 4)
-        case .float64(let t): (.f64, t.shape, t.count * 8)
-        }
     }
 
     /// `s` as a JSON string literal: `"` and `\` escaped, control characters as `\b \f \n \r \t`
