@@ -59,7 +59,7 @@ struct ModelFixtureTests {
             }
         }
         // The registry's one-call form agrees.
-        let viaFile = try ModelRegistry.runFixture(at: ModelFixtureFiles.path(fixture.source), paths: [.direct])
+        let viaFile = try ModelRegistry.runFixture(atPath: ModelFixtureFiles.path(fixture.source), using: [.direct])
         #expect(viaFile.count == 1 && viaFile[0].passed)
     }
 

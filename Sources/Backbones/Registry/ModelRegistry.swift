@@ -25,7 +25,7 @@ public enum ModelRegistry {
     /// one ``FixtureCheck`` of the logits per path.
     /// - Throws: ``BackboneError`` for an unreadable or inconsistent file, an unknown model id, a bad
     ///   config, a state_dict that does not fit, or an input the model cannot take.
-    public static func runFixture(at path: String, paths: [ConvolutionPath] = ConvolutionPath.allCases,
+    public static func runFixture(atPath path: String, using paths: [ConvolutionPath] = ConvolutionPath.allCases,
                                   options: ExecutionOptions = .default) throws(BackboneError) -> [FixtureCheck] {
         let file: SafetensorsFile
         do { file = try SafetensorsFile(atPath: path) } catch { throw .fixture("\(error)") }
