@@ -15,7 +15,11 @@ extension ConvBN {
         precondition(!branches.isEmpty, "ConvBN.forwardSum: no branches")
         var out = try branches[0].forward(x, path: path, options: options)
         for b in branches.indices.dropFirst() {
-            out = try out.adding(branches[b].forward(x, path: path, options: options), what: what(b))
+            let branch = try branches[b].forward(x, path: path, options: options)
+            guard branch.shape == out.shape else {
+                throw .shapeMismatch("\(what(b)): cannot add outputs of shapes \(out.shape) and \(branch.shape)")
+            }
+            out = out + branch
         }
         return out
     }

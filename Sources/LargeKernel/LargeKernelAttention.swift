@@ -87,7 +87,11 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
-        try x.multiplying(attention(x, path: path, options: options), what: "LKA gating")
+        let attn = try attention(x, path: path, options: options)
+        guard attn.shape == x.shape else {
+            throw .shapeMismatch("LKA gating: cannot multiply tensors of shapes \(x.shape) and \(attn.shape)")
+        }
+        return x * attn
     }
 
     /// The composed spatial kernel `conv_spatial ∘ conv0` (extent ``LKADecomposition/composedExtent``, bias
@@ -97,4 +101,11 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
     public func composedSpatialKernel() -> DepthwiseKernel<Scalar> {
         try! conv0.composed(with: convSpatial)  // same channel count by construction
     }
+}
+
+/// A 1×1 convolution (per-pixel `Linear`) on NCHW: `y[n,o,i,j] = b[o] + Σ_c W[o,c] · x[n,c,i,j]`, one
+/// OpenBLAS GEMM per image (GlobalConv's ``PointwiseConvolution``) on `threads` threads.
+func pointwise<S: TensorScalar>(_ x: Tensor<S>, weight: [S], bias: [S], outChannels: Int, threads: Int) -> Tensor<S> {
+    PointwiseConvolution(weight: Tensor(shape: [outChannels, x.shape[1]], scalars: weight),
+                         bias: Tensor(shape: [outChannels], scalars: bias))(x, threads: threads)
 }

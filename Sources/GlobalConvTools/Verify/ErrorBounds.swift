@@ -30,18 +30,10 @@ package enum ErrorBounds {
         return 4 * unitRoundoff(precision) * bits * magnitude
     }
 
-    /// The smallest `L ≥ n` with no prime factor above 7 (the transform lengths FFTW is fast at, as
-    /// the engine pads to); the FFT bound grows only with `log₂L`, so a smaller actual transform only
-    /// tightens it.
-    package static func fastLength(_ n: Int) -> Int {
-        var l = max(n, 1)
-        while true {
-            var m = l
-            for p in [2, 3, 5, 7] { while m % p == 0 { m /= p } }
-            if m == 1 { return l }
-            l += 1
-        }
-    }
+    /// The smallest `L ≥ n` with no prime factor above 7, the transform lengths the engine pads to
+    /// (``FFTSize/nextFast(_:)``); the FFT bound grows only with `log₂L`, so a smaller actual transform
+    /// only tightens it.
+    package static func fastLength(_ n: Int) -> Int { FFTSize.nextFast(n) }
 
     /// The transform points of the FFT path of `geometry` on an `H×W` map: `H·W` for circular
     /// padding, `fast(H + dh(kh−1))·fast(W + dw(kw−1))` for zeros (linear correlation).

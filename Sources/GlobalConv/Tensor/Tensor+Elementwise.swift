@@ -1,10 +1,9 @@
-import GlobalConv
-
-/// Element-wise arithmetic and channel broadcasts of NCHW tensors, as the blocks' residuals,
-/// layer scales and gates need them. Each is one rounding per element (`a + b`, `a·b`, `a + s[c]·b`).
+/// Element-wise arithmetic, channel slices and crops of NCHW tensors, as the blocks' residuals, layer
+/// scales, gates and branch sums need them (package API for LargeKernel and Backbones; the one home of
+/// these helpers). Each is one rounding per element (`a + b`, `a·b`).
 extension Tensor {
     /// `a + b`. - Precondition: equal shapes.
-    static func + (a: Tensor, b: Tensor) -> Tensor {
+    package static func + (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor +: shapes \(a.shape) and \(b.shape) differ")
         var y = a
         y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] += bs[i] } } }
@@ -12,7 +11,7 @@ extension Tensor {
     }
 
     /// `a − b`. - Precondition: equal shapes.
-    static func - (a: Tensor, b: Tensor) -> Tensor {
+    package static func - (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor -: shapes \(a.shape) and \(b.shape) differ")
         var y = a
         y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] -= bs[i] } } }
@@ -20,7 +19,7 @@ extension Tensor {
     }
 
     /// `a ⊙ b` (Hadamard product). - Precondition: equal shapes.
-    static func * (a: Tensor, b: Tensor) -> Tensor {
+    package static func * (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor *: shapes \(a.shape) and \(b.shape) differ")
         var y = a
         y.withUnsafeMutableBufferPointer { ys in b.withUnsafeBufferPointer { bs in for i in ys.indices { ys[i] *= bs[i] } } }
@@ -30,13 +29,13 @@ extension Tensor {
     /// In place, `x ← x ⊙ y`. - Precondition: equal shapes.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    mutating func multiply(by y: Tensor) {
+    package mutating func multiply(by y: Tensor) {
         precondition(shape == y.shape, "multiply(by:): shapes \(shape) and \(y.shape) differ")
         withUnsafeMutableBufferPointer { v in y.withUnsafeBufferPointer { ys in for i in v.indices { v[i] *= ys[i] } } }
     }
 
     /// Channels `range` of an NCHW tensor, `x[:, range]`.
-    func channels(_ range: Range<Int>) -> Tensor {
+    package func channels(_ range: Range<Int>) -> Tensor {
         precondition(rank == 4 && range.lowerBound >= 0 && range.upperBound <= shape[1],
                      "channels(_:): range \(range) outside \(shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
@@ -47,7 +46,7 @@ extension Tensor {
     }
 
     /// `torch.cat(parts, dim=1)` of NCHW tensors. - Precondition: equal N, H, W; at least one part.
-    static func concatenatingChannels(_ parts: [Tensor]) -> Tensor {
+    package static func concatenatingChannels(_ parts: [Tensor]) -> Tensor {
         precondition(!parts.isEmpty && parts.allSatisfy {
             $0.rank == 4 && $0.shape[0] == parts[0].shape[0] && $0.shape[2] == parts[0].shape[2] && $0.shape[3] == parts[0].shape[3]
         }, "concatenatingChannels: parts must share N, H, W: \(parts.map(\.shape))")
@@ -62,5 +61,27 @@ extension Tensor {
             }
         }
         return Tensor(shape: [n, parts.reduce(0) { $0 + $1.shape[1] }, h, w], scalars: out)
+    }
+
+    /// The NCHW window starting at `(top, left)` of size `height × width`.
+    /// - Precondition: rank 4 and the window lies inside the map.
+    package func croppedNCHW(top: Int, left: Int, height: Int, width: Int) -> Tensor {
+        precondition(rank == 4 && top >= 0 && left >= 0 && top + height <= shape[2] && left + width <= shape[3],
+                     "croppedNCHW: window (\(top), \(left)) \(height)×\(width) outside \(shape)")
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        var out = Tensor(zeros: [n, c, height, width])
+        // Through buffer pointers: element-wise `out.scalars[k] = …` copied the whole array per element
+        // (quadratic: 14 s for a 128×56×56 crop in the LKA sweep).
+        withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for plane in 0..<(n * c) {
+                    for i in 0..<height {
+                        let from = (plane * h + top + i) * w + left, to = (plane * height + i) * width
+                        for j in 0..<width { dst[to + j] = src[from + j] }
+                    }
+                }
+            }
+        }
+        return out
     }
 }
