@@ -117,7 +117,7 @@ struct ModelRunTests {
             if kind == .png { #expect(decoded == image) }
             let meanError = zip(decoded.pixels, pixels).map { abs(Int($0) - Int($1)) }.reduce(0, +) / pixels.count
             #expect(meanError <= 4)
-            let r = try ModelRunner.run(ModelRunConfiguration(model: "van_b0", weights: vanTiny, input: file, path: .direct, threads: 1))
+            let r = try ModelRunner.run(ModelRunConfiguration(model: "van", weights: vanTiny, input: file, path: .direct, threads: 1))
             #expect(r.preprocessing == Preprocessing(resize: 248, crop: 224) && r.inputShape == [1, 3, 224, 224])
             let x: Tensor<Float> = try Preprocessing(resize: 248, crop: 224).apply(decoded)
             #expect(r.logits[0] == (try directLogits(vanTiny, x)).scalars.map(Double.init))
@@ -149,12 +149,24 @@ struct ModelRunTests {
         #expect(ModelCatalog.samePreset(family: "van", "VAN-TINY", "van_b0") && !ModelCatalog.samePreset(family: "van", "van_b1", "van_b0"))
         #expect(try ModelRunner.run(ModelRunConfiguration(model: "van_tiny", weights: converted, input: vanTiny, path: .direct, threads: 1)).logits
                 == (try directLogits(vanTiny, f.input)).scalars.map { [Double($0)] }.flatMap { $0 }.chunked(10))
+        // Converted without a preset: a preset named on the command line must be the file's config.
+        var noPreset = SafetensorsWriter(metadata: ["format": "globalconv-model", "version": "1", "model": "van", "config": f.config, "dtype": "float32"])
+        for (k, v) in f.stateDict { noPreset.add(v, named: k) }
+        let noPresetPath = dir.appendingPathComponent("van-nopreset.safetensors").path
+        try noPreset.write(to: noPresetPath)
+        expectInvalid(ModelRunConfiguration(model: "van_b0", weights: noPresetPath, input: vanTiny), containing: ["is not preset 'van_b0'", "--model van"])
+        #expect(ModelCatalog.config(#"{"embed_dims": [32, 64, 160, 256], "depths": [3, 3, 5, 2], "mlp_ratios": [8, 8, 4, 4], "num_classes": 100}"#,
+                                    isPreset: "van_b0", family: "van") == true)
+        #expect(ModelCatalog.config(#"{"large_kernel_sizes": [31, 29, 27, 13], "layers": [2, 2, 18, 2], "channels": [128, 256, 512, 1024], "small_kernel": null, "small_kernel_merged": true}"#,
+                                    isPreset: "replknet_31b", family: "replknet") == true)
+        #expect(ModelCatalog.config(#"{"large_kernel_sizes": [31, 29, 27, 13], "layers": [2, 2, 18, 2], "channels": [128, 256, 512, 1024], "small_kernel": 5}"#,
+                                    isPreset: "replknet_31l", family: "replknet") == false)
         // A plain state_dict without metadata: the preset's config, whose shapes do not fit these tiny weights.
         var plain = SafetensorsWriter()
         for (k, v) in f.stateDict { plain.add(v, named: k) }
         let plainPath = dir.appendingPathComponent("plain.safetensors").path
         try plain.write(to: plainPath)
-        expectInvalid(ModelRunConfiguration(model: "van_b0", weights: plainPath, input: vanTiny), containing: ["does not fit van (van_b0)", "size mismatch"])
+        expectInvalid(ModelRunConfiguration(model: "van_b0", weights: plainPath, input: vanTiny), containing: ["does not fit van (van_b0)", "size mismatch(es)", "more)"])
         // Truncated weights.
         let bytes = try FileAccess.readBytes(path: vanTiny, what: "w")
         let cut = dir.appendingPathComponent("cut.safetensors").path

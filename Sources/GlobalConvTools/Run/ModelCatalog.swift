@@ -53,6 +53,35 @@ package enum ModelCatalog {
         }
     }
 
+    /// Whether a file's `config` JSON describes preset `preset` of `family`, as the converter's preset
+    /// matching decides: both are parsed by the model's own config parser and compared, the preset taking
+    /// the file's `num_classes`, `img_size` and `small_kernel_merged` (and, once merged, `small_kernel`,
+    /// which merged weights cannot show). Nil when either does not parse (the build reports that).
+    package static func config(_ config: String, isPreset preset: String, family: String) -> Bool? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any] else { return nil }
+        var overrides: [String: Any] = ["preset": preset]
+        for key in ["num_classes", "img_size", "small_kernel_merged"] { if let v = object[key] { overrides[key] = v } }
+        if object["small_kernel_merged"] as? Bool == true { overrides["small_kernel"] = object["small_kernel"] ?? NSNull() }
+        guard let data = try? JSONSerialization.data(withJSONObject: overrides, options: [.sortedKeys]) else { return nil }
+        let presetJSON = String(decoding: data, as: UTF8.self)
+        func same<M: Model>(_: M.Type) -> Bool? {
+            guard let a = try? M.parseConfig(BlockConfig(block: M.id, json: config)),
+                  let b = try? M.parseConfig(BlockConfig(block: M.id, json: presetJSON)) else { return nil }
+            return a == b
+        }
+        switch family {
+        case "convnext": return same(ConvNeXtModel<Float>.self)
+        case "van": return same(VANModel<Float>.self)
+        case "replknet": return same(RepLKNetModel<Float>.self)
+        case "slak": return same(SLaKModel<Float>.self)
+        case "parc_convnext": return same(ParCConvNeXtModel<Float>.self)
+        case "moganet": return same(MogaNetModel<Float>.self)
+        case "gfnet": return same(GFNetModel<Float>.self)
+        case "gfnet_h": return same(GFNetHModel<Float>.self)
+        default: return nil
+        }
+    }
+
     /// Every accepted name, families first, for error messages.
     package static var knownNames: String {
         let families = ModelRegistry.ids
@@ -126,6 +155,9 @@ package struct WeightsFile: Sendable {
         }
         if let asked = target.preset, let stored = preset, !ModelCatalog.samePreset(family: family, asked, stored) {
             throw .invalidValue("weights file '\(path)' holds preset '\(stored)', but --model asks for '\(asked)' (both \(family))")
+        }
+        if let asked = target.preset, preset == nil, let config, ModelCatalog.config(config, isPreset: asked, family: family) == false {
+            throw .invalidValue("weights file '\(path)' holds a \(family) model whose config \(config) is not preset '\(asked)'; use --model \(family) to run it with the file's config")
         }
         return (family, target.preset ?? preset, config ?? ModelCatalog.configJSON(target))
     }

@@ -122,8 +122,8 @@ package enum ModelRunner {
         let model: any Model<S>
         do throws(BackboneError) { model = try ModelRegistry.make(id: family, configJSON: config, stateDict: stateDict) } catch {
             let what = "\(family)\(preset.map { " (\($0))" } ?? "")"
-            if case .stateDict = error, weights.family == nil {
-                throw .invalidValue("weights file '\(weights.path)' does not fit \(what) (the file has no model metadata; is it another family or preset?): \(error.description)")
+            if case .stateDict(let e) = error, weights.family == nil {
+                throw .invalidValue("weights file '\(weights.path)' does not fit \(what) (the file has no model metadata; is it another family or preset?): \(summary(e))")
             }
             throw .invalidValue("weights file '\(weights.path)' for \(what): \(error.description)")
         }
@@ -166,6 +166,24 @@ package enum ModelRunner {
         let top = rows.map { topK($0, k: c.topK, labels: labels) }
         return ModelRunResult(family: family, preset: preset, config: config, dtype: S.precision.rawValue, inputShape: x.shape,
                               preprocessing: used, logits: rows, top: top, written: written)
+    }
+
+    /// A strict-loading error shortened for the terminal: counts, and at most 5 keys of each kind.
+    static func summary(_ e: StateDictError) -> String {
+        func list(_ keys: [String]) -> String {
+            keys.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (keys.count > 5 ? ", … (\(keys.count - 5) more)" : "")
+        }
+        var parts: [String] = []
+        if !e.missingKeys.isEmpty { parts.append("\(e.missingKeys.count) missing key(s): \(list(e.missingKeys))") }
+        if !e.unexpectedKeys.isEmpty { parts.append("\(e.unexpectedKeys.count) unexpected key(s): \(list(e.unexpectedKeys))") }
+        let mismatches = e.problems.compactMap { p -> String? in
+            if case .shapeMismatch(let k, let want, let got) = p { return "size mismatch for \"\(k)\": the model needs \(want), the file has \(got)" }
+            return nil
+        }
+        if !mismatches.isEmpty {
+            parts.append("\(mismatches.count) size mismatch(es): " + mismatches.prefix(5).joined(separator: "; ") + (mismatches.count > 5 ? "; … (\(mismatches.count - 5) more)" : ""))
+        }
+        return parts.joined(separator: "\n  ")
     }
 
     /// Softmax (in Float64, max subtracted) and the `k` largest, ties by the smaller index.
