@@ -8,6 +8,9 @@
 #include <string.h>
 #include <errno.h>
 
+/// The largest image decoded: 2^26 pixels (8192 × 8192), so a hostile header cannot ask for gigabytes.
+#define GC_MAX_PIXELS ((size_t)1 << 26)
+
 static void set_error(char *err, size_t errlen, const char *a, const char *b) {
     if (err && errlen) snprintf(err, errlen, "%s%s", a, b ? b : "");
 }
@@ -25,8 +28,8 @@ int gc_decode_png(const char *path, gc_image *out, char *err, size_t errlen) {
         png_image_free(&img);
         return -1;
     }
-    if (img.width == 0 || img.height == 0 || img.width > 65535 || img.height > 65535) {
-        set_error(err, errlen, "PNG size out of range (1...65535 per side)", NULL);
+    if (img.width == 0 || img.height == 0 || (size_t)img.width * img.height > GC_MAX_PIXELS) {
+        set_error(err, errlen, "PNG size out of range (at least 1×1, at most 2^26 pixels)", NULL);
         png_image_free(&img);
         return -1;
     }
@@ -98,8 +101,8 @@ int gc_decode_jpeg(const char *path, gc_image *out, char *err, size_t errlen) {
     }
     cinfo.out_color_space = JCS_RGB;
     jpeg_start_decompress(&cinfo);
-    if (cinfo.output_components != 3 || cinfo.output_width > 65535 || cinfo.output_height > 65535) {
-        set_error(err, errlen, "unsupported JPEG layout", NULL);
+    if (cinfo.output_components != 3 || (size_t)cinfo.output_width * cinfo.output_height > GC_MAX_PIXELS) {
+        set_error(err, errlen, "unsupported JPEG layout or size (at most 2^26 pixels)", NULL);
         jpeg_destroy_decompress(&cinfo);
         fclose(f);
         return -1;

@@ -132,6 +132,25 @@ struct ModelRunTests {
         let cutJ = dir.appendingPathComponent("cut.jpg").path
         try FileAccess.writeBytes(Array(jpg.prefix(jpg.count / 2)), path: cutJ, what: "jpeg")
         #expect(throws: ToolError.self) { try RGBImage.decode(path: cutJ) }
+        // A header claiming 100000 × 100000 pixels is refused before any allocation.
+        func crc32(_ bytes: [UInt8]) -> UInt32 {
+            var c: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                c ^= UInt32(b)
+                for _ in 0..<8 { c = (c >> 1) ^ (c & 1 == 1 ? 0xEDB8_8320 : 0) }
+            }
+            return ~c
+        }
+        func be(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
+        let ihdr = Array("IHDR".utf8) + be(100_000) + be(100_000) + [8, 2, 0, 0, 0]
+        let idat = Array("IDAT".utf8), iend = Array("IEND".utf8)
+        let huge = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + be(13) + ihdr + be(crc32(ihdr))
+            + be(0) + idat + be(crc32(idat)) + be(0) + iend + be(crc32(iend))
+        let hugePath = dir.appendingPathComponent("huge.png").path
+        try FileAccess.writeBytes(huge, path: hugePath, what: "png")
+        #expect {
+            try RGBImage.decode(path: hugePath)
+        } throws: { ($0 as? ToolError)?.description.contains("2^26 pixels") == true }
     }
 
     @Test("run errors: wrong family, preset mismatch, truncated weights, missing files, wrong channels, label count")

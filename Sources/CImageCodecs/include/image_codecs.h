@@ -12,7 +12,7 @@ typedef struct {
 } gc_image;
 
 /// Decodes the PNG at `path` to 8-bit RGB (grey replicated, alpha dropped, palettes expanded) through
-/// libpng's simplified API. Returns 0, or -1 with a message in `err`.
+/// libpng's simplified API. Returns 0, or -1 with a message in `err` (also for images over 2^26 pixels).
 int gc_decode_png(const char *path, gc_image *out, char *err, size_t errlen);
 
 /// Decodes the JPEG at `path` to 8-bit RGB with libjpeg's defaults (islow IDCT, fancy upsampling;
