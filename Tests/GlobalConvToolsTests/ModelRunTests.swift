@@ -53,6 +53,21 @@ struct ModelRunTests {
             }
         }
         #expect(throws: (any Error).self) { _ = try GlobalConvCommand.parseAsRoot(["run", "--model", "van", "--input", "x"]) }
+        // An unwritable --output is refused while parsing, before the model is loaded.
+        do {
+            _ = try GlobalConvCommand.parseAsRoot(["run", "--model", "van", "--weights", "w", "--input", "x", "--output", "/nonexistent/dir/l.npy"])
+            Issue.record("an unwritable --output was accepted")
+        } catch {
+            #expect(GlobalConvCommand.message(for: error) == "cannot write output file '/nonexistent/dir/l.npy': directory '/nonexistent/dir': no such file")
+        }
+    }
+
+    @Test("run with a missing weights file prints one error line and exits 1")
+    func runMissingWeights() throws {
+        let run = try #require(try GlobalConvCommand.parseAsRoot(["run", "--model", "van_b0", "--weights", "/nonexistent.safetensors", "--input", "x.png"]) as? RunCommand)
+        let result = runCapturingStderr(run)
+        #expect(result.error as? ExitCode == .failure)
+        #expect(result.stderr == "globalconv: error: cannot read weights file '/nonexistent.safetensors': no such file\n")
     }
 
     @Test("bench --model parses; --block and --model together, --config or --baseline with --model are refused")

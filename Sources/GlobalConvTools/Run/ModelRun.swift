@@ -35,7 +35,8 @@ package struct ModelRunConfiguration: Sendable, Equatable {
         return nil
     }
 
-    /// Checks what can be checked without reading files: ranges, the model name, the output extension.
+    /// Checks what can be checked without reading files: ranges, the model name, the output extension,
+    /// and that the output file can be written (before any work).
     package func validate() throws(ToolError) {
         guard (1...100_000).contains(topK) else { throw .invalidValue("--top-k must be in 1...100000, got \(topK)") }
         guard (1...1024).contains(threads) else { throw .invalidValue("--threads must be in 1...1024, got \(threads)") }
@@ -43,6 +44,7 @@ package struct ModelRunConfiguration: Sendable, Equatable {
         if let output, outputKind == nil {
             throw .invalidValue("--output '\(output)' must end in .npy or .safetensors")
         }
+        if let output { try FileAccess.checkWritable(path: output, what: "output file") }
     }
 }
 
@@ -99,7 +101,6 @@ package enum ModelRunner {
         let target = try ModelCatalog.resolve(c.model)
         let weights = try WeightsFile(path: c.weights)
         let labels = try c.labels.map { (p) throws(ToolError) in try readLabels(path: p) }
-        if let output = c.output { try FileAccess.checkWritable(path: output, what: "output file") }
         switch weights.precision {
         case .float32: return try run(c, target: target, weights: weights, labels: labels, as: Float.self)
         case .float64: return try run(c, target: target, weights: weights, labels: labels, as: Double.self)
