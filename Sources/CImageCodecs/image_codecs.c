@@ -19,36 +19,78 @@ void gc_image_free(gc_image *image) {
     if (image) { free(image->rgb); image->rgb = NULL; }
 }
 
+struct gc_png_error {
+    jmp_buf jump;
+    char message[256];
+};
+
+static void gc_png_error_fn(png_structp png, png_const_charp msg) {
+    struct gc_png_error *e = (struct gc_png_error *)png_get_error_ptr(png);
+    snprintf(e->message, sizeof e->message, "%s", msg);
+    longjmp(e->jump, 1);
+}
+
+static void gc_png_warning_fn(png_structp png, png_const_charp msg) { (void)png; (void)msg; }
+
 int gc_decode_png(const char *path, gc_image *out, char *err, size_t errlen) {
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&img, path)) {
-        set_error(err, errlen, "not a readable PNG: ", img.message);
-        png_image_free(&img);
+    FILE *f = fopen(path, "rb");
+    if (!f) { set_error(err, errlen, "cannot open: ", strerror(errno)); return -1; }
+    struct gc_png_error perr;
+    perr.message[0] = 0;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &perr, gc_png_error_fn, gc_png_warning_fn);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
+        fclose(f);
+        set_error(err, errlen, "out of memory", NULL);
         return -1;
     }
-    if (img.width == 0 || img.height == 0 || (size_t)img.width * img.height > GC_MAX_PIXELS) {
-        set_error(err, errlen, "PNG size out of range (at least 1×1, at most 2^26 pixels)", NULL);
-        png_image_free(&img);
+    unsigned char *volatile rgb = NULL;
+    png_bytep *volatile rows = NULL;
+    if (setjmp(perr.jump)) {
+        set_error(err, errlen, "corrupt or truncated PNG: ", perr.message);
+        png_destroy_read_struct(&png, &info, NULL);
+        free(rows);
+        free(rgb);
+        fclose(f);
         return -1;
     }
-    img.format = PNG_FORMAT_RGBA;   // alpha kept here and dropped below (no compositing, as PIL's convert("RGB"))
-    size_t n = (size_t)img.width * img.height;
-    unsigned char *rgba = malloc(n * 4);
-    if (!rgba) { png_image_free(&img); set_error(err, errlen, "out of memory", NULL); return -1; }
-    if (!png_image_finish_read(&img, NULL, rgba, 0, NULL)) {
-        set_error(err, errlen, "corrupt or truncated PNG: ", img.message);
-        free(rgba);
-        png_image_free(&img);
+    png_init_io(png, f);
+    png_read_info(png, info);
+    png_uint_32 width = png_get_image_width(png, info), height = png_get_image_height(png, info);
+    int color = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
+    if (width == 0 || height == 0 || (size_t)width * height > GC_MAX_PIXELS) {
+        snprintf(perr.message, sizeof perr.message, "size %ux%u out of range (at most 2^26 pixels)", (unsigned)width, (unsigned)height);
+        set_error(err, errlen, "PNG ", perr.message);
+        png_destroy_read_struct(&png, &info, NULL);
+        fclose(f);
         return -1;
     }
-    unsigned char *rgb = malloc(n * 3);
-    if (!rgb) { free(rgba); set_error(err, errlen, "out of memory", NULL); return -1; }
-    for (size_t i = 0; i < n; i++) memcpy(rgb + 3 * i, rgba + 4 * i, 3);
-    free(rgba);
-    out->width = (int)img.width;
-    out->height = (int)img.height;
+    // As PIL's open + convert("RGB"): palettes and low-bit grey expanded, 16-bit samples keep their high
+    // byte, grey replicated, alpha (and tRNS) dropped without compositing, no gamma or colour management.
+    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (depth == 16) png_set_strip_16(png);
+    if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    if (color & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    size_t stride = (size_t)width * 3;
+    if (png_get_rowbytes(png, info) != stride) {
+        snprintf(perr.message, sizeof perr.message, "unsupported PNG layout (%zu bytes per row)", (size_t)png_get_rowbytes(png, info));
+        png_error(png, perr.message);
+    }
+    rgb = malloc(stride * height);
+    rows = malloc(sizeof(png_bytep) * height);
+    if (!rgb || !rows) png_error(png, "out of memory");
+    for (png_uint_32 y = 0; y < height; y++) rows[y] = rgb + stride * y;
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    free(rows);
+    fclose(f);
+    out->width = (int)width;
+    out->height = (int)height;
     out->rgb = rgb;
     return 0;
 }
@@ -131,14 +173,14 @@ int gc_decode_jpeg(const char *path, gc_image *out, char *err, size_t errlen) {
     return 0;
 }
 
-int gc_encode_png(const char *path, const unsigned char *rgb, int width, int height, char *err, size_t errlen) {
+int gc_encode_png(const char *path, const unsigned char *pixels, int width, int height, int channels, char *err, size_t errlen) {
     png_image img;
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;
     img.width = (png_uint_32)width;
     img.height = (png_uint_32)height;
-    img.format = PNG_FORMAT_RGB;
-    if (!png_image_write_to_file(&img, path, 0, rgb, 0, NULL)) {
+    img.format = channels == 1 ? PNG_FORMAT_GRAY : channels == 2 ? PNG_FORMAT_GA : channels == 4 ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+    if (!png_image_write_to_file(&img, path, 0, pixels, 0, NULL)) {
         set_error(err, errlen, "cannot write PNG: ", img.message);
         png_image_free(&img);
         return -1;

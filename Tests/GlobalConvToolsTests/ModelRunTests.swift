@@ -137,6 +137,13 @@ struct ModelRunTests {
             let x: Tensor<Float> = try Preprocessing(resize: 248, crop: 224).apply(decoded)
             #expect(r.logits[0] == (try directLogits(vanTiny, x)).scalars.map(Double.init))
         }
+        // Grey is replicated, alpha dropped without compositing (PIL's convert("RGB")).
+        let grey: [UInt8] = [0, 50, 100, 150, 200, 250]
+        try RGBImage.writePNG(grey, width: 3, height: 2, channels: 1, to: dir.appendingPathComponent("grey.png").path)
+        #expect(try RGBImage.decode(path: dir.appendingPathComponent("grey.png").path).pixels == grey.flatMap { [$0, $0, $0] })
+        let rgba: [UInt8] = [10, 20, 30, 0, 40, 50, 60, 128, 70, 80, 90, 255]
+        try RGBImage.writePNG(rgba, width: 3, height: 1, channels: 4, to: dir.appendingPathComponent("rgba.png").path)
+        #expect(try RGBImage.decode(path: dir.appendingPathComponent("rgba.png").path).pixels == [10, 20, 30, 40, 50, 60, 70, 80, 90])
         // Corrupt and truncated images are errors naming the file.
         let png = dir.appendingPathComponent("img.png").path
         let bytes = try FileAccess.readBytes(path: png, what: "png")
@@ -165,7 +172,7 @@ struct ModelRunTests {
         try FileAccess.writeBytes(huge, path: hugePath, what: "png")
         #expect {
             try RGBImage.decode(path: hugePath)
-        } throws: { ($0 as? ToolError)?.description.contains("2^26 pixels") == true }
+        } throws: { ($0 as? ToolError)?.description.contains("100000x100000 out of range (at most 2^26 pixels)") == true }
     }
 
     @Test("run errors: wrong family, preset mismatch, truncated weights, missing files, wrong channels, label count")

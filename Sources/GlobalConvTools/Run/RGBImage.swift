@@ -6,9 +6,9 @@ import Darwin
 #endif
 
 /// An 8-bit RGB image (rows top to bottom, pixels interleaved R, G, B), decoded from PNG (libpng) or
-/// JPEG (libjpeg-turbo) by the system libraries. PNG: palettes expanded, grey replicated, alpha dropped
-/// without compositing (as PIL's `convert("RGB")`); 16-bit and gamma-tagged PNGs go through libpng's
-/// simplified-API conversion to 8-bit sRGB. JPEG: libjpeg's defaults (islow IDCT, fancy upsampling),
+/// JPEG (libjpeg-turbo) by the system libraries. PNG as PIL's `convert("RGB")`: palettes and low-bit grey
+/// expanded, 16-bit samples keep their high byte, grey replicated, alpha dropped without compositing, no
+/// gamma or colour-profile conversion. JPEG: libjpeg's defaults (islow IDCT, fancy upsampling),
 /// greyscale to RGB; CMYK is refused; a truncated JPEG (libjpeg only warns) is an error.
 package struct RGBImage: Sendable, Equatable {
     package var width: Int
@@ -53,12 +53,25 @@ package struct RGBImage: Sendable, Equatable {
         return RGBImage(width: w, height: h, pixels: Array(UnsafeBufferPointer(start: rgb, count: w * h * 3)))
     }
 
+    /// Writes `pixels` (`width · height · channels` bytes: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA) as an
+    /// 8-bit PNG — for tests of the decoder.
+    package static func writePNG(_ pixels: [UInt8], width: Int, height: Int, channels: Int, to path: String) throws(ToolError) {
+        precondition(pixels.count == width * height * channels && (1...4).contains(channels))
+        var message = [CChar](repeating: 0, count: 512)
+        let status = pixels.withUnsafeBufferPointer { p in
+            message.withUnsafeMutableBufferPointer { m in
+                gc_encode_png(path, p.baseAddress, Int32(width), Int32(height), Int32(channels), m.baseAddress, m.count)
+            }
+        }
+        guard status == 0 else { throw .io("\(path): \(message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })") }
+    }
+
     /// Writes the image as PNG (lossless) or JPEG (`quality` 1...100) — for tests and examples.
     package func write(to path: String, as kind: Kind, quality: Int = 95) throws(ToolError) {
         var message = [CChar](repeating: 0, count: 512)
         let status = pixels.withUnsafeBufferPointer { p in
             message.withUnsafeMutableBufferPointer { m in
-                kind == .png ? gc_encode_png(path, p.baseAddress, Int32(width), Int32(height), m.baseAddress, m.count)
+                kind == .png ? gc_encode_png(path, p.baseAddress, Int32(width), Int32(height), 3, m.baseAddress, m.count)
                     : gc_encode_jpeg(path, p.baseAddress, Int32(width), Int32(height), Int32(quality), m.baseAddress, m.count)
             }
         }
