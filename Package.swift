@@ -31,6 +31,21 @@ let package = Package(
         // CPU detection (once per process), the instruction-set levels and the target-attribute macros
         // of the C kernels: the one header CDirectKernel and CVectorMath share.
         .target(name: "CCPUFeatures"),
+        // libpng and libjpeg(-turbo) as system libraries, for `globalconv run`'s image input only (the
+        // library products do not depend on them): `apt-get install libpng-dev libjpeg62-turbo-dev`.
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
+        ),
+        // PNG and JPEG decoding/encoding in C (libjpeg reports errors through setjmp/longjmp, which
+        // Swift cannot host): 8-bit RGB in, 8-bit RGB out. Only GlobalConvTools depends on it.
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
         // The direct path's inner loops, compiled per instruction set (AVX-512, AVX2+FMA, portable)
         // through function target attributes and chosen at run time from per-level dispatch tables.
         .target(name: "CDirectKernel", dependencies: ["CCPUFeatures"]),
@@ -96,7 +111,7 @@ let package = Package(
         // The `globalconv` tool's logic (sweep timing, verify runner, reports, SVG plots), testable without processes.
         .target(
             name: "GlobalConvTools",
-            dependencies: ["GlobalConv", "LargeKernel", "Backbones"]
+            dependencies: ["GlobalConv", "LargeKernel", "Backbones", "CImageCodecs"]
         ),
         // The `globalconv` command line: argument parsing, validation and printing only.
         .executableTarget(

@@ -2,11 +2,11 @@ import ArgumentParser
 import GlobalConv
 import GlobalConvTools
 
-/// `globalconv bench`: latency of one block with random weights on one path.
+/// `globalconv bench`: latency of one block, or one whole model (`--model`), with random weights on one path.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time one block (random weights, random input) on a path.",
+        abstract: "Time one block or one whole model (random weights, random input) on a path.",
         discussion: """
             The block is built by the Backbones registry from --config (a JSON object with the block's keys) with random weights of order one. \(BlockKeyListing.helpText())
 
@@ -15,12 +15,17 @@ struct BenchCommand: ParsableCommand {
               globalconv bench --block replknet.block --config '{"in_channels": 64, "dw_channels": 64, "block_lk_size": 31, "small_kernel": 5}'
               globalconv bench --list-blocks
 
+            With --model (a preset such as convnext_tiny or van_b0, or a family id for its defaults) the whole model is timed instead, with random weights made from the model's own key layout; --size defaults to 224 (GFNet and GFNet-H take it as img_size, ParC-ConvNeXt as its stage sizes).
+
             With --baseline FILE (JSON lines as Fixtures/block_bench.py prints them: block, runtime, size, batch, threads, median_ms, min_ms), each peer row for the same block, size, batch and threads is printed beside ours with the ratio peer median / our median. Fixtures/block_compare.py runs both sides interleaved.
             """
     )
 
-    @Option(help: "Block id, e.g. van.block, replknet.large_kernel, gfnet.block; or parc.pair (ParC's two circular halves alone). Required unless --list-blocks.")
+    @Option(help: "Block id, e.g. van.block, replknet.large_kernel, gfnet.block; or parc.pair (ParC's two circular halves alone). Required unless --model or --list-blocks.")
     var block: String?
+
+    @Option(help: "Whole model instead of a block: a preset (convnext_tiny, van_b0, SLaK_tiny, gfnet-ti, …) or a family id.")
+    var model: String?
 
     @Option(help: "Block config as a JSON object with the block's keys (see --list-blocks), e.g. '{\"dim\": 64, \"kernel_size\": 21}' for van.block.")
     var config = "{}"
@@ -28,8 +33,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "List every block id with its input channel key, required keys and optional keys (with defaults), and exit.")
     var listBlocks = false
 
-    @Option(help: "Input map size: 'N' or 'HxW'.")
-    var size = "56"
+    @Option(help: "Input map size: 'N' or 'HxW' (default 56 for a block, 224 for a model).")
+    var size: String?
 
     @Option(help: "Batch N (1...4096).")
     var batch = 1
@@ -67,14 +72,31 @@ struct BenchCommand: ParsableCommand {
     /// The `--format` values this command prints.
     static let formats: [OutputFormat] = [.table, .json]
 
-    func makeConfiguration() throws(ToolError) -> BlockBenchConfiguration {
-        guard let block else {
-            throw .invalidValue("--block is required (or --list-blocks to see every block id and its keys)")
-        }
+    func parsedPath() throws(ToolError) -> ConvolutionPath {
         guard let p = ConvolutionPath(rawValue: path) else {
             throw .invalidValue("unknown --path '\(path)': allowed are direct, fft, auto")
         }
-        let c = BlockBenchConfiguration(block: block, config: config, size: try ValueParsing.size(size), batch: batch, path: p,
+        return p
+    }
+
+    func makeModelConfiguration() throws(ToolError) -> ModelBenchConfiguration? {
+        guard let model else { return nil }
+        guard block == nil else { throw .invalidValue("give either --block or --model, not both") }
+        guard config == "{}" else { throw .invalidValue("--config is for --block; --model takes a preset or family id") }
+        guard baseline == nil else { throw .invalidValue("--baseline is for --block; Fixtures/model_compare.py compares whole models") }
+        let c = ModelBenchConfiguration(model: model, size: try ValueParsing.size(size ?? "224"), batch: batch, path: try parsedPath(),
+                                        precision: try parsePrecision(dtype), threads: try parseThreads(threads),
+                                        repeats: repeats, warmup: warmup, effort: try parseEffort(effort))
+        try c.validate()
+        return c
+    }
+
+    func makeConfiguration() throws(ToolError) -> BlockBenchConfiguration {
+        guard let block else {
+            throw .invalidValue("give --block (a block id; --list-blocks shows every id and its keys) or --model (a preset or model family)")
+        }
+        let p = try parsedPath()
+        let c = BlockBenchConfiguration(block: block, config: config, size: try ValueParsing.size(size ?? "56"), batch: batch, path: p,
                                         precision: try parsePrecision(dtype), threads: try parseThreads(threads),
                                         repeats: repeats, warmup: warmup, effort: try parseEffort(effort))
         try c.validate()
@@ -83,7 +105,9 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if listBlocks { return }
-        _ = try validated { () throws(ToolError) in try makeConfiguration() }
+        if try validated({ () throws(ToolError) in try makeModelConfiguration() }) == nil {
+            _ = try validated { () throws(ToolError) in try makeConfiguration() }
+        }
         try validateFormat(format, allowed: Self.formats)
         try refuseDebugTiming(allowDebug: allowDebug, rerun: "swift run -c release globalconv bench …")
     }
@@ -94,9 +118,16 @@ struct BenchCommand: ParsableCommand {
             return
         }
         try reportingErrors {
-            let c = try makeConfiguration()
             let format = try parseFormat(format, allowed: Self.formats)
             if let wisdom { try importPlanFile(wisdom) }
+            if let m = try makeModelConfiguration() {
+                Terminal.progress("bench \(m.model) \(m.path.rawValue)…")
+                let result = try ModelBench.run(m)
+                Terminal.clearProgress()
+                print(try result.rendered(format))
+                return
+            }
+            let c = try makeConfiguration()
             let peers = try baseline.map { (path) throws(ToolError) in try BlockBaselineRow.load(path: path) }
             Terminal.progress("bench \(c.block) \(c.path.rawValue)…")
             var result = try BlockBench.run(c)

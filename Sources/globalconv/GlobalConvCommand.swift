@@ -14,9 +14,10 @@ struct GlobalConvCommand: ParsableCommand {
               globalconv verify --format junit > verify.xml
               globalconv decompose --kernel 21 --channels 64 --size 56
               globalconv bench --block van.lka --config '{"dim": 64}' --size 56
+              globalconv run --model convnext_tiny --weights convnext_tiny.safetensors --input cat.jpg
             See Docs/cli.md for every flag and the JSON schemas.
             """,
         version: GlobalConvVersion.string,
-        subcommands: [SweepCommand.self, VerifyCommand.self, DecomposeCommand.self, BenchCommand.self, WisdomCommand.self]
+        subcommands: [SweepCommand.self, VerifyCommand.self, DecomposeCommand.self, BenchCommand.self, RunCommand.self, WisdomCommand.self]
     )
 }

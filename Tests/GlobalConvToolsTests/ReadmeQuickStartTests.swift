@@ -43,7 +43,7 @@ struct ReadmeQuickStartTests {
         let install = try #require(setup.first)
         #expect(!install.hasPrefix("sudo "), "'\(install)' fails as root where sudo does not exist")
         #expect(!install.contains("&& sudo ") && !install.contains("; sudo "))
-        #expect(install.contains("apt-get install -y libfftw3-dev libopenblas-dev pkg-config"))
+        #expect(install.contains("apt-get install -y libfftw3-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev pkg-config"))
         // A fresh container has no package lists: the install must refresh them first.
         #expect(install.contains("apt-get update &&"), "'\(install)' fails in a fresh container without apt-get update")
         #expect(install.contains("$(command -v sudo)") || install.contains("id -u"), "'\(install)' should use sudo only when present")
@@ -58,6 +58,6 @@ struct ReadmeQuickStartTests {
         let ciTest = try #require(ciRun.split(separator: "\n").map(String.init).first { $0.hasPrefix("swift test") })
         #expect(readmeTest == ciTest)
         // CI installs the packages the README names.
-        for package in ["libfftw3-dev", "libopenblas-dev", "pkg-config"] { #expect(ciRun.contains(package)) }
+        for package in ["libfftw3-dev", "libopenblas-dev", "libpng-dev", "libjpeg62-turbo-dev", "pkg-config"] { #expect(ciRun.contains(package)) }
     }
 }

@@ -11,6 +11,11 @@ package enum FileAccess {
     /// - Throws: ``ToolError/io(_:)``: `cannot read baseline file '/x.jsonl': no such file` (or
     ///   `permission denied`, `is a directory`, …).
     package static func readText(path: String, what: String) throws(ToolError) -> String {
+        String(decoding: try readBytes(path: path, what: what), as: UTF8.self)
+    }
+
+    /// The bytes of the file at `path`; `what` names it in the error (as ``readText(path:what:)``).
+    package static func readBytes(path: String, what: String) throws(ToolError) -> [UInt8] {
         guard let file = fopen(path, "r") else { throw .io("cannot read \(what) '\(path)': \(reason(errno))") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -23,7 +28,25 @@ package enum FileAccess {
                 break
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
+    }
+
+    /// The first `count` bytes of the file at `path` (fewer if it is shorter).
+    package static func readPrefix(path: String, count: Int, what: String) throws(ToolError) -> [UInt8] {
+        guard let file = fopen(path, "r") else { throw .io("cannot read \(what) '\(path)': \(reason(errno))") }
+        defer { fclose(file) }
+        var chunk = [UInt8](repeating: 0, count: count)
+        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        if n < count, ferror(file) != 0 { throw .io("cannot read \(what) '\(path)': \(reason(errno))") }
+        return Array(chunk[0..<n])
+    }
+
+    /// Writes `bytes` to `path`, replacing it; `what` names it in the error.
+    package static func writeBytes(_ bytes: [UInt8], path: String, what: String) throws(ToolError) {
+        guard let file = fopen(path, "w") else { throw .io("cannot write \(what) '\(path)': \(reason(errno))") }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        let closed = fclose(file)
+        guard written == bytes.count, closed == 0 else { throw .io("cannot write \(what) '\(path)': \(reason(errno))") }
     }
 
     /// Checks, without creating anything, that `path` can be written: its directory exists and is

@@ -28,10 +28,37 @@ package enum RandomStateDict {
         }
     }
 
+    /// The keys and shapes whole model `id` (``ModelRegistry``) with `configJSON` needs, sorted by key:
+    /// the model's own strict loader lists them.
+    package static func modelShapes(id: String, configJSON: String) throws(ToolError) -> [(key: String, shape: [Int])] {
+        do {
+            _ = try ModelRegistry.make(id: id, configJSON: configJSON, stateDict: [String: Tensor<Float>]())
+            return []
+        } catch {
+            guard case .stateDict(let e) = error else { throw .failed(error.description) }
+            var out: [(key: String, shape: [Int])] = []
+            for problem in e.problems {
+                guard case .missing(let key, let shape) = problem else { throw .failed(e.description) }
+                out.append((key, shape))
+            }
+            return out.sorted { $0.key < $1.key }
+        }
+    }
+
     /// A full random state_dict for block `id` with `configJSON`.
     package static func make(id: String, configJSON: String, seed: UInt64) throws(ToolError) -> [String: Tensor<Float>] {
+        make(shapes: try shapes(id: id, configJSON: configJSON), seed: seed)
+    }
+
+    /// A full random state_dict for whole model `id` with `configJSON` (same value rules as for blocks).
+    package static func makeModel(id: String, configJSON: String, seed: UInt64) throws(ToolError) -> [String: Tensor<Float>] {
+        make(shapes: try modelShapes(id: id, configJSON: configJSON), seed: seed)
+    }
+
+    /// Random tensors for `shapes` (see the type's rules).
+    package static func make(shapes: [(key: String, shape: [Int])], seed: UInt64) -> [String: Tensor<Float>] {
         var dict: [String: Tensor<Float>] = [:]
-        for (index, entry) in try shapes(id: id, configJSON: configJSON).enumerated() {
+        for (index, entry) in shapes.enumerated() {
             let s = seed &* 6364136223846793005 &+ UInt64(index) &* 1442695040888963407
             let unit = Tensor<Float>.random(shape: entry.shape, in: -1...1, seed: s)
             var scalars = unit.scalars

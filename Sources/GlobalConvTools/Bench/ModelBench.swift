@@ -1,0 +1,166 @@
+import Backbones
+import GlobalConv
+
+/// What `globalconv bench --model` times: a whole model (a preset, or a family's defaults) with
+/// ``RandomStateDict`` weights made from the model's own key layout, on a random `[N, 3, H, W]` input.
+/// GFNet and GFNet-H get `img_size` = the size, ParC-ConvNeXt `stages_rs` = the stage map sizes, so any
+/// square size runs.
+package struct ModelBenchConfiguration: Sendable, Equatable {
+    package var model: String
+    package var size: Size2D
+    package var batch: Int
+    package var path: ConvolutionPath
+    package var precision: Precision
+    package var threads: Int
+    package var repeats: Int
+    package var warmup: Int
+    package var seed: UInt64
+    package var effort: PlanningEffort
+
+    package init(model: String, size: Size2D = Size2D(224), batch: Int = 1, path: ConvolutionPath = .auto, precision: Precision = .float32,
+                 threads: Int = ExecutionOptions.defaultThreads, repeats: Int = 5, warmup: Int = 1, seed: UInt64 = 1,
+                 effort: PlanningEffort = .estimate) {
+        (self.model, self.size, self.batch, self.path, self.precision) = (model, size, batch, path, precision)
+        (self.threads, self.repeats, self.warmup, self.seed, self.effort) = (threads, repeats, warmup, seed, effort)
+    }
+
+    /// The family, preset and config JSON the bench builds.
+    package func resolved() throws(ToolError) -> (target: ModelCatalog.Target, config: String) {
+        let target = try ModelCatalog.resolve(model)
+        var members: [String] = target.preset.map { [#""preset": "\#($0)""#] } ?? []
+        switch target.family {
+        case "gfnet", "gfnet_h":
+            guard size.height == size.width else { throw .invalidValue("\(target.family) needs a square --size (its img_size), got \(size)") }
+            members.append(#""img_size": \#(size.height)"#)
+        case "parc_convnext":
+            guard size.height == size.width else { throw .invalidValue("parc_convnext needs a square --size (its stages_rs), got \(size)") }
+            let s0 = size.height / 4
+            members.append(#""stages_rs": [\#(s0), \#(s0 / 2), \#(s0 / 4), \#(s0 / 8)]"#)
+        default: break
+        }
+        return (target, "{" + members.joined(separator: ", ") + "}")
+    }
+
+    /// Checks ranges and the model name (not the weights: building them is the expensive part).
+    package func validate() throws(ToolError) {
+        guard (1...8192).contains(size.height), (1...8192).contains(size.width) else {
+            throw .invalidValue("--size must be within 1...8192 per side, got \(size)")
+        }
+        guard (1...4096).contains(batch) else { throw .invalidValue("--batch must be in 1...4096, got \(batch)") }
+        guard (1...1024).contains(threads) else { throw .invalidValue("--threads must be in 1...1024, got \(threads)") }
+        guard (1...10_000).contains(repeats) else { throw .invalidValue("--repeats must be in 1...10000, got \(repeats)") }
+        guard (0...10_000).contains(warmup) else { throw .invalidValue("--warmup must be in 0...10000, got \(warmup)") }
+        let (n, o) = (batch * 3).multipliedReportingOverflow(by: size.height * size.width)
+        guard !o, n <= 1 << 28 else { throw .invalidValue("the input N·3·H·W is larger than 2^28 elements") }
+        _ = try resolved()
+    }
+}
+
+/// A whole model's latency. JSON fields: `model` (family id), `preset` (or null), `config`, `path`,
+/// `size` `[H, W]`, `batch`, `threads`, `dtype`, `parameters` (weights in the state_dict, BN running
+/// statistics included), `median_ms`, `min_ms`, and the parallel runtime's counters as in the block
+/// bench: `regions_per_run`, `worker_joins_per_run`, `mean_region_us`, `planning_measurements`.
+package struct ModelBenchResult: Sendable, Equatable, Codable {
+    package var model: String
+    package var preset: String?
+    package var config: String
+    package var path: String
+    package var size: [Int]
+    package var batch: Int
+    package var threads: Int
+    package var dtype: String
+    package var parameters: Int
+    package var medianMs: Double
+    package var minMs: Double
+    package var regionsPerRun: Double?
+    package var meanRegionMicroseconds: Double?
+    package var workerJoinsPerRun: Double?
+    package var planningMeasurements: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case model, preset, config, path, size, batch, threads, dtype, parameters, medianMs = "median_ms", minMs = "min_ms"
+        case regionsPerRun = "regions_per_run", meanRegionMicroseconds = "mean_region_us", workerJoinsPerRun = "worker_joins_per_run"
+        case planningMeasurements = "planning_measurements"
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(preset, forKey: .preset)   // null, not absent, for a family's defaults
+        try c.encode(config, forKey: .config)
+        try c.encode(path, forKey: .path)
+        try c.encode(size, forKey: .size)
+        try c.encode(batch, forKey: .batch)
+        try c.encode(threads, forKey: .threads)
+        try c.encode(dtype, forKey: .dtype)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(medianMs, forKey: .medianMs)
+        try c.encode(minMs, forKey: .minMs)
+        try c.encodeIfPresent(regionsPerRun, forKey: .regionsPerRun)
+        try c.encodeIfPresent(meanRegionMicroseconds, forKey: .meanRegionMicroseconds)
+        try c.encodeIfPresent(workerJoinsPerRun, forKey: .workerJoinsPerRun)
+        try c.encodeIfPresent(planningMeasurements, forKey: .planningMeasurements)
+    }
+
+    /// Renders as `table` or `json`.
+    package func rendered(_ format: OutputFormat) throws(ToolError) -> String {
+        switch format {
+        case .json:
+            var r = self
+            r.medianMs = NumberFormatting.rounded(medianMs, 4)
+            r.minMs = NumberFormatting.rounded(minMs, 4)
+            return JSONOutput.encode(r)
+        case .table:
+            var t = TextTable(header: ["model", "path", "size", "batch", "threads", "dtype", "params", "median_ms", "min_ms"])
+            t.append([preset ?? model, path, "\(size[0])×\(size[1])", "\(batch)", "\(threads)", dtype, "\(parameters)",
+                      NumberFormatting.milliseconds(medianMs), NumberFormatting.milliseconds(minMs)])
+            return t.rendered()
+        case .csv, .markdown, .junit:
+            throw .invalidValue("bench output formats are table, json; not \(format.rawValue)")
+        }
+    }
+}
+
+/// Times one whole model (``ModelBenchConfiguration``): `warmup` untimed runs (plus one for `auto`, so
+/// the planner's measurements are not timed), then `repeats` timed runs.
+package enum ModelBench {
+    package static func run(_ c: ModelBenchConfiguration) throws(ToolError) -> ModelBenchResult {
+        try c.validate()
+        let (target, config) = try c.resolved()
+        let weights = try RandomStateDict.makeModel(id: target.family, configJSON: config, seed: c.seed)
+        let before = ParallelRuntime.statistics
+        let measurementsBefore = PlanningStatistics.measurementCount
+        let stats: TimingStatistics
+        switch c.precision {
+        case .float32: stats = try time(c, family: target.family, config: config, weights: weights, as: Float.self)
+        case .float64: stats = try time(c, family: target.family, config: config, weights: weights, as: Double.self)
+        }
+        var r = ModelBenchResult(model: target.family, preset: target.preset, config: config, path: c.path.rawValue,
+                                 size: [c.size.height, c.size.width], batch: c.batch, threads: c.threads, dtype: c.precision.rawValue,
+                                 parameters: weights.values.reduce(0) { $0 + $1.count }, medianMs: stats.medianMilliseconds,
+                                 minMs: stats.minimumMilliseconds)
+        let regions = ParallelRuntime.statistics - before
+        let runs = Double(c.warmup + c.repeats)
+        r.regionsPerRun = NumberFormatting.rounded(Double(regions.regions) / runs, 1)
+        r.planningMeasurements = PlanningStatistics.measurementCount - measurementsBefore
+        r.workerJoinsPerRun = NumberFormatting.rounded(Double(regions.workerJoins) / runs, 1)
+        r.meanRegionMicroseconds = regions.regions == 0 ? nil
+            : NumberFormatting.rounded(Double(regions.regionNanoseconds) / Double(regions.regions) / 1000, 2)
+        return r
+    }
+
+    static func time<S: TensorScalar>(_ c: ModelBenchConfiguration, family: String, config: String,
+                                      weights: [String: Tensor<Float>], as _: S.Type) throws(ToolError) -> TimingStatistics {
+        let x = Tensor<S>.random(shape: [c.batch, 3, c.size.height, c.size.width], seed: c.seed &+ 1)
+        let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
+        do throws(BackboneError) {
+            let model = try ModelRegistry.make(id: family, configJSON: config, stateDict: weights.mapValues { $0.converted(to: S.self) })
+            if c.path == .auto { _ = try model.forward(x, path: .auto, options: options) }
+            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(BackboneError) in
+                _ = try model.forward(x, path: c.path, options: options)
+            }
+        } catch {
+            throw .failed(error.description)
+        }
+    }
+}
