@@ -90,7 +90,7 @@ static void size_pool(void) {
     if (cpus < 1) cpus = 1;
     if (cpus - 1 > MAX_WORKERS) cpus = MAX_WORKERS + 1;
     the_pool.workers = cpus - 1;
-    long spin_us = 200;
+    long spin_us = 1000;  // see CThreadPool.h: a parked worker may take over 1 ms to wake on a VM
     const char *env = getenv("GLOBALCONV_SPIN_US");
     if (env) {
         char *end = 0;

@@ -60,18 +60,21 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
 
     /// Eval BatchNorm on an NCHW tensor, in the order of the definition:
     /// `y[n,c,i,j] = (x[n,c,i,j] − mean[c]) / sqrt(var[c] + eps) · γ[c] + β[c]`.
+    /// `x` is consumed: a tensor nobody else holds (a convolution's fresh output) is normalised in place,
+    /// without a copy.
     /// - Throws: ``LargeKernelError/shapeMismatch(_:)`` unless `x` is `[N, C, H, W]` with this `C`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func apply(_ x: Tensor<Scalar>) throws(LargeKernelError) -> Tensor<Scalar> {
+    public func apply(_ x: consuming Tensor<Scalar>) throws(LargeKernelError) -> Tensor<Scalar> {
         guard x.rank == 4, x.shape[1] == channels else {
             throw .shapeMismatch("BatchNorm over \(channels) channels needs [N, \(channels), H, W], got \(x.shape)")
         }
-        var y = x
-        let plane = x.shape[2] * x.shape[3]
+        var y = consume x
+        let plane = y.shape[2] * y.shape[3]
         let std = standardDeviation
+        let batch = y.shape[0]
         y.withUnsafeMutableBufferPointer { out in
-            for n in 0..<x.shape[0] {
+            for n in 0..<batch {
                 for c in 0..<channels {
                     let (m, s, g, b) = (runningMean.scalars[c], std[c], weight.scalars[c], bias.scalars[c])
                     let base = (n * channels + c) * plane

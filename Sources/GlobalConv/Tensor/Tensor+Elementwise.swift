@@ -26,6 +26,12 @@ extension Tensor {
         return y
     }
 
+    /// In place, `x ← x + y`. - Precondition: equal shapes.
+    package mutating func add(_ y: Tensor) {
+        precondition(shape == y.shape, "add(_:): shapes \(shape) and \(y.shape) differ")
+        withUnsafeMutableBufferPointer { v in y.withUnsafeBufferPointer { ys in for i in v.indices { v[i] += ys[i] } } }
+    }
+
     /// In place, `x ← x ⊙ y`. - Precondition: equal shapes.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
