@@ -30,9 +30,9 @@ def run(binary, args):
     return json.loads(out.stdout)
 
 
-def block(binary, name, config, threads, repeats, effort, size=56):
+def block(binary, name, config, threads, repeats, effort, size=56, warmup=3):
     r = run(binary, ["bench", "--block", name, "--config", json.dumps(config), "--size", str(size), "--path", "auto",
-                     "--threads", str(threads), "--repeats", str(repeats), "--warmup", "3", "--effort", effort,
+                     "--threads", str(threads), "--repeats", str(repeats), "--warmup", str(warmup), "--effort", effort,
                      "--format", "json"])
     return r["median_ms"], r["min_ms"]
 
@@ -49,17 +49,19 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--repeats", type=int, default=21)
     p.add_argument("--effort", default="measure")
+    p.add_argument("--warmup", type=int, default=3, help="untimed runs before the timed ones (blocks and ParC)")
     p.add_argument("--kernels", default="7,13,21,31,41,51,63")
     p.add_argument("--parc-sizes", default="56,112,224")
     p.add_argument("--blocks", default=",".join(CONFIGS))
     p.add_argument("--binary", default=os.environ.get("GLOBALCONV_BINARY",
                                                       os.path.join(HERE, "..", ".build", "release", "globalconv")))
     a = p.parse_args()
-    items = [(b, lambda t, b=b: block(a.binary, b, CONFIGS[b], t, a.repeats, a.effort)) for b in a.blocks.split(",") if b]
+    items = [(b, lambda t, b=b: block(a.binary, b, CONFIGS[b], t, a.repeats, a.effort, warmup=a.warmup))
+             for b in a.blocks.split(",") if b]
     items += [(f"depthwise K={k}", lambda t, k=k: depthwise(a.binary, int(k), t, a.repeats, a.effort))
               for k in a.kernels.split(",") if k]
     items += [(f"parc.pair {s}×{s}", lambda t, s=s: block(a.binary, "parc.pair", {"channels": 128}, t, a.repeats, a.effort,
-                                                          size=int(s)))
+                                                          size=int(s), warmup=a.warmup))
               for s in a.parc_sizes.split(",") if s]
     res = {name: {1: [], 2: []} for name, _ in items}
     for r in range(a.rounds):

@@ -1,5 +1,14 @@
 import GlobalConv
 
+/// Settings of strict loading.
+package enum StateDictLoading {
+    /// The most bytes of zero placeholders one load may allocate when the state_dict is smaller (256 MiB:
+    /// a ConvNeXt block of width 2048 needs 130 MiB). A tool that asks a known preset for its whole key
+    /// layout by loading an empty state_dict (RandomStateDict, `globalconv bench --model`) raises it for
+    /// that task only: RepLKNet-31B's placeholders are 316 MiB.
+    @TaskLocal package static var placeholderBudget: Int = 256 << 20
+}
+
 /// Strict loading of a block's tensors from a `[String: Tensor]` keyed by official state_dict names.
 ///
 /// A block's initialiser asks for each tensor it needs with its expected shape (``StateDictScope/take(_:_:)``).
@@ -45,7 +54,7 @@ final class StateDictLoader<Scalar: TensorScalar> {
     private var placeholderBytes = 0
     private lazy var placeholderBudget: Int = {
         let given = tensors.values.reduce(0) { $0 &+ $1.count &* MemoryLayout<Scalar>.stride }
-        return max(256 << 20, given &* 2)
+        return max(StateDictLoading.placeholderBudget, given &* 2)
     }()
 
     private func checkPlaceholder(_ key: String, _ shape: [Int]) throws(BackboneError) {

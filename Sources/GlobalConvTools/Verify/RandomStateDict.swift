@@ -32,9 +32,12 @@ package enum RandomStateDict {
     /// the model's own strict loader lists them.
     package static func modelShapes(id: String, configJSON: String) throws(ToolError) -> [(key: String, shape: [Int])] {
         do {
-            _ = try ModelRegistry.make(id: id, configJSON: configJSON, stateDict: [String: Tensor<Float>]())
+            // The whole layout of a preset, RepLKNet-31B's 79 M parameters included (within 8 GiB).
+            try StateDictLoading.$placeholderBudget.withValue(8 << 30) {
+                _ = try ModelRegistry.make(id: id, configJSON: configJSON, stateDict: [String: Tensor<Float>]())
+            }
             return []
-        } catch {
+        } catch let error as BackboneError {
             guard case .stateDict(let e) = error else { throw .failed(error.description) }
             var out: [(key: String, shape: [Int])] = []
             for problem in e.problems {
@@ -42,6 +45,8 @@ package enum RandomStateDict {
                 out.append((key, shape))
             }
             return out.sorted { $0.key < $1.key }
+        } catch {
+            throw .failed("\(error)")
         }
     }
 
