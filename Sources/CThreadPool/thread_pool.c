@@ -74,6 +74,11 @@ static pool the_pool = {
     .wake = PTHREAD_COND_INITIALIZER,
 };
 static pthread_once_t sized = PTHREAD_ONCE_INIT;
+/// Set in a child process after fork(): the pool's threads did not survive, and its state may be
+/// mid-region, so every region there runs inline on its caller.
+static _Atomic int forked_child = 0;
+
+static void mark_forked_child(void) { atomic_store(&forked_child, 1); }
 static pthread_once_t started = PTHREAD_ONCE_INIT;
 static _Thread_local int in_region = 0;
 
@@ -98,6 +103,7 @@ static void size_pool(void) {
         if (end != env && *end == 0 && v >= 0 && v <= 1000000) spin_us = v;
     }
     the_pool.spin_ns = spin_us * 1000;
+    pthread_atfork(NULL, NULL, mark_forked_child);
 }
 
 int gc_pool_participants(void) {
@@ -204,7 +210,8 @@ int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *
     long want = threads < chunks ? threads : chunks;
     if (want > p->workers + 1) want = p->workers + 1;
     int expected = 0;
-    if (want <= 1 || in_region || !atomic_compare_exchange_strong(&p->busy, &expected, 1)) {
+    if (want <= 1 || in_region || atomic_load_explicit(&forked_child, memory_order_relaxed)
+        || !atomic_compare_exchange_strong(&p->busy, &expected, 1)) {
         atomic_fetch_add_explicit(&p->inline_regions, 1, memory_order_relaxed);
         run_inline(count, chunk, body, context);
         atomic_fetch_add_explicit(&p->region_ns, (uint64_t)(now_ns() - t0), memory_order_relaxed);

@@ -108,17 +108,17 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         let bn1 = norm1.affine
         var h = proj1(x, input: .affine(bn1), epilogue: PointwiseEpilogue(), threads: t)
         h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars, threads: t)                       // h + σ ⊙ (h − mean_HW h)
-        Activation.silu.apply(to: &h)
+        Activation.silu.apply(to: &h, threads: t)
         var g = gate(h, epilogue: silu, threads: t)
         let x0 = try dw0(h, path: path, options: options)
         let x1 = try dw1(x0.channels(split.e0..<(split.e0 + split.e1)), path: path, options: options)
         let x2 = try dw2(x0.channels((dim - split.e2)..<dim), path: path, options: options)
         var v = pw(Tensor.concatenatingChannels([x0.channels(0..<split.e0), x1, x2]), epilogue: silu, threads: t)
         if forceFP32 {
-            Activation.silu.apply(to: &g)
-            Activation.silu.apply(to: &v)
+            Activation.silu.apply(to: &g, threads: t)
+            Activation.silu.apply(to: &v, threads: t)
         }
-        g.multiply(by: v)
+        g.multiply(by: v, threads: t)
         let x1Out = proj2(g, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
                           threads: t)
         TensorStoragePool.recycle(h, g, x0, x1, x2, v)

@@ -54,7 +54,7 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
         let h = pw1.conv(x, input: .affine(preBN.affine), epilogue: PointwiseEpilogue(affine: pw1.bn.affine, activation: .relu),
                          threads: options.threads)
         var l = try Backbones.largeKernel { () throws(LargeKernelError) in try largeKernel.forward(h, path: path, options: options) }
-        Activation.relu.apply(to: &l)
+        Activation.relu.apply(to: &l, threads: options.threads)
         let out = pw2.conv(l, epilogue: PointwiseEpilogue(affine: pw2.bn.affine, residual: x), threads: options.threads)
         TensorStoragePool.recycle(h, l)
         return out

@@ -42,10 +42,15 @@ public enum Activation: String, Sendable, CaseIterable {
     }
 
     /// Applies the activation to every element of `x`, in place.
-    public func apply<S: TensorScalar>(to x: inout Tensor<S>) {
+    public func apply<S: TensorScalar>(to x: inout Tensor<S>) { apply(to: &x, threads: 1) }
+
+    /// Applies the activation to every element of `x`, in place, on up to `threads` participants of the
+    /// parallel runtime (chunks of 16 Ki elements; each element's result is the same whatever the split).
+    public func apply<S: TensorScalar>(to x: inout Tensor<S>, threads: Int) {
         x.withUnsafeMutableBufferPointer { b in
             guard let base = b.baseAddress else { return }
-            pointwise.apply(to: base, count: b.count)  // the scalar type's own kernel (Float: CVectorMath)
+            // The scalar type's own kernel (Float: CVectorMath), chunk by chunk.
+            parallelChunks(b.count, threads: threads, grain: 16_384) { r in pointwise.apply(to: base + r.lowerBound, count: r.count) }
         }
     }
 }

@@ -42,7 +42,7 @@ struct ConvBNReLU<Scalar: TensorScalar>: Sendable {
         case .dense(let c): y = bn(try c.run(x, threads: threads, model: model, layer: name + ".conv"), threads: threads)
         case .depthwise(let d): y = bn(try d(x, path: path, options: options), threads: threads)
         }
-        Activation.relu.apply(to: &y)
+        Activation.relu.apply(to: &y, threads: threads)
         return y
     }
 }

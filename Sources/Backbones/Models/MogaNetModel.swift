@@ -80,7 +80,7 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
         try checkInput(x, channels: config.inChannels, block: Self.id)
         let threads = options.threads
         var h = stemBN1(try stemConv1.run(x, threads: threads, model: Self.id, layer: "patch_embed1.projection.0"), threads: threads)
-        Activation.gelu.apply(to: &h)
+        Activation.gelu.apply(to: &h, threads: threads)
         h = stemBN2(try stemConv2.run(h, threads: threads, model: Self.id, layer: "patch_embed1.projection.3"), threads: threads)
         var out: [Tensor<Scalar>] = []
         for i in 0..<4 {

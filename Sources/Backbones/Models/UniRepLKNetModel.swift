@@ -92,7 +92,7 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
         try checkInput(x, channels: config.inChans, block: Self.id)
         let threads = options.threads
         var h = stemNorm1(try stemConv1.run(x, threads: threads, model: Self.id, layer: "downsample_layers.0.0"), threads: threads)
-        Activation.gelu.apply(to: &h)
+        Activation.gelu.apply(to: &h, threads: threads)
         h = stemNorm2(try stemConv2.run(h, threads: threads, model: Self.id, layer: "downsample_layers.0.3"), threads: threads)
         var out: [Tensor<Scalar>] = []
         for s in 0..<4 {

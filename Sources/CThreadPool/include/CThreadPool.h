@@ -20,6 +20,7 @@
 /// - A region started while the pool is already running one (another thread's, or a nested region
 ///   inside a body) runs inline on the calling thread: same chunks, one participant.
 /// - No allocation per region.
+/// - In a child process made by fork() every region runs inline (the workers do not survive a fork).
 ///
 /// Thread safety: every function may be called from any thread at any time.
 

@@ -32,12 +32,18 @@ extension Tensor {
         withUnsafeMutableBufferPointer { v in y.withUnsafeBufferPointer { ys in for i in v.indices { v[i] += ys[i] } } }
     }
 
-    /// In place, `x ← x ⊙ y`. - Precondition: equal shapes.
+    /// In place, `x ← x ⊙ y`, on up to `threads` participants. - Precondition: equal shapes.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    package mutating func multiply(by y: Tensor) {
+    package mutating func multiply(by y: Tensor, threads: Int = 1) {
         precondition(shape == y.shape, "multiply(by:): shapes \(shape) and \(y.shape) differ")
-        withUnsafeMutableBufferPointer { v in y.withUnsafeBufferPointer { ys in for i in v.indices { v[i] *= ys[i] } } }
+        let n = count
+        withUnsafeMutableBufferPointer { v in
+            y.withUnsafeBufferPointer { ys in
+                let (v, ys) = (v.baseAddress!, ys.baseAddress!)
+                parallelChunks(n, threads: threads, grain: 16_384) { r in for i in r { v[i] *= ys[i] } }
+            }
+        }
     }
 
     /// Channels `range` of an NCHW tensor, `x[:, range]`.
