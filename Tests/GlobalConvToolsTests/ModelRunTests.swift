@@ -235,7 +235,9 @@ struct ModelRunTests {
         #expect(Set(object.keys) == ["model", "preset", "config", "path", "size", "batch", "threads", "dtype", "parameters", "median_ms", "min_ms",
                                      "regions_per_run", "worker_joins_per_run", "mean_region_us", "planning_measurements"])
         #expect(object["model"] as? String == "van" && object["preset"] as? String == "van_b0" && object["size"] as? [Int] == [32, 32])
-        #expect((object["median_ms"] as? Double ?? -1) >= 0 && object["planning_measurements"] as? Int == 0)
+        // The count is process-wide and other suites measure concurrently, so only its presence and sign are
+        // checked here; a fresh process's count is checked in PlanFileProcessTests.
+        #expect((object["median_ms"] as? Double ?? -1) >= 0 && (object["planning_measurements"] as? Int ?? -1) >= 0)
         // 4.1 M weights (van_b0's 4.11 M parameters with BN statistics).
         #expect(r.parameters > 4_000_000 && r.parameters < 4_200_000)
         #expect(try r.rendered(.table).contains("van_b0"))
