@@ -6,11 +6,7 @@ extension BatchNormParameters {
     /// - Throws: the loader's errors; ``BackboneError/largeKernel(_:)`` when some `var + eps` is not
     ///   positive and finite.
     init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar = 1e-5) throws(BackboneError) {
-        let (w, b, m, v) = try (scope.take("weight", [channels]), scope.take("bias", [channels]),
-                                scope.take("running_mean", [channels]), scope.take("running_var", [channels]))
-        self = try largeKernel { () throws(LargeKernelError) in
-            try BatchNormParameters(weight: w, bias: b, runningMean: m, runningVar: v, eps: eps)
-        }
+        self = try BatchNormTensors(scope, channels: channels).parameters(eps: eps)
     }
 }
 
