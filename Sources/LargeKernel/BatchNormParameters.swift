@@ -5,8 +5,14 @@ import GlobalConv
 /// `bn.running_var` hold them (`num_batches_tracked` is never needed).
 ///
 /// Eval BatchNorm is the per-channel affine map `y = (x − mean)/sqrt(var + eps)·γ + β`, which is why a
-/// conv followed by BN folds into one conv (``DepthwiseKernel/fusingBatchNorm(_:)``). A value type;
-/// `Sendable`.
+/// conv followed by BN folds into one conv (``DepthwiseKernel/fusingBatchNorm(_:)``). The one eval
+/// BatchNorm of the package, with two evaluation orders, each kept where the fixtures expect it:
+/// - ``apply(_:)``, the definition's order `(x − mean)/std·γ + β` (``ConvBN`` and the large-kernel blocks);
+/// - ``callAsFunction(_:threads:)`` and ``affine``, the folded form PyTorch's CPU inference kernel uses:
+///   per channel `scale = γ / sqrt(var + eps)` and `shift = β − mean·scale` in `Scalar`, then
+///   `y = x·scale + shift` (the backbones' layers, and the 1×1 convolutions' prologues and epilogues).
+///
+/// The two differ by a few ulps of `|x·scale| + |shift|`. A value type; `Sendable`.
 public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
     /// γ, `[C]`.
     public let weight: Tensor<Scalar>
@@ -18,6 +24,10 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
     public let runningVar: Tensor<Scalar>
     /// Added to the variance under the square root; PyTorch's default is `1e-5`.
     public let eps: Scalar
+    /// The folded scale `γ / sqrt(var + eps)` per channel, in `Scalar`.
+    public let scale: [Scalar]
+    /// The folded shift `β − mean·scale` per channel, in `Scalar`.
+    public let shift: [Scalar]
 
     /// Number of channels `C`.
     public var channels: Int { weight.count }
@@ -43,6 +53,13 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
         self.runningMean = runningMean
         self.runningVar = runningVar
         self.eps = eps
+        var scale = [Scalar](repeating: 0, count: c), shift = scale
+        for i in 0..<c {
+            scale[i] = weight.scalars[i] / (runningVar.scalars[i] + eps).squareRoot()
+            shift[i] = bias.scalars[i] - runningMean.scalars[i] * scale[i]
+        }
+        self.scale = scale
+        self.shift = shift
     }
 
     /// The identity BatchNorm on `C` channels: γ = 1, β = 0, mean = 0, var = 1 and eps = 0, so
@@ -83,5 +100,34 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
             }
         }
         return y
+    }
+
+    /// `x·scale + shift` per channel, for fusing into a 1×1 convolution's input or epilogue.
+    package var affine: ChannelAffine<Scalar> { ChannelAffine(scale: scale, shift: shift) }
+
+    /// Eval BatchNorm on an NCHW tensor in the folded form, `y[n,c,i,j] = x[n,c,i,j]·scale[c] + shift[c]`
+    /// (one multiply and one add per element, as PyTorch's CPU inference kernel), its planes split over
+    /// `threads` participants of the parallel runtime (each element's result is the same whatever the split).
+    /// - Precondition: `x` is `[N, C, H, W]` with this `C`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ x: Tensor<Scalar>, threads: Int = 1) -> Tensor<Scalar> {
+        precondition(x.rank == 4 && x.shape[1] == channels,
+                     "BatchNorm: input must be [N, \(channels), H, W], got \(x.shape)")
+        let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
+        var y: [Scalar] = TensorStoragePool.take(x.count)
+        y.withUnsafeMutableBufferPointer { out in
+            x.withUnsafeBufferPointer { xs in
+                let (out, xs) = (out.baseAddress!, xs.baseAddress!)
+                parallelChunks(n * c, threads: threads) { planes in
+                    for i in planes {
+                        let (a, b) = (scale[i % c], shift[i % c])
+                        let base = i * plane
+                        for p in 0..<plane { out[base + p] = xs[base + p] * a + b }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: y)
     }
 }

@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// `replknet.convffn`: RepLKNet's `ConvFFN(in, internal, out)`,
 /// `x + pw2(GELU(pw1(preffn_bn(x))))`, each `pw` a bias-free 1×1 conv → BN.
@@ -10,7 +11,7 @@ import GlobalConv
 public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
     public static var id: String { "replknet.convffn" }
     public let inChannels: Int, internalChannels: Int
-    let preBN: BatchNorm2d<Scalar>
+    let preBN: BatchNormParameters<Scalar>
     let pw1: PointwiseConvBN<Scalar>, pw2: PointwiseConvBN<Scalar>
 
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
@@ -29,7 +30,7 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
     /// loader reports missing, unexpected and mis-shaped keys.
     init(_ s: StateDictScope<Scalar>, channels cin: Int, internal mid: Int) throws(BackboneError) {
         (inChannels, internalChannels) = (cin, mid)
-        preBN = try BatchNorm2d(s.scope("preffn_bn"), channels: cin)
+        preBN = try BatchNormParameters(s.scope("preffn_bn"), channels: cin)
         pw1 = try PointwiseConvBN(s.scope("pw1"), in: cin, out: mid)
         pw2 = try PointwiseConvBN(s.scope("pw2"), in: mid, out: cin)
     }

@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// `moganet.block`: MogaNet's `MogaBlock(embed_dims, ffn_ratio)` in eval mode (BN norms):
 /// ```
@@ -18,7 +19,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
     public let hidden: Int
     let split: (e0: Int, e1: Int, e2: Int)
     let forceFP32: Bool
-    let norm1: BatchNorm2d<Scalar>, norm2: BatchNorm2d<Scalar>
+    let norm1: BatchNormParameters<Scalar>, norm2: BatchNormParameters<Scalar>
     let layerScale1: Tensor<Scalar>, layerScale2: Tensor<Scalar>
     let proj1: PointwiseConvolution<Scalar>, gate: PointwiseConvolution<Scalar>, proj2: PointwiseConvolution<Scalar>
     let attnSigma: Tensor<Scalar>
@@ -74,8 +75,8 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         self.split = (e0, e1, e2)
         self.forceFP32 = forceFP32
         let a = s.scope("attn"), v = a.scope("value"), m = s.scope("mlp")
-        norm1 = try BatchNorm2d(s.scope("norm1"), channels: dim)
-        norm2 = try BatchNorm2d(s.scope("norm2"), channels: dim)
+        norm1 = try BatchNormParameters(s.scope("norm1"), channels: dim)
+        norm2 = try BatchNormParameters(s.scope("norm2"), channels: dim)
         layerScale1 = try s.take("layer_scale_1", [1, dim, 1, 1])
         layerScale2 = try s.take("layer_scale_2", [1, dim, 1, 1])
         proj1 = try PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim)

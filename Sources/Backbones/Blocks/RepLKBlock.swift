@@ -9,7 +9,7 @@ import LargeKernel
 public struct RepLKBlock<Scalar: TensorScalar>: Block {
     public static var id: String { "replknet.block" }
     public let inChannels: Int
-    let preBN: BatchNorm2d<Scalar>
+    let preBN: BatchNormParameters<Scalar>
     let pw1: PointwiseConvBN<Scalar>, pw2: PointwiseConvBN<Scalar>
     public let largeKernel: ReparamLargeKernelConv<Scalar>
 
@@ -32,7 +32,7 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
     /// `RepLKLargeKernelBlock.checkKernels`.
     init(_ s0: StateDictScope<Scalar>, inChannels cin: Int, dwChannels dw: Int, kernel k: Int, small s: Int?, merged: Bool) throws(BackboneError) {
         inChannels = cin
-        preBN = try BatchNorm2d(s0.scope("prelkb_bn"), channels: cin)
+        preBN = try BatchNormParameters(s0.scope("prelkb_bn"), channels: cin)
         pw1 = try PointwiseConvBN(s0.scope("pw1"), in: cin, out: dw)
         pw2 = try PointwiseConvBN(s0.scope("pw2"), in: dw, out: cin)
         largeKernel = try RepLKTensors(s0.scope("large_kernel"), channels: dw, kernel: k, small: s, merged: merged).build()

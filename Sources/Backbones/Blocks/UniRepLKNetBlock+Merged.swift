@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 extension UniRepLKNetBlock {
     /// The block in its deploy form, as the official `reparameterize()`: the dilated branches (with
@@ -43,9 +44,9 @@ extension UniRepLKNetBlock {
     }
 
     /// Every part given (``merged()``).
-    private init(dim: Int, dwconv: Mixer, norm: BatchNorm2d<Scalar>?, seDown: PointwiseConvolution<Scalar>,
+    private init(dim: Int, dwconv: Mixer, norm: BatchNormParameters<Scalar>?, seDown: PointwiseConvolution<Scalar>,
                  seUp: PointwiseConvolution<Scalar>, pwconv1: PointwiseConvolution<Scalar>, grnGamma: [Scalar], grnBeta: [Scalar]?,
-                 pwconv2: PointwiseConvolution<Scalar>, outNorm: BatchNorm2d<Scalar>?, gamma: Tensor<Scalar>?) {
+                 pwconv2: PointwiseConvolution<Scalar>, outNorm: BatchNormParameters<Scalar>?, gamma: Tensor<Scalar>?) {
         (self.dim, self.dwconv, self.norm, self.seDown, self.seUp, self.pwconv1) = (dim, dwconv, norm, seDown, seUp, pwconv1)
         (self.grnGamma, self.grnBeta, self.pwconv2, self.outNorm, self.gamma) = (grnGamma, grnBeta, pwconv2, outNorm, gamma)
     }

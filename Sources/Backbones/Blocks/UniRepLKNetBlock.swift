@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// UniRepLKNet's `UniRepLKNetBlock(dim C, kernel_size k)` in eval mode (a whole-model block; no block
 /// fixture of its own):
@@ -23,12 +24,12 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
     }
     let dim: Int
     let dwconv: Mixer
-    let norm: BatchNorm2d<Scalar>?
+    let norm: BatchNormParameters<Scalar>?
     let seDown: PointwiseConvolution<Scalar>, seUp: PointwiseConvolution<Scalar>
     let pwconv1: PointwiseConvolution<Scalar>
     let grnGamma: [Scalar], grnBeta: [Scalar]?
     let pwconv2: PointwiseConvolution<Scalar>
-    let outNorm: BatchNorm2d<Scalar>?
+    let outNorm: BatchNormParameters<Scalar>?
     let gamma: Tensor<Scalar>?
 
     /// `layerScale`: whether the block has `gamma` (training form with a positive `layer_scale_init_value`).
@@ -43,14 +44,14 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
         } else {
             throw .config(block: model, message: "kernel size \(k): blocks take 3, 5 or a dilated re-param size (7, 9, 11, 13, 15, 17), as the official assertion")
         }
-        norm = deploy ? nil : try BatchNorm2d(s.scope("norm"), channels: dim)
+        norm = deploy ? nil : try BatchNormParameters(s.scope("norm"), channels: dim)
         seDown = try PointwiseConvolution(s.scope("se.down"), in: dim, out: dim / 4)
         seUp = try PointwiseConvolution(s.scope("se.up"), in: dim / 4, out: dim)
         pwconv1 = try PointwiseConvolution(s.scope("pwconv1.1"), in: dim, out: ffn, linear: true)
         grnGamma = try s.take("act.1.gamma", [1, 1, 1, ffn]).scalars
         grnBeta = deploy ? nil : try s.take("act.1.beta", [1, 1, 1, ffn]).scalars
         pwconv2 = try PointwiseConvolution(s.scope("pwconv2.0"), in: ffn, out: dim, linear: true, bias: deploy)
-        outNorm = deploy ? nil : try BatchNorm2d(s.scope("pwconv2.2"), channels: dim)
+        outNorm = deploy ? nil : try BatchNormParameters(s.scope("pwconv2.2"), channels: dim)
         gamma = layerScale ? try s.take("gamma", [dim]) : nil
     }
 

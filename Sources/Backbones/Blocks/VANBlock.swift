@@ -13,7 +13,7 @@ import LargeKernel
 public struct VANBlock<Scalar: TensorScalar>: Block {
     public static var id: String { "van.block" }
     public let dim: Int, hidden: Int
-    let norm1: BatchNorm2d<Scalar>, norm2: BatchNorm2d<Scalar>
+    let norm1: BatchNormParameters<Scalar>, norm2: BatchNormParameters<Scalar>
     let proj1: PointwiseConvolution<Scalar>, proj2: PointwiseConvolution<Scalar>
     public let lka: LargeKernelAttention<Scalar>
     /// LKA's `conv1`, built once (its gating `x ⊙ attn` runs in its epilogue).
@@ -47,8 +47,8 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
     init(_ s: StateDictScope<Scalar>, dim: Int, hidden: Int, decomposition dec: LKADecomposition) throws(BackboneError) {
         (self.dim, self.hidden) = (dim, hidden)
         let a = s.scope("attn"), m = s.scope("mlp")
-        norm1 = try BatchNorm2d(s.scope("norm1"), channels: dim)
-        norm2 = try BatchNorm2d(s.scope("norm2"), channels: dim)
+        norm1 = try BatchNormParameters(s.scope("norm1"), channels: dim)
+        norm2 = try BatchNormParameters(s.scope("norm2"), channels: dim)
         proj1 = try PointwiseConvolution(a.scope("proj_1"), in: dim, out: dim)
         proj2 = try PointwiseConvolution(a.scope("proj_2"), in: dim, out: dim)
         let t = try LKATensors(a.scope("spatial_gating_unit"), channels: dim, decomposition: dec)

@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// RepLKNet's `conv_bn_relu` unit: a bias-free conv, eval BatchNorm, ReLU — `y = max(BN(conv(x)), 0)`.
 /// Keys `conv.weight`, `bn.{weight, bias, running_mean, running_var}`.
@@ -13,7 +14,7 @@ struct ConvBNReLU<Scalar: TensorScalar>: Sendable {
         case pointwise(PointwiseConvolution<Scalar>)
     }
     let conv: Conv
-    let bn: BatchNorm2d<Scalar>
+    let bn: BatchNormParameters<Scalar>
     /// The key prefix, for error messages.
     let name: String
 
@@ -28,7 +29,7 @@ struct ConvBNReLU<Scalar: TensorScalar>: Sendable {
             conv = .dense(try Convolution2D(s.scope("conv"), in: cin, out: cout, kernel: Size2D(k), stride: Size2D(stride),
                                             padding: Size2D(k / 2), groups: groups, bias: false))
         }
-        bn = try BatchNorm2d(s.scope("bn"), channels: cout)
+        bn = try BatchNormParameters(s.scope("bn"), channels: cout)
     }
 
     @_specialize(where Scalar == Float)

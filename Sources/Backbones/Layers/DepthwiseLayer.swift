@@ -30,7 +30,7 @@ struct DepthwiseLayer<Scalar: TensorScalar>: Sendable {
     @_specialize(where Scalar == Double)
     func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
                         activation: Activation? = nil) throws(BackboneError) -> Tensor<Scalar> {
-        do { return try conv(x, path: path, options: options, activation: activation?.pointwise ?? .none) }
+        do { return try conv(x, path: path, options: options, activation: activation) }
         catch { throw .convolution(error) }
     }
 }

@@ -10,9 +10,9 @@ struct BatchNormTensors<Scalar: TensorScalar>: Sendable {
         (weight, bias, mean, variance) = try (s.take("weight", [c]), s.take("bias", [c]), s.take("running_mean", [c]), s.take("running_var", [c]))
     }
 
-    func parameters() throws(BackboneError) -> BatchNormParameters<Scalar> {
+    func parameters(eps: Scalar = 1e-5) throws(BackboneError) -> BatchNormParameters<Scalar> {
         try largeKernel { () throws(LargeKernelError) in
-            try BatchNormParameters(weight: weight, bias: bias, runningMean: mean, runningVar: variance)
+            try BatchNormParameters(weight: weight, bias: bias, runningMean: mean, runningVar: variance, eps: eps)
         }
     }
 }

@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// `moganet`: the official MogaNet classifier (Westlake-AI/MogaNet, `models/moganet.py`).
 ///
@@ -18,12 +19,12 @@ import GlobalConv
 public struct MogaNetModel<Scalar: TensorScalar>: Model {
     public static var id: String { "moganet" }
     public let config: MogaNetConfig
-    let stemConv1: Convolution2D<Scalar>, stemBN1: BatchNorm2d<Scalar>
-    let stemConv2: Convolution2D<Scalar>, stemBN2: BatchNorm2d<Scalar>
+    let stemConv1: Convolution2D<Scalar>, stemBN1: BatchNormParameters<Scalar>
+    let stemConv2: Convolution2D<Scalar>, stemBN2: BatchNormParameters<Scalar>
     /// Index i − 2 for patch_embed2…4.
-    let embeds: [Convolution2D<Scalar>], embedNorms: [BatchNorm2d<Scalar>]
+    let embeds: [Convolution2D<Scalar>], embedNorms: [BatchNormParameters<Scalar>]
     let stages: [[MogaBlock<Scalar>]]
-    let norms: [BatchNorm2d<Scalar>]
+    let norms: [BatchNormParameters<Scalar>]
     let head: Linear<Scalar>
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> MogaNetConfig { try MogaNetConfig.parse(config) }
@@ -44,22 +45,22 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
         let hidden = (0..<4).map { BlockConfig.truncatedProduct(dims[$0], ratios[$0]) }
         guard hidden.allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(embed_dims·ffn_ratios) must be ≥ 1, got \(hidden)") }
         self.config = config
-        typealias Parts = (Convolution2D<Scalar>, BatchNorm2d<Scalar>, Convolution2D<Scalar>, BatchNorm2d<Scalar>, [Convolution2D<Scalar>],
-                           [BatchNorm2d<Scalar>], [[MogaBlock<Scalar>]], [BatchNorm2d<Scalar>], Linear<Scalar>)
+        typealias Parts = (Convolution2D<Scalar>, BatchNormParameters<Scalar>, Convolution2D<Scalar>, BatchNormParameters<Scalar>, [Convolution2D<Scalar>],
+                           [BatchNormParameters<Scalar>], [[MogaBlock<Scalar>]], [BatchNormParameters<Scalar>], Linear<Scalar>)
         (stemConv1, stemBN1, stemConv2, stemBN2, embeds, embedNorms, stages, norms, head) = try loadStrictly(stateDict, block: id) {
             (s) throws(BackboneError) -> Parts in
             let p = s.scope("patch_embed1.projection")
             let c1 = try Convolution2D(p.scope("0"), in: config.inChannels, out: dims[0] / 2, kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
-            let b1 = try BatchNorm2d(p.scope("1"), channels: dims[0] / 2)
+            let b1 = try BatchNormParameters(p.scope("1"), channels: dims[0] / 2)
             let c2 = try Convolution2D(p.scope("3"), in: dims[0] / 2, out: dims[0], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
-            let b2 = try BatchNorm2d(p.scope("4"), channels: dims[0])
-            var embeds: [Convolution2D<Scalar>] = [], embedNorms: [BatchNorm2d<Scalar>] = []
-            var stages: [[MogaBlock<Scalar>]] = [], norms: [BatchNorm2d<Scalar>] = []
+            let b2 = try BatchNormParameters(p.scope("4"), channels: dims[0])
+            var embeds: [Convolution2D<Scalar>] = [], embedNorms: [BatchNormParameters<Scalar>] = []
+            var stages: [[MogaBlock<Scalar>]] = [], norms: [BatchNormParameters<Scalar>] = []
             for i in 0..<4 {
                 if i > 0 {
                     let e = s.scope("patch_embed\(i + 1)")
                     embeds.append(try Convolution2D(e.scope("projection"), in: dims[i - 1], out: dims[i], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1)))
-                    embedNorms.append(try BatchNorm2d(e.scope("norm"), channels: dims[i]))
+                    embedNorms.append(try BatchNormParameters(e.scope("norm"), channels: dims[i]))
                 }
                 let dilation = i == 3 && !config.attnFinalDilation ? [1, 2, 1] : config.attnDwDilation
                 var blocks: [MogaBlock<Scalar>] = []
@@ -68,7 +69,7 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
                                                 dilation: dilation, forceFP32: config.attnForceFP32))
                 }
                 stages.append(blocks)
-                norms.append(try BatchNorm2d(s.scope("norm\(i + 1)"), channels: dims[i]))
+                norms.append(try BatchNormParameters(s.scope("norm\(i + 1)"), channels: dims[i]))
             }
             return (c1, b1, c2, b2, embeds, embedNorms, stages, norms, try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
         }

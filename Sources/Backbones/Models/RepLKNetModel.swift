@@ -1,4 +1,5 @@
 import GlobalConv
+import LargeKernel
 
 /// `replknet`: the official RepLKNet classifier (DingXiaoH/RepLKNet-pytorch, `replknet.py`).
 ///
@@ -26,7 +27,7 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
     /// Per stage: RepLK block and ConvFFN alternating.
     let stages: [[(RepLKBlock<Scalar>, ConvFFNBlock<Scalar>)]]
     let transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)]
-    let norm: BatchNorm2d<Scalar>
+    let norm: BatchNormParameters<Scalar>
     let head: Linear<Scalar>
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> RepLKNetConfig { try RepLKNetConfig.parse(config) }
@@ -69,7 +70,7 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
                                         try ConvBNReLU(t.scope("1"), in: ch[i + 1], out: ch[i + 1], kernel: 3, stride: 2, groups: ch[i + 1])))
                 }
             }
-            return (stem, stages, transitions, try BatchNorm2d(s.scope("norm"), channels: ch[3]), try Linear(s.scope("head"), in: ch[3], out: config.numClasses))
+            return (stem, stages, transitions, try BatchNormParameters(s.scope("norm"), channels: ch[3]), try Linear(s.scope("head"), in: ch[3], out: config.numClasses))
         }
     }
 
@@ -85,7 +86,7 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
     }
 
     private init(config: RepLKNetConfig, stem: [ConvBNReLU<Scalar>], stages: [[(RepLKBlock<Scalar>, ConvFFNBlock<Scalar>)]],
-                 transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)], norm: BatchNorm2d<Scalar>, head: Linear<Scalar>) {
+                 transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)], norm: BatchNormParameters<Scalar>, head: Linear<Scalar>) {
         (self.config, self.stem, self.stages, self.transitions, self.norm, self.head) = (config, stem, stages, transitions, norm, head)
     }
 

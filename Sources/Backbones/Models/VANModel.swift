@@ -18,7 +18,7 @@ public struct VANModel<Scalar: TensorScalar>: Model {
     public static var id: String { "van" }
     public let config: VANConfig
     let embeds: [Convolution2D<Scalar>]
-    let embedNorms: [BatchNorm2d<Scalar>]
+    let embedNorms: [BatchNormParameters<Scalar>]
     let stages: [[VANBlock<Scalar>]]
     let norms: [LayerNormChannelsLast<Scalar>]
     let head: Linear<Scalar>
@@ -39,14 +39,14 @@ public struct VANModel<Scalar: TensorScalar>: Model {
         do { lka = try LKADecomposition(kernelSize: 21, dilation: 3) } catch { throw .config(block: id, message: "\(error)") }
         self.config = config
         (embeds, embedNorms, stages, norms, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
-            var embeds: [Convolution2D<Scalar>] = [], bns: [BatchNorm2d<Scalar>] = []
+            var embeds: [Convolution2D<Scalar>] = [], bns: [BatchNormParameters<Scalar>] = []
             var stages: [[VANBlock<Scalar>]] = [], norms: [LayerNormChannelsLast<Scalar>] = []
             for i in 0..<4 {
                 let p = s.scope("patch_embed\(i + 1)")
                 let (k, stride) = i == 0 ? (7, 4) : (3, 2)
                 embeds.append(try Convolution2D(p.scope("proj"), in: i == 0 ? config.inChans : dims[i - 1], out: dims[i],
                                                 kernel: Size2D(k), stride: Size2D(stride), padding: Size2D(k / 2)))
-                bns.append(try BatchNorm2d(p.scope("norm"), channels: dims[i]))
+                bns.append(try BatchNormParameters(p.scope("norm"), channels: dims[i]))
                 var blocks: [VANBlock<Scalar>] = []
                 for j in 0..<config.depths[i] {
                     blocks.append(try VANBlock(s.scope("block\(i + 1).\(j)"), dim: dims[i], hidden: hidden[i], decomposition: lka))

@@ -151,19 +151,19 @@ extension Double: TensorScalar {
                                           weights: UnsafePointer<Double>, bias: Double, scratch: UnsafeMutablePointer<Double>,
                                           output: UnsafeMutablePointer<Double>, isa: Int32) -> Bool { false }
 
-    // MARK: Activations (``PointwiseActivation/apply(_:)`` per value, erf and exp from the C library)
+    // MARK: Activations (``Activation``'s reference form per value, erf and exp from the C library)
 
     @_documentation(visibility: internal)
     public static func _applyGELU(_ values: UnsafeMutablePointer<Double>, count: Int) {
-        for i in 0..<count { values[i] = PointwiseActivation.gelu.apply(values[i]) }
+        for i in 0..<count { values[i] = Activation.gelu(values[i]) }
     }
     @_documentation(visibility: internal)
     public static func _applySiLU(_ values: UnsafeMutablePointer<Double>, count: Int) {
-        for i in 0..<count { values[i] = PointwiseActivation.silu.apply(values[i]) }
+        for i in 0..<count { values[i] = Activation.silu(values[i]) }
     }
     @_documentation(visibility: internal)
     public static func _applyReLU(_ values: UnsafeMutablePointer<Double>, count: Int) {
-        for i in 0..<count { values[i] = PointwiseActivation.relu.apply(values[i]) }
+        for i in 0..<count { values[i] = Activation.relu(values[i]) }
     }
 
     // MARK: The fused 1×1 convolution

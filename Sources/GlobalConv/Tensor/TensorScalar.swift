@@ -167,7 +167,7 @@ where Self.Magnitude == Self {
                                    weights: UnsafePointer<Self>, bias: Self, scratch: UnsafeMutablePointer<Self>,
                                    output: UnsafeMutablePointer<Self>, isa: Int32) -> Bool
 
-    // MARK: Activations in place (``PointwiseActivation``'s forms)
+    // MARK: Activations in place (``Activation``'s forms)
 
     /// GELU over `count` values (Float: CVectorMath's vectorised kernel).
     @_documentation(visibility: internal)

@@ -5,7 +5,7 @@ extension DepthwiseConvolution2D {
     /// spectrum creation are not counted; ``ConvolutionPlanner/time(_:)``) and the faster one's output
     /// returned.
     func auto(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions,
-              activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
+              activation: Activation? = nil) throws(ConvolutionError) -> Tensor<Scalar> {
         let planner = ConvolutionPlanner.shared
         let key = plannerKey(inputShape: input.shape, threads: options.threads)
         switch plannerDecision(key, outputShape: outputShape) {

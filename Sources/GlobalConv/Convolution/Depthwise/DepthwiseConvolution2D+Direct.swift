@@ -9,7 +9,7 @@ extension DepthwiseConvolution2D {
     /// reaches exactly the outputs whose footprint holds it. Parallel over the `N·C` planes on
     /// `threads` workers.
     func direct(_ input: Tensor<Scalar>, outputShape: [Int], threads: Int,
-                variant: DirectKernel2D.Variant = .best, activation: PointwiseActivation = .none) -> Tensor<Scalar> {
+                variant: DirectKernel2D.Variant = .best, activation: Activation? = nil) -> Tensor<Scalar> {
         let map = Size2D(height: input.shape[2], width: input.shape[3])
         let source = DirectSource2D(geometry: geometry, map: map)
         let kernel = DirectKernel2D(kernel: geometry.kernel, dilation: geometry.dilation,

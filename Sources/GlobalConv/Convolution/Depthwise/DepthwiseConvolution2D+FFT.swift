@@ -91,7 +91,7 @@ extension DepthwiseConvolution2D {
     /// `b + z[i mod H, j mod W]` (circular), then `activation`. Zeros mode: outputs whose window lies
     /// wholly in the padding are `b` exactly.
     func fft(_ input: Tensor<Scalar>, outputShape: [Int], options: ExecutionOptions,
-             activation: PointwiseActivation = .none) throws(ConvolutionError) -> Tensor<Scalar> {
+             activation: Activation? = nil) throws(ConvolutionError) -> Tensor<Scalar> {
         let prepared = try prepareFFT(map: Size2D(height: input.shape[2], width: input.shape[3]),
                                       output: Size2D(height: outputShape[2], width: outputShape[3]), effort: options.effort)
         return fft(input, outputShape: outputShape, prepared: prepared, threads: options.threads, activation: activation)
@@ -126,7 +126,7 @@ extension DepthwiseConvolution2D {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func fft(_ input: Tensor<Scalar>, outputShape: [Int], prepared: PreparedFFT, threads: Int,
-             activation: PointwiseActivation) -> Tensor<Scalar> {
+             activation: Activation?) -> Tensor<Scalar> {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (ho, wo) = (outputShape[2], outputShape[3])
         let l = prepared.choice.size

@@ -77,13 +77,13 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     ///   ``ConvolutionError/tooLarge(_:)`` when the call would allocate more than `options.memoryBudget`.
     public func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath = .auto,
                                options: ExecutionOptions = .default) throws(ConvolutionError) -> Tensor<Scalar> {
-        try self(input, path: path, options: options, activation: .none)
+        try self(input, path: path, options: options, activation: nil)
     }
 
     /// `activation(conv(input))`, the activation applied to each output plane right after it is computed
     /// (while it is in cache) on every path (package API for the blocks' `dwconv → GELU`).
     package func callAsFunction(_ input: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
-                                activation: PointwiseActivation) throws(ConvolutionError) -> Tensor<Scalar> {
+                                activation: Activation?) throws(ConvolutionError) -> Tensor<Scalar> {
         DebugBuildWarning.check()
         let outShape = try outputShape(for: input.shape)
         // An empty batch gives an empty output of the right shape on every path (PyTorch's behaviour).
@@ -107,7 +107,7 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
             y = core.run(self, input, activation: activation)
         }
         var repaired = repairingNonFiniteWeights(input: input, output: y)
-        if activation != .none, !nonFiniteChannels.isEmpty {
+        if activation != nil, !nonFiniteChannels.isEmpty {
             let (n, c, plane) = (outShape[0], outShape[1], outShape[2] * outShape[3])
             repaired.withUnsafeMutableBufferPointer { r in
                 for img in 0..<n { for ch in nonFiniteChannels { activation.apply(to: r.baseAddress! + (img * c + ch) * plane, count: plane) } }

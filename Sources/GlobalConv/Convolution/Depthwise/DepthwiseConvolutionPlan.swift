@@ -34,7 +34,7 @@ public struct DepthwiseConvolutionPlan<Scalar: TensorScalar>: Sendable {
             throw .shapeMismatch("this plan is for input \(inputShape), got \(input.shape); make a plan for that shape")
         }
         if outputShape[0] == 0 { return Tensor(zeros: outputShape) }
-        return convolution.repairingNonFiniteWeights(input: input, output: core.run(convolution, input, activation: .none))
+        return convolution.repairingNonFiniteWeights(input: input, output: core.run(convolution, input, activation: nil))
     }
 
     /// A plan's decisions and prepared pieces.
@@ -45,7 +45,7 @@ public struct DepthwiseConvolutionPlan<Scalar: TensorScalar>: Sendable {
         let fft: DepthwiseConvolution2D<Scalar>.PreparedFFT?
 
         /// `activation(conv(input))` on the planned path, before the non-finite-weight repair.
-        func run(_ conv: DepthwiseConvolution2D<Scalar>, _ input: Tensor<Scalar>, activation: PointwiseActivation) -> Tensor<Scalar> {
+        func run(_ conv: DepthwiseConvolution2D<Scalar>, _ input: Tensor<Scalar>, activation: Activation?) -> Tensor<Scalar> {
             if let fft {
                 return conv.fft(input, outputShape: outputShape, prepared: fft, threads: options.threads, activation: activation)
             }

@@ -14,7 +14,7 @@ enum DirectPlanes {
     static func correlate<S: TensorScalar>(
         _ input: Tensor<S>, outputShape: [Int], source: DirectSource2D, kernel: DirectKernel2D,
         weights: Tensor<S>, bias: Tensor<S>?, threads: Int, variant: DirectKernel2D.Variant = .best,
-        activation: PointwiseActivation = .none
+        activation: Activation? = nil
     ) -> Tensor<S> {
         let count = Tensor<S>.elementCount(outputShape)
         let (planes, channels) = (outputShape[0] * outputShape[1], outputShape[1])

@@ -53,7 +53,7 @@ extension PointwiseConvolution where Scalar == Float {
                     let inputDescription = PointwiseKernel.input(mode: mode, scale: at(inScale), shift: at(inShift), eps: eps,
                                                                  weight: at(inWeight), bias: inBias,
                                                                  stencil: at(stencilWeight), stencilBias: at(stencilBias),
-                                                                 stencilActivation: stencil?.activation ?? .none,
+                                                                 stencilActivation: stencil?.activation,
                                                                  map: Size2D(height: x.shape[2], width: x.shape[3]))
                     parallelRegion(n * stripsPerImage, threads: threads) { claims, _ in
                         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, scratchCount) * 4, alignment: 64)

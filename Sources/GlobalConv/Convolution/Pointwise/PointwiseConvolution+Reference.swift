@@ -27,7 +27,7 @@ extension PointwiseConvolution {
                 for img in 0..<n { for p in 0..<plane {
                     var acc: Scalar = 0
                     for ch in 0..<c { acc += dw[ch] * v[(img * c + ch) * plane + p] }
-                    let d = PointwiseActivation.gelu.apply(acc + db)
+                    let d = Activation.gelu(acc + db)
                     for ch in 0..<c { let i = (img * c + ch) * plane + p; v[i] = v[i] + ds[ch] * (v[i] - d) }
                 } }
             }

@@ -1,47 +1,3 @@
-/// The element-wise work a 1×1 convolution can run inside its own passes (package API: Backbones' blocks
-/// fuse their BatchNorms, LayerNorms, activations, gates, residuals and layer scales through it).
-///
-/// Semantics per output channel `o` and pixel `p`, for a convolution `acc[o,p] = Σ_i W[o,i]·x'[i,p]`:
-/// ```
-/// x'  = input transform of x                          (PointwiseInput)
-/// v   = acc + b[o]                                    (the convolution's bias, if any)
-/// v   = v·affine.scale[o] + affine.shift[o]           (eval BatchNorm after the conv)
-/// v   = activation(v)
-/// v   = v·multiply[o,p];   v = v + add[o,p]   (or v + (add[o,p]·addAffine.scale[o] + addAffine.shift[o]))
-/// out = residual[o,p] + residualScale[o]·v            (or residual + v, or v)
-/// ```
-/// each step rounded once in `Scalar` (Float: the affine steps and the scaled residual may be fused
-/// multiply-adds, one rounding instead of two), which is PyTorch's op order for the blocks that use them.
-package enum PointwiseActivation: Sendable, Equatable {
-    case none, relu, gelu, silu
-
-    /// The reference form of one value: `0.5·x·(1 + erf(x/√2))`, `x/(1 + exp(−x))`, `max(x, 0)` (NaN kept).
-    @inlinable
-    package func apply<S: TensorScalar>(_ x: S) -> S {
-        switch self {
-        case .none: return x
-        case .relu: return x.isNaN ? x : (x > 0 ? x : 0)
-        case .gelu: return S(0.5) * x * (1 + S.erf(x * S(0.70710678118654752440084436210484903928)))
-        case .silu: return x / (1 + S.exp(-x))
-        }
-    }
-}
-
-extension PointwiseActivation {
-    /// Applies the activation in place to `count` values at `values`: `S`'s own kernel (Float: the
-    /// vectorised kernels of `CVectorMath`, the same functions as the 1×1 convolutions' epilogues;
-    /// Double: ``apply(_:)`` per value).
-    package func apply<S: TensorScalar>(to values: UnsafeMutablePointer<S>, count: Int) {
-        guard count > 0 else { return }
-        switch self {
-        case .none: return
-        case .gelu: S._applyGELU(values, count: count)
-        case .silu: S._applySiLU(values, count: count)
-        case .relu: S._applyReLU(values, count: count)
-        }
-    }
-}
-
 /// `v·scale[c] + shift[c]` per channel (an eval BatchNorm's folded form).
 package struct ChannelAffine<Scalar: TensorScalar>: Sendable, Equatable {
     package var scale: [Scalar]
@@ -68,11 +24,26 @@ package enum PointwiseInput<Scalar: TensorScalar>: Sendable {
     case decompose(weight: [Scalar], bias: Scalar, scale: [Scalar])
 }
 
-/// What follows a 1×1 convolution's sum (see ``PointwiseActivation`` for the order).
+/// What follows a 1×1 convolution's sum, and the element-wise work it can run inside its own passes (package API: Backbones' blocks
+/// fuse their BatchNorms, LayerNorms, activations, gates, residuals and layer scales through it).
+///
+/// Semantics per output channel `o` and pixel `p`, for a convolution `acc[o,p] = Σ_i W[o,i]·x'[i,p]`:
+/// ```
+/// x'  = input transform of x                          (PointwiseInput)
+/// v   = acc + b[o]                                    (the convolution's bias, if any)
+/// v   = v·affine.scale[o] + affine.shift[o]           (eval BatchNorm after the conv)
+/// v   = activation(v)
+/// v   = v·multiply[o,p];   v = v + add[o,p]   (or v + (add[o,p]·addAffine.scale[o] + addAffine.shift[o]))
+/// out = residual[o,p] + residualScale[o]·v            (or residual + v, or v)
+/// ```
+/// each step rounded once in `Scalar` (Float: the affine steps and the scaled residual may be fused
+/// multiply-adds, one rounding instead of two), which is PyTorch's op order for the blocks that use them.
+/// The activation is ``Activation`` (`nil`: none).
+///
 /// `multiply`, `add` and `residual` are NCHW tensors of the convolution's output shape.
 package struct PointwiseEpilogue<Scalar: TensorScalar>: Sendable {
     package var affine: ChannelAffine<Scalar>?
-    package var activation: PointwiseActivation
+    package var activation: Activation?
     package var multiply: Tensor<Scalar>?
     package var add: Tensor<Scalar>?
     /// An eval BatchNorm applied to `add` as it is read (the block's normalised input, never materialised).
@@ -80,7 +51,7 @@ package struct PointwiseEpilogue<Scalar: TensorScalar>: Sendable {
     package var residual: Tensor<Scalar>?
     package var residualScale: [Scalar]?
 
-    package init(affine: ChannelAffine<Scalar>? = nil, activation: PointwiseActivation = .none,
+    package init(affine: ChannelAffine<Scalar>? = nil, activation: Activation? = nil,
                  multiply: Tensor<Scalar>? = nil, add: Tensor<Scalar>? = nil, addAffine: ChannelAffine<Scalar>? = nil,
                  residual: Tensor<Scalar>? = nil, residualScale: [Scalar]? = nil) {
         precondition(residualScale == nil || residual != nil, "PointwiseEpilogue: a residual scale needs a residual")

@@ -45,7 +45,7 @@ enum PointwiseKernel {
 
     /// The C description of one layer; pointers must outlive its use.
     static func layer(m: Int, k: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                      scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, activation: PointwiseActivation,
+                      scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, activation: Activation?,
                       multiply: UnsafePointer<Float>?, add: UnsafePointer<Float>?, addScale: UnsafePointer<Float>?,
                       addShift: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
                       residualScale: UnsafePointer<Float>?, pixels: Int) -> gc_pw_layer {
@@ -55,7 +55,7 @@ enum PointwiseKernel {
     }
 
     /// The C code of an activation.
-    private static func code(_ activation: PointwiseActivation) -> Int32 {
+    private static func code(_ activation: Activation?) -> Int32 {
         switch activation {
         case .none: Int32(GC_PW_ACT_NONE)
         case .relu: Int32(GC_PW_ACT_RELU)
@@ -68,7 +68,7 @@ enum PointwiseKernel {
     /// then the transform.
     static func input(mode: PointwiseInputMode, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, eps: Float,
                       weight: UnsafePointer<Float>?, bias: Float, stencil: UnsafePointer<Float>? = nil,
-                      stencilBias: UnsafePointer<Float>? = nil, stencilActivation: PointwiseActivation = .none,
+                      stencilBias: UnsafePointer<Float>? = nil, stencilActivation: Activation? = nil,
                       map: Size2D = Size2D(1)) -> gc_pw_input {
         let m: Int32 = switch mode {
         case .identity: Int32(GC_PW_INPUT_IDENTITY)

@@ -10,7 +10,7 @@ package struct PointwiseStencil<Scalar: TensorScalar>: Sendable {
     package let weight: [Scalar]
     /// `[C]`, or nil for no bias.
     package let bias: [Scalar]?
-    package let activation: PointwiseActivation
+    package let activation: Activation?
 
     package var channels: Int { weight.count / 9 }
 
@@ -21,7 +21,7 @@ package struct PointwiseStencil<Scalar: TensorScalar>: Sendable {
 
     /// The stencil of `conv` followed by `activation`; nil unless `conv` is a 3×3 kernel with dilation 1
     /// and zero padding 1.
-    package init?(_ conv: DepthwiseConvolution2D<Scalar>, activation: PointwiseActivation) {
+    package init?(_ conv: DepthwiseConvolution2D<Scalar>, activation: Activation?) {
         let g = conv.geometry
         guard g.kernel == Size2D(3), g.dilation == Size2D(1), g.padding == Size2D(1), g.paddingMode == .zeros else { return nil }
         weight = conv.weight.scalars

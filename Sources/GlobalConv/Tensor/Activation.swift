@@ -1,7 +1,8 @@
-import GlobalConv
 import RealModule
 
-/// The element-wise nonlinearities of the blocks, in PyTorch's exact forms.
+/// The element-wise nonlinearities of the blocks and of the fused kernels, in PyTorch's exact forms (one
+/// home: the layers apply it to tensors, and a 1×1 convolution's epilogue, a depthwise convolution or a
+/// stencil take an `Activation?`, `nil` for none).
 ///
 /// - `gelu`: `0.5·x·(1 + erf(x·(1/√2)))` (`nn.GELU()`, `approximate='none'`). Double: erf from the C
 ///   library. Float tensors: the vectorised kernel of `CVectorMath`, which evaluates erf as PyTorch's own
@@ -32,15 +33,6 @@ public enum Activation: String, Sendable, CaseIterable {
         return y
     }
 
-    /// The same function fused into a 1×1 convolution's epilogue.
-    var pointwise: PointwiseActivation {
-        switch self {
-        case .gelu: .gelu
-        case .silu: .silu
-        case .relu: .relu
-        }
-    }
-
     /// Applies the activation to every element of `x`, in place.
     public func apply<S: TensorScalar>(to x: inout Tensor<S>) { apply(to: &x, threads: 1) }
 
@@ -50,7 +42,40 @@ public enum Activation: String, Sendable, CaseIterable {
         x.withUnsafeMutableBufferPointer { b in
             guard let base = b.baseAddress else { return }
             // The scalar type's own kernel (Float: CVectorMath), chunk by chunk.
-            parallelChunks(b.count, threads: threads, grain: 16_384) { r in pointwise.apply(to: base + r.lowerBound, count: r.count) }
+            parallelChunks(b.count, threads: threads, grain: 16_384) { r in self.apply(to: base + r.lowerBound, count: r.count) }
+        }
+    }
+
+    /// Applies the activation in place to `count` values at `values`: `S`'s own kernel (Float: the
+    /// vectorised kernels of `CVectorMath`, the same functions as the 1×1 convolutions' epilogues;
+    /// Double: the per-value form above).
+    package func apply<S: TensorScalar>(to values: UnsafeMutablePointer<S>, count: Int) {
+        guard count > 0 else { return }
+        switch self {
+        case .gelu: S._applyGELU(values, count: count)
+        case .silu: S._applySiLU(values, count: count)
+        case .relu: S._applyReLU(values, count: count)
         }
     }
 }
+
+/// The fused kernels' activation slot: `nil` is no activation.
+extension Optional where Wrapped == Activation {
+    /// The reference form of one value (`x` itself for `nil`).
+    @inlinable
+    package func apply<S: TensorScalar>(_ x: S) -> S {
+        switch self {
+        case .none: x
+        case .some(let a): a(x)
+        }
+    }
+
+    /// Applies the activation in place to `count` values at `values` (nothing for `nil`).
+    package func apply<S: TensorScalar>(to values: UnsafeMutablePointer<S>, count: Int) {
+        self?.apply(to: values, count: count)
+    }
+}
+
+/// The former name of the fused kernels' activation slot (`.none` is `nil`).
+@available(*, deprecated, message: "use Activation? (nil for none)")
+package typealias PointwiseActivation = Activation?
