@@ -141,5 +141,17 @@ struct TypedBlockConfigTests {
         #expect(throws: BackboneError.self) {
             try DepthwiseConvolutionBlock<Double>(config: DepthwiseConvolutionBlockConfig(channels: 2, kernelSize: [3]), stateDict: [:])
         }
+        // The ranges BlockConfig checks, with its messages.
+        func message(_ body: () throws -> Void) -> String? {
+            do { try body(); return nil } catch { if case .config(_, let m)? = error as? BackboneError { return m }; return "\(error)" }
+        }
+        #expect(message { _ = try ConvNeXtBlock<Double>(config: ConvNeXtBlockConfig(dim: 0), stateDict: [:]) } == "\"dim\" must be ≥ 1, got 0")
+        #expect(message { _ = try VANBlock<Double>(config: VANBlockConfig(dim: 4, mlpRatio: .infinity), stateDict: [:]) }
+                == "\"mlp_ratio\" must be a finite number, got inf")
+        #expect(message { _ = try DepthwiseConvolutionBlock<Double>(config: DepthwiseConvolutionBlockConfig(channels: 2, kernelSize: [3, 3], padding: [-1, 0]), stateDict: [:]) }
+                == "\"padding\" must hold integers ≥ 0, got [-1, 0]")
+        #expect(message { _ = try RepLKBlock<Double>(config: RepLKBlockConfig(inChannels: 4, dwChannels: 4, blockLKSize: 5, smallKernel: -3), stateDict: [:]) }
+                == "\"small_kernel\" must be ≥ 1, got -3")
+        #expect(message { _ = try GFNetBlock<Double>(config: GFNetBlockConfig(dim: 4, h: 0), stateDict: [:]) } == "\"h\" must be ≥ 1, got 0")
     }
 }

@@ -22,6 +22,10 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: ConvFFNBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.inChannels, "in_channels")
+        try check.atLeast(config.internalChannels, "internal_channels")
+        try check.atLeast(config.outChannels, "out_channels")
         let (cin, mid, cout) = (config.inChannels, config.internalChannels, config.outChannels)
         guard cout == cin else {
             throw .config(block: Self.id, message: "\"out_channels\" (\(cout)) must equal \"in_channels\" (\(cin)): the block adds its input")

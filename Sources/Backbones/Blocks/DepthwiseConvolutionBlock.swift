@@ -21,6 +21,11 @@ public struct DepthwiseConvolutionBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: DepthwiseConvolutionBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        try check.each(config.kernelSize, "kernel_size")
+        try check.each(config.dilation, "dilation")
+        try check.each(config.padding, "padding", 0)
         let channels = config.channels
         try checkPair(config.kernelSize, "kernel_size", block: Self.id)
         try checkPair(config.dilation, "dilation", block: Self.id)

@@ -18,6 +18,9 @@ public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: DilatedReparamConvBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        try check.atLeast(config.kernelSize, "kernel_size")
         let (channels, k, merged) = (config.channels, config.kernelSize, config.reparameterized)
         do { _ = try DilatedReparamBlock<Scalar>.branchTable(kernelSize: k) }
         catch { throw .config(block: Self.id, message: "\(error)") }

@@ -33,6 +33,12 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: GFNetBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.atLeast(config.h, "h")
+        try check.atLeast(config.w, "w")
+        try check.finite(config.mlpRatio, "mlp_ratio")
+        try check.finite(config.layerNormEps, "layer_norm_eps")
         let (dim, h, w, ratio, eps) = (config.dim, config.h, config.w, config.mlpRatio, config.layerNormEps)
         let hidden = BlockConfig.truncatedProduct(dim, ratio)
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }

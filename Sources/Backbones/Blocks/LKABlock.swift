@@ -18,6 +18,10 @@ public struct LKABlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: LKABlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        try check.atLeast(config.dilation, "dilation")
         let (dim, k, d) = (config.dim, config.kernelSize, config.dilation)
         let dec: LKADecomposition
         do { dec = try LKADecomposition(kernelSize: k, dilation: d) } catch { throw .config(block: Self.id, message: "\(error)") }

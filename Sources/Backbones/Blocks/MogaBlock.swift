@@ -39,6 +39,9 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: MogaBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.finite(config.ffnRatio, "ffn_ratio")
         let (dim, ratio, dil, split, forceFP32) = (config.dim, config.ffnRatio, config.attnDWDilation, config.attnChannelSplit, config.attnForceFP32)
         guard dil.count == 3, dil.allSatisfy({ (1...3).contains($0) }) else {
             throw .config(block: Self.id, message: "\"attn_dw_dilation\" entries must be in 1...3 (the official assertion), got \(dil)")

@@ -17,6 +17,9 @@ public struct ParCBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: ParCBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        try check.atLeast(config.kernelSize, "kernel_size")
         let (channels, axis, k, usePE) = (config.channels, config.axis, config.kernelSize, config.usePE)
         op = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
             try ParCOperator(s, channels: channels, axis: axis == .h ? .height : .width, kernelSize: k, usePE: usePE)

@@ -19,6 +19,9 @@ public struct ParCConvNeXtBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: ParCConvNeXtBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim", 2)
+        try check.atLeast(config.kernelSize, "kernel_size")
         let (dim, k, usePE) = (config.dim, config.kernelSize, config.usePE)
         guard dim % 2 == 0 else { throw .config(block: Self.id, message: "\"dim\" must be even (half the channels per axis), got \(dim)") }
         self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, dim: dim, kernelSize: k, usePE: usePE) }

@@ -22,6 +22,11 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: RepLKBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.inChannels, "in_channels")
+        try check.atLeast(config.dwChannels, "dw_channels")
+        try check.atLeast(config.blockLKSize, "block_lk_size")
+        try check.atLeast(config.smallKernel, "small_kernel")
         let (cin, dw, k, s, merged) = (config.inChannels, config.dwChannels, config.blockLKSize, config.smallKernel, config.reparameterized)
         try RepLKLargeKernelBlock<Scalar>.checkKernels(k, s, block: Self.id)
         self = try loadStrictly(stateDict, block: Self.id) { (s0) throws(BackboneError) in

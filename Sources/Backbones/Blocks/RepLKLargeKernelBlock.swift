@@ -20,6 +20,10 @@ public struct RepLKLargeKernelBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: RepLKLargeKernelBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        try check.atLeast(config.smallKernel, "small_kernel")
         let (channels, k, s, merged) = (config.channels, config.kernelSize, config.smallKernel, config.reparameterized)
         try Self.checkKernels(k, s, block: Self.id)
         let t = try loadStrictly(stateDict, block: Self.id) { (scope) throws(BackboneError) in try RepLKTensors(scope, channels: channels, kernel: k, small: s, merged: merged) }

@@ -17,6 +17,8 @@ public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: SLaKLargeKernelBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
         let channels = config.channels
         let (k, n) = try checkSLaKKernel(config.kernelSize, block: Self.id)
         let t = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try SLaKTensors(s, channels: channels, big: k, small: n) }

@@ -34,6 +34,11 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
     ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
     public init(config: VANBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.finite(config.mlpRatio, "mlp_ratio")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        try check.atLeast(config.dilation, "dilation")
         let (dim, ratio, k, d) = (config.dim, config.mlpRatio, config.kernelSize, config.dilation)
         let hidden = BlockConfig.truncatedProduct(dim, ratio)
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
