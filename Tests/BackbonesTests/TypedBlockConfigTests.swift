@@ -125,6 +125,11 @@ struct TypedBlockConfigTests {
         #expect(try decode(RepLKLargeKernelBlockConfig.self, #"{"channels": 8, "kernel_size": 31}"#).smallKernel == nil)
         #expect(try decode(DepthwiseConvolutionBlockConfig.self, #"{"channels": 2, "kernel_size": [3, 3]}"#)
                 == DepthwiseConvolutionBlockConfig(channels: 2, kernelSize: [3, 3], dilation: [1, 1], padding: [0, 0], paddingMode: .zeros, bias: true))
+        // A pair may be one integer, as PyTorch's `_pair`.
+        #expect(try decode(DepthwiseConvolutionBlockConfig.self, #"{"channels": 2, "kernel_size": 3, "padding": 1}"#)
+                == DepthwiseConvolutionBlockConfig(channels: 2, kernelSize: [3, 3], padding: [1, 1]))
+        #expect(try decode(SLaKBlockConfig.self, #"{"dim": 4, "kernel_size": 5}"#) == SLaKBlockConfig(dim: 4, kernelSize: [5, 5]))
+        #expect(try decode(DepthwiseConvolutionBlockConfig.self, #"{"channels": 2, "kernel_size": [3, 3], "dilation": null}"#).dilation == [1, 1])
         // The JSON path's defaults are the typed ones.
         #expect(try VANBlockConfig.parse(BlockConfig(block: "van.block", json: #"{"dim": 8}"#)) == VANBlockConfig(dim: 8))
         #expect(try GFNetBlockConfig.parse(BlockConfig(block: "gfnet.block", json: #"{"dim": 8}"#)) == GFNetBlockConfig(dim: 8))

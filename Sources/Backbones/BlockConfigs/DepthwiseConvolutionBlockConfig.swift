@@ -33,9 +33,9 @@ public struct DepthwiseConvolutionBlockConfig: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(channels: try c.decode(Int.self, forKey: .channels),
-                  kernelSize: try c.decode([Int].self, forKey: .kernelSize),
-                  dilation: try c.decodeIfPresent([Int].self, forKey: .dilation) ?? [1, 1],
-                  padding: try c.decodeIfPresent([Int].self, forKey: .padding) ?? [0, 0],
+                  kernelSize: try c.decodePair(forKey: .kernelSize),
+                  dilation: try c.decodePairIfPresent(forKey: .dilation) ?? [1, 1],
+                  padding: try c.decodePairIfPresent(forKey: .padding) ?? [0, 0],
                   paddingMode: try c.decodeIfPresent(PaddingMode.self, forKey: .paddingMode) ?? .zeros,
                   bias: try c.decodeIfPresent(Bool.self, forKey: .bias) ?? true)
     }
@@ -57,4 +57,17 @@ public struct DepthwiseConvolutionBlockConfig: Codable, Sendable, Equatable {
 /// `values` has two entries (the typed path; JSON parsing guarantees it).
 func checkPair(_ values: [Int], _ key: String, block: String) throws(BackboneError) {
     guard values.count == 2 else { throw .config(block: block, message: "\"\(key)\" must be an array of 2 integers, got \(values)") }
+}
+
+extension KeyedDecodingContainer {
+    /// An integer pair spelt `[a, b]` or `n` (both), as PyTorch's `_pair` and ``BlockConfig/pair(_:default:minimum:)``.
+    func decodePair(forKey key: Key) throws -> [Int] {
+        if let n = try? decode(Int.self, forKey: key) { return [n, n] }
+        return try decode([Int].self, forKey: key)
+    }
+
+    func decodePairIfPresent(forKey key: Key) throws -> [Int]? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decodePair(forKey: key)
+    }
 }

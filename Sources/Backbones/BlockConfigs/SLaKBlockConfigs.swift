@@ -12,6 +12,12 @@ public struct SLaKLargeKernelBlockConfig: Codable, Sendable, Equatable {
 
     public init(channels: Int, kernelSize: [Int]) { (self.channels, self.kernelSize) = (channels, kernelSize) }
 
+    /// `kernel_size` as `[K, N]` or one integer for both.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(channels: try c.decode(Int.self, forKey: .channels), kernelSize: try c.decodePair(forKey: .kernelSize))
+    }
+
     /// Reads a JSON config with ``BlockConfig``'s checks (every missing and unknown key in one error).
     public static func parse(_ config: BlockConfig) throws(BackboneError) -> Self {
         var c = config
@@ -33,6 +39,12 @@ public struct SLaKBlockConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case dim, kernelSize = "kernel_size" }
 
     public init(dim: Int, kernelSize: [Int]) { (self.dim, self.kernelSize) = (dim, kernelSize) }
+
+    /// `kernel_size` as `[K, N]` or one integer for both.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(dim: try c.decode(Int.self, forKey: .dim), kernelSize: try c.decodePair(forKey: .kernelSize))
+    }
 
     /// Reads a JSON config with ``BlockConfig``'s checks (every missing and unknown key in one error).
     public static func parse(_ config: BlockConfig) throws(BackboneError) -> Self {
