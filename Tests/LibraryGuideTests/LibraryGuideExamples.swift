@@ -85,6 +85,25 @@ let z = try merged(Tensor<Float>.random(shape: [1, 32, 28, 28], seed: 11), path:
 #expect(y.shape == [1, 32, 28, 28] && maxDifference(y, z) < 1e-3)
     }
 
+    @Test("a block from its typed config")
+    func typedBlockConfig() throws {
+let checkpointPath = try GuideFiles.replkCheckpoint()
+let checkpoint = try SafetensorsFile(atPath: checkpointPath).allTensors(as: Float.self)
+let weights = checkpoint.scoped("stages.2.blocks.5.")
+let config = #"{"in_channels": 32, "dw_channels": 32, "block_lk_size": 31, "small_kernel": 5}"#
+let y = try RepLKBlock<Float>(configJSON: config, stateDict: weights)(Tensor<Float>.random(shape: [1, 32, 28, 28], seed: 11), path: .direct)
+
+// The same block from its typed config (Codable; JSON is only how files and the CLI spell it).
+let typedConfig = RepLKBlockConfig(inChannels: 32, dwChannels: 32, blockLKSize: 31, smallKernel: 5)
+let typed = try RepLKBlock<Float>(config: typedConfig, stateDict: weights)
+let t = try typed(Tensor<Float>.random(shape: [1, 32, 28, 28], seed: 11), path: .direct)
+// JSONEncoder writes typedConfig with the JSON keys above; decoding gives it back.
+
+#expect(t.scalars == y.scalars)
+#expect(try JSONDecoder().decode(RepLKBlockConfig.self, from: JSONEncoder().encode(typedConfig)) == typedConfig)
+#expect(try JSONDecoder().decode(RepLKBlockConfig.self, from: Data(config.utf8)) == typedConfig)
+    }
+
     @Test("RepLKNet and SLaK merges")
     func merges() throws {
 let channels = 16

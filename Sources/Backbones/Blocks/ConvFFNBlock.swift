@@ -14,12 +14,20 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
     let preBN: BatchNormParameters<Scalar>
     let pw1: PointwiseConvBN<Scalar>, pw2: PointwiseConvBN<Scalar>
 
+    /// Builds the block from a JSON config (``ConvFFNBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let cin = try c.inputChannels("in_channels")
-        let mid = try c.int("internal_channels")
-        let cout = try c.int("out_channels")
-        try c.finish()
+        try self.init(config: ConvFFNBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``ConvFFNBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: ConvFFNBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.inChannels, "in_channels")
+        try check.atLeast(config.internalChannels, "internal_channels")
+        try check.atLeast(config.outChannels, "out_channels")
+        let (cin, mid, cout) = (config.inChannels, config.internalChannels, config.outChannels)
         guard cout == cin else {
             throw .config(block: Self.id, message: "\"out_channels\" (\(cout)) must equal \"in_channels\" (\(cin)): the block adds its input")
         }

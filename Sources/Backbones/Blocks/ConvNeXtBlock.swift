@@ -11,11 +11,19 @@ public struct ConvNeXtBlock<Scalar: TensorScalar>: Block {
     let dwconv: DepthwiseLayer<Scalar>
     let tail: ConvNeXtTail<Scalar>
 
+    /// Builds the block from a JSON config (``ConvNeXtBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let dim = try c.inputChannels("dim")
-        let k = try c.int("kernel_size", default: 7)
-        try c.finish()
+        try self.init(config: ConvNeXtBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``ConvNeXtBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: ConvNeXtBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        let (dim, k) = (config.dim, config.kernelSize)
         guard k % 2 == 1 else { throw .config(block: Self.id, message: "\"kernel_size\" must be odd (padding k/2 keeps the map size only then), got \(k)") }
         self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, dim: dim, kernelSize: k) }
     }

@@ -12,15 +12,26 @@ public struct DepthwiseConvolutionBlock<Scalar: TensorScalar>: Block {
     let conv: DepthwiseLayer<Scalar>
     public let channels: Int
 
+    /// Builds the block from a JSON config (``DepthwiseConvolutionBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let channels = try c.inputChannels("channels")
-        let k = try c.pair("kernel_size")
-        let d = try c.pair("dilation", default: [1, 1])
-        let p = try c.pair("padding", default: [0, 0], minimum: 0)
-        let mode = try c.string("padding_mode", default: "zeros", allowed: ["zeros", "circular"])
-        let bias = try c.bool("bias", default: true)
-        try c.finish()
+        try self.init(config: DepthwiseConvolutionBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``DepthwiseConvolutionBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: DepthwiseConvolutionBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        try check.each(config.kernelSize, "kernel_size")
+        try check.each(config.dilation, "dilation")
+        try check.each(config.padding, "padding", 0)
+        let channels = config.channels
+        try checkPair(config.kernelSize, "kernel_size", block: Self.id)
+        try checkPair(config.dilation, "dilation", block: Self.id)
+        try checkPair(config.padding, "padding", block: Self.id)
+        let (k, d, p, bias) = (config.kernelSize, config.dilation, config.padding, config.bias)
+        let mode = config.paddingMode.rawValue
         self.channels = channels
         conv = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
             try DepthwiseLayer(s, channels: channels, kernel: Size2D(height: k[0], width: k[1]),

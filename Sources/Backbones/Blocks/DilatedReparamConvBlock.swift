@@ -9,12 +9,19 @@ public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
     public static var id: String { "unireplknet.dilated_reparam" }
     public let conv: DilatedReparamBlock<Scalar>
 
+    /// Builds the block from a JSON config (``DilatedReparamConvBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let channels = try c.inputChannels("channels")
-        let k = try c.int("kernel_size")
-        let merged = try c.bool("reparameterized", default: false)
-        try c.finish()
+        try self.init(config: DilatedReparamConvBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``DilatedReparamConvBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: DilatedReparamConvBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        let (channels, k, merged) = (config.channels, config.kernelSize, config.reparameterized)
         do { _ = try DilatedReparamBlock<Scalar>.branchTable(kernelSize: k) }
         catch { throw .config(block: Self.id, message: "\(error)") }
         self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, channels: channels, kernelSize: k, merged: merged) }

@@ -24,14 +24,22 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
     /// GFNet-H's `BlockLayerScale` `gamma [C]` multiplying the residual branch; `nil` for the plain block.
     let gamma: Tensor<Scalar>?
 
+    /// Builds the block from a JSON config (``GFNetBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let dim = try c.inputChannels("dim")
-        let h = try c.int("h", default: 14)
-        let w = try c.int("w", default: 8)
-        let ratio = try c.double("mlp_ratio", default: 4)
-        let eps = try c.double("layer_norm_eps", default: 1e-6)
-        try c.finish()
+        try self.init(config: GFNetBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``GFNetBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: GFNetBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.atLeast(config.h, "h")
+        try check.atLeast(config.w, "w")
+        try check.finite(config.mlpRatio, "mlp_ratio")
+        try check.finite(config.layerNormEps, "layer_norm_eps")
+        let (dim, h, w, ratio, eps) = (config.dim, config.h, config.w, config.mlpRatio, config.layerNormEps)
         let hidden = BlockConfig.truncatedProduct(dim, ratio)
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
         guard eps >= 0 else { throw .config(block: Self.id, message: "\"layer_norm_eps\" must be ≥ 0, got \(eps)") }

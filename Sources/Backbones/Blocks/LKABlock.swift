@@ -9,12 +9,20 @@ public struct LKABlock<Scalar: TensorScalar>: Block {
     public static var id: String { "van.lka" }
     public let lka: LargeKernelAttention<Scalar>
 
+    /// Builds the block from a JSON config (``LKABlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let dim = try c.inputChannels("dim")
-        let k = try c.int("kernel_size", default: 21)
-        let d = try c.int("dilation", default: 3)
-        try c.finish()
+        try self.init(config: LKABlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``LKABlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: LKABlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        try check.atLeast(config.dilation, "dilation")
+        let (dim, k, d) = (config.dim, config.kernelSize, config.dilation)
         let dec: LKADecomposition
         do { dec = try LKADecomposition(kernelSize: k, dilation: d) } catch { throw .config(block: Self.id, message: "\(error)") }
         let t = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try LKATensors(s, channels: dim, decomposition: dec) }

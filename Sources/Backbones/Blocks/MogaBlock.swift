@@ -31,16 +31,24 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
     let mlpStencil: PointwiseStencil<Scalar>?
     let mlpSigma: Tensor<Scalar>
 
+    /// Builds the block from a JSON config (``MogaBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let dim = try c.inputChannels("dim")
-        let ratio = try c.double("ffn_ratio", default: 4)
-        let dil = try c.ints("attn_dw_dilation", count: 3, default: [1, 2, 3])
-        let split = try c.ints("attn_channel_split", count: 3, default: [1, 3, 4])
-        let forceFP32 = try c.bool("attn_force_fp32", default: false)
-        try c.finish()
-        guard dil.allSatisfy({ (1...3).contains($0) }) else {
+        try self.init(config: MogaBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``MogaBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: MogaBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.finite(config.ffnRatio, "ffn_ratio")
+        let (dim, ratio, dil, split, forceFP32) = (config.dim, config.ffnRatio, config.attnDWDilation, config.attnChannelSplit, config.attnForceFP32)
+        guard dil.count == 3, dil.allSatisfy({ (1...3).contains($0) }) else {
             throw .config(block: Self.id, message: "\"attn_dw_dilation\" entries must be in 1...3 (the official assertion), got \(dil)")
+        }
+        guard split.count == 3, split.allSatisfy({ $0 >= 1 }) else {
+            throw .config(block: Self.id, message: "\"attn_channel_split\" must hold 3 integers ≥ 1, got \(split)")
         }
         let (e0, e1, e2) = try Self.channelSplit(dim: dim, split: split, block: Self.id)
         let hidden = BlockConfig.truncatedProduct(dim, ratio)

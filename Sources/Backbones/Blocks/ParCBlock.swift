@@ -8,15 +8,21 @@ public struct ParCBlock<Scalar: TensorScalar>: Block {
     let op: ParCOperator<Scalar>
     public var channels: Int { op.channels }
 
+    /// Builds the block from a JSON config (``ParCBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let channels = try c.inputChannels("channels")
-        let axis = try c.string("axis", allowed: ["H", "W"])
-        let k = try c.int("kernel_size")
-        let usePE = try c.bool("use_pe", default: true)
-        try c.finish()
+        try self.init(config: ParCBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``ParCBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: ParCBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        let (channels, axis, k, usePE) = (config.channels, config.axis, config.kernelSize, config.usePE)
         op = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in
-            try ParCOperator(s, channels: channels, axis: axis == "H" ? .height : .width, kernelSize: k, usePE: usePE)
+            try ParCOperator(s, channels: channels, axis: axis == .h ? .height : .width, kernelSize: k, usePE: usePE)
         }
     }
 

@@ -10,12 +10,19 @@ public struct ParCConvNeXtBlock<Scalar: TensorScalar>: Block {
     let gccH: ParCOperator<Scalar>, gccW: ParCOperator<Scalar>
     let tail: ConvNeXtTail<Scalar>
 
+    /// Builds the block from a JSON config (``ParCConvNeXtBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let dim = try c.inputChannels("dim", minimum: 2)
-        let k = try c.int("kernel_size", default: 14)
-        let usePE = try c.bool("use_pe", default: true)
-        try c.finish()
+        try self.init(config: ParCConvNeXtBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``ParCConvNeXtBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: ParCConvNeXtBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim", 2)
+        try check.atLeast(config.kernelSize, "kernel_size")
+        let (dim, k, usePE) = (config.dim, config.kernelSize, config.usePE)
         guard dim % 2 == 0 else { throw .config(block: Self.id, message: "\"dim\" must be even (half the channels per axis), got \(dim)") }
         self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, dim: dim, kernelSize: k, usePE: usePE) }
     }

@@ -13,14 +13,21 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
     let pw1: PointwiseConvBN<Scalar>, pw2: PointwiseConvBN<Scalar>
     public let largeKernel: ReparamLargeKernelConv<Scalar>
 
+    /// Builds the block from a JSON config (``RepLKBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let cin = try c.inputChannels("in_channels")
-        let dw = try c.int("dw_channels")
-        let k = try c.int("block_lk_size")
-        let s = try c.optionalInt("small_kernel")
-        let merged = try c.bool("reparameterized", default: false)
-        try c.finish()
+        try self.init(config: RepLKBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``RepLKBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: RepLKBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.inChannels, "in_channels")
+        try check.atLeast(config.dwChannels, "dw_channels")
+        try check.atLeast(config.blockLKSize, "block_lk_size")
+        try check.atLeast(config.smallKernel, "small_kernel")
+        let (cin, dw, k, s, merged) = (config.inChannels, config.dwChannels, config.blockLKSize, config.smallKernel, config.reparameterized)
         try RepLKLargeKernelBlock<Scalar>.checkKernels(k, s, block: Self.id)
         self = try loadStrictly(stateDict, block: Self.id) { (s0) throws(BackboneError) in
             try Self(s0, inChannels: cin, dwChannels: dw, kernel: k, small: s, merged: merged)

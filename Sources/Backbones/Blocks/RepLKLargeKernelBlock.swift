@@ -11,13 +11,20 @@ public struct RepLKLargeKernelBlock<Scalar: TensorScalar>: Block {
     public static var id: String { "replknet.large_kernel" }
     public let conv: ReparamLargeKernelConv<Scalar>
 
+    /// Builds the block from a JSON config (``RepLKLargeKernelBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let channels = try c.inputChannels("channels")
-        let k = try c.int("kernel_size")
-        let s = try c.optionalInt("small_kernel")
-        let merged = try c.bool("reparameterized", default: false)
-        try c.finish()
+        try self.init(config: RepLKLargeKernelBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``RepLKLargeKernelBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: RepLKLargeKernelBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        try check.atLeast(config.smallKernel, "small_kernel")
+        let (channels, k, s, merged) = (config.channels, config.kernelSize, config.smallKernel, config.reparameterized)
         try Self.checkKernels(k, s, block: Self.id)
         let t = try loadStrictly(stateDict, block: Self.id) { (scope) throws(BackboneError) in try RepLKTensors(scope, channels: channels, kernel: k, small: s, merged: merged) }
         conv = try t.build()

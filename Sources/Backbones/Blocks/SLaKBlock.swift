@@ -10,11 +10,19 @@ public struct SLaKBlock<Scalar: TensorScalar>: Block {
     public let largeKernel: SLaKLargeKernelConv<Scalar>
     let tail: ConvNeXtTail<Scalar>
 
+    /// Builds the block from a JSON config (``SLaKBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let dim = try c.channelsOrDim(primary: "dim")
-        let (k, n) = try c.slakKernel()
-        try c.finish()
+        try self.init(config: SLaKBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``SLaKBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: SLaKBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        let dim = config.dim
+        let (k, n) = try checkSLaKKernel(config.kernelSize, block: Self.id)
         self = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try Self(s, dim: dim, kernel: k, small: n) }
     }
 

@@ -8,11 +8,19 @@ public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block {
     public static var id: String { "slak.large_kernel" }
     public let conv: SLaKLargeKernelConv<Scalar>
 
+    /// Builds the block from a JSON config (``SLaKLargeKernelBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let channels = try c.channelsOrDim(primary: "channels")
-        let (k, n) = try c.slakKernel()
-        try c.finish()
+        try self.init(config: SLaKLargeKernelBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``SLaKLargeKernelBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: SLaKLargeKernelBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.channels, "channels")
+        let channels = config.channels
+        let (k, n) = try checkSLaKKernel(config.kernelSize, block: Self.id)
         let t = try loadStrictly(stateDict, block: Self.id) { (s) throws(BackboneError) in try SLaKTensors(s, channels: channels, big: k, small: n) }
         conv = try t.build()
     }

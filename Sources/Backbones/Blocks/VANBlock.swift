@@ -25,13 +25,21 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
     let mlpStencil: PointwiseStencil<Scalar>?
     let layerScale1: Tensor<Scalar>, layerScale2: Tensor<Scalar>
 
+    /// Builds the block from a JSON config (``VANBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        var c = config
-        let dim = try c.inputChannels("dim")
-        let ratio = try c.double("mlp_ratio", default: 4)
-        let k = try c.int("kernel_size", default: 21)
-        let d = try c.int("dilation", default: 3)
-        try c.finish()
+        try self.init(config: VANBlockConfig.parse(config), stateDict: stateDict)
+    }
+
+    /// Builds the block from its typed config (defaults: ``VANBlockConfig``) and a state_dict, loaded strictly.
+    /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
+    ///   ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    public init(config: VANBlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
+        let check = TypedConfigCheck(block: Self.id)
+        try check.atLeast(config.dim, "dim")
+        try check.finite(config.mlpRatio, "mlp_ratio")
+        try check.atLeast(config.kernelSize, "kernel_size")
+        try check.atLeast(config.dilation, "dilation")
+        let (dim, ratio, k, d) = (config.dim, config.mlpRatio, config.kernelSize, config.dilation)
         let hidden = BlockConfig.truncatedProduct(dim, ratio)
         guard hidden >= 1 else { throw .config(block: Self.id, message: "int(dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
         let dec: LKADecomposition
