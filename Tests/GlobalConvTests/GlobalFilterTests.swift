@@ -1,6 +1,6 @@
 import Testing
 import GlobalConv
-import TestSupport
+import Verification
 
 @Suite("GFNet global filter")
 struct GlobalFilterTests {

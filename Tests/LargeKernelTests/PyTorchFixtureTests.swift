@@ -1,7 +1,7 @@
 import Testing
 import GlobalConv
 import LargeKernel
-import TestSupport
+import Verification
 
 /// The large-kernel types loaded from the PyTorch fixtures in `Fixtures/` (official `state_dict` names,
 /// Docs/fixtures.md) and run on both paths: the output must match PyTorch's within twice the

@@ -1,7 +1,7 @@
 import Testing
 import GlobalConv
 import LargeKernel
-import TestSupport
+import Verification
 
 /// Random weights and inputs for the large-kernel tests, reproducible from seeds.
 enum Fixture {
