@@ -7,6 +7,10 @@ let package = Package(
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
         .library(name: "LargeKernel", targets: ["LargeKernel"]),
         .library(name: "Backbones", targets: ["Backbones"]),
+        // The verification harness (Float64 references, error bounds, fixture runner). A product only
+        // because the separate fuzz package (Tests/Fuzz) runs fixtures through it; not part of the
+        // library API (Docs/library.md).
+        .library(name: "Verification", targets: ["Verification"]),
         .executable(name: "globalconv", targets: ["globalconv"]),
     ],
     dependencies: [
@@ -76,10 +80,10 @@ let package = Package(
         ),
         // The verification harness, one home for each of its concepts: the Float64 references (one per
         // operation), the error bounds of Docs/numerics.md, the fixture runner and the Fixtures/ locator.
-        // Used by every test target and by GlobalConvTools (`globalconv verify`); not a product.
+        // Used by every test target and by GlobalConvTools (`globalconv verify`); a product only for Tests/Fuzz.
         .target(
             name: "Verification",
-            dependencies: ["GlobalConv"]
+            dependencies: ["GlobalConv", "Backbones", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // Linked into every test target: sets GLOBALCONV_QUIET_DEBUG=1 at load, so the debug build's
         // one-time slowness warning stays out of test logs (DebugBuildWarning).

@@ -8,12 +8,8 @@ import Verification
 /// rounding bound of one evaluation (ours and PyTorch's each within it of the exact value).
 @Suite("PyTorch fixtures")
 struct PyTorchFixtureTests {
-    /// `Fixtures/` at the package root, from this file's path.
-    static let directory: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/") + "/Fixtures"
-    }()
+    /// `Fixtures/` at the package root (``FixturesDirectory``).
+    static let directory: String = FixturesDirectory.path
 
     static func open(_ stem: String, _ precision: Precision) throws -> SafetensorsFile {
         try SafetensorsFile(atPath: "\(directory)/\(stem).\(precision.rawValue).safetensors")
