@@ -6,7 +6,11 @@ import GlobalConv
 public enum ErrorBounds {
     /// `γ(n) = n·u / (1 − n·u)`.
     public static func gamma(_ n: Int, precision: Precision) -> Double {
-        let u = unitRoundoff(precision)
+        gamma(n, unitRoundoff: unitRoundoff(precision))
+    }
+
+    /// `γ(n)` for a unit roundoff `u` given as a number (the pointwise oracle carries `u` itself).
+    public static func gamma(_ n: Int, unitRoundoff u: Double) -> Double {
         let nu = Double(n) * u
         return nu < 1 ? nu / (1 - nu) : .infinity
     }
