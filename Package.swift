@@ -7,6 +7,10 @@ let package = Package(
         .library(name: "GlobalConv", targets: ["GlobalConv"]),
         .library(name: "LargeKernel", targets: ["LargeKernel"]),
         .library(name: "Backbones", targets: ["Backbones"]),
+        // The verification harness (Float64 references, error bounds, fixture runner). A product only
+        // because the separate fuzz package (Tests/Fuzz) runs fixtures through it; not part of the
+        // library API (Docs/library.md).
+        .library(name: "Verification", targets: ["Verification"]),
         .executable(name: "globalconv", targets: ["globalconv"]),
     ],
     dependencies: [
@@ -74,11 +78,12 @@ let package = Package(
             name: "LargeKernel",
             dependencies: ["GlobalConv"]
         ),
-        // Oracles shared by the test targets: naive Float64 references, DFTs, tolerances.
+        // The verification harness, one home for each of its concepts: the Float64 references (one per
+        // operation), the error bounds of Docs/numerics.md, the fixture runner and the Fixtures/ locator.
+        // Used by every test target and by GlobalConvTools (`globalconv verify`); a product only for Tests/Fuzz.
         .target(
-            name: "TestSupport",
-            dependencies: ["GlobalConv"],
-            path: "Tests/TestSupport"
+            name: "Verification",
+            dependencies: ["GlobalConv", "Backbones", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // Linked into every test target: sets GLOBALCONV_QUIET_DEBUG=1 at load, so the debug build's
         // one-time slowness warning stays out of test logs (DebugBuildWarning).
@@ -93,11 +98,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "GlobalConv", "LargeKernel", "TestSupport", "QuietDebugWarning"]
+            dependencies: ["Backbones", "GlobalConv", "LargeKernel", "Verification", "QuietDebugWarning"]
         ),
         .testTarget(
             name: "GlobalConvTests",
-            dependencies: ["GlobalConv", "TestSupport", "QuietDebugWarning"]
+            dependencies: ["GlobalConv", "Verification", "QuietDebugWarning"]
         ),
         // Docs/library.md's examples, compiled and run against the library products only.
         .testTarget(
@@ -106,12 +111,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LargeKernelTests",
-            dependencies: ["LargeKernel", "TestSupport", "QuietDebugWarning"]
+            dependencies: ["LargeKernel", "Verification", "QuietDebugWarning"]
         ),
         // The `globalconv` tool's logic (sweep timing, verify runner, reports, SVG plots), testable without processes.
         .target(
             name: "GlobalConvTools",
-            dependencies: ["GlobalConv", "LargeKernel", "Backbones", "CImageCodecs"]
+            dependencies: ["GlobalConv", "LargeKernel", "Backbones", "Verification", "CImageCodecs"]
         ),
         // The `globalconv` command line: argument parsing, validation and printing only.
         .executableTarget(
@@ -120,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GlobalConvToolsTests",
-            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "LargeKernel", "Backbones", "QuietDebugWarning"]
+            dependencies: ["GlobalConvTools", "globalconv", "GlobalConv", "LargeKernel", "Backbones", "Verification", "QuietDebugWarning"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// Many tasks running blocks at once on shared weights — and so on the engine's shared plan cache,

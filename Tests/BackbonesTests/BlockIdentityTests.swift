@@ -1,6 +1,6 @@
 import Testing
 import GlobalConv
-import TestSupport
+import Verification
 @testable import Backbones
 
 /// Hand-derived identities of the blocks: zero layer scales give the residual, the global filter

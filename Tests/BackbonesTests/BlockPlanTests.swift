@@ -1,5 +1,6 @@
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 @Suite("Block plans")

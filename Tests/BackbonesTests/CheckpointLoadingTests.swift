@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// `fileBytes` (a file from `SafetensorsWriter`) with `extra` tensors of any dtype appended: their

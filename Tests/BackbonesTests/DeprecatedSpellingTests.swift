@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// The former file-argument spellings (`contentsOf:`, `to:`, `toFile:`, `fromFile:`, `at:` for a

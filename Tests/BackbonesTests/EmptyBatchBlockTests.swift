@@ -1,5 +1,6 @@
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// Every block returns an empty output of the right shape for an empty batch, as PyTorch does; the

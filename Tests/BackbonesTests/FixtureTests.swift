@@ -3,6 +3,7 @@ import Testing
 import Glibc
 #endif
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// Every PyTorch fixture × {direct, fft, auto}, in the fixture's own precision, within the tolerances

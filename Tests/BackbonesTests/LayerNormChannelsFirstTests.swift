@@ -1,6 +1,6 @@
 import Testing
 import GlobalConv
-import TestSupport
+import Verification
 @testable import Backbones
 
 @Suite("LayerNorm channels-first")

@@ -1,5 +1,6 @@
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// Whole models shared by many tasks — on the engine's shared plan and spectrum caches, the parallel

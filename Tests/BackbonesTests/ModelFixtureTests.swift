@@ -3,22 +3,14 @@ import Testing
 import Glibc
 #endif
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// The whole-model fixtures under `Fixtures/models/` (`<model>-<variant>.<dtype>.safetensors`).
 enum ModelFixtureFiles {
-    static let directory = FixtureFiles.directory + "/models"
+    static let directory = FixturesDirectory.file("models")
 
-    static let all: [String] = {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name.hasSuffix(".safetensors") { names.append(name) }
-        }
-        return names.sorted()
-    }()
+    static let all: [String] = FixturesDirectory.safetensorsNames(in: "models")
 
     static func modelID(_ name: String) -> String { String(name.prefix { $0 != "-" && $0 != "." }) }
     static func path(_ name: String) -> String { directory + "/" + name }

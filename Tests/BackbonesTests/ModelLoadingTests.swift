@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// Strict loading and configuration of whole models.

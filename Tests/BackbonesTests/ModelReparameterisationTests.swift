@@ -1,5 +1,6 @@
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// Re-parameterising a loaded training-form model for deployment: the merged model is the same

@@ -1,5 +1,6 @@
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// Merged (re-parameterised) and unmerged forms of the RepLK, SLaK and UniRepLK blocks give the same

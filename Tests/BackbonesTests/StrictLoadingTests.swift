@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// The convnext.block state_dict of Docs/blocks.md for `dim` d and kernel k, random order-one values.

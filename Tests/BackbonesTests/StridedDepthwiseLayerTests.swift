@@ -1,6 +1,6 @@
 import Testing
 import GlobalConv
-import TestSupport
+import Verification
 @testable import Backbones
 
 /// The strided depthwise convolution on the engine (stride-1 convolution, then every s-th row and

@@ -16,6 +16,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GlobalConv", package: "GlobalConv"),
                 .product(name: "Backbones", package: "GlobalConv"),
+                .product(name: "Verification", package: "GlobalConv"),
             ]
         ),
         // "<block id>\n<config JSON>" → BlockRegistry.make, with an empty and with the fixture's state_dict.
@@ -24,6 +25,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GlobalConv", package: "GlobalConv"),
                 .product(name: "Backbones", package: "GlobalConv"),
+                .product(name: "Verification", package: "GlobalConv"),
             ]
         ),
         // Text → FFTWisdom.importText (the CLI's `wisdom import` and saved wisdom files).
@@ -38,6 +40,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GlobalConv", package: "GlobalConv"),
                 .product(name: "Backbones", package: "GlobalConv"),
+                .product(name: "Verification", package: "GlobalConv"),
             ]
         ),
     ],

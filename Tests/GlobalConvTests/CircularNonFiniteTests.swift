@@ -1,6 +1,6 @@
 import Testing
 import GlobalConv
-import TestSupport
+import Verification
 
 /// ParC's circular correlation spans the whole axis, so a NaN/±Inf reaches every output of its row
 /// (or column) — with the definition's value: `w·Inf` keeps the sign of `w`, `0·Inf` is NaN. Every path

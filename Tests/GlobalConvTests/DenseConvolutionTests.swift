@@ -1,6 +1,6 @@
 import Testing
 import GlobalConv
-import TestSupport
+import Verification
 
 /// `Convolution2D` (im2col + OpenBLAS GEMM) and `Linear` against their definitions summed in Float64,
 /// within `γ(T+1)·(|b| + Σ|w||x̃|)` per output (Docs/numerics.md §1).

@@ -1,6 +1,6 @@
 import Testing
 @testable import GlobalConv
-import TestSupport
+import Verification
 
 @Suite("Depthwise convolution")
 struct DepthwiseConvolutionTests {

@@ -1,6 +1,6 @@
 import Testing
 @testable import GlobalConv
-import TestSupport
+import Verification
 
 /// Focused checks of the FFT path's offsets; the randomised matrix over all paths lives in
 /// DepthwiseConvolutionTests.

@@ -1,6 +1,6 @@
 import Testing
 import GlobalConv
-import TestSupport
+import Verification
 
 /// GFNet's global filter is a full-plane circular convolution, `irfft2(rfft2(x) ⊙ W)`: one NaN or
 /// ±Inf sample legitimately reaches every output of its plane. PyTorch gives NaN on the whole plane

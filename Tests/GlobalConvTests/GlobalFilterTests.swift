@@ -1,57 +1,9 @@
 import Testing
 import GlobalConv
-import TestSupport
+import Verification
 
 @Suite("GFNet global filter")
 struct GlobalFilterTests {
-    /// PyTorch's `irfft2(rfft2(x) ⊙ W)` by naive DFTs in Float64, following torch's definition of
-    /// `irfft2`: a complex inverse DFT along H, then a real inverse along W that reads only the real part of
-    /// the bins `0` and `W/2` (even W) — no Hermitian projection is applied here, so this checks it.
-    static func oracle(x: [Double], weight: [Double], c: Int, h: Int, w: Int) -> [Double] {
-        let half = w / 2 + 1
-        var y = [Double](repeating: 0, count: x.count)
-        for plane in 0..<(x.count / (h * w)) {
-            let ch = plane % c
-            var z = [(Double, Double)](repeating: (0, 0), count: h * half)
-            for u in 0..<h {
-                for v in 0..<half {
-                    var (re, im) = (0.0, 0.0)
-                    for i in 0..<h {
-                        for j in 0..<w {
-                            let a = -2 * Double.pi * (Double(u * i) / Double(h) + Double(v * j) / Double(w))
-                            re += x[plane * h * w + i * w + j] * .cos(a)
-                            im += x[plane * h * w + i * w + j] * .sin(a)
-                        }
-                    }
-                    let base = ((u * half + v) * c + ch) * 2
-                    let (wr, wi) = (weight[base], weight[base + 1])
-                    z[u * half + v] = (re * wr - im * wi, re * wi + im * wr)
-                }
-            }
-            for i in 0..<h {
-                var row = [(Double, Double)](repeating: (0, 0), count: half)
-                for v in 0..<half {
-                    for u in 0..<h {
-                        let a = 2 * Double.pi * Double(u * i) / Double(h)
-                        let (zr, zi) = z[u * half + v]
-                        row[v].0 += (zr * .cos(a) - zi * .sin(a)) / Double(h)
-                        row[v].1 += (zr * .sin(a) + zi * .cos(a)) / Double(h)
-                    }
-                }
-                for j in 0..<w {
-                    var s = row[0].0
-                    for v in 1..<half {
-                        let a = 2 * Double.pi * Double(v * j) / Double(w)
-                        let term = row[v].0 * .cos(a) - row[v].1 * .sin(a)
-                        s += (w % 2 == 0 && v == w / 2) ? term : 2 * term
-                    }
-                    y[plane * h * w + i * w + j] = s / Double(w)
-                }
-            }
-        }
-        return y
-    }
-
     @Test("both paths reproduce torch's irfft2(rfft2(x) ⊙ W)",
           arguments: [(5, 8), (6, 7), (4, 4), (1, 6), (7, 1), (2, 2)], Precision.allCases)
     func matchesTorchSemantics(size: (Int, Int), precision: Precision) throws {
@@ -61,7 +13,7 @@ struct GlobalFilterTests {
             let weight = Tensor<S>.random(shape: [h, w / 2 + 1, c, 2], seed: 21)
             let x = Tensor<S>.random(shape: [2, c, h, w], seed: 22)
             let filter = try GlobalFilter2D(complexWeight: weight, height: h, width: w)
-            let expected = Self.oracle(x: x.scalars.map(Double.init), weight: weight.scalars.map(Double.init), c: c, h: h, w: w)
+            let expected = GlobalFilterReference.compute(x: x.scalars.map(Double.init), weight: weight.scalars.map(Double.init), c: c, h: h, w: w)
             // |y| ≤ max|W|·‖x_plane‖₁ (every |X[u,v]| ≤ ‖x_plane‖₁, and c2r averages H·W such terms).
             let maxW = stride(from: 0, to: weight.count, by: 2).map {
                 Double.hypot(Double(weight.scalars[$0]), Double(weight.scalars[$0 + 1]))

@@ -1,6 +1,6 @@
 import Testing
 @testable import GlobalConv
-import TestSupport
+import Verification
 
 /// NaN and ±Inf in inputs and weights: every path must give the direct definition's pattern — a
 /// non-finite input sample reaches exactly the outputs whose window reads it (zero-weight taps

@@ -1,5 +1,5 @@
 import GlobalConv
-import TestSupport
+import Verification
 
 /// The per-output bound on `|ŷ − ŷ_ref|` for a path (Docs/numerics.md): `Tolerance.direct` for `.direct`,
 /// `Tolerance.fft` against the largest magnitude for `.fft`, the larger of the two for `.auto` (which

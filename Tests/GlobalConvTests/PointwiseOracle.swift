@@ -1,4 +1,5 @@
 import RealModule
+import Verification
 @testable import GlobalConv
 
 /// Float64 evaluation of a fused 1×1 convolution (``PointwiseEpilogue``'s definition) with a first-order
@@ -19,7 +20,7 @@ struct PointwiseOracle {
     var value: [Double]
     var bound: [Double]
 
-    static func gamma(_ n: Int, _ u: Double) -> Double { Double(n) * u / (1 - Double(n) * u) }
+    static func gamma(_ n: Int, _ u: Double) -> Double { ErrorBounds.gamma(n, unitRoundoff: u) }
 
     /// An activation of `v` (carrying `error`) and its bound: Lipschitz constant times the incoming error
     /// plus the evaluation's own error (see the type's comment).

@@ -1,16 +1,15 @@
 import Foundation
 import Testing
 import GlobalConv
+import Verification
 
 extension SafetensorsTests {
     /// The PyTorch fixtures in `Fixtures/` (written by `safetensors.torch.save_file`, see
     /// Docs/fixtures.md) all open with the reader and follow the fixture format.
     @Suite("fixture files")
     struct FixtureFiles {
-        /// `Fixtures/` at the package root, found from this source file's path.
-        static let directory = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures")
+        /// `Fixtures/` at the package root (``FixturesDirectory``).
+        static let directory = URL(fileURLWithPath: FixturesDirectory.path)
 
         static func paths() throws -> [String] {
             try FileManager.default.contentsOfDirectory(atPath: directory.path)

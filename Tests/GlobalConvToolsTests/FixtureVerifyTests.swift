@@ -1,15 +1,12 @@
 import Backbones
 import Foundation
 import GlobalConv
+import Verification
 @testable import GlobalConvTools
 import Testing
 
-/// The repository's Fixtures/ directory, found from this file's location.
-let fixturesDirectory: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("Fixtures").path
-}()
+/// The repository's Fixtures/ directory (``FixturesDirectory``).
+let fixturesDirectory: String = FixturesDirectory.path
 
 /// A fresh temporary directory for one test.
 func temporaryDirectory() throws -> URL {

@@ -1,5 +1,6 @@
 import Foundation
 import GlobalConv
+import Verification
 @testable import GlobalConvTools
 import Testing
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Backbones
 import Foundation
 import GlobalConv
+import Verification
 @testable import GlobalConvTools
 import Testing
 @testable import globalconv

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import GlobalConv
+import Verification
 @testable import GlobalConvTools
 import Testing
 

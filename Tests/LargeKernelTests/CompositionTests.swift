@@ -1,7 +1,7 @@
 import Testing
 import GlobalConv
 import LargeKernel
-import TestSupport
+import Verification
 
 /// `conv_B(conv_A(x))` against `conv_{A∘B}(x)`: exact under circular padding, interior-only under zeros.
 @Suite("Sequential composition")

@@ -1,7 +1,7 @@
 import Testing
 import GlobalConv
 import LargeKernel
-import TestSupport
+import Verification
 
 @Suite("LKA decomposition and forward")
 struct LargeKernelAttentionTests: PrecisionChecked {

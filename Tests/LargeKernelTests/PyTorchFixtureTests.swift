@@ -1,19 +1,15 @@
 import Testing
 import GlobalConv
 import LargeKernel
-import TestSupport
+import Verification
 
 /// The large-kernel types loaded from the PyTorch fixtures in `Fixtures/` (official `state_dict` names,
 /// Docs/fixtures.md) and run on both paths: the output must match PyTorch's within twice the
 /// rounding bound of one evaluation (ours and PyTorch's each within it of the exact value).
 @Suite("PyTorch fixtures")
 struct PyTorchFixtureTests {
-    /// `Fixtures/` at the package root, from this file's path.
-    static let directory: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/") + "/Fixtures"
-    }()
+    /// `Fixtures/` at the package root (``FixturesDirectory``).
+    static let directory: String = FixturesDirectory.path
 
     static func open(_ stem: String, _ precision: Precision) throws -> SafetensorsFile {
         try SafetensorsFile(atPath: "\(directory)/\(stem).\(precision.rawValue).safetensors")

@@ -1,7 +1,7 @@
 import Testing
 import GlobalConv
 import LargeKernel
-import TestSupport
+import Verification
 
 @Suite("SLaK decomposed large kernel")
 struct SLaKLargeKernelConvTests: PrecisionChecked {

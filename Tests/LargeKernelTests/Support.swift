@@ -1,7 +1,7 @@
 import Testing
 import GlobalConv
 import LargeKernel
-import TestSupport
+import Verification
 
 /// Random weights and inputs for the large-kernel tests, reproducible from seeds.
 enum Fixture {
@@ -30,7 +30,7 @@ struct OracleBranch<S: TensorScalar> {
     var bn: BatchNormParameters<S>?
 }
 
-/// `Σ_b BN_b(conv_b(x))` computed from the definitions in Float64 (TestSupport's `Reference.depthwise2D` for
+/// `Σ_b BN_b(conv_b(x))` computed from the definitions in Float64 (Verification's `Reference.depthwise2D` for
 /// each conv, BN by its formula), with the per-output magnitude that bounds rounding errors of any
 /// evaluation order: `Σ_b |s_b|·(|b_b| + Σ|w||x|) + |s_b·mean_b| + |β_b|`, `s_b = γ_b/std_b`.
 func oracleSum<S: TensorScalar>(_ x: Tensor<S>, _ branches: [OracleBranch<S>])

@@ -1,5 +1,6 @@
 import Backbones
 import GlobalConv
+import Verification
 
 /// The built-in randomised block cases: every block id the registry knows, built with a small config
 /// and ``RandomStateDict`` weights, run on a random input. The reference is the block's own direct

@@ -1,4 +1,5 @@
 import GlobalConv
+import Verification
 
 /// The built-in randomised cases for the engine's depthwise convolution: each runs on the requested
 /// paths in Float32 and Float64 with uniform random input, weights and bias in [−1, 1], and is

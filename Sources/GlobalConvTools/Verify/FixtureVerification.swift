@@ -1,5 +1,6 @@
 import Backbones
 import GlobalConv
+import Verification
 
 /// Checks one PyTorch fixture file (`Fixtures/*.safetensors`, format in Docs/fixtures.md) on each
 /// requested path: the Backbones registry builds the block from the fixture's `config` and weights,

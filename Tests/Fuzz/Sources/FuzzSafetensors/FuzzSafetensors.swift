@@ -1,5 +1,6 @@
 import Backbones
 import GlobalConv
+import Verification
 
 /// libFuzzer entry point: one input is the bytes of a candidate safetensors file.
 ///

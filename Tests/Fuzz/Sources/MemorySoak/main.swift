@@ -1,5 +1,6 @@
 import Backbones
 import GlobalConv
+import Verification
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import Backbones
 import GlobalConv
 
 /// A whole-model fixture (the fixture format with metadata `model` instead of `block`; Docs/models.md)

@@ -5,17 +5,17 @@ import GlobalConv
 /// `x̃` zero outside the map or read modulo `H`, `W` for circular padding), summed tap by tap in
 /// Float64. It also returns each output's magnitude `|b| + Σ|w|·|x̃|`, the scale of the error bounds.
 /// O(N·C·H'·W'·kh·kw): for the small shapes `verify` uses. Pure function, thread-safe.
-package enum DepthwiseReference {
+public enum DepthwiseReference {
     /// Reference output `[N, C, H', W']` values and per-output magnitudes, row-major.
-    package struct Output: Sendable {
-        package let shape: [Int]
-        package let values: [Double]
-        package let magnitudes: [Double]
+    public struct Output: Sendable {
+        public let shape: [Int]
+        public let values: [Double]
+        public let magnitudes: [Double]
     }
 
     /// - Precondition: `input` is `[N, C, H, W]`, `weight` `[C, 1, kh, kw]` matching `geometry.kernel`,
     ///   `bias` `[C]` or nil, and the output is non-empty.
-    package static func compute(input: Tensor<Double>, weight: Tensor<Double>, bias: Tensor<Double>?,
+    public static func compute(input: Tensor<Double>, weight: Tensor<Double>, bias: Tensor<Double>?,
                                geometry g: ConvolutionGeometry2D) -> Output {
         precondition(input.rank == 4 && weight.rank == 4 && weight.shape[0] == input.shape[1] && weight.shape[1] == 1,
                      "DepthwiseReference: input [N,C,H,W] and weight [C,1,kh,kw] needed, got \(input.shape), \(weight.shape)")

@@ -1,3 +1,4 @@
+import Backbones
 import GlobalConv
 
 /// The outcome of running one fixture on one path: how far the block's output is from PyTorch's.

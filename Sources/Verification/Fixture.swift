@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Backbones
 import GlobalConv
 
 /// A fixture (Docs/fixtures.md, version 1) loaded in its own precision: block id, config, PyTorch's
