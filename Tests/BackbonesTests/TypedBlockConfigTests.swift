@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// One Float64 fixture built from a typed config written in Swift.

@@ -24,7 +24,7 @@ struct PointwiseOracle {
 
     /// An activation of `v` (carrying `error`) and its bound: Lipschitz constant times the incoming error
     /// plus the evaluation's own error (see the type's comment).
-    static func activate(_ activation: PointwiseActivation, _ v: Double, error: Double, u: Double) -> (Double, Double) {
+    static func activate(_ activation: Activation?, _ v: Double, error: Double, u: Double) -> (Double, Double) {
         switch activation {
         case .none: return (v, error)
         case .relu: return (max(v, 0), error)
