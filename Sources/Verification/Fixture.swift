@@ -21,25 +21,9 @@ public struct Fixture<Scalar: TensorScalar>: Sendable {
     /// Reads `file`. - Throws: ``BackboneError/fixture(_:)`` when the metadata is missing or not version 1,
     /// the dtype is not `Scalar`'s, a floating-point tensor's dtype disagrees with it, or `input`/`output` is missing.
     public init(file: SafetensorsFile, source: String? = nil) throws(BackboneError) {
-        let name = source ?? file.path ?? "fixture"
-        let meta = file.metadata
-        guard meta["globalconv.fixture"] == "1" else {
-            throw .fixture("\(name): metadata \"globalconv.fixture\" must be \"1\", got \(meta["globalconv.fixture"].map { "\"\($0)\"" } ?? "nothing")")
-        }
-        guard let block = meta["block"] else { throw .fixture("\(name): metadata has no \"block\"") }
-        guard let config = meta["config"] else { throw .fixture("\(name): metadata has no \"config\"") }
-        guard meta["dtype"] == Scalar.precision.rawValue else {
-            throw .fixture("\(name): dtype \(meta["dtype"] ?? "missing") is not \(Scalar.precision.rawValue)")
-        }
-        // Integer and boolean buffers (BatchNorm's I64 `num_batches_tracked`) are skipped, as `allTensors` does.
-        for entry in file.entries where entry.dtype.isFloatingPoint && entry.dtype.precision != Scalar.precision {
-            throw .fixture("\(name): tensor \"\(entry.name)\" is \(entry.dtype), the fixture's dtype is \(Scalar.precision.rawValue)")
-        }
-        var tensors: [String: Tensor<Scalar>]
-        do { tensors = try file.allTensors(as: Scalar.self) } catch { throw .fixture("\(name): \(error)") }
-        guard let input = tensors.removeValue(forKey: "input"), let output = tensors.removeValue(forKey: "output") else {
-            throw .fixture("\(name): tensors \"input\" and \"output\" are required")
-        }
+        let contents = try FixtureFileContents<Scalar>(file: file, source: source, idKey: "block")
+        let (name, block, config, input, output, tensors) = (contents.name, contents.id, contents.config, contents.input,
+                                                             contents.output, contents.tensors)
         (self.block, self.config, self.source) = (block, config, name)
         (self.input, self.output, self.stateDict) = (input, output, tensors)
     }

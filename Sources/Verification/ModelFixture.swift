@@ -20,24 +20,9 @@ public struct ModelFixture<Scalar: TensorScalar>: Sendable {
     /// has no `model`, the dtype is not `Scalar`'s, a floating-point tensor disagrees with it, `input` or
     /// `output` is missing, or the `features.*` are not numbered 0, 1, … without gaps.
     public init(file: SafetensorsFile, source: String? = nil) throws(BackboneError) {
-        let name = source ?? file.path ?? "fixture"
-        let meta = file.metadata
-        guard meta["globalconv.fixture"] == "1" else {
-            throw .fixture("\(name): metadata \"globalconv.fixture\" must be \"1\", got \(meta["globalconv.fixture"].map { "\"\($0)\"" } ?? "nothing")")
-        }
-        guard let model = meta["model"] else { throw .fixture("\(name): metadata has no \"model\"") }
-        guard let config = meta["config"] else { throw .fixture("\(name): metadata has no \"config\"") }
-        guard meta["dtype"] == Scalar.precision.rawValue else {
-            throw .fixture("\(name): dtype \(meta["dtype"] ?? "missing") is not \(Scalar.precision.rawValue)")
-        }
-        for entry in file.entries where entry.dtype.isFloatingPoint && entry.dtype.precision != Scalar.precision {
-            throw .fixture("\(name): tensor \"\(entry.name)\" is \(entry.dtype), the fixture's dtype is \(Scalar.precision.rawValue)")
-        }
-        var tensors: [String: Tensor<Scalar>]
-        do { tensors = try file.allTensors(as: Scalar.self) } catch { throw .fixture("\(name): \(error)") }
-        guard let input = tensors.removeValue(forKey: "input"), let output = tensors.removeValue(forKey: "output") else {
-            throw .fixture("\(name): tensors \"input\" and \"output\" are required")
-        }
+        let contents = try FixtureFileContents<Scalar>(file: file, source: source, idKey: "model")
+        let (name, model, config, input, output) = (contents.name, contents.id, contents.config, contents.input, contents.output)
+        var tensors = contents.tensors
         var features: [Tensor<Scalar>] = []
         while let f = tensors.removeValue(forKey: "features.\(features.count)") { features.append(f) }
         if let stray = tensors.keys.filter({ $0.hasPrefix("features.") }).sorted().first {

@@ -75,7 +75,3 @@ extension Optional where Wrapped == Activation {
         self?.apply(to: values, count: count)
     }
 }
-
-/// The former name of the fused kernels' activation slot (`.none` is `nil`).
-@available(*, deprecated, message: "use Activation? (nil for none)")
-package typealias PointwiseActivation = Activation?
