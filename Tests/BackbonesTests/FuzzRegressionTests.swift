@@ -14,6 +14,10 @@ struct FuzzRegressionTests {
         // 2026-11: `Int(Double(dim) * mlp_ratio)` trapped for mlp_ratio ≈ 9.9e103 (Double → Int overflow).
         ("gfnet.block, mlp_ratio 9.9e103",
          "Z2ZuZXQuYmxvY2sKeyJkaW0iOjgsImgiOjEwLCJ3Ijo2LCJtbHBfcmF0aW8iOjk4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODgsImxheWVyX25vcm1fZXBzIjoxZS0wNn0="),
+        // 2026-12: out of memory (> 2 GiB) for a 4×1429296 global filter: its spatial form (C·5·2858591 taps)
+        // and the transforms that make it were allocated before anything refused the size.
+        ("gfnet.block, w 1429296 (out of memory)",
+         "Z2ZuZXQuYmxvY2sKeyJkaW0iOjIsImgiOjQsInciOjE0MjkyOTYsIm1scF9yYXRpbyI6NCwibGF5ZXJfbm9ybV9lcHMiOjFlLTA2fQ=="),
     ]
 
     @Test("FuzzBlockConfig crash inputs now throw a BackboneError")

@@ -21,8 +21,13 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
     /// The same filter as a circular correlation (flipped `k`), for the direct path.
     let spatial: DepthwiseConvolution2D<Scalar>
 
+    /// The most taps the spatial (direct-path) form of a filter may hold: 2²⁴, 128 MiB in Double
+    /// (GFNet-H's largest filter, 64 channels on a 96×96 grid at 384×384, holds 0.6 M).
+    public static var maximumSpatialTaps: Int { 1 << 24 }
+
     /// - Parameter complexWeight: `[H, W/2+1, C, 2]`, GFNet's `filter.complex_weight` (real, imaginary last).
-    /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` when the weight is not `[H, W/2+1, C, 2]`.
+    /// - Throws: ``ConvolutionError/shapeMismatch(_:)`` when the weight is not `[H, W/2+1, C, 2]`;
+    ///   ``ConvolutionError/tooLarge(_:)`` when the spatial form would exceed ``maximumSpatialTaps``.
     public init(complexWeight: Tensor<Scalar>, height: Int, width: Int) throws(ConvolutionError) {
         guard height >= 1, width >= 1 else { throw .invalidArgument("global filter map must be at least 1×1, got \(height)×\(width)") }
         let half = width / 2 + 1
@@ -31,6 +36,16 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
             throw .shapeMismatch("complex_weight must be [\(height), \(half), C, 2] for a \(height)×\(width) map, got \(complexWeight.shape)")
         }
         let c = complexWeight.shape[2]
+        // The spatial form holds C·(2⌊H/2⌋+1)·(2⌊W/2⌋+1) taps and its construction transforms an H×W
+        // plane per channel: refuse, before allocating, a filter whose taps exceed `maximumSpatialTaps`
+        // (a hostile or mistaken config such as W = 2.8 million; GFNet's grids are at most a few thousand
+        // points per channel).
+        let taps = c.multipliedReportingOverflow(by: 2 * (height / 2) + 1)
+        let allTaps = taps.partialValue.multipliedReportingOverflow(by: 2 * (width / 2) + 1)
+        guard !taps.overflow, !allTaps.overflow, allTaps.partialValue <= Self.maximumSpatialTaps else {
+            throw .tooLarge("a global filter of \(c) channels on a \(height)×\(width) map: its spatial form would hold more than "
+                            + "\(Self.maximumSpatialTaps) taps (C·(2⌊H/2⌋+1)·(2⌊W/2⌋+1))")
+        }
         size = Size2D(height: height, width: width)
         channels = c
         // Rearrange to per-channel half spectra and project the self-conjugate columns.
