@@ -37,64 +37,53 @@ enum FixtureVerification {
 
     static func run<S: TensorScalar>(_: S.Type, file: SafetensorsFile, name: String, paths: [ConvolutionPath], scale: Double,
                                      threads: Int) -> [VerifyResult] {
-        let blockID = file.metadata["block"] ?? ""
-        let dtype = S.precision.rawValue
-        let shape = file.entry("input")?.shape ?? []
-        let fixture: Fixture<S>
-        let block: any Block<S>
-        do {
-            fixture = try Fixture<S>(file: file, source: name)
-            block = try BlockRegistry.make(id: fixture.block, configJSON: fixture.config, stateDict: fixture.stateDict)
-        } catch {
-            return paths.map { .failure(caseName: name, block: blockID, dtype: dtype, inputShape: shape, path: $0.rawValue,
-                                        message: error.description) }
-        }
-        return paths.map { path -> VerifyResult in
-            do throws(BackboneError) {
-                let check = try fixture.check(block: block, path: path, options: ExecutionOptions(threads: threads))
-                guard check.maxAbsError.isFinite || check.maxAbsError.isNaN else {
-                    // Backbones reports a shape mismatch as an infinite error.
-                    return .failure(caseName: name, block: blockID, dtype: dtype, inputShape: shape, path: path.rawValue,
-                                    message: "the block's output shape differs from the fixture's \(fixture.output.shape)")
-                }
-                let maxAbs = check.maxAbsError.isNaN ? Double.infinity : check.maxAbsError
-                return .compared(caseName: name, block: blockID, dtype: dtype, inputShape: shape, path: path.rawValue,
-                                 maxAbsError: maxAbs, maxReference: check.maxReference,
-                                 tolerance: scale * check.tolerance * check.maxReference)
-            } catch {
-                return .failure(caseName: name, block: blockID, dtype: dtype, inputShape: shape, path: path.rawValue,
-                                message: error.description)
-            }
+        compare(S.self, file: file, name: name, idKey: "block", what: "block's output", paths: paths, scale: scale) { () throws(BackboneError) in
+            let fixture = try Fixture<S>(file: file, source: name)
+            let block = try BlockRegistry.make(id: fixture.block, configJSON: fixture.config, stateDict: fixture.stateDict)
+            return (fixture.output.shape, { (path) throws(BackboneError) in
+                try fixture.check(block: block, path: path, options: ExecutionOptions(threads: threads))
+            })
         }
     }
 
     static func runModel<S: TensorScalar>(_: S.Type, file: SafetensorsFile, name: String, paths: [ConvolutionPath], scale: Double,
                                           threads: Int) -> [VerifyResult] {
-        let modelID = file.metadata["model"] ?? ""
+        compare(S.self, file: file, name: name, idKey: "model", what: "model's logits", paths: paths, scale: scale) { () throws(BackboneError) in
+            let fixture = try ModelFixture<S>(file: file, source: name)
+            let model = try ModelRegistry.make(id: fixture.model, configJSON: fixture.config, stateDict: fixture.stateDict)
+            return (fixture.output.shape, { (path) throws(BackboneError) in
+                try fixture.check(model: model, path: path, options: ExecutionOptions(threads: threads))
+            })
+        }
+    }
+
+    /// One result per path for a block or model fixture: `load` reads the fixture and builds the network
+    /// (a failure there fails every path), then returns the expected output shape and the per-path check.
+    private static func compare<S: TensorScalar>(
+        _: S.Type, file: SafetensorsFile, name: String, idKey: String, what: String, paths: [ConvolutionPath], scale: Double,
+        load: () throws(BackboneError) -> ([Int], (ConvolutionPath) throws(BackboneError) -> FixtureCheck)
+    ) -> [VerifyResult] {
+        let id = file.metadata[idKey] ?? ""
         let dtype = S.precision.rawValue
         let shape = file.entry("input")?.shape ?? []
-        let fixture: ModelFixture<S>
-        let model: any Model<S>
-        do {
-            fixture = try ModelFixture<S>(file: file, source: name)
-            model = try ModelRegistry.make(id: fixture.model, configJSON: fixture.config, stateDict: fixture.stateDict)
-        } catch {
-            return paths.map { .failure(caseName: name, block: modelID, dtype: dtype, inputShape: shape, path: $0.rawValue,
+        let outputShape: [Int], check: (ConvolutionPath) throws(BackboneError) -> FixtureCheck
+        do { (outputShape, check) = try load() } catch {
+            return paths.map { .failure(caseName: name, block: id, dtype: dtype, inputShape: shape, path: $0.rawValue,
                                         message: error.description) }
         }
         return paths.map { path -> VerifyResult in
             do throws(BackboneError) {
-                let check = try fixture.check(model: model, path: path, options: ExecutionOptions(threads: threads))
-                guard check.maxAbsError.isFinite || check.maxAbsError.isNaN else {
-                    return .failure(caseName: name, block: modelID, dtype: dtype, inputShape: shape, path: path.rawValue,
-                                    message: "the model's logits shape differs from the fixture's \(fixture.output.shape)")
+                let c = try check(path)
+                guard c.maxAbsError.isFinite || c.maxAbsError.isNaN else {
+                    // The fixture check reports a shape mismatch as an infinite error.
+                    return .failure(caseName: name, block: id, dtype: dtype, inputShape: shape, path: path.rawValue,
+                                    message: "the \(what) shape differs from the fixture's \(outputShape)")
                 }
-                let maxAbs = check.maxAbsError.isNaN ? Double.infinity : check.maxAbsError
-                return .compared(caseName: name, block: modelID, dtype: dtype, inputShape: shape, path: path.rawValue,
-                                 maxAbsError: maxAbs, maxReference: check.maxReference,
-                                 tolerance: scale * check.tolerance * check.maxReference)
+                let maxAbs = c.maxAbsError.isNaN ? Double.infinity : c.maxAbsError
+                return .compared(caseName: name, block: id, dtype: dtype, inputShape: shape, path: path.rawValue,
+                                 maxAbsError: maxAbs, maxReference: c.maxReference, tolerance: scale * c.tolerance * c.maxReference)
             } catch {
-                return .failure(caseName: name, block: modelID, dtype: dtype, inputShape: shape, path: path.rawValue,
+                return .failure(caseName: name, block: id, dtype: dtype, inputShape: shape, path: path.rawValue,
                                 message: error.description)
             }
         }
