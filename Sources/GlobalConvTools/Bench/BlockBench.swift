@@ -163,14 +163,8 @@ package enum BlockBench {
         var result = BlockBenchResult(block: c.block, path: c.path.rawValue, size: [c.size.height, c.size.width], batch: c.batch,
                                 threads: c.threads, dtype: c.precision.rawValue, medianMs: stats.medianMilliseconds,
                                 minMs: stats.minimumMilliseconds)
-        // The parallel runtime's counters over the timed runs.
-        let regions = stats.regions ?? .zero
-        let runs = Double(c.repeats)
-        result.regionsPerRun = NumberFormatting.rounded(Double(regions.regions) / runs, 1)
+        (result.regionsPerRun, result.workerJoinsPerRun, result.meanRegionMicroseconds) = stats.regionCountersPerRun
         result.planningMeasurements = PlanningStatistics.measurementCount - measurementsBefore
-        result.workerJoinsPerRun = NumberFormatting.rounded(Double(regions.workerJoins) / runs, 1)
-        result.meanRegionMicroseconds = regions.regions == 0 ? nil
-            : NumberFormatting.rounded(Double(regions.regionNanoseconds) / Double(regions.regions) / 1000, 2)
         return result
     }
 

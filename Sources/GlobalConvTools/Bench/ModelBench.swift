@@ -128,7 +128,6 @@ package enum ModelBench {
         try c.validate()
         let (target, config) = try c.resolved()
         let weights = try RandomStateDict.makeModel(id: target.family, configJSON: config, seed: c.seed)
-        let before = ParallelRuntime.statistics
         let measurementsBefore = PlanningStatistics.measurementCount
         let stats: TimingStatistics
         switch c.precision {
@@ -139,13 +138,9 @@ package enum ModelBench {
                                  size: [c.size.height, c.size.width], batch: c.batch, threads: c.threads, dtype: c.precision.rawValue,
                                  parameters: weights.values.reduce(0) { $0 + $1.count }, medianMs: stats.medianMilliseconds,
                                  minMs: stats.minimumMilliseconds)
-        let regions = ParallelRuntime.statistics - before
-        let runs = Double(c.warmup + c.repeats)
-        r.regionsPerRun = NumberFormatting.rounded(Double(regions.regions) / runs, 1)
+        // The parallel runtime's counters over the timed runs, as for blocks.
+        (r.regionsPerRun, r.workerJoinsPerRun, r.meanRegionMicroseconds) = stats.regionCountersPerRun
         r.planningMeasurements = PlanningStatistics.measurementCount - measurementsBefore
-        r.workerJoinsPerRun = NumberFormatting.rounded(Double(regions.workerJoins) / runs, 1)
-        r.meanRegionMicroseconds = regions.regions == 0 ? nil
-            : NumberFormatting.rounded(Double(regions.regionNanoseconds) / Double(regions.regions) / 1000, 2)
         return r
     }
 

@@ -47,3 +47,14 @@ extension Duration {
         return Double(s) * 1e3 + Double(attos) * 1e-15
     }
 }
+
+extension TimingStatistics {
+    /// The parallel runtime's counters per timed run, as `bench` reports them: regions started, region
+    /// bodies run by pool workers (both rounded to 0.1), and the regions' mean wall time in µs (rounded to
+    /// 0.01; nil when no region ran).
+    package var regionCountersPerRun: (regions: Double, workerJoins: Double, meanRegionMicroseconds: Double?) {
+        let r = regions ?? .zero, runs = Double(samplesMilliseconds.count)
+        return (NumberFormatting.rounded(Double(r.regions) / runs, 1), NumberFormatting.rounded(Double(r.workerJoins) / runs, 1),
+                r.regions == 0 ? nil : NumberFormatting.rounded(Double(r.regionNanoseconds) / Double(r.regions) / 1000, 2))
+    }
+}
