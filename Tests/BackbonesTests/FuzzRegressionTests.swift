@@ -18,6 +18,12 @@ struct FuzzRegressionTests {
         // and the transforms that make it were allocated before anything refused the size.
         ("gfnet.block, w 1429296 (out of memory)",
          "Z2ZuZXQuYmxvY2sKeyJkaW0iOjIsImgiOjQsInciOjE0MjkyOTYsIm1scF9yYXRpbyI6NCwibGF5ZXJfbm9ybV9lcHMiOjFlLTA2fQ=="),
+        // 2026-12 (CI, seed 20261205): 22 s and > 2 GiB for `{"dim":1,"h":9,"w":604719}`, 24 s for
+        // `{"dim":3,"h":9,"w":299212}` — with the weight missing, the spatial forms of both 9 × ~1.2M and
+        // 9 × ~600k filters were computed from the zero placeholder before the load failed. A failing load
+        // now builds no filter (`StateDictScope.loadWillFail`; the test below checks the flag).
+        ("gfnet.block, h 9 w 604719 (out of memory, 22 s)", "Z2ZuZXQuYmxvY2sKeyJkaW0iOjEsImgiOjksInciOjYwNDcxOX0="),
+        ("gfnet.block, h 9 w 299212 (24 s)", "Z2ZuZXQuYmxvY2sKeyJkaW0iOjMsImgiOjksInciOjI5OTIxMn0="),
     ]
 
     @Test("FuzzBlockConfig crash inputs now throw a BackboneError")
@@ -34,5 +40,20 @@ struct FuzzRegressionTests {
                 try BlockRegistry.make(id: id, configJSON: json, stateDict: [String: Tensor<Float>]())
             }
         }
+    }
+
+    @Test("A load with a missing or mis-shaped tensor says it will fail, so blocks skip derived state")
+    func loadWillFail() throws {
+        let good = Tensor<Double>(shape: [2], scalars: [1, 2])
+        let complete = StateDictLoader(["a": good], block: "test")
+        _ = try complete.root.take("a", [2])
+        #expect(!complete.root.loadWillFail)
+        let missing = StateDictLoader(["a": good], block: "test")
+        _ = try missing.root.take("b", [2])
+        #expect(missing.root.scope("x").loadWillFail)
+        let misshaped = StateDictLoader(["a": good], block: "test")
+        _ = try misshaped.root.take("a", [3])
+        #expect(misshaped.root.loadWillFail)
+        #expect(throws: StateDictError.self) { try misshaped.finish() }
     }
 }

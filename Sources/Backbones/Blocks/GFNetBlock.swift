@@ -60,7 +60,8 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         fc2 = try PointwiseConvolution(s.scope("mlp.fc2"), in: hidden, out: dim, linear: true)
         complexWeight = try s.take("filter.complex_weight", [h, w, dim, 2])
         var filters: [Int: GlobalFilter2D<Scalar>] = [:]
-        for width in Set([2 * w - 2, 2 * w - 1]) where width >= 1 && width / 2 + 1 == w {
+        // A failing load (a key missing or mis-shaped: zero placeholders) never yields a block: no filters.
+        for width in Set([2 * w - 2, 2 * w - 1]) where width >= 1 && width / 2 + 1 == w && !s.loadWillFail {
             do { filters[width] = try GlobalFilter2D(complexWeight: complexWeight, height: h, width: width) }
             catch { throw .convolution(error) }
         }

@@ -86,6 +86,12 @@ final class StateDictLoader<Scalar: TensorScalar> {
     /// Whether `key` is present (for optional tensors whose presence the config does not fix).
     func contains(_ key: String) -> Bool { tensors[key] != nil }
 
+    /// Whether a tensor asked for so far was missing or mis-shaped: ``finish()`` will then throw, so
+    /// the block being built will never be used and may skip work derived from its weights (a
+    /// global filter's spatial form costs an inverse FFT of the whole map per channel: seconds and
+    /// gigabytes for a hostile config's `w`, spent on zero placeholders).
+    var willFail: Bool { !missing.isEmpty || !mismatched.isEmpty }
+
     /// Throws the combined error if any key was missing, unexpected or of the wrong shape.
     func finish() throws(StateDictError) {
         let unexpected = tensors.keys
@@ -112,4 +118,7 @@ struct StateDictScope<Scalar: TensorScalar> {
 
     /// Whether `prefix + name` is present.
     func contains(_ name: String) -> Bool { loader.contains(prefix + name) }
+
+    /// Whether the load will throw (``StateDictLoader/willFail``): derived state may be skipped.
+    var loadWillFail: Bool { loader.willFail }
 }
