@@ -145,37 +145,52 @@ GC_TARGET static void GC_HELPER(_pack)(const float *x, ptrdiff_t ldx, ptrdiff_t 
     }
 }
 
-// T[r][0..GC_NR) = Σ_i w[i][r] · P[i][·] for r < mr (w: one packed panel, k-major).
+// T[r][0..nv·GC_VL) = Σ_i w[i][r] · P[i][0..nv·GC_VL) for r < mr (w: one packed panel, k-major): the
+// tile's first nv vectors of pixels only, so a strip's short tail (the last strip of a 14×14 map holds
+// 4 of 64 pixels) costs a fraction of a full tile.
 GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_tile)(const float *w, const float *P, ptrdiff_t k,
-                                                                           float *T, const int mr) {
+                                                                           float *T, const int mr, const int nv) {
     GC_HELPER(_vec) acc[GC_MR][GC_NV];
     for (int r = 0; r < GC_MR; r++)
         for (int v = 0; v < GC_NV; v++) acc[r][v] = (GC_HELPER(_vec)){0};
     for (ptrdiff_t i = 0; i < k; i++) {
         GC_HELPER(_vec) xv[GC_NV];
-        for (int v = 0; v < GC_NV; v++) xv[v] = *(const GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
+        for (int v = 0; v < GC_NV; v++)
+            if (v < nv) xv[v] = *(const GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
         for (int r = 0; r < GC_MR; r++) {
             if (r < mr) {
                 const float a = w[i * GC_MR + r];
-                for (int v = 0; v < GC_NV; v++) acc[r][v] += xv[v] * a;
+                for (int v = 0; v < GC_NV; v++)
+                    if (v < nv) acc[r][v] += xv[v] * a;
             }
         }
     }
     for (int r = 0; r < GC_MR; r++)
         if (r < mr)
-            for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_vec) *)(T + r * GC_NR + v * GC_VL) = acc[r][v];
+            for (int v = 0; v < GC_NV; v++)
+                if (v < nv) *(GC_HELPER(_vec) *)(T + r * GC_NR + v * GC_VL) = acc[r][v];
 }
 
-GC_TARGET static void GC_HELPER(_tile_any)(const float *w, const float *P, ptrdiff_t k, float *T, int mr) {
+// _tile with mr and nv as compile-time constants (each combination its own register allocation).
+#define GC_TILE_NV(MR)                                                             \
+    switch (nv) {                                                                  \
+    case GC_NV: GC_HELPER(_tile)(w, P, k, T, MR, GC_NV); break;                    \
+    case GC_NV > 1 ? 1 : -1: GC_HELPER(_tile)(w, P, k, T, MR, 1); break;           \
+    case GC_NV > 2 ? 2 : -2: GC_HELPER(_tile)(w, P, k, T, MR, 2); break;           \
+    case GC_NV > 3 ? 3 : -3: GC_HELPER(_tile)(w, P, k, T, MR, 3); break;           \
+    default: GC_HELPER(_tile)(w, P, k, T, MR, GC_NV); break;                       \
+    }
+GC_TARGET static void GC_HELPER(_tile_any)(const float *w, const float *P, ptrdiff_t k, float *T, int mr, int nv) {
     switch (mr) {
-    case 6: GC_HELPER(_tile)(w, P, k, T, 6); break;
-    case 5: GC_HELPER(_tile)(w, P, k, T, 5); break;
-    case 4: GC_HELPER(_tile)(w, P, k, T, 4); break;
-    case 3: GC_HELPER(_tile)(w, P, k, T, 3); break;
-    case 2: GC_HELPER(_tile)(w, P, k, T, 2); break;
-    default: GC_HELPER(_tile)(w, P, k, T, 1); break;
+    case 6: GC_TILE_NV(6) break;
+    case 5: GC_TILE_NV(5) break;
+    case 4: GC_TILE_NV(4) break;
+    case 3: GC_TILE_NV(3) break;
+    case 2: GC_TILE_NV(2) break;
+    default: GC_TILE_NV(1) break;
     }
 }
+#undef GC_TILE_NV
 
 // The epilogue of output channel o on one tile row t (cnt pixels starting at image pixel p) into dst.
 // The common step combinations of the blocks run as one loop over the row (each is the general order
@@ -236,13 +251,14 @@ GC_TARGET static void GC_HELPER(_epilogue)(const gc_pw_layer *L, ptrdiff_t o, fl
 
 GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers,
                                    int count, float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end,
-                                   float *scratch) {
+                                   ptrdiff_t m_begin, ptrdiff_t m_end, float *scratch) {
     const ptrdiff_t k0 = layers[0].k, hidden = count > 1 ? layers[0].m : 0;
     float *P = scratch;
     float *H = P + k0 * GC_NR;
     float *T = H + hidden * GC_NR;
     for (ptrdiff_t n = n_begin; n < n_end; n += GC_NR) {
         const ptrdiff_t cnt = n_end - n < GC_NR ? n_end - n : GC_NR;
+        const int nv = (int)((cnt + GC_VL - 1) / GC_VL);  // vectors holding the strip's pixels
         GC_HELPER(_pack)(x, ldx, k0, n, cnt, input, P);
         const float *src = P;
         for (int l = 0; l < count; l++) {
@@ -250,9 +266,10 @@ GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input
             const int last = l == count - 1;
             // Bias (or nothing) only, on a whole strip: stored here, without the general epilogue's call.
             const int plain = cnt == GC_NR && !L->scale && L->activation == GC_PW_ACT_NONE && !L->mul && !L->add && !L->residual;
-            for (ptrdiff_t m0 = 0; m0 < L->m; m0 += GC_MR) {
-                const int mr = (int)(L->m - m0 < GC_MR ? L->m - m0 : GC_MR);
-                GC_HELPER(_tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr);
+            const ptrdiff_t m_lo = last ? m_begin : 0, m_hi = last ? m_end : L->m;
+            for (ptrdiff_t m0 = m_lo; m0 < m_hi; m0 += GC_MR) {
+                const int mr = (int)(m_hi - m0 < GC_MR ? m_hi - m0 : GC_MR);
+                GC_HELPER(_tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr, nv);
                 for (int r = 0; r < mr; r++) {
                     const ptrdiff_t o = m0 + r;
                     float *dst = last ? y + o * ldy + n : H + o * GC_NR;
@@ -265,7 +282,8 @@ GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input
                             for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_uvec) *)(dst + v * GC_VL) = t[v];
                         }
                     } else {
-                        GC_HELPER(_epilogue)(L, o, T + r * GC_NR, n, last ? cnt : GC_NR, dst);
+                        // A hidden row needs the strip's nv vectors only (the next layer reads no more).
+                        GC_HELPER(_epilogue)(L, o, T + r * GC_NR, n, last ? cnt : nv * GC_VL, dst);
                     }
                 }
             }

@@ -29,6 +29,10 @@ struct PointwiseFusionTests {
         Case(name: "BN'd map added, scaled residual (VAN proj_2)", cin: 10, hidden: 0, cout: 7, input: 0, chained: false, bias: true),
         Case(name: "bias then GELU, nothing else (VAN proj_1)", cin: 9, hidden: 0, cout: 8, input: 1, chained: false, bias: true),
         Case(name: "bias then gate (LKA conv1)", cin: 8, hidden: 0, cout: 8, input: 0, chained: false, bias: true),
+        Case(name: "many output channels, split into channel blocks on small maps", cin: 7, hidden: 0, cout: 61, input: 0,
+             chained: false, bias: true),
+        Case(name: "LN in, wide chain split into channel blocks on small maps", cin: 8, hidden: 50, cout: 37, input: 2,
+             chained: true, bias: true),
         Case(name: "3×3 stencil + GELU in, scaled residual (VAN fc2)", cin: 12, hidden: 0, cout: 5, input: 0, chained: false,
              bias: true, stencil: true),
         Case(name: "3×3 stencil + GELU, then feature decomposition (MogaNet fc2)", cin: 10, hidden: 0, cout: 4, input: 3,
@@ -112,6 +116,9 @@ struct PointwiseFusionTests {
     func floatKernels(c: Case, variant: PointwiseKernel.Variant) {
         check(c, Float.self, variant: variant, threads: 1)
         check(c, Float.self, variant: variant, threads: 3)
+        // A model's late stages: one strip (7×7) and three strips and a 4-pixel tail (14×14, AVX-512),
+        // split over channel blocks on two threads (``WorkSplit``).
+        for size in [(1, 7, 7), (1, 14, 14)] { check(c, Float.self, variant: variant, threads: 2, size: size) }
         if c.stencil {
             // Maps narrower than a vector (a vector spans several rows, each touching the top or bottom),
             // one or two rows, a single pixel, and several 64-pixel strips with interior rows.
@@ -126,6 +133,20 @@ struct PointwiseFusionTests {
     @Test("the Double path matches the Float64 definition within the carried bound", arguments: cases)
     func doublePath(c: Case) {
         check(c, Double.self, variant: .best, threads: 2)
+    }
+
+    @Test("the work split: strips alone on large maps, channel blocks of whole panels on small ones, covering every channel once")
+    func workSplit() {
+        let large = WorkSplit(images: 1, pixels: 56 * 56, outputChannels: 384, threads: 2, strip: 64)
+        #expect(large.channelBlocks == 1 && large.channels(ofBlock: 0) == 0..<384)
+        #expect(WorkSplit(images: 1, pixels: 7 * 7, outputChannels: 768, threads: 1, strip: 64).channelBlocks == 1)
+        for (pixels, m, threads) in [(49, 768, 2), (196, 384, 2), (49, 61, 3), (196, 30, 2), (1, 7, 2)] {
+            let split = WorkSplit(images: 1, pixels: pixels, outputChannels: m, threads: threads, strip: 64)
+            let blocks = (0..<split.channelBlocks).map(split.channels(ofBlock:))
+            #expect(blocks.allSatisfy { $0.lowerBound % 6 == 0 && !$0.isEmpty }, "\(blocks)")
+            #expect(blocks.flatMap { Array($0) } == Array(0..<m), "\(pixels) pixels, \(m) channels: \(blocks)")
+            if m >= 48 { #expect(split.channelBlocks > 1, "\(pixels) pixels, \(m) channels") }
+        }
     }
 
     @Test("the split of pixels over workers does not change a single bit", arguments: cases)

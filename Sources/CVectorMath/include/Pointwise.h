@@ -80,10 +80,14 @@ void gc_pw_pack_f32(const float *w, ptrdiff_t m, ptrdiff_t k, float *packed);
 size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa);
 
 /// Runs `count` (1 or 2) chained layers on pixels [n_begin, n_end) of one image: x is [k][ldx], y is
-/// [m_last][ldy]; pixel p reads x[i·ldx + p] and writes y[o·ldy + p]. `scratch`: 64-byte aligned,
-/// gc_pw_scratch_count floats. n_begin a multiple of gc_pw_strip(isa).
+/// [m_last][ldy]; pixel p reads x[i·ldx + p] and writes y[o·ldy + p], for the last layer's output
+/// channels o in [m_begin, m_end) only (a first layer of a chain computes all its rows; a caller splits
+/// a small map's work over channel blocks as well as pixel strips). `scratch`: 64-byte aligned,
+/// gc_pw_scratch_count floats. n_begin a multiple of gc_pw_strip(isa); m_begin a multiple of
+/// GC_PW_PANEL_ROWS, m_end ≤ m of the last layer.
 void gc_pw_run_f32(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers, int count,
-                   float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, float *scratch, int isa);
+                   float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, ptrdiff_t m_begin, ptrdiff_t m_end,
+                   float *scratch, int isa);
 
 /// Number of CVectorMath's kernels chosen by level (vector_math_kernels.h: pointwise, GELU, circular copies).
 ptrdiff_t gc_vector_math_kernel_count(void);

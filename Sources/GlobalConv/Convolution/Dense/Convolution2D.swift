@@ -10,11 +10,17 @@
 /// `x̃` is `x` inside the map and 0 outside. Rows/columns beyond the last full window are dropped, as
 /// PyTorch does (a patchify conv `k = s`, `p = 0` gives `⌊H/s⌋`).
 ///
-/// Computed per image and group as one GEMM on the im2col matrix: `col[(c·kh + u)·kw + v, i·W' + j] =
-/// x̃[…]` (`Cg·kh·kw × H'·W'`, built in parallel over its rows with ``parallelChunks``), then
-/// `Y_g = W_g · col` (`W_g` the row-major `[Og, Cg·kh·kw]` slice of the weight, no copy) through OpenBLAS
-/// (`cblas_sgemm` / `cblas_dgemm`, its pool sized to `threads`), then `+ b`. Each output is one dot
-/// product of `T = Cg·kh·kw` terms plus the bias: `|ŷ − y| ≤ γ(T+1)·(|b| + Σ|w||x̃|)` (Docs/numerics.md).
+/// Computed on the im2col matrix `col[(c·kh + u)·kw + v, i·W' + j] = x̃[…]` (`Cg·kh·kw × H'·W'` per image
+/// and group, built in parallel over its rows with ``parallelChunks``):
+/// - `groups == 1` (every stem and downsampling conv): the columns of all images form an NCHW tensor
+///   `[N, Cin·kh·kw, H', W']` and the convolution is the 1×1 convolution ``PointwiseConvolution`` with
+///   the weight viewed as `[Cout, Cin·kh·kw]` and the bias in its epilogue — Float: the packed kernel on
+///   GlobalConv's own thread pool, tiles split over pixels and output channels (measured on ConvNeXt-T's
+///   2×2/s2 downsampling: 3.3× OpenBLAS's sgemm with its own pool, Docs/performance.md).
+/// - grouped: `Y_g = W_g · col` per image and group (`W_g` the row-major `[Og, Cg·kh·kw]` slice of the
+///   weight, no copy) through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, its pool sized to `threads`), then `+ b`.
+/// Each output is one dot product of `T = Cg·kh·kw` terms plus the bias: `|ŷ − y| ≤ γ(T+1)·(|b| + Σ|w||x̃|)`
+/// (Docs/numerics.md).
 ///
 /// An immutable value; safe to call from many tasks (OpenBLAS's thread count is process-global, see
 /// ``BLASThreads``).
@@ -26,6 +32,9 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
     public let stride: Size2D
     public let padding: Size2D
     public let groups: Int
+
+    /// `groups == 1`: the weight as a `[Cout, Cin·kh·kw]` 1×1 convolution over the im2col channels.
+    let columnConvolution: PointwiseConvolution<Scalar>?
 
     public var outputChannels: Int { weight.shape[0] }
     public var inputChannels: Int { weight.shape[1] * groups }
@@ -52,6 +61,10 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
         self.stride = stride
         self.padding = padding
         self.groups = groups
+        columnConvolution = groups == 1
+            ? PointwiseConvolution(weight: weight.reshaped([weight.shape[0], weight.shape[1] * weight.shape[2] * weight.shape[3]]),
+                                   bias: bias)
+            : nil
     }
 
     /// The output map size for an `h × w` input (PyTorch's `⌊(n + 2p − k)/s⌋ + 1`); may be ≤ 0.
@@ -80,11 +93,25 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
         let (kh, kw) = (weight.shape[2], weight.shape[3])
         let (ho, wo) = (out.height, out.width)
         let pixels = ho * wo, rows = cg * kh * kw
-        let (sh, sw, ph, pw) = (stride.height, stride.width, padding.height, padding.width)
-        var y = [Scalar](repeating: 0, count: n * cout * pixels)
-        guard n > 0 else { return Tensor(shape: [n, cout, ho, wo], scalars: y) }
-        var col = [Scalar](repeating: 0, count: rows * pixels)
         let threads = max(1, threads)
+        guard n > 0 else { return Tensor(zeros: [n, cout, ho, wo]) }
+        if let columnConvolution {
+            var col = [Scalar](repeating: 0, count: n * rows * pixels)
+            x.withUnsafeBufferPointer { xs in
+                col.withUnsafeMutableBufferPointer { cb in
+                    let (xp, cp) = (xs.baseAddress!, cb.baseAddress!)
+                    parallelChunks(n * rows, threads: threads) { range in
+                        for r in range {
+                            im2colRow(r % rows, source: xp + (r / rows) * inputChannels * h * w, height: h, width: w,
+                                      into: cp + r * pixels, output: out)
+                        }
+                    }
+                }
+            }
+            return columnConvolution(Tensor(shape: [n, rows, ho, wo], scalars: col), threads: threads)
+        }
+        var y = [Scalar](repeating: 0, count: n * cout * pixels)
+        var col = [Scalar](repeating: 0, count: rows * pixels)
         x.withUnsafeBufferPointer { xs in
             weight.withUnsafeBufferPointer { ws in
                 col.withUnsafeMutableBufferPointer { cb in
@@ -95,21 +122,7 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
                                 let plane0 = (img * inputChannels + g * cg) * h * w
                                 parallelChunks(rows, threads: threads) { range in
                                     for r in range {
-                                        let (c, u, v) = (r / (kh * kw), (r / kw) % kh, r % kw)
-                                        let src = xp + plane0 + c * h * w
-                                        let dst = cp + r * pixels
-                                        for i in 0..<ho {
-                                            let row = i * sh + u - ph
-                                            let line = dst + i * wo
-                                            guard row >= 0, row < h else {
-                                                for j in 0..<wo { line[j] = 0 }
-                                                continue
-                                            }
-                                            for j in 0..<wo {
-                                                let column = j * sw + v - pw
-                                                line[j] = column >= 0 && column < w ? src[row * w + column] : 0
-                                            }
-                                        }
+                                        im2colRow(r, source: xp + plane0, height: h, width: w, into: cp + r * pixels, output: out)
                                     }
                                 }
                                 BLASThreads.use(threads)
@@ -134,6 +147,28 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
             }
         }
         return Tensor(shape: [n, cout, ho, wo], scalars: y)
+    }
+
+    /// Row `r = (c·kh + u)·kw + v` of the im2col matrix of one image (and group, whose `Cg` planes start
+    /// at `source`): `dst[i·W' + j] = x̃[c, s_h·i + u − p_h, s_w·j + v − p_w]`, zero outside the map.
+    private func im2colRow(_ r: Int, source: UnsafePointer<Scalar>, height h: Int, width w: Int,
+                           into dst: UnsafeMutablePointer<Scalar>, output out: Size2D) {
+        let (kh, kw) = (weight.shape[2], weight.shape[3])
+        let (c, u, v) = (r / (kh * kw), (r / kw) % kh, r % kw)
+        let (sh, sw, ph, pw) = (stride.height, stride.width, padding.height, padding.width)
+        let src = source + c * h * w
+        for i in 0..<out.height {
+            let row = i * sh + u - ph
+            let line = dst + i * out.width
+            guard row >= 0, row < h else {
+                for j in 0..<out.width { line[j] = 0 }
+                continue
+            }
+            for j in 0..<out.width {
+                let column = j * sw + v - pw
+                line[j] = column >= 0 && column < w ? src[row * w + column] : 0
+            }
+        }
     }
 }
 

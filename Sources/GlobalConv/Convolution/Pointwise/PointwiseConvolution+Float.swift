@@ -2,14 +2,29 @@ internal import CVectorMath
 
 extension PointwiseConvolution where Scalar == Float {
     /// The single-precision fused forward through ``PointwiseKernel`` (Float's
-    /// ``TensorScalar/_pointwiseFused(_:)``): the images' pixel strips are split into `threads` contiguous
-    /// ranges, each worker packing and multiplying its own strips with its own scratch; every output element
-    /// is written exactly once. - Precondition: checked shapes.
+    /// ``TensorScalar/_pointwiseFused(_:)``). The work is a list of tiles — one pixel strip of one image ×
+    /// one block of output channels — claimed by `threads` workers, each packing and multiplying its own
+    /// tiles with its own scratch; every output element is written exactly once.
+    ///
+    /// A large map is split over its strips only (``WorkSplit``). A small one (the 14×14 and 7×7 stages of
+    /// a model: 4 and 1 strips of 64 pixels) is also split over output-channel blocks, which repeats the
+    /// input's packing per block; a two-layer chain on it first materialises the hidden map (the first
+    /// layer as a layer of its own) so that each layer can be split. Either way each output is the same
+    /// sum with the same epilogue, so the split never changes a bit. - Precondition: checked shapes.
     static func fusedFloat(_ job: _PointwiseJob<Float>) -> Tensor<Float> {
+        let (n, pixels) = (job.x.shape[0], job.x.shape[2] * job.x.shape[3])
+        if job.stages.count == 2,
+           WorkSplit(images: n, pixels: pixels, outputChannels: job.stages[1].conv.outputChannels,
+                     threads: job.threads, strip: job.variant.strip).channelBlocks > 1 {
+            let first = job.stages[0], hiddenShape = [n, first.conv.outputChannels, job.x.shape[2], job.x.shape[3]]
+            let hidden = fusedFloat(_PointwiseJob(x: job.x, stencil: job.stencil, input: job.input, stages: [first],
+                                                  outShape: hiddenShape, threads: job.threads, variant: job.variant))
+            return fusedFloat(_PointwiseJob(x: hidden, stencil: nil, input: .identity, stages: [job.stages[1]],
+                                            outShape: job.outShape, threads: job.threads, variant: job.variant))
+        }
         let (x, stencil, input, stages) = (job.x, job.stencil, job.input, job.stages)
         let (outShape, threads, variant) = (job.outShape, job.threads, job.variant)
         precondition((1...2).contains(stages.count), "fusedFloat: one or two stages")
-        let (n, pixels) = (x.shape[0], x.shape[2] * x.shape[3])
         let count = Tensor<Scalar>.elementCount(outShape)
         guard count > 0 else { return Tensor(zeros: outShape) }
         let (first, last) = (stages[0].conv, stages[stages.count - 1].conv)
@@ -41,8 +56,8 @@ extension PointwiseConvolution where Scalar == Float {
         }
         let hidden = stages.count > 1 ? first.outputChannels : 0
         let scratchCount = PointwiseKernel.scratchCount(k: cin, hidden: hidden, variant: variant)
-        let strip = variant.strip
-        let stripsPerImage = (pixels + strip - 1) / strip
+        let split = WorkSplit(images: n, pixels: pixels, outputChannels: cout, threads: threads, strip: variant.strip)
+        let (strip, stripsPerImage, blocks) = (split.strip, split.stripsPerImage, split.channelBlocks)
 
         var scalars: [Float] = TensorStoragePool.take(count)
         scalars.withUnsafeMutableBufferPointer { out in
@@ -55,17 +70,21 @@ extension PointwiseConvolution where Scalar == Float {
                                                                  stencil: at(stencilWeight), stencilBias: at(stencilBias),
                                                                  stencilActivation: stencil?.activation,
                                                                  map: Size2D(height: x.shape[2], width: x.shape[3]))
-                    parallelRegion(n * stripsPerImage, threads: threads) { claims, _ in
+                    // Tile t: channel block t % blocks of strip t / blocks (strips numbered image-major).
+                    parallelRegion(n * stripsPerImage * blocks, threads: threads) { claims, _ in
                         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, scratchCount) * 4, alignment: 64)
                         defer { raw.deallocate() }
                         let scratch = raw.bindMemory(to: Float.self, capacity: max(1, scratchCount))
                         while let range = claims.next() {
-                            var s = range.lowerBound
-                            while s < range.upperBound {
-                                let img = s / stripsPerImage
-                                let hi = min(range.upperBound, (img + 1) * stripsPerImage)
-                                let begin = (s - img * stripsPerImage) * strip
-                                let end = min((hi - img * stripsPerImage) * strip, pixels)
+                            var t = range.lowerBound
+                            while t < range.upperBound {
+                                // Whole strips of one image at once when the tiles are strips; one tile otherwise.
+                                let stripIndex = t / blocks, img = stripIndex / stripsPerImage
+                                let next = blocks == 1 ? min(range.upperBound, (img + 1) * stripsPerImage) : t + 1
+                                let channels = split.channels(ofBlock: t % blocks)
+                                let begin = (stripIndex - img * stripsPerImage) * strip
+                                let endStrip = blocks == 1 ? next : stripIndex + 1
+                                let end = min((endStrip - img * stripsPerImage) * strip, pixels)
                                 let outBase = img * cout * pixels
                                 withUnsafeTemporaryAllocation(of: gc_pw_layer.self, capacity: 2) { layers in
                                     for (index, stage) in stages.enumerated() {
@@ -82,9 +101,10 @@ extension PointwiseConvolution where Scalar == Float {
                                     }
                                     PointwiseKernel.run(x: xp! + img * cin * pixels, pixels: pixels, input: inputDescription,
                                                         layers: UnsafePointer(layers.baseAddress!), count: stages.count,
-                                                        y: y + outBase, begin: begin, end: end, scratch: scratch, variant: variant)
+                                                        y: y + outBase, begin: begin, end: end, outputChannels: channels,
+                                                        scratch: scratch, variant: variant)
                                 }
-                                s = hi
+                                t = next
                             }
                         }
                     }
@@ -99,4 +119,46 @@ extension PointwiseConvolution where Scalar == Float {
 private func floats<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let array, !array.isEmpty else { return body(nil) }
     return array.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// How ``PointwiseConvolution``'s Float forward splits its work into tiles: pixel strips of
+/// ``PointwiseKernel/Variant/strip`` pixels (the last of an image partial), times blocks of output
+/// channels when the strips alone would leave workers idle.
+///
+/// With `s` strips in all (fractional: a partial strip counts its share) on `T` threads, strips alone
+/// give the busiest worker `⌈units/T⌉` strips for `s/T` of work. Below 85 % of that balance (a 7×7 map:
+/// one strip; 14×14: 3 full strips and 4 pixels on 2 threads) each strip is also split into enough
+/// channel blocks for about 8 tiles per thread, each block a multiple of the kernel's 6-row panels and
+/// at least 24 rows (the input is packed once per tile: 24 rows keep that under a few percent).
+struct WorkSplit: Equatable {
+    let strip: Int
+    let stripsPerImage: Int
+    /// Output-channel blocks per strip (1: strips only).
+    let channelBlocks: Int
+    /// Rows of each block but the last.
+    let rowsPerBlock: Int
+    let outputChannels: Int
+
+    init(images: Int, pixels: Int, outputChannels: Int, threads: Int, strip: Int) {
+        self.strip = strip
+        self.outputChannels = outputChannels
+        stripsPerImage = max(1, (pixels + strip - 1) / strip)
+        let units = images * stripsPerImage
+        let work = Double(images * pixels) / Double(strip)
+        let balance = work / Double(threads) / Double((units + threads - 1) / threads)
+        let panel = Int(GC_PW_PANEL_ROWS)
+        guard threads > 1, balance < 0.85 else {
+            (channelBlocks, rowsPerBlock) = (1, outputChannels)
+            return
+        }
+        let wanted = (8 * threads + units - 1) / units
+        let rows = max(4 * panel, ((outputChannels + wanted - 1) / wanted + panel - 1) / panel * panel)
+        rowsPerBlock = rows
+        channelBlocks = (outputChannels + rows - 1) / rows
+    }
+
+    /// The output channels of block `b`.
+    func channels(ofBlock b: Int) -> Range<Int> {
+        b * rowsPerBlock..<min(outputChannels, (b + 1) * rowsPerBlock)
+    }
 }

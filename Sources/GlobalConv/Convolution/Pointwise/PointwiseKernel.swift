@@ -81,11 +81,16 @@ enum PointwiseKernel {
                            stencil_height: map.height, stencil_width: map.width)
     }
 
-    /// Runs `count` chained layers on pixels `[begin, end)` of one image.
+    /// Runs `count` chained layers on pixels `[begin, end)` of one image, writing the last layer's
+    /// `outputChannels` only (a range starting at a multiple of the 6-row panel).
     static func run(x: UnsafePointer<Float>, pixels: Int, input: gc_pw_input, layers: UnsafePointer<gc_pw_layer>, count: Int,
-                    y: UnsafeMutablePointer<Float>, begin: Int, end: Int, scratch: UnsafeMutablePointer<Float>, variant: Variant) {
+                    y: UnsafeMutablePointer<Float>, begin: Int, end: Int, outputChannels: Range<Int>,
+                    scratch: UnsafeMutablePointer<Float>, variant: Variant) {
+        precondition(outputChannels.lowerBound % Int(GC_PW_PANEL_ROWS) == 0 && outputChannels.upperBound <= layers[count - 1].m,
+                     "PointwiseKernel.run: channels \(outputChannels) of \(layers[count - 1].m)")
         var input = input
-        gc_pw_run_f32(x, pixels, &input, layers, Int32(count), y, pixels, begin, end, scratch, variant.isa)
+        gc_pw_run_f32(x, pixels, &input, layers, Int32(count), y, pixels, begin, end,
+                      outputChannels.lowerBound, outputChannels.upperBound, scratch, variant.isa)
     }
 }
 
