@@ -40,7 +40,7 @@
 #endif
 
 typedef void (*gc_pw_run_fn)(const float *, ptrdiff_t, const gc_pw_input *, const gc_pw_layer *, int, float *,
-                             ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+                             ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int, float *);
 
 // One level's pointwise kernel and its strip width.
 typedef struct {
@@ -82,6 +82,8 @@ size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa) {
 
 void gc_pw_run_f32(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers, int count,
                    float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, ptrdiff_t m_begin, ptrdiff_t m_end,
-                   float *scratch, int isa) {
-    gc_pw_tables[gc_isa_clamp(isa)].run(x, ldx, input, layers, count, y, ldy, n_begin, n_end, m_begin, m_end, scratch);
+                   int packed_ready, float *scratch, int isa) {
+    const int reuse = packed_ready && count == 1 && n_end - n_begin <= gc_pw_strip(isa);
+    gc_pw_tables[gc_isa_clamp(isa)].run(x, ldx, input, layers, count, y, ldy, n_begin, n_end, m_begin, m_end, reuse,
+                                        scratch);
 }

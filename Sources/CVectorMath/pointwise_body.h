@@ -251,7 +251,7 @@ GC_TARGET static void GC_HELPER(_epilogue)(const gc_pw_layer *L, ptrdiff_t o, fl
 
 GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers,
                                    int count, float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end,
-                                   ptrdiff_t m_begin, ptrdiff_t m_end, float *scratch) {
+                                   ptrdiff_t m_begin, ptrdiff_t m_end, int packed_ready, float *scratch) {
     const ptrdiff_t k0 = layers[0].k, hidden = count > 1 ? layers[0].m : 0;
     float *P = scratch;
     float *H = P + k0 * GC_NR;
@@ -259,7 +259,7 @@ GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input
     for (ptrdiff_t n = n_begin; n < n_end; n += GC_NR) {
         const ptrdiff_t cnt = n_end - n < GC_NR ? n_end - n : GC_NR;
         const int nv = (int)((cnt + GC_VL - 1) / GC_VL);  // vectors holding the strip's pixels
-        GC_HELPER(_pack)(x, ldx, k0, n, cnt, input, P);
+        if (!packed_ready) GC_HELPER(_pack)(x, ldx, k0, n, cnt, input, P);
         const float *src = P;
         for (int l = 0; l < count; l++) {
             const gc_pw_layer *L = &layers[l];

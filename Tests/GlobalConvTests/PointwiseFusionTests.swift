@@ -35,6 +35,8 @@ struct PointwiseFusionTests {
              chained: true, bias: true),
         Case(name: "3×3 stencil + GELU in, scaled residual (VAN fc2)", cin: 12, hidden: 0, cout: 5, input: 0, chained: false,
              bias: true, stencil: true),
+        Case(name: "3×3 stencil + GELU in, wide output: channel blocks reuse the packed strip", cin: 12, hidden: 0, cout: 53,
+             input: 0, chained: false, bias: true, stencil: true),
         Case(name: "3×3 stencil + GELU, then feature decomposition (MogaNet fc2)", cin: 10, hidden: 0, cout: 4, input: 3,
              chained: false, bias: true, stencil: true),
     ]

@@ -84,10 +84,13 @@ size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa);
 /// channels o in [m_begin, m_end) only (a first layer of a chain computes all its rows; a caller splits
 /// a small map's work over channel blocks as well as pixel strips). `scratch`: 64-byte aligned,
 /// gc_pw_scratch_count floats. n_begin a multiple of gc_pw_strip(isa); m_begin a multiple of
-/// GC_PW_PANEL_ROWS, m_end ≤ m of the last layer.
+/// GC_PW_PANEL_ROWS, m_end ≤ m of the last layer. `packed_ready`: the scratch already holds this very
+/// strip's packed (transformed) input from the previous call with the same x, input and scratch — a
+/// single layer on a single strip only (otherwise ignored); the caller tiling one strip into channel
+/// blocks then packs it (its stencil, LayerNorm, …) once, not once per block.
 void gc_pw_run_f32(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers, int count,
                    float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, ptrdiff_t m_begin, ptrdiff_t m_end,
-                   float *scratch, int isa);
+                   int packed_ready, float *scratch, int isa);
 
 /// Number of CVectorMath's kernels chosen by level (vector_math_kernels.h: pointwise, GELU, circular copies).
 ptrdiff_t gc_vector_math_kernel_count(void);

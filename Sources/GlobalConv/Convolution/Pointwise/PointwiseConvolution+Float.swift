@@ -10,7 +10,9 @@ extension PointwiseConvolution where Scalar == Float {
     /// a model: 4 and 1 strips of 64 pixels) is also split over output-channel blocks, which repeats the
     /// input's packing per block; a two-layer chain on it first materialises the hidden map (the first
     /// layer as a layer of its own) so that each layer can be split. Either way each output is the same
-    /// sum with the same epilogue, so the split never changes a bit. - Precondition: checked shapes.
+    /// sum with the same epilogue, so the split never changes a bit. A worker given several blocks of one
+    /// strip in a row packs the strip's input once (its stencil or LayerNorm is not recomputed per block).
+    /// - Precondition: checked shapes.
     static func fusedFloat(_ job: _PointwiseJob<Float>) -> Tensor<Float> {
         let (n, pixels) = (job.x.shape[0], job.x.shape[2] * job.x.shape[3])
         if job.stages.count == 2,
@@ -75,6 +77,7 @@ extension PointwiseConvolution where Scalar == Float {
                         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, scratchCount) * 4, alignment: 64)
                         defer { raw.deallocate() }
                         let scratch = raw.bindMemory(to: Float.self, capacity: max(1, scratchCount))
+                        var packedStrip = -1  // the strip whose packed input `scratch` holds (channel blocks only)
                         while let range = claims.next() {
                             var t = range.lowerBound
                             while t < range.upperBound {
@@ -102,8 +105,10 @@ extension PointwiseConvolution where Scalar == Float {
                                     PointwiseKernel.run(x: xp! + img * cin * pixels, pixels: pixels, input: inputDescription,
                                                         layers: UnsafePointer(layers.baseAddress!), count: stages.count,
                                                         y: y + outBase, begin: begin, end: end, outputChannels: channels,
+                                                        packedReady: blocks > 1 && stripIndex == packedStrip,
                                                         scratch: scratch, variant: variant)
                                 }
+                                if blocks > 1 { packedStrip = stripIndex }
                                 t = next
                             }
                         }

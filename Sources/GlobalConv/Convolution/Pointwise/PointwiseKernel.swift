@@ -82,15 +82,16 @@ enum PointwiseKernel {
     }
 
     /// Runs `count` chained layers on pixels `[begin, end)` of one image, writing the last layer's
-    /// `outputChannels` only (a range starting at a multiple of the 6-row panel).
+    /// `outputChannels` only (a range starting at a multiple of the 6-row panel). `packedReady`: `scratch`
+    /// holds this one strip's packed input from the previous call (one layer only; see Pointwise.h).
     static func run(x: UnsafePointer<Float>, pixels: Int, input: gc_pw_input, layers: UnsafePointer<gc_pw_layer>, count: Int,
-                    y: UnsafeMutablePointer<Float>, begin: Int, end: Int, outputChannels: Range<Int>,
+                    y: UnsafeMutablePointer<Float>, begin: Int, end: Int, outputChannels: Range<Int>, packedReady: Bool = false,
                     scratch: UnsafeMutablePointer<Float>, variant: Variant) {
         precondition(outputChannels.lowerBound % Int(GC_PW_PANEL_ROWS) == 0 && outputChannels.upperBound <= layers[count - 1].m,
                      "PointwiseKernel.run: channels \(outputChannels) of \(layers[count - 1].m)")
         var input = input
         gc_pw_run_f32(x, pixels, &input, layers, Int32(count), y, pixels, begin, end,
-                      outputChannels.lowerBound, outputChannels.upperBound, scratch, variant.isa)
+                      outputChannels.lowerBound, outputChannels.upperBound, packedReady ? 1 : 0, scratch, variant.isa)
     }
 }
 
