@@ -19,7 +19,7 @@ extension ConvBN {
             guard branch.shape == out.shape else {
                 throw .shapeMismatch("\(what(b)): cannot add outputs of shapes \(out.shape) and \(branch.shape)")
             }
-            out.add(branch)  // in place: the running sum is the only full-size tensor besides the branch
+            out.add(branch, threads: options.threads)  // in place: the running sum is the only full-size tensor besides the branch
         }
         return out
     }

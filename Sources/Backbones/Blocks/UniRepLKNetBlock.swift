@@ -67,42 +67,61 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
         }
         if let norm { y = norm(y, threads: threads) }
         // SE: a per-(image, channel) gate from the plane means.
-        let squeezed = seUp(seDown(y.spatialMean(), input: .identity, epilogue: PointwiseEpilogue(activation: .relu), threads: threads),
+        let squeezed = seUp(seDown(y.spatialMean(threads: threads), input: .identity,
+                                   epilogue: PointwiseEpilogue(activation: .relu), threads: threads),
                             threads: threads)
-        let (n, c, plane) = (y.shape[0], y.shape[1], y.shape[2] * y.shape[3])
+        let plane = y.shape[2] * y.shape[3]
         let gate = squeezed.scalars.map { 1 / (1 + Scalar.exp(-$0)) }
         y.withUnsafeMutableBufferPointer { v in
-            for i in 0..<(n * c) { for p in 0..<plane { v[i * plane + p] *= gate[i] } }
+            let v = v.baseAddress!
+            parallelChunks(gate.count, threads: threads, grain: max(1, 16_384 / max(1, plane))) { planes in
+                for i in planes { for p in 0..<plane { v[i * plane + p] *= gate[i] } }
+            }
         }
         var z = pwconv1(y, input: .identity, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
-        applyGRN(&z)
+        applyGRN(&z, threads: threads)
         let epilogue = PointwiseEpilogue(affine: outNorm?.affine, residual: x, residualScale: gamma?.scalars)
         let out = pwconv2(z, input: .identity, epilogue: epilogue, threads: threads)
         TensorStoragePool.recycle(y, z)
         return out
     }
 
-    /// GRN in place on `[N, 4C, H, W]`: `G[n,c] = √(Σ_HW z²)`, `N = G/(mean_c G + 1e-6)`, `z ← (γ·N + 1)·z + β`.
-    private func applyGRN(_ z: inout Tensor<Scalar>) {
+    /// GRN in place on `[N, 4C, H, W]`: `G[n,c] = √(Σ_HW z²)`, `N = G/(mean_c G + 1e-6)`, `z ← (γ·N + 1)·z + β`
+    /// (PyTorch's op order). Each plane's sum runs along the plane and the channel mean in channel order,
+    /// whatever the split of planes over `threads` participants.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func applyGRN(_ z: inout Tensor<Scalar>, threads: Int) {
         let (n, c, plane) = (z.shape[0], z.shape[1], z.shape[2] * z.shape[3])
-        let (g, b) = (grnGamma, grnBeta)
+        let grain = max(1, 16_384 / max(1, plane))
+        var norms = [Scalar](repeating: 0, count: n * c)
         z.withUnsafeMutableBufferPointer { v in
-            var norms = [Scalar](repeating: 0, count: c)
+            let v = v.baseAddress!
+            norms.withUnsafeMutableBufferPointer { g in
+                let g = g.baseAddress!
+                parallelChunks(n * c, threads: threads, grain: grain) { planes in
+                    for i in planes {
+                        var sum: Scalar = 0
+                        for p in 0..<plane { sum += v[i * plane + p] * v[i * plane + p] }
+                        g[i] = sum.squareRoot()
+                    }
+                }
+            }
+            var scale = [Scalar](repeating: 0, count: n * c)
             for img in 0..<n {
                 var mean: Scalar = 0
-                for ch in 0..<c {
-                    let base = (img * c + ch) * plane
-                    var sum: Scalar = 0
-                    for p in 0..<plane { sum += v[base + p] * v[base + p] }
-                    norms[ch] = sum.squareRoot()
-                    mean += norms[ch]
-                }
+                for ch in 0..<c { mean += norms[img * c + ch] }
                 mean /= Scalar(c)
-                for ch in 0..<c {
-                    let base = (img * c + ch) * plane
-                    let scale = g[ch] * (norms[ch] / (mean + Scalar(1e-6))) + 1
-                    let shift = b?[ch] ?? 0
-                    for p in 0..<plane { v[base + p] = scale * v[base + p] + shift }
+                for ch in 0..<c { scale[img * c + ch] = grnGamma[ch] * (norms[img * c + ch] / (mean + Scalar(1e-6))) + 1 }
+            }
+            let beta = grnBeta
+            scale.withUnsafeBufferPointer { s in
+                let s = s.baseAddress!
+                parallelChunks(n * c, threads: threads, grain: grain) { planes in
+                    for i in planes {
+                        let (k, shift) = (s[i], beta?[i % c] ?? 0)
+                        for p in 0..<plane { v[i * plane + p] = k * v[i * plane + p] + shift }
+                    }
                 }
             }
         }

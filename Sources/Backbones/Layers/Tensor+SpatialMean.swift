@@ -2,16 +2,24 @@ import GlobalConv
 
 extension Tensor {
     /// The global spatial mean `m[n,c] = (1/(H·W))·Σ_{h,w} x[n,c,h,w]` as `[N, C, 1, 1]`
-    /// (`F.adaptive_avg_pool2d(x, 1)`): summed in `Scalar` along the plane, then divided once.
-    func spatialMean() -> Tensor {
+    /// (`F.adaptive_avg_pool2d(x, 1)`): summed in `Scalar` along the plane, then divided once; planes
+    /// split over up to `threads` participants (each sum is the same whatever the split).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func spatialMean(threads: Int = 1) -> Tensor {
         precondition(rank == 4, "spatialMean: input must be NCHW, got \(shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
         var out = [Scalar](repeating: 0, count: n * c)
         withUnsafeBufferPointer { xs in
-            for i in 0..<(n * c) {
-                var s: Scalar = 0
-                for p in 0..<plane { s += xs[i * plane + p] }
-                out[i] = s / Scalar(plane)
+            out.withUnsafeMutableBufferPointer { o in
+                let (xs, o) = (xs.baseAddress!, o.baseAddress!)
+                parallelChunks(n * c, threads: threads, grain: max(1, 16_384 / max(1, plane))) { planes in
+                    for i in planes {
+                        var s: Scalar = 0
+                        for p in 0..<plane { s += xs[i * plane + p] }
+                        o[i] = s / Scalar(plane)
+                    }
+                }
             }
         }
         return Tensor(shape: [n, c, 1, 1], scalars: out)

@@ -3,6 +3,8 @@
 /// these helpers). Each is one rounding per element (`a + b`, `a·b`).
 extension Tensor {
     /// `a + b`. - Precondition: equal shapes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     package static func + (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor +: shapes \(a.shape) and \(b.shape) differ")
         var y = a
@@ -11,6 +13,8 @@ extension Tensor {
     }
 
     /// `a − b`. - Precondition: equal shapes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     package static func - (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor -: shapes \(a.shape) and \(b.shape) differ")
         var y = a
@@ -19,6 +23,8 @@ extension Tensor {
     }
 
     /// `a ⊙ b` (Hadamard product). - Precondition: equal shapes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     package static func * (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor *: shapes \(a.shape) and \(b.shape) differ")
         var y = a
@@ -26,10 +32,18 @@ extension Tensor {
         return y
     }
 
-    /// In place, `x ← x + y`. - Precondition: equal shapes.
-    package mutating func add(_ y: Tensor) {
+    /// In place, `x ← x + y`, on up to `threads` participants. - Precondition: equal shapes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package mutating func add(_ y: Tensor, threads: Int = 1) {
         precondition(shape == y.shape, "add(_:): shapes \(shape) and \(y.shape) differ")
-        withUnsafeMutableBufferPointer { v in y.withUnsafeBufferPointer { ys in for i in v.indices { v[i] += ys[i] } } }
+        let n = count
+        withUnsafeMutableBufferPointer { v in
+            y.withUnsafeBufferPointer { ys in
+                let (v, ys) = (v.baseAddress!, ys.baseAddress!)
+                parallelChunks(n, threads: threads, grain: 16_384) { r in for i in r { v[i] += ys[i] } }
+            }
+        }
     }
 
     /// In place, `x ← x ⊙ y`, on up to `threads` participants. - Precondition: equal shapes.
