@@ -17,6 +17,8 @@ reports the median of `--repeats` runs per round; the table gives per model and 
 
 Example (release build first: swift build -c release):
   python3 Fixtures/model_compare.py --models convnext_tiny,van_b0,moganet_xtiny --size 224 --threads 2 --rounds 3 --repeats 11
+Deploy forms (RepLKNet and UniRepLKNet re-parameterised on every side, SLaK merged in GlobalConv only):
+  python3 Fixtures/model_compare.py --models replknet_31b,SLaK_tiny,unireplknet_t --merged
 Quick check that it works (one small model, seconds):
   python3 Fixtures/model_compare.py --models van_b0 --size 64 --rounds 1 --repeats 2
 Prints a Markdown table with the CPU line (Fixtures/cpuinfo.py); --json FILE also writes every round's medians.
@@ -37,6 +39,10 @@ import blocks_torch as B  # noqa: E402
 import cpuinfo  # noqa: E402
 import models_torch as M  # noqa: E402
 import peer_runtimes  # noqa: E402
+
+# Untimed runs before each side's timed ones: GlobalConv's planner re-measures a close per-layer
+# decision on its next calls (up to three measurements), and the peers' first runs pay their own setup.
+WARMUP = 3
 
 NO_ONNX = {"gfnet": "rfft2 does not export to ONNX", "gfnet_h": "rfft2 does not export to ONNX"}
 
@@ -66,18 +72,37 @@ def config(family, preset, size):
     return cfg
 
 
-def make(family, preset, size, seed=0):
+MERGEABLE = ("replknet", "slak", "unireplknet")
+
+
+def make(family, preset, size, merged=False, seed=0):
     gen = torch.Generator().manual_seed(seed)
     m = M.build(family, config(family, preset, size)).double()
     m.randomize_(gen) if hasattr(m, "randomize_") else B.randomize_(m, gen)
     m.eval()
     x = torch.randn(1, 3, size, size, generator=gen, dtype=torch.float64)
+    with torch.no_grad():
+        finite = bool(torch.isfinite(m(x)).all())
+    if not finite:
+        # Order-one layer scales overflow in deep gated models (MogaNet-T: 3.6e95 after stage 3): they get the
+        # official init value 1e-5 (times their order-one draw), so every runtime computes normal numbers
+        # (timings do not depend on the values as long as they stay finite and normal).
+        with torch.no_grad():
+            for name, p in m.named_parameters():
+                if name.rsplit(".", 1)[-1] in ("layer_scale_1", "layer_scale_2", "gamma"):
+                    p.mul_(1e-5)
+            finite = bool(torch.isfinite(m(x)).all())
+        print(f"# {preset}: order-one random weights overflow; layer scales × 1e-5 (the official init value): "
+              f"{'finite' if finite else 'still not finite'}", file=sys.stderr, flush=True)
+    if merged and hasattr(m, "structural_reparam"):
+        m.structural_reparam()  # RepLKNet, UniRepLKNet: the official deploy forms (SLaK has none: see --merged)
     return m.float().eval(), x.float()
 
 
-def ours(binary, preset, size, threads, repeats, effort):
+def ours(binary, preset, size, threads, repeats, effort, merged):
     out = subprocess.run([binary, "bench", "--model", preset, "--size", str(size), "--path", "auto", "--threads", str(threads),
-                          "--repeats", str(repeats), "--effort", effort, "--format", "json"],
+                          "--repeats", str(repeats), "--warmup", str(WARMUP), "--effort", effort, "--format", "json"]
+                         + (["--merged"] if merged else []),
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout)["median_ms"]
 
@@ -95,6 +120,11 @@ def main():
     p.add_argument("--binary", default=os.environ.get("GLOBALCONV_BINARY",
                                                       os.path.join(HERE, "..", ".build", "release", "globalconv")),
                    help="the globalconv executable (default $GLOBALCONV_BINARY, else .build/release/globalconv)")
+    p.add_argument("--merged", action="store_true",
+                   help="deploy forms: GlobalConv runs RepLKNet, SLaK and UniRepLKNet merged (bench --merged); the peers run "
+                        "the official deploy forms of RepLKNet and UniRepLKNet (structural_reparam) and SLaK's branches "
+                        "unmerged (it has no official merged form, and one K×K kernel would only slow a direct runtime; "
+                        "ONNX Runtime and OpenVINO fold each branch's BatchNorm themselves)")
     p.add_argument("--json", help="write every round's medians here")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -102,7 +132,7 @@ def main():
     exported = [r for r in a.peers.split(",") if r]
     runs, notes = {}, {}
     for family, preset in models:
-        m, x = make(family, preset, a.size)
+        m, x = make(family, preset, a.size, merged=a.merged)
         if family in NO_ONNX:
             runs[preset] = {}
             notes[preset] = NO_ONNX[family]
@@ -118,16 +148,17 @@ def main():
         for family, preset in models:
             for peer in exported:
                 if peer in runs[preset]:
-                    rows[preset][peer].append(BB.timed(runs[preset][peer], a.repeats, 1)[0])
-            rows[preset]["globalconv"].append(ours(a.binary, preset, a.size, a.threads, a.repeats, a.effort))
+                    rows[preset][peer].append(BB.timed(runs[preset][peer], a.repeats, WARMUP)[0])
+            rows[preset]["globalconv"].append(ours(a.binary, preset, a.size, a.threads, a.repeats, a.effort,
+                                                   a.merged and family in MERGEABLE))
             with torch.no_grad():
-                rows[preset]["pytorch"].append(BB.timed(runs[preset]["pytorch"], a.repeats, 1)[0])
+                rows[preset]["pytorch"].append(BB.timed(runs[preset]["pytorch"], a.repeats, WARMUP)[0])
     if a.json:
         with open(a.json, "w") as f:
             json.dump({**cpuinfo.record(a.threads), "size": a.size, "rounds": a.rounds, "repeats": a.repeats,
                        "effort": a.effort, "notes": notes, "medians": rows}, f, indent=1)
-    print(f"1×3×{a.size}×{a.size} Float32, random weights, effort {a.effort}, median (min) over {a.rounds} rounds of "
-          f"medians of {a.repeats} runs, ms")
+    print(f"1×3×{a.size}×{a.size} Float32, random weights, effort {a.effort}, {'deploy (merged) forms, ' if a.merged else ''}"
+          f"median (min) over {a.rounds} rounds of medians of {a.repeats} runs after {WARMUP} untimed, ms")
     print(cpuinfo.table_line(a.threads))
     print()
     print("| model | " + " | ".join(f"{c} median (min) ms" for c in cols) + " | best peer / ours |")

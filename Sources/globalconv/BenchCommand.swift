@@ -66,6 +66,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Peer timings (JSON lines from Fixtures/block_bench.py) to print beside ours, with ratios.")
     var baseline: String?
 
+    @Flag(help: "With --model: time the re-parameterised deploy form (RepLKNet, SLaK, UniRepLKNet: every branch and BatchNorm merged).")
+    var merged = false
+
     @Flag(help: "Time even though this is a debug build (the numbers will mislead).")
     var allowDebug = false
 
@@ -86,7 +89,7 @@ struct BenchCommand: ParsableCommand {
         guard baseline == nil else { throw .invalidValue("--baseline is for --block; Fixtures/model_compare.py compares whole models") }
         let c = ModelBenchConfiguration(model: model, size: try ValueParsing.size(size ?? "224"), batch: batch, path: try parsedPath(),
                                         precision: try parsePrecision(dtype), threads: try parseThreads(threads),
-                                        repeats: repeats, warmup: warmup, effort: try parseEffort(effort))
+                                        repeats: repeats, warmup: warmup, effort: try parseEffort(effort), merged: merged)
         try c.validate()
         return c
     }
@@ -95,6 +98,7 @@ struct BenchCommand: ParsableCommand {
         guard let block else {
             throw .invalidValue("give --block (a block id; --list-blocks shows every id and its keys) or --model (a preset or model family)")
         }
+        guard !merged else { throw .invalidValue("--merged is for --model; a block's merged form is a config key (see --list-blocks)") }
         let p = try parsedPath()
         let c = BlockBenchConfiguration(block: block, config: config, size: try ValueParsing.size(size ?? "56"), batch: batch, path: p,
                                         precision: try parsePrecision(dtype), threads: try parseThreads(threads),

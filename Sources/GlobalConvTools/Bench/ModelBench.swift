@@ -16,12 +16,15 @@ package struct ModelBenchConfiguration: Sendable, Equatable {
     package var warmup: Int
     package var seed: UInt64
     package var effort: PlanningEffort
+    /// Time the deploy form (``ModelRegistry/merged(_:)``: RepLKNet, SLaK, UniRepLKNet) instead of the
+    /// training form the random weights load as.
+    package var merged: Bool
 
     package init(model: String, size: Size2D = Size2D(224), batch: Int = 1, path: ConvolutionPath = .auto, precision: Precision = .float32,
                  threads: Int = ExecutionOptions.defaultThreads, repeats: Int = 5, warmup: Int = 1, seed: UInt64 = 1,
-                 effort: PlanningEffort = .estimate) {
+                 effort: PlanningEffort = .estimate, merged: Bool = false) {
         (self.model, self.size, self.batch, self.path, self.precision) = (model, size, batch, path, precision)
-        (self.threads, self.repeats, self.warmup, self.seed, self.effort) = (threads, repeats, warmup, seed, effort)
+        (self.threads, self.repeats, self.warmup, self.seed, self.effort, self.merged) = (threads, repeats, warmup, seed, effort, merged)
     }
 
     /// The family, preset and config JSON the bench builds.
@@ -52,12 +55,15 @@ package struct ModelBenchConfiguration: Sendable, Equatable {
         guard (0...10_000).contains(warmup) else { throw .invalidValue("--warmup must be in 0...10000, got \(warmup)") }
         let (n, o) = (batch * 3).multipliedReportingOverflow(by: size.height * size.width)
         guard !o, n <= 1 << 28 else { throw .invalidValue("the input N·3·H·W is larger than 2^28 elements") }
-        _ = try resolved()
+        let target = try resolved().target
+        guard !merged || ["replknet", "slak", "unireplknet"].contains(target.family) else {
+            throw .invalidValue("--merged: \(target.family) has no re-parameterised form (RepLKNet, SLaK and UniRepLKNet have)")
+        }
     }
 }
 
 /// A whole model's latency. JSON fields: `model` (family id), `preset` (or null), `config`, `path`,
-/// `size` `[H, W]`, `batch`, `threads`, `dtype`, `parameters` (weights in the state_dict, BN running
+/// `merged` (the deploy form was timed), `size` `[H, W]`, `batch`, `threads`, `dtype`, `parameters` (weights in the state_dict, BN running
 /// statistics included), `median_ms`, `min_ms`, and the parallel runtime's counters as in the block
 /// bench: `regions_per_run`, `worker_joins_per_run`, `mean_region_us`, `planning_measurements`.
 package struct ModelBenchResult: Sendable, Equatable, Codable {
@@ -65,6 +71,7 @@ package struct ModelBenchResult: Sendable, Equatable, Codable {
     package var preset: String?
     package var config: String
     package var path: String
+    package var merged: Bool
     package var size: [Int]
     package var batch: Int
     package var threads: Int
@@ -78,7 +85,7 @@ package struct ModelBenchResult: Sendable, Equatable, Codable {
     package var planningMeasurements: Int?
 
     enum CodingKeys: String, CodingKey {
-        case model, preset, config, path, size, batch, threads, dtype, parameters, medianMs = "median_ms", minMs = "min_ms"
+        case model, preset, config, path, merged, size, batch, threads, dtype, parameters, medianMs = "median_ms", minMs = "min_ms"
         case regionsPerRun = "regions_per_run", meanRegionMicroseconds = "mean_region_us", workerJoinsPerRun = "worker_joins_per_run"
         case planningMeasurements = "planning_measurements"
     }
@@ -89,6 +96,7 @@ package struct ModelBenchResult: Sendable, Equatable, Codable {
         try c.encode(preset, forKey: .preset)   // null, not absent, for a family's defaults
         try c.encode(config, forKey: .config)
         try c.encode(path, forKey: .path)
+        try c.encode(merged, forKey: .merged)
         try c.encode(size, forKey: .size)
         try c.encode(batch, forKey: .batch)
         try c.encode(threads, forKey: .threads)
@@ -112,7 +120,7 @@ package struct ModelBenchResult: Sendable, Equatable, Codable {
             return JSONOutput.encode(r)
         case .table:
             var t = TextTable(header: ["model", "path", "size", "batch", "threads", "dtype", "params", "median_ms", "min_ms"])
-            t.append([preset ?? model, path, "\(size[0])×\(size[1])", "\(batch)", "\(threads)", dtype, "\(parameters)",
+            t.append([(preset ?? model) + (merged ? " (merged)" : ""), path, "\(size[0])×\(size[1])", "\(batch)", "\(threads)", dtype, "\(parameters)",
                       NumberFormatting.milliseconds(medianMs), NumberFormatting.milliseconds(minMs)])
             return t.rendered()
         case .csv, .markdown, .junit:
@@ -134,7 +142,7 @@ package enum ModelBench {
         case .float32: stats = try time(c, family: target.family, config: config, weights: weights, as: Float.self)
         case .float64: stats = try time(c, family: target.family, config: config, weights: weights, as: Double.self)
         }
-        var r = ModelBenchResult(model: target.family, preset: target.preset, config: config, path: c.path.rawValue,
+        var r = ModelBenchResult(model: target.family, preset: target.preset, config: config, path: c.path.rawValue, merged: c.merged,
                                  size: [c.size.height, c.size.width], batch: c.batch, threads: c.threads, dtype: c.precision.rawValue,
                                  parameters: weights.values.reduce(0) { $0 + $1.count }, medianMs: stats.medianMilliseconds,
                                  minMs: stats.minimumMilliseconds)
@@ -149,7 +157,8 @@ package enum ModelBench {
         let x = Tensor<S>.random(shape: [c.batch, 3, c.size.height, c.size.width], seed: c.seed &+ 1)
         let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do throws(BackboneError) {
-            let model = try ModelRegistry.make(id: family, configJSON: config, stateDict: weights.mapValues { $0.converted(to: S.self) })
+            var model = try ModelRegistry.make(id: family, configJSON: config, stateDict: weights.mapValues { $0.converted(to: S.self) })
+            if c.merged, let deploy = try ModelRegistry.merged(model) { model = deploy }
             if c.path == .auto { _ = try model.forward(x, path: .auto, options: options) }
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(BackboneError) in
                 _ = try model.forward(x, path: c.path, options: options)
