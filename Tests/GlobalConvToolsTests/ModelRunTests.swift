@@ -233,8 +233,9 @@ struct ModelRunTests {
         let r = try ModelBench.run(ModelBenchConfiguration(model: "van_b0", size: Size2D(32), path: .direct, threads: 1, repeats: 1, warmup: 0))
         let json = try r.rendered(.json)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["model", "preset", "config", "path", "size", "batch", "threads", "dtype", "parameters", "median_ms", "min_ms",
-                                     "regions_per_run", "worker_joins_per_run", "mean_region_us", "planning_measurements"])
+        #expect(Set(object.keys) == ["model", "preset", "config", "path", "merged", "size", "batch", "threads", "dtype", "parameters",
+                                     "median_ms", "min_ms", "regions_per_run", "worker_joins_per_run", "mean_region_us", "planning_measurements"])
+        #expect(object["merged"] as? Bool == false)
         #expect(object["model"] as? String == "van" && object["preset"] as? String == "van_b0" && object["size"] as? [Int] == [32, 32])
         // The count is process-wide and other suites measure concurrently, so only its presence and sign are
         // checked here; a fresh process's count is checked in PlanFileProcessTests.
@@ -242,6 +243,14 @@ struct ModelRunTests {
         // 4.1 M weights (van_b0's 4.11 M parameters with BN statistics).
         #expect(r.parameters > 4_000_000 && r.parameters < 4_200_000)
         #expect(try r.rendered(.table).contains("van_b0"))
+        // --merged: the deploy form of a re-parameterisable family; refused for one without.
+        let merged = try ModelBench.run(ModelBenchConfiguration(model: "unireplknet_a", size: Size2D(32), path: .direct, threads: 1,
+                                                                repeats: 1, warmup: 0, merged: true))
+        #expect(merged.merged)
+        #expect(try merged.rendered(.table).contains("unireplknet_a (merged)"))
+        #expect(throws: ToolError.self) {
+            try ModelBenchConfiguration(model: "van_b0", size: Size2D(32), merged: true).validate()
+        }
         let g = try ModelBenchConfiguration(model: "gfnet-h-ti", size: Size2D(64)).resolved()
         #expect(g.config == #"{"preset": "gfnet-h-ti", "img_size": 64}"#)
         #expect(try ModelBenchConfiguration(model: "parc_convnext_xt", size: Size2D(64)).resolved().config
