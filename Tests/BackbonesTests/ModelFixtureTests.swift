@@ -55,6 +55,32 @@ struct ModelFixtureTests {
         #expect(viaFile.count == 1 && viaFile[0].passed)
     }
 
+    /// Batching is the same function per image: code that treats one image specially (UniRepLKNet fuses
+    /// its SE gate and GRN into the 1×1 convolutions' input then; the 1×1 kernel splits small maps over
+    /// channel blocks) must agree with the batched form to the model tolerance.
+    @Test("a batch of two images gives each image's logits as that image alone",
+          arguments: ModelFixtureFiles.all.filter { $0.hasSuffix(".float64.safetensors") })
+    func batchOfTwo(file: String) throws {
+        let fixture = try ModelFixture<Double>(file: SafetensorsFile(atPath: ModelFixtureFiles.path(file)), source: file)
+        let model = try ModelRegistry.make(id: fixture.model, configJSON: fixture.config, stateDict: fixture.stateDict)
+        let x = fixture.input
+        let other = Tensor<Double>(shape: x.shape, scalars: x.scalars.reversed().map { 0.5 * $0 })
+        let n = x.shape[0], per = x.count / n
+        let batch = Tensor<Double>(shape: [2 * n] + x.shape.dropFirst(), scalars: x.scalars + other.scalars)
+        let options = ExecutionOptions(threads: 2)
+        for path in ConvolutionPath.allCases {
+            let both = try model.forward(batch, path: path, options: options)
+            for index in 0..<(2 * n) {
+                let image = Tensor<Double>(shape: [1] + x.shape.dropFirst(), scalars: Array(batch.scalars[(index * per)..<((index + 1) * per)]))
+                let alone = try model.forward(image, path: path, options: options).scalars
+                let row = Array(both.scalars[(index * alone.count)..<((index + 1) * alone.count)])
+                let scale = alone.map(abs).max() ?? 0
+                let worst = zip(row, alone).map { abs($0 - $1) }.max() ?? 0
+                #expect(worst <= ModelFixture<Double>.tolerance * scale, "\(file) \(path) image \(index): \(worst) of max \(scale)")
+            }
+        }
+    }
+
     /// One order-one weight of the stem changed by 1e-3 moves the logits far above the Float64 tolerance.
     @Test("a Float64 model fixture with one stem weight changed by 1e-3 fails its check",
           arguments: ModelFixtureFiles.all.filter { $0.hasSuffix(".float64.safetensors") })

@@ -70,57 +70,96 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
         let squeezed = seUp(seDown(y.spatialMean(threads: threads), input: .identity,
                                    epilogue: PointwiseEpilogue(activation: .relu), threads: threads),
                             threads: threads)
-        let plane = y.shape[2] * y.shape[3]
         let gate = squeezed.scalars.map { 1 / (1 + Scalar.exp(-$0)) }
-        y.withUnsafeMutableBufferPointer { v in
-            let v = v.baseAddress!
-            parallelChunks(gate.count, threads: threads, grain: max(1, 16_384 / max(1, plane))) { planes in
-                for i in planes { for p in 0..<plane { v[i * plane + p] *= gate[i] } }
-            }
+        var z: Tensor<Scalar>
+        if y.shape[0] == 1 {
+            // One image: the gate is applied while pwconv1 reads y (`y·g + 0` is the product, rounded once).
+            let gated = PointwiseInput.affine(ChannelAffine(scale: gate, shift: [Scalar](repeating: 0, count: gate.count)))
+            z = pwconv1(y, input: gated, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
+        } else {
+            Self.apply(ChannelAffine(scale: gate, shift: [Scalar](repeating: 0, count: gate.count)), to: &y, threads: threads)
+            z = pwconv1(y, input: .identity, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
         }
-        var z = pwconv1(y, input: .identity, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
-        applyGRN(&z, threads: threads)
+        let grn = grnAffine(z, threads: threads)
         let epilogue = PointwiseEpilogue(affine: outNorm?.affine, residual: x, residualScale: gamma?.scalars)
-        let out = pwconv2(z, input: .identity, epilogue: epilogue, threads: threads)
+        let out: Tensor<Scalar>
+        if z.shape[0] == 1 {
+            // One image: GRN's per-channel affine is applied while pwconv2 reads z (no pass of its own).
+            out = pwconv2(z, input: .affine(grn), epilogue: epilogue, threads: threads)
+        } else {
+            Self.apply(grn, to: &z, threads: threads)
+            out = pwconv2(z, input: .identity, epilogue: epilogue, threads: threads)
+        }
         TensorStoragePool.recycle(y, z)
         return out
     }
 
-    /// GRN in place on `[N, 4C, H, W]`: `G[n,c] = √(Σ_HW z²)`, `N = G/(mean_c G + 1e-6)`, `z ← (γ·N + 1)·z + β`
-    /// (PyTorch's op order). Each plane's sum runs along the plane and the channel mean in channel order,
-    /// whatever the split of planes over `threads` participants.
+    /// `Σ x[p]²` in 16 interleaved partial sums (lane `j` takes `p ≡ j mod 16`, in order), added pairwise
+    /// at the end: vectorised, and the same bits for a plane whatever the thread split. Within the same
+    /// `γ(count + 1)·Σ x²` bound as one running sum (fewer additions per term, in fact).
+    @inline(__always)
+    private static func sumOfSquares(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar {
+        var lanes = SIMD16<Scalar>()
+        var p = 0
+        while p + 16 <= count {
+            let v = UnsafeRawPointer(x + p).loadUnaligned(as: SIMD16<Scalar>.self)
+            lanes += v * v  // not addingProduct: without FMA in the baseline ISA that is a libm call per lane
+            p += 16
+        }
+        var tail = SIMD16<Scalar>()
+        for j in 0..<(count - p) { tail[j] = x[p + j] }
+        lanes += tail * tail
+        let l8 = lanes.lowHalf + lanes.highHalf, l4 = l8.lowHalf + l8.highHalf, l2 = l4.lowHalf + l4.highHalf
+        return l2[0] + l2[1]
+    }
+
+    /// GRN of `z` `[N, 4C, H, W]` as a per-(image, channel) affine: `G[n,c] = √(Σ_HW z²)`,
+    /// `N = G/(mean_c G + 1e-6)`, `z ← (γ·N + 1)·z + β` (PyTorch's op order, `β` 0 in the deploy form)
+    /// is `z·scale[n·4C + c] + shift[n·4C + c]`. Each plane's sum of squares is
+    /// ``sumOfSquares(_:count:)`` and the channel mean runs in channel order, whatever the split of planes
+    /// over `threads` participants.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func applyGRN(_ z: inout Tensor<Scalar>, threads: Int) {
+    private func grnAffine(_ z: Tensor<Scalar>, threads: Int) -> ChannelAffine<Scalar> {
         let (n, c, plane) = (z.shape[0], z.shape[1], z.shape[2] * z.shape[3])
-        let grain = max(1, 16_384 / max(1, plane))
         var norms = [Scalar](repeating: 0, count: n * c)
-        z.withUnsafeMutableBufferPointer { v in
+        z.withUnsafeBufferPointer { v in
             let v = v.baseAddress!
             norms.withUnsafeMutableBufferPointer { g in
                 let g = g.baseAddress!
-                parallelChunks(n * c, threads: threads, grain: grain) { planes in
-                    for i in planes {
-                        var sum: Scalar = 0
-                        for p in 0..<plane { sum += v[i * plane + p] * v[i * plane + p] }
-                        g[i] = sum.squareRoot()
-                    }
+                parallelChunks(n * c, threads: threads, grain: max(1, 16_384 / max(1, plane))) { planes in
+                    for i in planes { g[i] = Self.sumOfSquares(v + i * plane, count: plane).squareRoot() }
                 }
             }
-            var scale = [Scalar](repeating: 0, count: n * c)
-            for img in 0..<n {
-                var mean: Scalar = 0
-                for ch in 0..<c { mean += norms[img * c + ch] }
-                mean /= Scalar(c)
-                for ch in 0..<c { scale[img * c + ch] = grnGamma[ch] * (norms[img * c + ch] / (mean + Scalar(1e-6))) + 1 }
+        }
+        var scale = [Scalar](repeating: 0, count: n * c), shift = [Scalar](repeating: 0, count: n * c)
+        for img in 0..<n {
+            var mean: Scalar = 0
+            for ch in 0..<c { mean += norms[img * c + ch] }
+            mean /= Scalar(c)
+            for ch in 0..<c {
+                scale[img * c + ch] = grnGamma[ch] * (norms[img * c + ch] / (mean + Scalar(1e-6))) + 1
+                shift[img * c + ch] = grnBeta?[ch] ?? 0
             }
-            let beta = grnBeta
-            scale.withUnsafeBufferPointer { s in
-                let s = s.baseAddress!
-                parallelChunks(n * c, threads: threads, grain: grain) { planes in
-                    for i in planes {
-                        let (k, shift) = (s[i], beta?[i % c] ?? 0)
-                        for p in 0..<plane { v[i * plane + p] = k * v[i * plane + p] + shift }
+        }
+        return ChannelAffine(scale: scale, shift: shift)
+    }
+
+    /// `z ← z·scale[i] + shift[i]` on each plane `i` of an NCHW tensor (one affine per image and channel),
+    /// rounded twice, as PyTorch (the one-image form, fused into pwconv2's input, rounds once with an FMA).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private static func apply(_ a: ChannelAffine<Scalar>, to z: inout Tensor<Scalar>, threads: Int) {
+        let plane = z.shape[2] * z.shape[3]
+        z.withUnsafeMutableBufferPointer { v in
+            let v = v.baseAddress!
+            a.scale.withUnsafeBufferPointer { s in
+                a.shift.withUnsafeBufferPointer { t in
+                    let (s, t) = (s.baseAddress!, t.baseAddress!)
+                    parallelChunks(a.scale.count, threads: threads, grain: max(1, 16_384 / max(1, plane))) { planes in
+                        for i in planes {
+                            for p in 0..<plane { v[i * plane + p] = v[i * plane + p] * s[i] + t[i] }
+                        }
                     }
                 }
             }
