@@ -77,7 +77,7 @@ public struct GFNetBlock<Scalar: TensorScalar>: Block {
         }
         if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         let filtered: Tensor<Scalar>
-        do { filtered = try filter(norm1(x), path: path, options: options) } catch { throw .convolution(error) }
+        do { filtered = try filter(norm1(x, threads: options.threads), path: path, options: options) } catch { throw .convolution(error) }
         return PointwiseConvolution.chain(filtered, input: .layerNorm(norm2.normalization),
                                           fc1, hidden: PointwiseEpilogue(activation: .gelu),
                                           fc2, epilogue: PointwiseEpilogue(residual: x, residualScale: gamma?.scalars), threads: options.threads)

@@ -32,12 +32,13 @@ public struct LayerNormChannelsLast<Scalar: TensorScalar>: Sendable {
         ChannelLayerNorm(weight: weight.scalars, bias: bias.scalars, eps: eps)
     }
 
-    /// Normalises each pixel of `x` (`[N, C, H, W]`) over `C`. - Precondition: `x` has this layer's `C`.
+    /// Normalises each pixel of `x` (`[N, C, H, W]`) over `C`, pixels split over up to `threads`
+    /// participants (no bit depends on the split). - Precondition: `x` has this layer's `C`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func callAsFunction(_ x: Tensor<Scalar>, threads: Int = 1) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] == channels,
                      "LayerNormChannelsLast: input must be [N, \(channels), H, W], got \(x.shape)")
-        return normalization(x)
+        return normalization(x, threads: threads)
     }
 }

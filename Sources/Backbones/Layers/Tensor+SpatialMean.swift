@@ -25,7 +25,7 @@ extension Tensor {
         return Tensor(shape: [n, c, 1, 1], scalars: out)
     }
 
-    /// In place, `x ← x + s[c]·(x − m[n,c])` with `m` the plane's ``spatialMean()`` (MogaNet's
+    /// In place, `x ← x + s[c]·(x − m[n,c])` with `m` the plane's ``spatialMean(threads:)`` (MogaNet's
     /// `x + sigma ⊙ (x − mean_HW(x))`), rounded as PyTorch's `x + (s * (x − m))`.
     /// - Precondition: NCHW with `s.count == C`.
     @_specialize(where Scalar == Float)

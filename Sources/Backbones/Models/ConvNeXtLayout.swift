@@ -94,6 +94,6 @@ struct ConvNeXtLayout<Scalar: TensorScalar>: Sendable {
 
     /// Spatial mean → LN → head on the last stage's map.
     func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
-        do { return try head(norm(last.spatialMean()), threads: threads) } catch { throw .convolution(error) }
+        do { return try head(norm(last.spatialMean(threads: threads)), threads: threads) } catch { throw .convolution(error) }
     }
 }

@@ -114,6 +114,6 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         let last = try features(x, path: path, options: options)[3]
-        do { return try head(norm(last, threads: options.threads).spatialMean(), threads: options.threads) } catch { throw .convolution(error) }
+        do { return try head(norm(last, threads: options.threads).spatialMean(threads: options.threads), threads: options.threads) } catch { throw .convolution(error) }
     }
 }

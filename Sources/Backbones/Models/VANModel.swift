@@ -68,7 +68,7 @@ public struct VANModel<Scalar: TensorScalar>: Model {
         for i in 0..<4 {
             h = embedNorms[i](try embeds[i].run(h, threads: threads, model: Self.id, layer: "patch_embed\(i + 1).proj"), threads: threads)
             for block in stages[i] { h = try block.forward(h, path: path, options: options) }
-            h = norms[i](h)
+            h = norms[i](h, threads: threads)
             out.append(h)
         }
         return out
@@ -78,6 +78,6 @@ public struct VANModel<Scalar: TensorScalar>: Model {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
         let last = try features(x, path: path, options: options)[3]
-        do { return try head(last.spatialMean(), threads: options.threads) } catch { throw .convolution(error) }
+        do { return try head(last.spatialMean(threads: options.threads), threads: options.threads) } catch { throw .convolution(error) }
     }
 }

@@ -22,36 +22,45 @@ package struct ChannelLayerNorm<Scalar: TensorScalar>: Sendable, Equatable {
         self.eps = eps
     }
 
-    /// Normalises each pixel of `x` (`[N, C, H, W]`). - Precondition: `x` has this layer's `C`.
+    /// Normalises each pixel of `x` (`[N, C, H, W]`), pixel ranges split over up to `threads` participants
+    /// (each pixel's sums run over the channels in order, so the split changes no bit).
+    /// - Precondition: `x` has this layer's `C`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    package func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+    package func callAsFunction(_ x: Tensor<Scalar>, threads: Int = 1) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] == channels,
                      "ChannelLayerNorm: input must be [N, \(channels), H, W], got \(x.shape)")
         let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
         let invC = 1 / Scalar(c)
-        var mean = [Scalar](repeating: 0, count: plane)
-        var inv = [Scalar](repeating: 0, count: plane)
+        let (weight, bias, eps) = (self.weight, self.bias, self.eps)
         var scalars: [Scalar] = TensorStoragePool.take(x.count)
+        let block = 256  // pixels per piece of work: mean and 1/σ of a block stay in L1
+        let blocksPerImage = (plane + block - 1) / block
         scalars.withUnsafeMutableBufferPointer { ys in
             x.withUnsafeBufferPointer { xs in
-                for img in 0..<n {
-                    let base = img * c * plane
-                    for p in 0..<plane { mean[p] = 0; inv[p] = 0 }
-                    for ch in 0..<c {
-                        let row = base + ch * plane
-                        for p in 0..<plane { mean[p] += xs[row + p] }
-                    }
-                    for p in 0..<plane { mean[p] *= invC }
-                    for ch in 0..<c {
-                        let row = base + ch * plane
-                        for p in 0..<plane { let d = xs[row + p] - mean[p]; inv[p] += d * d }
-                    }
-                    for p in 0..<plane { inv[p] = 1 / (inv[p] * invC + eps).squareRoot() }
-                    for ch in 0..<c {
-                        let row = base + ch * plane
-                        let (g, b) = (weight[ch], bias[ch])
-                        for p in 0..<plane { ys[row + p] = (xs[row + p] - mean[p]) * inv[p] * g + b }
+                let (xs, ys) = (xs.baseAddress!, ys.baseAddress!)
+                parallelFor(n * blocksPerImage, threads: threads) { piece in
+                    let img = piece / blocksPerImage
+                    let p0 = (piece % blocksPerImage) * block, count = min(block, plane - p0)
+                    let base = img * c * plane + p0
+                    withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * block) { scratch in
+                        let mean = scratch.baseAddress!, inv = mean + block
+                        for p in 0..<count { mean[p] = 0; inv[p] = 0 }
+                        for ch in 0..<c {
+                            let row = xs + base + ch * plane
+                            for p in 0..<count { mean[p] += row[p] }
+                        }
+                        for p in 0..<count { mean[p] *= invC }
+                        for ch in 0..<c {
+                            let row = xs + base + ch * plane
+                            for p in 0..<count { let d = row[p] - mean[p]; inv[p] += d * d }
+                        }
+                        for p in 0..<count { inv[p] = 1 / (inv[p] * invC + eps).squareRoot() }
+                        for ch in 0..<c {
+                            let (row, out) = (xs + base + ch * plane, ys + base + ch * plane)
+                            let (g, b) = (weight[ch], bias[ch])
+                            for p in 0..<count { out[p] = (row[p] - mean[p]) * inv[p] * g + b }
+                        }
                     }
                 }
             }
