@@ -17,7 +17,7 @@ reports the median of `--repeats` runs per round; the table gives per model and 
 
 Example (release build first: swift build -c release):
   python3 Fixtures/model_compare.py --models convnext_tiny,van_b0,moganet_xtiny --size 224 --threads 2 --rounds 3 --repeats 11
-Deploy forms (RepLKNet and UniRepLKNet re-parameterised on every side, SLaK merged in GlobalConv only):
+Deploy forms (RepLKNet and UniRepLKNet re-parameterised on every side; SLaK's branches stay unmerged):
   python3 Fixtures/model_compare.py --models replknet_31b,SLaK_tiny,unireplknet_t --merged
 Quick check that it works (one small model, seconds):
   python3 Fixtures/model_compare.py --models van_b0 --size 64 --rounds 1 --repeats 2
@@ -72,7 +72,10 @@ def config(family, preset, size):
     return cfg
 
 
-MERGEABLE = ("replknet", "slak", "unireplknet")
+# Families timed in their deploy form under --merged. SLaK is not: it has no official merged form, one
+# K×K kernel would only slow a direct runtime, and on GlobalConv too its three thin branches beat the
+# merged 51×51 kernel (57 vs 68 ms for SLaK-T at 224 on the 2-vCPU AMD EPYC, Docs/models.md).
+MERGEABLE = ("replknet", "unireplknet")
 
 
 def make(family, preset, size, merged=False, seed=0):
@@ -121,9 +124,8 @@ def main():
                                                       os.path.join(HERE, "..", ".build", "release", "globalconv")),
                    help="the globalconv executable (default $GLOBALCONV_BINARY, else .build/release/globalconv)")
     p.add_argument("--merged", action="store_true",
-                   help="deploy forms: GlobalConv runs RepLKNet, SLaK and UniRepLKNet merged (bench --merged); the peers run "
-                        "the official deploy forms of RepLKNet and UniRepLKNet (structural_reparam) and SLaK's branches "
-                        "unmerged (it has no official merged form, and one K×K kernel would only slow a direct runtime; "
+                   help="deploy forms: RepLKNet and UniRepLKNet re-parameterised on every side (bench --merged; the "
+                        "official structural_reparam for the peers); SLaK stays unmerged everywhere (see MERGEABLE; "
                         "ONNX Runtime and OpenVINO fold each branch's BatchNorm themselves)")
     p.add_argument("--json", help="write every round's medians here")
     a = p.parse_args()
