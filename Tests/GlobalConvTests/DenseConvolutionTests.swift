@@ -2,7 +2,7 @@ import Testing
 import GlobalConv
 import Verification
 
-/// `Convolution2D` (im2col + OpenBLAS GEMM) and `Linear` against their definitions summed in Float64,
+/// `Convolution2D` (im2col, then the 1×1 kernel, or OpenBLAS GEMM per group) and `Linear` against their definitions summed in Float64,
 /// within `γ(T+1)·(|b| + Σ|w||x̃|)` per output (Docs/numerics.md §1).
 @Suite("Dense convolution and Linear")
 struct DenseConvolutionTests {
@@ -17,6 +17,8 @@ struct DenseConvolutionTests {
         ("grouped 3×3/s1 p1, 2 groups", 4, 6, Size2D(3), Size2D(1), Size2D(1), 2, 5, 6),
         ("rectangular 3×2, stride 2×1, padding 1×0", 3, 4, Size2D(height: 3, width: 2), Size2D(height: 2, width: 1),
          Size2D(height: 1, width: 0), 1, 6, 5),
+        ("5×5/s1 p2 on a 3×4 map: the kernel larger than the map", 3, 4, Size2D(5), Size2D(1), Size2D(2), 1, 3, 4),
+        ("7×7/s2 p3 on a 2×2 map: most taps in the padding", 2, 3, Size2D(7), Size2D(2), Size2D(3), 1, 2, 2),
     ]
 
     @Test("Convolution2D equals the Float64 definition within γ(T+1)", arguments: cases.indices, [Precision.float32, .float64])

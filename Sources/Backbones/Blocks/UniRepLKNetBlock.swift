@@ -94,29 +94,10 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
         return out
     }
 
-    /// `Σ x[p]²` in 16 interleaved partial sums (lane `j` takes `p ≡ j mod 16`, in order), added pairwise
-    /// at the end: vectorised, and the same bits for a plane whatever the thread split. Within the same
-    /// `γ(count + 1)·Σ x²` bound as one running sum (fewer additions per term, in fact).
-    @inline(__always)
-    private static func sumOfSquares(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar {
-        var lanes = SIMD16<Scalar>()
-        var p = 0
-        while p + 16 <= count {
-            let v = UnsafeRawPointer(x + p).loadUnaligned(as: SIMD16<Scalar>.self)
-            lanes += v * v  // not addingProduct: without FMA in the baseline ISA that is a libm call per lane
-            p += 16
-        }
-        var tail = SIMD16<Scalar>()
-        for j in 0..<(count - p) { tail[j] = x[p + j] }
-        lanes += tail * tail
-        let l8 = lanes.lowHalf + lanes.highHalf, l4 = l8.lowHalf + l8.highHalf, l2 = l4.lowHalf + l4.highHalf
-        return l2[0] + l2[1]
-    }
-
     /// GRN of `z` `[N, 4C, H, W]` as a per-(image, channel) affine: `G[n,c] = √(Σ_HW z²)`,
     /// `N = G/(mean_c G + 1e-6)`, `z ← (γ·N + 1)·z + β` (PyTorch's op order, `β` 0 in the deploy form)
     /// is `z·scale[n·4C + c] + shift[n·4C + c]`. Each plane's sum of squares is
-    /// ``sumOfSquares(_:count:)`` and the channel mean runs in channel order, whatever the split of planes
+    /// ``PlaneSums/sumOfSquares(_:count:)`` and the channel mean runs in channel order, whatever the split of planes
     /// over `threads` participants.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -128,7 +109,7 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
             norms.withUnsafeMutableBufferPointer { g in
                 let g = g.baseAddress!
                 parallelChunks(n * c, threads: threads, grain: max(1, 16_384 / max(1, plane))) { planes in
-                    for i in planes { g[i] = Self.sumOfSquares(v + i * plane, count: plane).squareRoot() }
+                    for i in planes { g[i] = PlaneSums.sumOfSquares(v + i * plane, count: plane).squareRoot() }
                 }
             }
         }

@@ -150,24 +150,34 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
     }
 
     /// Row `r = (c·kh + u)·kw + v` of the im2col matrix of one image (and group, whose `Cg` planes start
-    /// at `source`): `dst[i·W' + j] = x̃[c, s_h·i + u − p_h, s_w·j + v − p_w]`, zero outside the map.
+    /// at `source`): `dst[i·W' + j] = x̃[c, s_h·i + u − p_h, s_w·j + v − p_w]`, zero outside the map. The
+    /// columns `j` whose tap lies inside the map form one range, copied without a per-element test.
     private func im2colRow(_ r: Int, source: UnsafePointer<Scalar>, height h: Int, width w: Int,
                            into dst: UnsafeMutablePointer<Scalar>, output out: Size2D) {
         let (kh, kw) = (weight.shape[2], weight.shape[3])
         let (c, u, v) = (r / (kh * kw), (r / kw) % kh, r % kw)
         let (sh, sw, ph, pw) = (stride.height, stride.width, padding.height, padding.width)
         let src = source + c * h * w
+        // j·s_w + v − p_w ∈ [0, w)  ⇔  j ∈ [⌈(p_w − v)/s_w⌉, ⌊(w − 1 + p_w − v)/s_w⌋ + 1), clamped to [0, W').
+        let first = min(out.width, max(0, (pw - v + sw - 1).floorDiv(sw)))
+        let end = max(first, min(out.width, (w - 1 + pw - v).floorDiv(sw) + 1))
         for i in 0..<out.height {
             let row = i * sh + u - ph
             let line = dst + i * out.width
             guard row >= 0, row < h else {
-                for j in 0..<out.width { line[j] = 0 }
+                line.update(repeating: 0, count: out.width)
                 continue
             }
-            for j in 0..<out.width {
-                let column = j * sw + v - pw
-                line[j] = column >= 0 && column < w ? src[row * w + column] : 0
+            line.update(repeating: 0, count: first)
+            if first < end {
+                let taps = src + row * w + (first * sw + v - pw)  // the tap of column `first`, inside the map
+                if sw == 1 {
+                    (line + first).update(from: taps, count: end - first)
+                } else {
+                    for j in first..<end { line[j] = taps[(j - first) * sw] }
+                }
             }
+            (line + end).update(repeating: 0, count: out.width - end)
         }
     }
 }
