@@ -43,12 +43,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Class names, one a line (e.g. the 1000 ImageNet classes).")
     var labels: String?
 
+    @Flag(help: "Run the re-parameterised deploy form of a training checkpoint (RepLKNet, SLaK, UniRepLKNet): the same function to rounding, faster.")
+    var merged = false
+
     func makeConfiguration() throws(ToolError) -> ModelRunConfiguration {
         guard let p = ConvolutionPath(rawValue: path) else {
             throw .invalidValue("unknown --path '\(path)': allowed are direct, fft, auto")
         }
         let c = ModelRunConfiguration(model: model, weights: weights, input: input, topK: topK, output: output, features: features,
-                                      path: p, threads: try parseThreads(threads), labels: labels)
+                                      path: p, threads: try parseThreads(threads), labels: labels, merged: merged)
         try c.validate()
         return c
     }

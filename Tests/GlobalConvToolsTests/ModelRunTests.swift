@@ -118,6 +118,21 @@ struct ModelRunTests {
         #expect(r3.top[0][0].label == "class \(r3.top[0][0].classIndex)" && r3.rendered().contains("label"))
     }
 
+    @Test("run --merged: the deploy form of a training checkpoint gives PyTorch's logits; refused for a family without one")
+    func runMerged() throws {
+        let replk = fixturesDirectory + "/models/replknet-odd.float64.safetensors"
+        let f = try ModelFixture<Double>(file: SafetensorsFile(atPath: replk))
+        let r = try ModelRunner.run(ModelRunConfiguration(model: "replknet", weights: replk, input: replk, path: .direct, threads: 1,
+                                                          merged: true))
+        #expect(r.merged && r.rendered().contains("replknet merged float64"))
+        // The merged model is the same function: PyTorch's (unmerged) logits within the model tolerance.
+        let expected = f.output.scalars, scale = expected.map(abs).max() ?? 0
+        let worst = zip(r.logits.flatMap { $0 }, expected).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= ModelFixture<Double>.tolerance * scale, "\(worst) of max \(scale)")
+        expectInvalid(ModelRunConfiguration(model: "van", weights: vanTiny, input: vanTiny, merged: true),
+                      containing: ["--merged", "van has no re-parameterised form"])
+    }
+
     @Test("run on PNG and JPEG images: decoded by libpng/libjpeg, preprocessed, same logits as the model on that tensor")
     func runImages() throws {
         let dir = try temporaryDirectory()

@@ -18,11 +18,15 @@ package struct ModelRunConfiguration: Sendable, Equatable {
     package var threads: Int
     /// One class name per line.
     package var labels: String?
+    /// Run the deploy form (``ModelRegistry/merged(_:)``) of a training checkpoint: the same function to
+    /// rounding, faster.
+    package var merged: Bool
 
     package init(model: String, weights: String, input: String, topK: Int = 5, output: String? = nil, features: String? = nil,
-                 path: ConvolutionPath = .auto, threads: Int = ExecutionOptions.defaultThreads, labels: String? = nil) {
+                 path: ConvolutionPath = .auto, threads: Int = ExecutionOptions.defaultThreads, labels: String? = nil,
+                 merged: Bool = false) {
         (self.model, self.weights, self.input, self.topK) = (model, weights, input, topK)
-        (self.output, self.features, self.path, self.threads, self.labels) = (output, features, path, threads, labels)
+        (self.output, self.features, self.path, self.threads, self.labels, self.merged) = (output, features, path, threads, labels, merged)
     }
 
     /// The kind of `--output` file, from its extension.
@@ -61,6 +65,8 @@ package struct ModelRunResult: Sendable, Equatable {
     package var preset: String?
     package var config: String
     package var dtype: String
+    /// Whether the deploy form ran (`--merged`).
+    package var merged: Bool = false
     /// The tensor the model ran on, `[N, C, H, W]`.
     package var inputShape: [Int]
     /// The transform applied (images only).
@@ -74,7 +80,7 @@ package struct ModelRunResult: Sendable, Equatable {
 
     /// The top-k as a table per image.
     package func rendered() -> String {
-        var out = "model \(family)\(preset.map { " (\($0))" } ?? "") \(dtype), input \(inputShape.map(String.init).joined(separator: "×"))"
+        var out = "model \(family)\(preset.map { " (\($0))" } ?? "")\(merged ? " merged" : "") \(dtype), input \(inputShape.map(String.init).joined(separator: "×"))"
         if let p = preprocessing { out += " (resize \(p.resize), crop \(p.crop), bicubic, ImageNet mean/std)" }
         out += "\n"
         for (n, predictions) in top.enumerated() {
@@ -120,13 +126,23 @@ package enum ModelRunner {
                                      labels: [String]?, as _: S.Type) throws(ToolError) -> ModelRunResult {
         let (family, preset, config) = try weights.resolve(target)
         let stateDict = try weights.stateDict(as: S.self)
-        let model: any Model<S>
+        var model: any Model<S>
         do throws(BackboneError) { model = try ModelRegistry.make(id: family, configJSON: config, stateDict: stateDict) } catch {
             let what = "\(family)\(preset.map { " (\($0))" } ?? "")"
             if case .stateDict(let e) = error, weights.family == nil {
                 throw .invalidValue("weights file '\(weights.path)' does not fit \(what) (the file has no model metadata; is it another family or preset?): \(summary(e))")
             }
             throw .invalidValue("weights file '\(weights.path)' for \(what): \(error.description)")
+        }
+        if c.merged {
+            do throws(BackboneError) {
+                guard let deploy = try ModelRegistry.merged(model) else {
+                    throw .config(block: family, message: "--merged: \(family) has no re-parameterised form (RepLKNet, SLaK and UniRepLKNet have)")
+                }
+                model = deploy
+            } catch {
+                throw .invalidValue(error.description)
+            }
         }
         let settings = modelSettings(model)
         let preprocessing = Preprocessing.forModel(family: family, preset: preset, imgSize: settings.imgSize)
@@ -165,8 +181,8 @@ package enum ModelRunner {
         }
         let rows = (0..<(logits.shape.first ?? 0)).map { n in (0..<classes).map { Double(logits.scalars[n * classes + $0]) } }
         let top = rows.map { topK($0, k: c.topK, labels: labels) }
-        return ModelRunResult(family: family, preset: preset, config: config, dtype: S.precision.rawValue, inputShape: x.shape,
-                              preprocessing: used, logits: rows, top: top, written: written)
+        return ModelRunResult(family: family, preset: preset, config: config, dtype: S.precision.rawValue, merged: c.merged,
+                              inputShape: x.shape, preprocessing: used, logits: rows, top: top, written: written)
     }
 
     /// A strict-loading error shortened for the terminal: counts, and at most 5 keys of each kind.
