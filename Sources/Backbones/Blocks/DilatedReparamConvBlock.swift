@@ -5,14 +5,9 @@ import LargeKernel
 /// ``DilatedReparamBlock``): unmerged `origin_bn(lk_origin(x)) + Σ dil_bn_k{k}_{r}(dil_conv_k{k}_{r}(x))`,
 /// or merged `lk_origin` with bias. Config `channels`, `kernel_size` (5, 7, 9, 11, 13, 15, 17),
 /// `reparameterized` (false). Every branch conv runs on the requested path.
-public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
+public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block, LargeKernelConvolutionBlock {
     public static var id: String { "unireplknet.dilated_reparam" }
     public let conv: DilatedReparamBlock<Scalar>
-
-    /// Builds the block from a JSON config (``DilatedReparamConvBlockConfig/parse(_:)``: every missing and unknown key in one error).
-    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        try self.init(config: DilatedReparamConvBlockConfig.parse(config), stateDict: stateDict)
-    }
 
     /// Builds the block from its typed config (defaults: ``DilatedReparamConvBlockConfig``) and a state_dict, loaded strictly.
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
@@ -58,12 +53,4 @@ public struct DilatedReparamConvBlock<Scalar: TensorScalar>: Block {
 
     /// The re-parameterised block (`merge_dilated_branches`).
     public func merged() -> DilatedReparamConvBlock { DilatedReparamConvBlock(conv: conv.merged()) }
-
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        try checkInput(x, channels: channels, block: Self.id)
-        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
-        return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }
-    }
 }

@@ -7,14 +7,9 @@ import LargeKernel
 /// Config `channels`, `kernel_size`, `small_kernel` (`null`: no small branch), `reparameterized` (false).
 /// Keys `lkb_origin.conv.weight`, `lkb_origin.bn.*`, `small_conv.conv.weight`, `small_conv.bn.*`, or
 /// `lkb_reparam.{weight,bias}`. Both convs (or the merged one) run on the requested path.
-public struct RepLKLargeKernelBlock<Scalar: TensorScalar>: Block {
+public struct RepLKLargeKernelBlock<Scalar: TensorScalar>: Block, LargeKernelConvolutionBlock {
     public static var id: String { "replknet.large_kernel" }
     public let conv: ReparamLargeKernelConv<Scalar>
-
-    /// Builds the block from a JSON config (``RepLKLargeKernelBlockConfig/parse(_:)``: every missing and unknown key in one error).
-    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        try self.init(config: RepLKLargeKernelBlockConfig.parse(config), stateDict: stateDict)
-    }
 
     /// Builds the block from its typed config (defaults: ``RepLKLargeKernelBlockConfig``) and a state_dict, loaded strictly.
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
@@ -43,12 +38,4 @@ public struct RepLKLargeKernelBlock<Scalar: TensorScalar>: Block {
 
     /// The re-parameterised block (`lkb_reparam`), equal to this one up to rounding.
     public func merged() -> RepLKLargeKernelBlock { RepLKLargeKernelBlock(conv: conv.merged()) }
-
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        try checkInput(x, channels: channels, block: Self.id)
-        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
-        return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }
-    }
 }

@@ -4,14 +4,9 @@ import LargeKernel
 /// `slak.large_kernel`: SLaK's decomposed kernel `BN(DW K×N) + BN(DW N×K) + BN(DW N×N)` (LargeKernel's
 /// ``SLaKLargeKernelConv``), each branch padded by its own `(kh/2, kw/2)`; `small_conv` only when N < K.
 /// Config `channels` (alias `dim`), `kernel_size [K, N]`. Keys `LoRA1.*`, `LoRA2.*`, `small_conv.*`.
-public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block {
+public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block, LargeKernelConvolutionBlock {
     public static var id: String { "slak.large_kernel" }
     public let conv: SLaKLargeKernelConv<Scalar>
-
-    /// Builds the block from a JSON config (``SLaKLargeKernelBlockConfig/parse(_:)``: every missing and unknown key in one error).
-    public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        try self.init(config: SLaKLargeKernelBlockConfig.parse(config), stateDict: stateDict)
-    }
 
     /// Builds the block from its typed config (defaults: ``SLaKLargeKernelBlockConfig``) and a state_dict, loaded strictly.
     /// - Throws: ``BackboneError/config(block:message:)`` for values the block cannot take,
@@ -31,12 +26,4 @@ public struct SLaKLargeKernelBlock<Scalar: TensorScalar>: Block {
 
     /// The branches merged into one K×K kernel with bias (exact for K, N of equal parity).
     public func merged() -> SLaKLargeKernelBlock { SLaKLargeKernelBlock(conv: conv.merged()) }
-
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        try checkInput(x, channels: channels, block: Self.id)
-        if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
-        return try largeKernel { () throws(LargeKernelError) in try conv.forward(x, path: path, options: options) }
-    }
 }

@@ -9,7 +9,7 @@ import GlobalConv
 /// rounding differs (a division by the root instead of a product with its reciprocal, and the affine
 /// step as `γ·y + β`). Sums in ascending `c` in `Scalar`. Pixels are split over `threads` workers with
 /// ``parallelChunks``. Keys `weight`, `bias` (`[C]`). Immutable; thread-safe.
-public struct LayerNormChannelsFirst<Scalar: TensorScalar>: Sendable {
+public struct LayerNormChannelsFirst<Scalar: TensorScalar>: Sendable, PixelLayerNorm {
     public let weight: Tensor<Scalar>
     public let bias: Tensor<Scalar>
     public let eps: Scalar
@@ -18,16 +18,8 @@ public struct LayerNormChannelsFirst<Scalar: TensorScalar>: Sendable {
 
     /// - Precondition: `weight` and `bias` are `[C]` with `C ≥ 1`; `eps ≥ 0`.
     public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>, eps: Scalar = 1e-6) {
-        precondition(weight.rank == 1 && weight.count >= 1 && bias.shape == weight.shape,
-                     "LayerNormChannelsFirst: weight and bias must be [C], got \(weight.shape), \(bias.shape)")
-        precondition(eps >= 0, "LayerNormChannelsFirst: eps must be ≥ 0, got \(eps)")
-        self.weight = weight
-        self.bias = bias
-        self.eps = eps
-    }
-
-    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar) throws(BackboneError) {
-        try self.init(weight: scope.take("weight", [channels]), bias: scope.take("bias", [channels]), eps: eps)
+        Self.checkParameters(weight: weight, bias: bias, eps: eps, layer: "LayerNormChannelsFirst")
+        (self.weight, self.bias, self.eps) = (weight, bias, eps)
     }
 
     /// Normalises each pixel of `x` (`[N, C, H, W]`) over `C`. - Precondition: `x` has this layer's `C`.

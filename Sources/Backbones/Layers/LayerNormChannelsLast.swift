@@ -6,7 +6,7 @@ import GlobalConv
 ///
 /// Two passes per pixel (mean, then centred variance), accumulated in `Scalar` across channel planes
 /// (GlobalConv's ``ChannelLayerNorm``, which 1×1 convolutions also apply to their input while reading it). Keys `weight`, `bias` (`[C]`). Immutable; thread-safe.
-public struct LayerNormChannelsLast<Scalar: TensorScalar>: Sendable {
+public struct LayerNormChannelsLast<Scalar: TensorScalar>: Sendable, PixelLayerNorm {
     public let weight: Tensor<Scalar>
     public let bias: Tensor<Scalar>
     public let eps: Scalar
@@ -15,16 +15,8 @@ public struct LayerNormChannelsLast<Scalar: TensorScalar>: Sendable {
 
     /// - Precondition: `weight` and `bias` are `[C]` with `C ≥ 1`; `eps ≥ 0`.
     public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>, eps: Scalar = 1e-6) {
-        precondition(weight.rank == 1 && weight.count >= 1 && bias.shape == weight.shape,
-                     "LayerNormChannelsLast: weight and bias must be [C], got \(weight.shape), \(bias.shape)")
-        precondition(eps >= 0, "LayerNormChannelsLast: eps must be ≥ 0, got \(eps)")
-        self.weight = weight
-        self.bias = bias
-        self.eps = eps
-    }
-
-    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar) throws(BackboneError) {
-        try self.init(weight: scope.take("weight", [channels]), bias: scope.take("bias", [channels]), eps: eps)
+        Self.checkParameters(weight: weight, bias: bias, eps: eps, layer: "LayerNormChannelsLast")
+        (self.weight, self.bias, self.eps) = (weight, bias, eps)
     }
 
     /// The same normalisation as the engine's ``ChannelLayerNorm`` (fused into 1×1 convolutions' input).

@@ -19,10 +19,9 @@ import LargeKernel
 public struct MogaNetModel<Scalar: TensorScalar>: Model {
     public static var id: String { "moganet" }
     public let config: MogaNetConfig
-    let stemConv1: Convolution2D<Scalar>, stemBN1: BatchNormParameters<Scalar>
-    let stemConv2: Convolution2D<Scalar>, stemBN2: BatchNormParameters<Scalar>
+    let stem: StackedConvStem<Scalar, BatchNormParameters<Scalar>>
     /// Index i − 2 for patch_embed2…4.
-    let embeds: [Convolution2D<Scalar>], embedNorms: [BatchNormParameters<Scalar>]
+    let embeds: [ConvNorm<Scalar, BatchNormParameters<Scalar>>]
     let stages: [[MogaBlock<Scalar>]]
     let norms: [BatchNormParameters<Scalar>]
     let head: Linear<Scalar>
@@ -45,22 +44,17 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
         let hidden = (0..<4).map { BlockConfig.truncatedProduct(dims[$0], ratios[$0]) }
         guard hidden.allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(embed_dims·ffn_ratios) must be ≥ 1, got \(hidden)") }
         self.config = config
-        typealias Parts = (Convolution2D<Scalar>, BatchNormParameters<Scalar>, Convolution2D<Scalar>, BatchNormParameters<Scalar>, [Convolution2D<Scalar>],
-                           [BatchNormParameters<Scalar>], [[MogaBlock<Scalar>]], [BatchNormParameters<Scalar>], Linear<Scalar>)
-        (stemConv1, stemBN1, stemConv2, stemBN2, embeds, embedNorms, stages, norms, head) = try loadStrictly(stateDict, block: id) {
-            (s) throws(BackboneError) -> Parts in
-            let p = s.scope("patch_embed1.projection")
-            let c1 = try Convolution2D(p.scope("0"), in: config.inChannels, out: dims[0] / 2, kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
-            let b1 = try BatchNormParameters(p.scope("1"), channels: dims[0] / 2)
-            let c2 = try Convolution2D(p.scope("3"), in: dims[0] / 2, out: dims[0], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
-            let b2 = try BatchNormParameters(p.scope("4"), channels: dims[0])
-            var embeds: [Convolution2D<Scalar>] = [], embedNorms: [BatchNormParameters<Scalar>] = []
+        typealias Parts = (StackedConvStem<Scalar, BatchNormParameters<Scalar>>, [ConvNorm<Scalar, BatchNormParameters<Scalar>>],
+                           [[MogaBlock<Scalar>]], [BatchNormParameters<Scalar>], Linear<Scalar>)
+        (stem, embeds, stages, norms, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) -> Parts in
+            let batchNorm = { (scope: StateDictScope<Scalar>, channels: Int) throws(BackboneError) in try BatchNormParameters(scope, channels: channels) }
+            let stem = try StackedConvStem(s.scope("patch_embed1.projection"), in: config.inChannels, out: dims[0], loadNorm: batchNorm)
+            var embeds: [ConvNorm<Scalar, BatchNormParameters<Scalar>>] = []
             var stages: [[MogaBlock<Scalar>]] = [], norms: [BatchNormParameters<Scalar>] = []
             for i in 0..<4 {
                 if i > 0 {
-                    let e = s.scope("patch_embed\(i + 1)")
-                    embeds.append(try Convolution2D(e.scope("projection"), in: dims[i - 1], out: dims[i], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1)))
-                    embedNorms.append(try BatchNormParameters(e.scope("norm"), channels: dims[i]))
+                    embeds.append(try ConvNorm(s.scope("patch_embed\(i + 1)"), conv: "projection", norm: "norm", in: dims[i - 1], out: dims[i],
+                                               kernel: 3, stride: 2, padding: 1, loadNorm: batchNorm))
                 }
                 let dilation = i == 3 && !config.attnFinalDilation ? [1, 2, 1] : config.attnDwDilation
                 var blocks: [MogaBlock<Scalar>] = []
@@ -71,7 +65,7 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
                 stages.append(blocks)
                 norms.append(try BatchNormParameters(s.scope("norm\(i + 1)"), channels: dims[i]))
             }
-            return (c1, b1, c2, b2, embeds, embedNorms, stages, norms, try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
+            return (stem, embeds, stages, norms, try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
         }
     }
 
@@ -80,14 +74,10 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
     public func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>] {
         try checkInput(x, channels: config.inChannels, block: Self.id)
         let threads = options.threads
-        var h = stemBN1(try stemConv1.run(x, threads: threads, model: Self.id, layer: "patch_embed1.projection.0"), threads: threads)
-        Activation.gelu.apply(to: &h, threads: threads)
-        h = stemBN2(try stemConv2.run(h, threads: threads, model: Self.id, layer: "patch_embed1.projection.3"), threads: threads)
+        var h = try stem(x, threads: threads, model: Self.id)
         var out: [Tensor<Scalar>] = []
         for i in 0..<4 {
-            if i > 0 {
-                h = embedNorms[i - 1](try embeds[i - 1].run(h, threads: threads, model: Self.id, layer: "patch_embed\(i + 1).projection"), threads: threads)
-            }
+            if i > 0 { h = try embeds[i - 1](h, threads: threads, model: Self.id) }
             for block in stages[i] { h = try block.forward(h, path: path, options: options) }
             h = norms[i](h, threads: threads)
             out.append(h)

@@ -15,10 +15,9 @@ import GlobalConv
 public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
     public static var id: String { "unireplknet" }
     public private(set) var config: UniRepLKNetConfig
-    let stemConv1: Convolution2D<Scalar>, stemNorm1: LayerNormChannelsFirst<Scalar>
-    let stemConv2: Convolution2D<Scalar>, stemNorm2: LayerNormChannelsFirst<Scalar>
+    let stem: StackedConvStem<Scalar, LayerNormChannelsFirst<Scalar>>
     /// Index s − 1 for s = 1…3.
-    let downConvs: [Convolution2D<Scalar>], downNorms: [LayerNormChannelsFirst<Scalar>]
+    let downsamples: [ConvNorm<Scalar, LayerNormChannelsFirst<Scalar>>]
     private(set) var stages: [[UniRepLKNetBlock<Scalar>]]
     let norm: LayerNormChannelsLast<Scalar>
     let head: Linear<Scalar>
@@ -57,20 +56,16 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
         try KeySetCheck.expect(merged: config.deploy, in: stateDict, model: id,
                                mergedMarker: ".pwconv2.0.bias", trainingMarker: ".pwconv2.2.running_mean", flag: "\"deploy\"")
         self.config = config
-        typealias Parts = (Convolution2D<Scalar>, LayerNormChannelsFirst<Scalar>, Convolution2D<Scalar>, LayerNormChannelsFirst<Scalar>,
-                           [Convolution2D<Scalar>], [LayerNormChannelsFirst<Scalar>], [[UniRepLKNetBlock<Scalar>]], LayerNormChannelsLast<Scalar>, Linear<Scalar>)
-        (stemConv1, stemNorm1, stemConv2, stemNorm2, downConvs, downNorms, stages, norm, head) = try loadStrictly(stateDict, block: id) {
-            (s) throws(BackboneError) -> Parts in
-            let d0 = s.scope("downsample_layers.0"), eps = Scalar(1e-6)
-            let c1 = try Convolution2D(d0.scope("0"), in: config.inChans, out: dims[0] / 2, kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
-            let n1 = try LayerNormChannelsFirst(d0.scope("1"), channels: dims[0] / 2, eps: eps)
-            let c2 = try Convolution2D(d0.scope("3"), in: dims[0] / 2, out: dims[0], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1))
-            let n2 = try LayerNormChannelsFirst(d0.scope("4"), channels: dims[0], eps: eps)
-            var convs: [Convolution2D<Scalar>] = [], norms: [LayerNormChannelsFirst<Scalar>] = []
+        typealias Parts = (StackedConvStem<Scalar, LayerNormChannelsFirst<Scalar>>, [ConvNorm<Scalar, LayerNormChannelsFirst<Scalar>>],
+                           [[UniRepLKNetBlock<Scalar>]], LayerNormChannelsLast<Scalar>, Linear<Scalar>)
+        (stem, downsamples, stages, norm, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) -> Parts in
+            let eps = Scalar(1e-6)
+            let layerNorm = { (scope: StateDictScope<Scalar>, channels: Int) throws(BackboneError) in try LayerNormChannelsFirst(scope, channels: channels, eps: eps) }
+            let stem = try StackedConvStem(s.scope("downsample_layers.0"), in: config.inChans, out: dims[0], loadNorm: layerNorm)
+            var downsamples: [ConvNorm<Scalar, LayerNormChannelsFirst<Scalar>>] = []
             for i in 1..<4 {
-                let d = s.scope("downsample_layers.\(i)")
-                convs.append(try Convolution2D(d.scope("0"), in: dims[i - 1], out: dims[i], kernel: Size2D(3), stride: Size2D(2), padding: Size2D(1)))
-                norms.append(try LayerNormChannelsFirst(d.scope("1"), channels: dims[i], eps: eps))
+                downsamples.append(try ConvNorm(s.scope("downsample_layers.\(i)"), conv: "0", norm: "1", in: dims[i - 1], out: dims[i],
+                                                kernel: 3, stride: 2, padding: 1, loadNorm: layerNorm))
             }
             var stages: [[UniRepLKNetBlock<Scalar>]] = []
             for i in 0..<4 {
@@ -81,7 +76,7 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
                 }
                 stages.append(blocks)
             }
-            return (c1, n1, c2, n2, convs, norms, stages, try LayerNormChannelsLast(s.scope("norm"), channels: dims[3], eps: eps),
+            return (stem, downsamples, stages, try LayerNormChannelsLast(s.scope("norm"), channels: dims[3], eps: eps),
                     try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
         }
     }
@@ -91,14 +86,10 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
     public func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>] {
         try checkInput(x, channels: config.inChans, block: Self.id)
         let threads = options.threads
-        var h = stemNorm1(try stemConv1.run(x, threads: threads, model: Self.id, layer: "downsample_layers.0.0"), threads: threads)
-        Activation.gelu.apply(to: &h, threads: threads)
-        h = stemNorm2(try stemConv2.run(h, threads: threads, model: Self.id, layer: "downsample_layers.0.3"), threads: threads)
+        var h = try stem(x, threads: threads, model: Self.id)
         var out: [Tensor<Scalar>] = []
         for s in 0..<4 {
-            if s > 0 {
-                h = downNorms[s - 1](try downConvs[s - 1].run(h, threads: threads, model: Self.id, layer: "downsample_layers.\(s).0"), threads: threads)
-            }
+            if s > 0 { h = try downsamples[s - 1](h, threads: threads, model: Self.id) }
             for block in stages[s] { h = try block.forward(h, path: path, options: options) }
             out.append(h)
         }

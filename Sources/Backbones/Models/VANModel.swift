@@ -17,8 +17,7 @@ import LargeKernel
 public struct VANModel<Scalar: TensorScalar>: Model {
     public static var id: String { "van" }
     public let config: VANConfig
-    let embeds: [Convolution2D<Scalar>]
-    let embedNorms: [BatchNormParameters<Scalar>]
+    let embeds: [ConvNorm<Scalar, BatchNormParameters<Scalar>>]
     let stages: [[VANBlock<Scalar>]]
     let norms: [LayerNormChannelsLast<Scalar>]
     let head: Linear<Scalar>
@@ -38,15 +37,14 @@ public struct VANModel<Scalar: TensorScalar>: Model {
         let lka: LKADecomposition
         do { lka = try LKADecomposition(kernelSize: 21, dilation: 3) } catch { throw .config(block: id, message: "\(error)") }
         self.config = config
-        (embeds, embedNorms, stages, norms, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
-            var embeds: [Convolution2D<Scalar>] = [], bns: [BatchNormParameters<Scalar>] = []
+        (embeds, stages, norms, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+            let batchNorm = { (scope: StateDictScope<Scalar>, channels: Int) throws(BackboneError) in try BatchNormParameters(scope, channels: channels) }
+            var embeds: [ConvNorm<Scalar, BatchNormParameters<Scalar>>] = []
             var stages: [[VANBlock<Scalar>]] = [], norms: [LayerNormChannelsLast<Scalar>] = []
             for i in 0..<4 {
-                let p = s.scope("patch_embed\(i + 1)")
                 let (k, stride) = i == 0 ? (7, 4) : (3, 2)
-                embeds.append(try Convolution2D(p.scope("proj"), in: i == 0 ? config.inChans : dims[i - 1], out: dims[i],
-                                                kernel: Size2D(k), stride: Size2D(stride), padding: Size2D(k / 2)))
-                bns.append(try BatchNormParameters(p.scope("norm"), channels: dims[i]))
+                embeds.append(try ConvNorm(s.scope("patch_embed\(i + 1)"), conv: "proj", norm: "norm", in: i == 0 ? config.inChans : dims[i - 1],
+                                           out: dims[i], kernel: k, stride: stride, padding: k / 2, loadNorm: batchNorm))
                 var blocks: [VANBlock<Scalar>] = []
                 for j in 0..<config.depths[i] {
                     blocks.append(try VANBlock(s.scope("block\(i + 1).\(j)"), dim: dims[i], hidden: hidden[i], decomposition: lka))
@@ -54,7 +52,7 @@ public struct VANModel<Scalar: TensorScalar>: Model {
                 stages.append(blocks)
                 norms.append(try LayerNormChannelsLast(s.scope("norm\(i + 1)"), channels: dims[i], eps: Scalar(1e-6)))
             }
-            return (embeds, bns, stages, norms, try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
+            return (embeds, stages, norms, try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
         }
     }
 
@@ -66,7 +64,7 @@ public struct VANModel<Scalar: TensorScalar>: Model {
         var h = x
         var out: [Tensor<Scalar>] = []
         for i in 0..<4 {
-            h = embedNorms[i](try embeds[i].run(h, threads: threads, model: Self.id, layer: "patch_embed\(i + 1).proj"), threads: threads)
+            h = try embeds[i](h, threads: threads, model: Self.id)
             for block in stages[i] { h = try block.forward(h, path: path, options: options) }
             h = norms[i](h, threads: threads)
             out.append(h)

@@ -1,11 +1,11 @@
 /// One peer timing of a block: the JSON-lines format `Fixtures/block_bench.py` prints, one object per
 /// line: `{"block", "runtime", "size", "batch", "threads", "median_ms", "min_ms"}` (`runtime` e.g.
 /// `onnxruntime` or `pytorch`; `size` is `H` for `H×H` or `[H, W]`). Blank lines and `#` lines are skipped.
-package struct BlockBaselineRow: Sendable, Equatable, Codable {
+package struct BlockBaselineRow: PeerBaselineRow, Sendable, Equatable, Codable {
     package var block: String
     package var runtime: String
     /// `[H, W]`.
-    package var size: [Int]
+    @MapSizeCoding package var size: [Int]
     package var batch: Int
     package var threads: Int
     package var medianMs: Double
@@ -20,31 +20,13 @@ package struct BlockBaselineRow: Sendable, Equatable, Codable {
         case block, runtime, size, batch, threads, medianMs = "median_ms", minMs = "min_ms"
     }
 
-    package init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        block = try c.decode(String.self, forKey: .block)
-        runtime = try c.decode(String.self, forKey: .runtime)
-        size = try c.decodeMapSize(forKey: .size)
-        batch = try c.decode(Int.self, forKey: .batch)
-        threads = try c.decode(Int.self, forKey: .threads)
-        medianMs = try c.decode(Double.self, forKey: .medianMs)
-        minMs = try c.decode(Double.self, forKey: .minMs)
-    }
-
     /// Whether this row timed the same problem as `result`: block, size, batch and threads.
     package func matches(_ result: BlockBenchResult) -> Bool {
         block == result.block && size == result.size && batch == result.batch && threads == result.threads
     }
 
-    /// Parses JSON-lines text; the error names the line and what is wrong with it.
-    package static func parse(jsonLines text: String, source: String = "baseline") throws(ToolError) -> [BlockBaselineRow] {
-        try JSONLines.decode(BlockBaselineRow.self, text: text, source: source,
-                             expected: "block baseline row (expected a JSON object with block, runtime, size, batch, threads, median_ms, min_ms)")
-    }
-
-    /// Reads and parses a JSON-lines file.
-    package static func load(path: String) throws(ToolError) -> [BlockBaselineRow] {
-        try parse(jsonLines: try JSONLines.read(path: path, what: "baseline file"), source: path)
+    package static var expectedLine: String {
+        "block baseline row (expected a JSON object with block, runtime, size, batch, threads, median_ms, min_ms)"
     }
 }
 

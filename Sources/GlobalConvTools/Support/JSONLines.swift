@@ -37,13 +37,3 @@ enum JSONLines {
         }
     }
 }
-
-extension KeyedDecodingContainer {
-    /// A map size written as `H` (square) or `[H, W]`, as `[H, W]`.
-    func decodeMapSize(forKey key: Key) throws -> [Int] {
-        if let side = try? decode(Int.self, forKey: key) { return [side, side] }
-        let size = try decode([Int].self, forKey: key)
-        guard size.count == 2 else { throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "size must be H or [H, W]") }
-        return size
-    }
-}

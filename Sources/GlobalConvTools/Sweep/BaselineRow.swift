@@ -4,12 +4,12 @@ import Foundation
 /// object per line: `{"op", "kernel", "size", "channels", "batch", "threads", "median_ms", "min_ms"}`.
 /// `size` is the map side `H` (square `H×H`) or `[H, W]`. Blank lines and lines starting with `#`
 /// are skipped. Any tool can write it.
-package struct BaselineRow: Sendable, Equatable, Codable {
+package struct BaselineRow: PeerBaselineRow, Sendable, Equatable, Codable {
     /// The baseline's name for what it ran, e.g. `depthwise`, `depthwise_fft`, `depthwise_ort`.
     package var op: String
     package var kernel: Int
     /// `[H, W]`.
-    package var size: [Int]
+    @MapSizeCoding package var size: [Int]
     package var channels: Int
     package var batch: Int
     package var threads: Int
@@ -31,32 +31,13 @@ package struct BaselineRow: Sendable, Equatable, Codable {
         case op, kernel, size, channels, batch, threads, medianMs = "median_ms", minMs = "min_ms"
     }
 
-    package init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        op = try c.decode(String.self, forKey: .op)
-        kernel = try c.decode(Int.self, forKey: .kernel)
-        size = try c.decodeMapSize(forKey: .size)
-        channels = try c.decode(Int.self, forKey: .channels)
-        batch = try c.decode(Int.self, forKey: .batch)
-        threads = try c.decode(Int.self, forKey: .threads)
-        medianMs = try c.decode(Double.self, forKey: .medianMs)
-        minMs = try c.decode(Double.self, forKey: .minMs)
-    }
-
     /// Whether this row timed the same problem as `row` (kernel, size, channels, batch).
     package func matches(_ row: SweepRow) -> Bool {
         kernel == row.kernel && size == row.size && channels == row.channels && batch == row.batch
     }
 
-    /// Parses JSON-lines text; the error names the line and what is wrong with it.
-    package static func parse(jsonLines text: String, source: String = "baseline") throws(ToolError) -> [BaselineRow] {
-        try JSONLines.decode(BaselineRow.self, text: text, source: source,
-                             expected: "baseline row (expected a JSON object with op, kernel, size, channels, batch, threads, median_ms, min_ms)")
-    }
-
-    /// Reads and parses a JSON-lines file.
-    package static func load(path: String) throws(ToolError) -> [BaselineRow] {
-        try parse(jsonLines: try JSONLines.read(path: path, what: "baseline file"), source: path)
+    package static var expectedLine: String {
+        "baseline row (expected a JSON object with op, kernel, size, channels, batch, threads, median_ms, min_ms)"
     }
 }
 

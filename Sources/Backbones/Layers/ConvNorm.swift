@@ -1,0 +1,27 @@
+import GlobalConv
+
+/// A convolution and the norm after it, `norm(Conv(in→out, k×k, stride, padding)(x))`: the patch
+/// embedding or downsampling unit of MogaNet (`patch_embed{i}`: keys `projection`, `norm`), UniRepLKNet
+/// (`downsample_layers.{s}`: keys `0`, `1`) and VAN (`patch_embed{i}`: keys `proj`, `norm`), and each
+/// half of a ``StackedConvStem``. The convolution is a GEMM; a map too small for it is an input error
+/// naming the model and the convolution's key. Immutable; thread-safe.
+struct ConvNorm<Scalar: TensorScalar, Norm: MapNorm<Scalar>>: Sendable {
+    let conv: Convolution2D<Scalar>
+    let norm: Norm
+    /// The convolution's key, e.g. `patch_embed2.projection`, for the error of a map too small for it.
+    let convKey: String
+
+    /// Loads the convolution (`weight [out, in, k, k]`, `bias [out]`) under `s.scope(conv)`, then the
+    /// norm with `loadNorm(s.scope(norm), out)`.
+    init(_ s: StateDictScope<Scalar>, conv: String, norm: String, in cin: Int, out cout: Int, kernel: Int, stride: Int, padding: Int,
+         loadNorm: (StateDictScope<Scalar>, Int) throws(BackboneError) -> Norm) throws(BackboneError) {
+        self.conv = try Convolution2D(s.scope(conv), in: cin, out: cout, kernel: Size2D(kernel), stride: Size2D(stride), padding: Size2D(padding))
+        self.norm = try loadNorm(s.scope(norm), cout)
+        convKey = s.prefix + conv
+    }
+
+    /// The convolution then the norm, both on `threads` threads; `model` names the model in an input error.
+    func callAsFunction(_ x: Tensor<Scalar>, threads: Int, model: String) throws(BackboneError) -> Tensor<Scalar> {
+        norm(try conv.run(x, threads: threads, model: model, layer: convKey), threads: threads)
+    }
+}

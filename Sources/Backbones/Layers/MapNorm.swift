@@ -1,0 +1,15 @@
+import GlobalConv
+import LargeKernel
+
+/// A normalisation of an NCHW map that keeps its shape, on up to `threads` participants: the norm of a
+/// ``ConvNorm`` (eval BatchNorm in MogaNet and VAN, the channels-first LayerNorm in UniRepLKNet).
+package protocol MapNorm<Scalar>: Sendable {
+    associatedtype Scalar: TensorScalar
+
+    /// The normalised map, the shape of `x` (`[N, C, H, W]` with the norm's `C`).
+    func callAsFunction(_ x: Tensor<Scalar>, threads: Int) -> Tensor<Scalar>
+}
+
+extension BatchNormParameters: MapNorm {}
+
+extension LayerNormChannelsFirst: MapNorm {}
