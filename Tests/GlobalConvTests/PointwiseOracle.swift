@@ -128,12 +128,13 @@ struct PointwiseOracle {
     /// One layer: `epilogue(W·x' + b)` on `[n, cin, plane]` values with their bounds.
     func layer<S: TensorScalar>(_ conv: PointwiseConvolution<S>, _ e: PointwiseEpilogue<S>, batch n: Int, plane: Int, u: Double) -> PointwiseOracle {
         let (cin, cout) = (conv.inputChannels, conv.outputChannels)
+        let weights = conv.weight.scalars  // once: Float unpacks them from the kernel's layout on each access
         var out = PointwiseOracle(value: [Double](repeating: 0, count: n * cout * plane), bound: [Double](repeating: 0, count: n * cout * plane))
         for img in 0..<n { for o in 0..<cout { for p in 0..<plane {
             let b = conv.bias.map { Double($0.scalars[o]) } ?? 0
             var acc = b, mag = abs(b), propagated = 0.0
             for i in 0..<cin {
-                let w = Double(conv.weight.scalars[o * cin + i])
+                let w = Double(weights[o * cin + i])
                 let idx = (img * cin + i) * plane + p
                 acc += w * value[idx]; mag += abs(w * value[idx]); propagated += abs(w) * bound[idx]
             }

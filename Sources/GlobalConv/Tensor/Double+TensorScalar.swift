@@ -172,6 +172,12 @@ extension Double: TensorScalar {
     @_documentation(visibility: internal)
     public static func _pointwisePack(_ weight: [Double], rows: Int, columns: Int) -> [Double] { [] }
 
+    /// Never called: Double keeps its weights unpacked.
+    @_documentation(visibility: internal)
+    public static func _pointwiseUnpack(_ packed: [Double], rows: Int, columns: Int) -> [Double] {
+        preconditionFailure("Double's 1×1 weights are not packed")
+    }
+
     @_documentation(visibility: internal)
     public static func _pointwiseFused(_ job: _PointwiseJob<Double>) -> Tensor<Double> {
         PointwiseConvolution<Double>.fusedReference(job.stencil?.apply(job.x) ?? job.x, input: job.input, stages: job.stages,

@@ -170,6 +170,11 @@ extension Float: TensorScalar {
     }
 
     @_documentation(visibility: internal)
+    public static func _pointwiseUnpack(_ packed: [Float], rows: Int, columns: Int) -> [Float] {
+        PointwiseKernel.unpack(packed, m: rows, k: columns)
+    }
+
+    @_documentation(visibility: internal)
     public static func _pointwiseFused(_ job: _PointwiseJob<Float>) -> Tensor<Float> {
         PointwiseConvolution<Float>.fusedFloat(job)
     }

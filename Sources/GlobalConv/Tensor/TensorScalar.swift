@@ -185,6 +185,9 @@ where Self.Magnitude == Self {
     /// panels; Double: empty, its GEMM reads the weights themselves).
     @_documentation(visibility: internal)
     static func _pointwisePack(_ weight: [Self], rows: Int, columns: Int) -> [Self]
+    /// The row-major `rows × columns` weights back from a non-empty ``_pointwisePack(_:rows:columns:)`` result.
+    @_documentation(visibility: internal)
+    static func _pointwiseUnpack(_ packed: [Self], rows: Int, columns: Int) -> [Self]
     /// Runs one fused forward (Float: the packed C kernel; Double: the GEMM reference path).
     @_documentation(visibility: internal)
     static func _pointwiseFused(_ job: _PointwiseJob<Self>) -> Tensor<Self>

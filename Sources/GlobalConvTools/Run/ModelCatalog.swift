@@ -175,3 +175,31 @@ package struct WeightsFile: Sendable {
         return d
     }
 }
+
+/// What a run keeps of a ``WeightsFile`` once its tensors are decoded: the family, preset and config to
+/// build (checked against `--model` by ``WeightsFile/resolve(_:)``) and the state_dict in `S`, without
+/// the file's bytes. A reference so that the run can hand the state_dict over to the model and drop its
+/// own copy (``takeStateDict()``): tensors the model keeps share their storage, the others (the Float 1×1
+/// weights, which the model holds packed) are freed before the forward.
+package final class LoadedWeights<S: TensorScalar> {
+    package let path: String
+    package let family: String
+    package let preset: String?
+    package let config: String
+    private var stateDict: [String: Tensor<S>]
+    /// Whether the file named its family (converter or fixture metadata).
+    package let hasModelMetadata: Bool
+
+    package init(_ file: WeightsFile, target: ModelCatalog.Target) throws(ToolError) {
+        (family, preset, config) = try file.resolve(target)
+        stateDict = try file.stateDict(as: S.self)
+        path = file.path
+        hasModelMetadata = file.family != nil
+    }
+
+    /// The state_dict, leaving this value without it.
+    package func takeStateDict() -> [String: Tensor<S>] {
+        defer { stateDict = [:] }
+        return stateDict
+    }
+}

@@ -105,11 +105,19 @@ package enum ModelRunner {
     package static func run(_ c: ModelRunConfiguration) throws(ToolError) -> ModelRunResult {
         try c.validate()
         let target = try ModelCatalog.resolve(c.model)
-        let weights = try WeightsFile(path: c.weights)
         let labels = try c.labels.map { (p) throws(ToolError) in try readLabels(path: p) }
-        switch weights.precision {
-        case .float32: return try run(c, target: target, weights: weights, labels: labels, as: Float.self)
-        case .float64: return try run(c, target: target, weights: weights, labels: labels, as: Double.self)
+        // The file's bytes are released once its tensors are decoded, before the model is built: they
+        // would otherwise stay resident through the forward (320 MB for RepLKNet-31B).
+        var file: WeightsFile? = try WeightsFile(path: c.weights)
+        switch file!.precision {
+        case .float32:
+            let weights = try LoadedWeights<Float>(file!, target: target)
+            file = nil
+            return try run(c, weights: weights, labels: labels)
+        case .float64:
+            let weights = try LoadedWeights<Double>(file!, target: target)
+            file = nil
+            return try run(c, weights: weights, labels: labels)
         }
     }
 
@@ -122,14 +130,13 @@ package enum ModelRunner {
         return lines
     }
 
-    static func run<S: TensorScalar>(_ c: ModelRunConfiguration, target: ModelCatalog.Target, weights: WeightsFile,
-                                     labels: [String]?, as _: S.Type) throws(ToolError) -> ModelRunResult {
-        let (family, preset, config) = try weights.resolve(target)
-        let stateDict = try weights.stateDict(as: S.self)
+    static func run<S: TensorScalar>(_ c: ModelRunConfiguration, weights: LoadedWeights<S>,
+                                     labels: [String]?) throws(ToolError) -> ModelRunResult {
+        let (family, preset, config) = (weights.family, weights.preset, weights.config)
         var model: any Model<S>
-        do throws(BackboneError) { model = try ModelRegistry.make(id: family, configJSON: config, stateDict: stateDict) } catch {
+        do throws(BackboneError) { model = try ModelRegistry.make(id: family, configJSON: config, stateDict: weights.takeStateDict()) } catch {
             let what = "\(family)\(preset.map { " (\($0))" } ?? "")"
-            if case .stateDict(let e) = error, weights.family == nil {
+            if case .stateDict(let e) = error, !weights.hasModelMetadata {
                 throw .invalidValue("weights file '\(weights.path)' does not fit \(what) (the file has no model metadata; is it another family or preset?): \(summary(e))")
             }
             throw .invalidValue("weights file '\(weights.path)' for \(what): \(error.description)")

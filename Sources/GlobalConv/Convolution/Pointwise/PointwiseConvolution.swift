@@ -12,15 +12,22 @@
 /// A value type with immutable weights; safe to call from many tasks (see ``BLASThreads`` for the
 /// process-global OpenBLAS thread count of the Double path).
 public struct PointwiseConvolution<Scalar: TensorScalar>: Sendable {
-    /// `[Cout, Cin]` (a conv's `[Cout, Cin, 1, 1]` is stored flattened to this).
-    public let weight: Tensor<Scalar>
+    /// `[Cout, Cin]` (a conv's `[Cout, Cin, 1, 1]` flattened to this). Float keeps the weights only in
+    /// the kernel's packed layout (a model then holds its 1×1 weights once, not twice: 300 MB of
+    /// RepLKNet-31B's 320), so for Float this unpacks them on each access.
+    public var weight: Tensor<Scalar> {
+        unpackedWeight ?? Tensor(shape: [outputChannels, inputChannels],
+                                 scalars: Scalar._pointwiseUnpack(packed, rows: outputChannels, columns: inputChannels))
+    }
     /// `[Cout]` or `nil`.
     public let bias: Tensor<Scalar>?
     /// Float: the weights in ``PointwiseKernel``'s panel layout; Double: empty.
     let packed: [Scalar]
+    /// Double: `[Cout, Cin]` (its GEMM reads them as they are); Float: nil (``packed`` holds them).
+    private let unpackedWeight: Tensor<Scalar>?
 
-    public var inputChannels: Int { weight.shape[1] }
-    public var outputChannels: Int { weight.shape[0] }
+    public let inputChannels: Int
+    public let outputChannels: Int
 
     /// - Parameters:
     ///   - weight: `[Cout, Cin]` (Linear) or `[Cout, Cin, 1, 1]` (1×1 conv).
@@ -33,9 +40,10 @@ public struct PointwiseConvolution<Scalar: TensorScalar>: Sendable {
         precondition(weight.shape[0] >= 1 && weight.shape[1] >= 1, "PointwiseConvolution: Cout and Cin must be ≥ 1, got \(weight.shape)")
         let w = weight.reshaped([weight.shape[0], weight.shape[1]])
         if let bias { precondition(bias.shape == [w.shape[0]], "PointwiseConvolution: bias must be [\(w.shape[0])], got \(bias.shape)") }
-        self.weight = w
+        (outputChannels, inputChannels) = (w.shape[0], w.shape[1])
         self.bias = bias
         packed = Scalar._pointwisePack(w.scalars, rows: w.shape[0], columns: w.shape[1])
+        unpackedWeight = packed.isEmpty ? w : nil
     }
 
     /// `x` `[N, Cin, H, W]` → `[N, Cout, H, W]` on `threads` threads.

@@ -38,6 +38,18 @@ enum PointwiseKernel {
         }
     }
 
+    /// The row-major `m × k` weights back from ``pack(_:m:k:)``'s panels (rows past `m` dropped).
+    static func unpack(_ packed: [Float], m: Int, k: Int) -> [Float] {
+        let panel = Int(GC_PW_PANEL_ROWS)
+        return [Float](unsafeUninitializedCapacity: m * k) { buf, initialized in
+            for o in 0..<m {
+                let base = (o / panel) * k * panel + o % panel
+                for i in 0..<k { buf[o * k + i] = packed[base + i * panel] }
+            }
+            initialized = m * k
+        }
+    }
+
     /// Floats of scratch one worker needs.
     static func scratchCount(k: Int, hidden: Int, variant: Variant) -> Int {
         gc_pw_scratch_count(k, hidden, variant.isa)
