@@ -8,5 +8,10 @@ package enum PlanningStatistics {
     /// Measurements made since the process started.
     package static var measurementCount: Int { measurements.withLock { $0 } }
 
+    /// Calls of the same `.auto` problem after which every decision is final: a close one is measured on
+    /// up to this many calls (``ConvolutionPlanner/measurementsForCloseCalls``). Benchmarks run this many
+    /// untimed calls first, so that no timed run includes a measurement.
+    package static var callsUntilSettled: Int { ConvolutionPlanner.measurementsForCloseCalls }
+
     static func countMeasurement() { measurements.withLock { $0 += 1 } }
 }

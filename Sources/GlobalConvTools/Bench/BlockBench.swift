@@ -149,8 +149,9 @@ package struct BlockBenchResult: Sendable, Equatable, Codable {
     }
 }
 
-/// Times one block (see ``BlockBenchConfiguration``): `warmup` untimed runs (plus one for `auto`, so
-/// the planner's measurement is not timed), then `repeats` runs timed with `ContinuousClock`.
+/// Times one block (see ``BlockBenchConfiguration``): `warmup` untimed runs (plus, for `auto`,
+/// ``PlanningStatistics/callsUntilSettled`` more, so no planner measurement is timed), then `repeats` runs
+/// timed with `ContinuousClock`.
 package enum BlockBench {
     package static func run(_ c: BlockBenchConfiguration) throws(ToolError) -> BlockBenchResult {
         try c.validate()
@@ -175,7 +176,7 @@ package enum BlockBench {
         let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do throws(BackboneError) {
             let block = try BlockRegistry.make(id: c.block, configJSON: c.config, stateDict: weights)
-            if c.path == .auto { _ = try block.forward(x, path: .auto, options: options) }
+            if c.path == .auto { for _ in 0..<PlanningStatistics.callsUntilSettled { _ = try block.forward(x, path: .auto, options: options) } }
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(BackboneError) in
                 _ = try block.forward(x, path: c.path, options: options)
             }

@@ -129,8 +129,8 @@ package struct ModelBenchResult: Sendable, Equatable, Codable {
     }
 }
 
-/// Times one whole model (``ModelBenchConfiguration``): `warmup` untimed runs (plus one for `auto`, so
-/// the planner's measurements are not timed), then `repeats` timed runs.
+/// Times one whole model (``ModelBenchConfiguration``): `warmup` untimed runs (plus, for `auto`,
+/// ``PlanningStatistics/callsUntilSettled`` more, so no planner measurement is timed), then `repeats` timed runs.
 package enum ModelBench {
     package static func run(_ c: ModelBenchConfiguration) throws(ToolError) -> ModelBenchResult {
         try c.validate()
@@ -159,7 +159,7 @@ package enum ModelBench {
         do throws(BackboneError) {
             var model = try ModelRegistry.make(id: family, configJSON: config, stateDict: weights.mapValues { $0.converted(to: S.self) })
             if c.merged, let deploy = try ModelRegistry.merged(model) { model = deploy }
-            if c.path == .auto { _ = try model.forward(x, path: .auto, options: options) }
+            if c.path == .auto { for _ in 0..<PlanningStatistics.callsUntilSettled { _ = try model.forward(x, path: .auto, options: options) } }
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(BackboneError) in
                 _ = try model.forward(x, path: c.path, options: options)
             }

@@ -23,7 +23,7 @@ enum ParCPairBench {
                 _ = try CircularConvolution1D.pair(x, height: convH, heightAdd: nil, width: convW, widthAdd: nil,
                                                    path: c.path, options: options)
             }
-            if c.path == .auto { try run() }
+            if c.path == .auto { for _ in 0..<PlanningStatistics.callsUntilSettled { try run() } }
             return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats, run)
         } catch {
             throw .failed(error.description)
