@@ -15,8 +15,8 @@
 /// - `groups == 1` (every stem and downsampling conv): the columns of all images form an NCHW tensor
 ///   `[N, Cin·kh·kw, H', W']` and the convolution is the 1×1 convolution ``PointwiseConvolution`` with
 ///   the weight viewed as `[Cout, Cin·kh·kw]` and the bias in its epilogue — Float: the packed kernel on
-///   GlobalConv's own thread pool, tiles split over pixels and output channels (measured on ConvNeXt-T's
-///   2×2/s2 downsampling: 3.3× OpenBLAS's sgemm with its own pool, Docs/performance.md).
+///   GlobalConv's own thread pool, tiles split over pixels and output channels (ConvNeXt-T's stem and
+///   downsamplers through OpenBLAS's sgemm and its own pool cost the model 3.9 ms more: Docs/performance.md).
 /// - grouped: `Y_g = W_g · col` per image and group (`W_g` the row-major `[Og, Cg·kh·kw]` slice of the
 ///   weight, no copy) through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, its pool sized to `threads`), then `+ b`.
 /// Each output is one dot product of `T = Cg·kh·kw` terms plus the bias: `|ŷ − y| ≤ γ(T+1)·(|b| + Σ|w||x̃|)`
