@@ -7,8 +7,9 @@ import GlobalConv
 /// ```
 /// The same function as ``LayerNormChannelsLast`` (biased variance, eps inside the root); only the
 /// rounding differs (a division by the root instead of a product with its reciprocal, and the affine
-/// step as `γ·y + β`). Sums in ascending `c` in `Scalar`. Pixels are split over `threads` workers with
-/// ``parallelChunks``. Keys `weight`, `bias` (`[C]`). Immutable; thread-safe.
+/// step as `γ·y + β`). Sums in ascending `c` in `Scalar`. Pixels are split over `threads` workers in
+/// blocks of 256, each block read channel by channel (contiguous, vectorised; the same per-pixel order).
+/// Keys `weight`, `bias` (`[C]`). Immutable; thread-safe.
 public struct LayerNormChannelsFirst<Scalar: TensorScalar>: Sendable, PixelLayerNorm {
     public let weight: Tensor<Scalar>
     public let bias: Tensor<Scalar>
@@ -32,19 +33,29 @@ public struct LayerNormChannelsFirst<Scalar: TensorScalar>: Sendable, PixelLayer
         let count = Scalar(c)
         var y = [Scalar](repeating: 0, count: x.count)
         let (g, b) = (weight.scalars, bias.scalars)
+        let block = 256  // pixels per piece of work, processed channel by channel (contiguous loads)
+        let blocksPerImage = (plane + block - 1) / block
         y.withUnsafeMutableBufferPointer { ys in
             x.withUnsafeBufferPointer { xs in
                 let (yp, xp) = (ys.baseAddress!, xs.baseAddress!)
-                parallelChunks(n * plane, threads: max(1, threads), grain: 64) { pixels in
-                    for q in pixels {
-                        let base = (q / plane) * c * plane + q % plane
-                        var sum: Scalar = 0
-                        for ch in 0..<c { sum += xp[base + ch * plane] }
-                        let u = sum / count
-                        var sq: Scalar = 0
-                        for ch in 0..<c { let d = xp[base + ch * plane] - u; sq += d * d }
-                        let root = (sq / count + eps).squareRoot()
-                        for ch in 0..<c { yp[base + ch * plane] = g[ch] * ((xp[base + ch * plane] - u) / root) + b[ch] }
+                parallelFor(n * blocksPerImage, threads: max(1, threads)) { piece in
+                    let p0 = (piece % blocksPerImage) * block, m = min(block, plane - p0)
+                    let base = (piece / blocksPerImage) * c * plane + p0
+                    withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * block) { scratch in
+                        // Per pixel, in this order: u = (Σ_ch x)/C, σ² = (Σ_ch (x − u)²)/C, y = g·((x − u)/√(σ² + eps)) + b.
+                        let (u, root) = (scratch.baseAddress!, scratch.baseAddress! + block)
+                        for p in 0..<m { u[p] = 0; root[p] = 0 }
+                        for ch in 0..<c { let row = xp + base + ch * plane; for p in 0..<m { u[p] += row[p] } }
+                        for p in 0..<m { u[p] = u[p] / count }
+                        for ch in 0..<c {
+                            let row = xp + base + ch * plane
+                            for p in 0..<m { let d = row[p] - u[p]; root[p] += d * d }
+                        }
+                        for p in 0..<m { root[p] = (root[p] / count + eps).squareRoot() }
+                        for ch in 0..<c {
+                            let (row, out, gc, bc) = (xp + base + ch * plane, yp + base + ch * plane, g[ch], b[ch])
+                            for p in 0..<m { out[p] = gc * ((row[p] - u[p]) / root[p]) + bc }
+                        }
                     }
                 }
             }
