@@ -130,4 +130,29 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
         }
         return Tensor(shape: x.shape, scalars: y)
     }
+
+    /// `ReLU(x·scale[c] + shift[c])` in one pass: ``callAsFunction(_:threads:)`` followed by
+    /// ``Activation/relu``, the same bits without the second pass over the map (RepLKNet's conv-BN-ReLU
+    /// units). - Precondition: `x` is `[N, C, H, W]` with this `C`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package func normalizingThenReLU(_ x: Tensor<Scalar>, threads: Int = 1) -> Tensor<Scalar> {
+        precondition(x.rank == 4 && x.shape[1] == channels,
+                     "BatchNorm: input must be [N, \(channels), H, W], got \(x.shape)")
+        let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
+        var y: [Scalar] = TensorStoragePool.take(x.count)
+        y.withUnsafeMutableBufferPointer { out in
+            x.withUnsafeBufferPointer { xs in
+                let (out, xs) = (out.baseAddress!, xs.baseAddress!)
+                parallelChunks(n * c, threads: threads) { planes in
+                    for i in planes {
+                        let (a, b) = (scale[i % c], shift[i % c])
+                        let base = i * plane
+                        for p in 0..<plane { out[base + p] = Activation.relu(xs[base + p] * a + b) }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: y)
+    }
 }

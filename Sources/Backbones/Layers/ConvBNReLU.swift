@@ -36,14 +36,20 @@ struct ConvBNReLU<Scalar: TensorScalar>: Sendable {
     @_specialize(where Scalar == Double)
     func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions, model: String) throws(BackboneError) -> Tensor<Scalar> {
         let threads = options.threads
-        var y: Tensor<Scalar>
         switch conv {
         case .pointwise(let p):
             return p(x, input: .identity, epilogue: PointwiseEpilogue(affine: bn.affine, activation: .relu), threads: threads)
-        case .dense(let c): y = bn(try c.run(x, threads: threads, model: model, layer: name + ".conv"), threads: threads)
-        case .depthwise(let d): y = bn(try d(x, path: path, options: options), threads: threads)
+        case .dense(let c) where c.groups == 1:
+            // BN and ReLU inside the 1×1 kernel's pass over the im2col matrix.
+            do {
+                return try c(x, epilogue: PointwiseEpilogue(affine: bn.affine, activation: .relu), threads: threads)
+            } catch {
+                throw .input(block: model, message: "\(name).conv: \(error)")
+            }
+        case .dense(let c):
+            return bn.normalizingThenReLU(try c.run(x, threads: threads, model: model, layer: name + ".conv"), threads: threads)
+        case .depthwise(let d):
+            return bn.normalizingThenReLU(try d(x, path: path, options: options), threads: threads)
         }
-        Activation.relu.apply(to: &y, threads: threads)
-        return y
     }
 }

@@ -80,6 +80,19 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>, threads: Int = 1) throws(ConvolutionError) -> Tensor<Scalar> {
+        try self(x, epilogue: nil, threads: threads)
+    }
+
+    /// `epilogue(conv(x))`, the epilogue's per-channel steps (BatchNorm affine, activation) run inside the
+    /// 1×1 kernel's pass after the bias (package API: RepLKNet's conv-BN-ReLU stems).
+    /// - Precondition: `groups == 1` when an epilogue is given; it has per-channel steps only.
+    /// - Throws: as ``callAsFunction(_:threads:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package func callAsFunction(_ x: Tensor<Scalar>, epilogue: PointwiseEpilogue<Scalar>?,
+                                threads: Int) throws(ConvolutionError) -> Tensor<Scalar> {
+        precondition(epilogue == nil || (groups == 1 && epilogue!.isPerChannel),
+                     "Convolution2D: an epilogue needs groups 1 and per-channel steps only")
         guard x.rank == 4, x.shape[1] == inputChannels else {
             throw .shapeMismatch("Convolution2D: input must be [N, \(inputChannels), H, W], got \(x.shape)")
         }
@@ -108,7 +121,8 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
                     }
                 }
             }
-            return columnConvolution(Tensor(shape: [n, rows, ho, wo], scalars: col), threads: threads)
+            return columnConvolution(Tensor(shape: [n, rows, ho, wo], scalars: col), input: .identity,
+                                     epilogue: epilogue ?? PointwiseEpilogue(), threads: threads)
         }
         var y = [Scalar](repeating: 0, count: n * cout * pixels)
         var col = [Scalar](repeating: 0, count: rows * pixels)
