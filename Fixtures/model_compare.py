@@ -78,12 +78,12 @@ def config(family, preset, size):
 MERGEABLE = ("replknet", "unireplknet")
 
 
-def make(family, preset, size, merged=False, seed=0):
+def make(family, preset, size, merged=False, batch=1, seed=0):
     gen = torch.Generator().manual_seed(seed)
     m = M.build(family, config(family, preset, size)).double()
     m.randomize_(gen) if hasattr(m, "randomize_") else B.randomize_(m, gen)
     m.eval()
-    x = torch.randn(1, 3, size, size, generator=gen, dtype=torch.float64)
+    x = torch.randn(batch, 3, size, size, generator=gen, dtype=torch.float64)
     with torch.no_grad():
         finite = bool(torch.isfinite(m(x)).all())
     if not finite:
@@ -102,8 +102,9 @@ def make(family, preset, size, merged=False, seed=0):
     return m.float().eval(), x.float()
 
 
-def ours(binary, preset, size, threads, repeats, effort, merged):
-    out = subprocess.run([binary, "bench", "--model", preset, "--size", str(size), "--path", "auto", "--threads", str(threads),
+def ours(binary, preset, size, threads, repeats, effort, merged, batch=1):
+    out = subprocess.run([binary, "bench", "--model", preset, "--size", str(size), "--batch", str(batch), "--path", "auto",
+                          "--threads", str(threads),
                           "--repeats", str(repeats), "--warmup", str(WARMUP), "--effort", effort, "--format", "json"]
                          + (["--merged"] if merged else []),
                          check=True, capture_output=True, text=True)
@@ -114,6 +115,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--models", default="convnext_tiny,van_b0,moganet_xtiny,gfnet-ti", help="comma-separated presets")
     p.add_argument("--size", type=int, default=224)
+    p.add_argument("--batch", type=int, default=1, help="images per forward (the same on every side)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--repeats", type=int, default=11)
@@ -134,7 +136,7 @@ def main():
     exported = [r for r in a.peers.split(",") if r]
     runs, notes = {}, {}
     for family, preset in models:
-        m, x = make(family, preset, a.size, merged=a.merged)
+        m, x = make(family, preset, a.size, merged=a.merged, batch=a.batch)
         if family in NO_ONNX:
             runs[preset] = {}
             notes[preset] = NO_ONNX[family]
@@ -152,14 +154,14 @@ def main():
                 if peer in runs[preset]:
                     rows[preset][peer].append(BB.timed(runs[preset][peer], a.repeats, WARMUP)[0])
             rows[preset]["globalconv"].append(ours(a.binary, preset, a.size, a.threads, a.repeats, a.effort,
-                                                   a.merged and family in MERGEABLE))
+                                                   a.merged and family in MERGEABLE, a.batch))
             with torch.no_grad():
                 rows[preset]["pytorch"].append(BB.timed(runs[preset]["pytorch"], a.repeats, WARMUP)[0])
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({**cpuinfo.record(a.threads), "size": a.size, "rounds": a.rounds, "repeats": a.repeats,
+            json.dump({**cpuinfo.record(a.threads), "size": a.size, "batch": a.batch, "rounds": a.rounds, "repeats": a.repeats,
                        "effort": a.effort, "notes": notes, "medians": rows}, f, indent=1)
-    print(f"1×3×{a.size}×{a.size} Float32, random weights, effort {a.effort}, {'deploy (merged) forms, ' if a.merged else ''}"
+    print(f"{a.batch}×3×{a.size}×{a.size} Float32, random weights, effort {a.effort}, {'deploy (merged) forms, ' if a.merged else ''}"
           f"median (min) over {a.rounds} rounds of medians of {a.repeats} runs after {WARMUP} untimed, ms")
     print(cpuinfo.table_line(a.threads))
     print()
