@@ -134,7 +134,8 @@ private func floats<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) 
 /// give the busiest worker `⌈units/T⌉` strips for `s/T` of work. Below 85 % of that balance (a 7×7 map:
 /// one strip; 14×14: 3 full strips and 4 pixels on 2 threads) each strip is also split into enough
 /// channel blocks for about 8 tiles per thread, each block a multiple of the kernel's 6-row panels and
-/// at least 24 rows (the input is packed once per tile: 24 rows keep that under a few percent).
+/// at least 24 rows (a worker packs a strip's input once for the blocks it takes of it in a row, at
+/// worst once per tile: against ≥ 24 rows of dot products that is a few percent).
 struct WorkSplit: Equatable {
     let strip: Int
     let stripsPerImage: Int
