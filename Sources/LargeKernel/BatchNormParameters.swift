@@ -112,23 +112,7 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>, threads: Int = 1) -> Tensor<Scalar> {
-        precondition(x.rank == 4 && x.shape[1] == channels,
-                     "BatchNorm: input must be [N, \(channels), H, W], got \(x.shape)")
-        let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
-        var y: [Scalar] = TensorStoragePool.take(x.count)
-        y.withUnsafeMutableBufferPointer { out in
-            x.withUnsafeBufferPointer { xs in
-                let (out, xs) = (out.baseAddress!, xs.baseAddress!)
-                parallelChunks(n * c, threads: threads) { planes in
-                    for i in planes {
-                        let (a, b) = (scale[i % c], shift[i % c])
-                        let base = i * plane
-                        for p in 0..<plane { out[base + p] = xs[base + p] * a + b }
-                    }
-                }
-            }
-        }
-        return Tensor(shape: x.shape, scalars: y)
+        folded(x, thenReLU: false, threads: threads)
     }
 
     /// `ReLU(x·scale[c] + shift[c])` in one pass: ``callAsFunction(_:threads:)`` followed by
@@ -137,6 +121,13 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     package func normalizingThenReLU(_ x: Tensor<Scalar>, threads: Int = 1) -> Tensor<Scalar> {
+        folded(x, thenReLU: true, threads: threads)
+    }
+
+    /// The folded form, optionally followed by ReLU, in one pass over the planes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func folded(_ x: Tensor<Scalar>, thenReLU: Bool, threads: Int) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] == channels,
                      "BatchNorm: input must be [N, \(channels), H, W], got \(x.shape)")
         let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
@@ -148,7 +139,11 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
                     for i in planes {
                         let (a, b) = (scale[i % c], shift[i % c])
                         let base = i * plane
-                        for p in 0..<plane { out[base + p] = Activation.relu(xs[base + p] * a + b) }
+                        if thenReLU {
+                            for p in 0..<plane { out[base + p] = Activation.relu(xs[base + p] * a + b) }
+                        } else {
+                            for p in 0..<plane { out[base + p] = xs[base + p] * a + b }
+                        }
                     }
                 }
             }
