@@ -4,9 +4,10 @@ import LargeKernel
 /// RepLKNet's `conv_bn_relu` unit: a bias-free conv, eval BatchNorm, ReLU — `y = max(BN(conv(x)), 0)`.
 /// Keys `conv.weight`, `bn.{weight, bias, running_mean, running_var}`.
 ///
-/// The conv is one of: a dense (or grouped) `Convolution2D` (GEMM), a depthwise `k × k` with stride on the
-/// engine's requested path (``StridedDepthwiseLayer``), or a 1×1 `PointwiseConvolution` with BN and ReLU in
-/// its epilogue. Immutable; thread-safe.
+/// The conv is one of: a dense `Convolution2D` (im2col + the 1×1 kernel, BN and ReLU in its epilogue; a
+/// grouped one through GEMM, then one BN+ReLU pass), a depthwise `k × k` with stride on the engine's
+/// requested path (``StridedDepthwiseLayer``, then one BN+ReLU pass), or a 1×1 `PointwiseConvolution` with
+/// BN and ReLU in its epilogue. Immutable; thread-safe.
 struct ConvBNReLU<Scalar: TensorScalar>: Sendable {
     enum Conv: Sendable {
         case dense(Convolution2D<Scalar>)
