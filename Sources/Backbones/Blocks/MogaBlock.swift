@@ -25,11 +25,13 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
     let attnSigma: Tensor<Scalar>
     let dw0: DepthwiseLayer<Scalar>, dw1: DepthwiseLayer<Scalar>, dw2: DepthwiseLayer<Scalar>
     let pw: PointwiseConvolution<Scalar>
-    let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>, decompose: PointwiseConvolution<Scalar>
+    let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>
     let mlpDW: DepthwiseLayer<Scalar>
     /// `mlpDW → GELU` as fc2's input stencil (single precision, direct and auto paths; see VANBlock).
     let mlpStencil: PointwiseStencil<Scalar>?
-    let mlpSigma: Tensor<Scalar>
+    /// fc2's input transform `f + σ_m ⊙ (f − GELU(decompose(f)))` (keys `decompose.{weight, bias}` and
+    /// `sigma.scale`), made once at load.
+    let decomposition: PointwiseInput<Scalar>
 
     /// Builds the block from a JSON config (``MogaBlockConfig/parse(_:)``: every missing and unknown key in one error).
     public init(config: BlockConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
@@ -97,9 +99,10 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         pw = try PointwiseConvolution(v.scope("PW_conv"), in: dim, out: dim)
         fc1 = try PointwiseConvolution(m.scope("fc1"), in: dim, out: hidden)
         fc2 = try PointwiseConvolution(m.scope("fc2"), in: hidden, out: dim)
-        decompose = try PointwiseConvolution(m.scope("decompose"), in: hidden, out: 1)
+        let decompose = try PointwiseConvolution(m.scope("decompose"), in: hidden, out: 1)
         mlpDW = try DepthwiseLayer(m.scope("dwconv"), channels: hidden, same: 3)
-        mlpSigma = try m.scope("sigma").take("scale", [1, hidden, 1, 1])
+        decomposition = .decompose(weight: decompose.weight.scalars, bias: decompose.bias?.scalars[0] ?? 0,
+                                   scale: try m.scope("sigma").take("scale", [1, hidden, 1, 1]).scalars)
         mlpStencil = PointwiseStencil<Scalar>.isFused ? PointwiseStencil(mlpDW.conv, activation: .gelu) : nil
     }
 
@@ -134,8 +137,6 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         // Channel-aggregation FFN.
         let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
         // fc2 reads f + σ ⊙ (f − GELU(decompose(f))), computed per pixel while its input is packed.
-        let decomposition = PointwiseInput<Scalar>.decompose(weight: decompose.weight.scalars, bias: decompose.bias?.scalars[0] ?? 0,
-                                                             scale: mlpSigma.scalars)
         let tail = PointwiseEpilogue(residual: x1Out, residualScale: layerScale2.scalars)
         let out: Tensor<Scalar>
         if let stencil = mlpStencil, path != .fft {
