@@ -36,22 +36,8 @@ public struct Fixture<Scalar: TensorScalar>: Sendable {
     /// Runs an already built `block` (see ``check(path:options:)``).
     public func check(block built: any Block<Scalar>, path: ConvolutionPath, options: ExecutionOptions = .default) throws(BackboneError) -> FixtureCheck {
         let y = try built.forward(input, path: path, options: options)
-        let tolerance = FixtureCheck.tolerance(for: Scalar.precision)
-        var maxRef = 0.0
-        for v in output.scalars { maxRef = max(maxRef, abs(Double(v))) }
-        guard y.shape == output.shape else {
-            return FixtureCheck(block: block, source: source, precision: Scalar.precision, path: path, maxAbsError: .infinity,
-                                maxReference: maxRef, relativeError: .infinity, tolerance: tolerance, passed: false)
-        }
-        var maxErr = 0.0
-        for (a, b) in zip(y.scalars, output.scalars) {
-            let e = abs(Double(a) - Double(b))
-            if e.isNaN { maxErr = .nan; break }
-            maxErr = max(maxErr, e)
-        }
-        let rel = maxRef > 0 ? maxErr / maxRef : (maxErr == 0 ? 0 : .infinity)
-        return FixtureCheck(block: block, source: source, precision: Scalar.precision, path: path, maxAbsError: maxErr,
-                            maxReference: maxRef, relativeError: rel, tolerance: tolerance, passed: rel <= tolerance)
+        return FixtureCheck.comparing(y, to: output, block: block, source: source, path: path,
+                                      tolerance: FixtureCheck.tolerance(for: Scalar.precision))
     }
 }
 

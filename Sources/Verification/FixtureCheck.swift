@@ -22,6 +22,28 @@ public struct FixtureCheck: Sendable, Equatable, CustomStringConvertible {
         precision == .float64 ? 1e-10 : 1e-4
     }
 
+    /// Compares `y` with PyTorch's `reference` elementwise: the maximum absolute error (NaN if any error is
+    /// NaN), relative to `max|reference|` (0 when both are all zero, ∞ when only the reference is), passed
+    /// when within `tolerance`; shapes that differ fail with an infinite error.
+    static func comparing<S: TensorScalar>(_ y: Tensor<S>, to reference: Tensor<S>, block: String, source: String,
+                                           path: ConvolutionPath, tolerance: Double) -> FixtureCheck {
+        var maxRef = 0.0
+        for v in reference.scalars { maxRef = max(maxRef, abs(Double(v))) }
+        guard y.shape == reference.shape else {
+            return FixtureCheck(block: block, source: source, precision: S.precision, path: path, maxAbsError: .infinity,
+                                maxReference: maxRef, relativeError: .infinity, tolerance: tolerance, passed: false)
+        }
+        var maxErr = 0.0
+        for (a, b) in zip(y.scalars, reference.scalars) {
+            let e = abs(Double(a) - Double(b))
+            if e.isNaN { maxErr = .nan; break }
+            maxErr = max(maxErr, e)
+        }
+        let rel = maxRef > 0 ? maxErr / maxRef : (maxErr == 0 ? 0 : .infinity)
+        return FixtureCheck(block: block, source: source, precision: S.precision, path: path, maxAbsError: maxErr,
+                            maxReference: maxRef, relativeError: rel, tolerance: tolerance, passed: rel <= tolerance)
+    }
+
     public var description: String {
         let verdict = passed ? "ok  " : "FAIL"
         return "\(verdict) \(block) [\(source)] \(precision.rawValue) \(path.rawValue): max_abs_error \(maxAbsError), "

@@ -58,21 +58,6 @@ public struct ModelFixture<Scalar: TensorScalar>: Sendable {
     }
 
     private func compare(_ y: Tensor<Scalar>, _ reference: Tensor<Scalar>, label: String, path: ConvolutionPath) -> FixtureCheck {
-        let tolerance = Self.tolerance
-        var maxRef = 0.0
-        for v in reference.scalars { maxRef = max(maxRef, abs(Double(v))) }
-        guard y.shape == reference.shape else {
-            return FixtureCheck(block: model, source: label, precision: Scalar.precision, path: path, maxAbsError: .infinity,
-                                maxReference: maxRef, relativeError: .infinity, tolerance: tolerance, passed: false)
-        }
-        var maxErr = 0.0
-        for (a, b) in zip(y.scalars, reference.scalars) {
-            let e = abs(Double(a) - Double(b))
-            if e.isNaN { maxErr = .nan; break }
-            maxErr = max(maxErr, e)
-        }
-        let rel = maxRef > 0 ? maxErr / maxRef : (maxErr == 0 ? 0 : .infinity)
-        return FixtureCheck(block: model, source: label, precision: Scalar.precision, path: path, maxAbsError: maxErr,
-                            maxReference: maxRef, relativeError: rel, tolerance: tolerance, passed: rel <= tolerance)
+        FixtureCheck.comparing(y, to: reference, block: model, source: label, path: path, tolerance: Self.tolerance)
     }
 }
