@@ -36,26 +36,25 @@ extension Tensor {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     package mutating func add(_ y: Tensor, threads: Int = 1) {
-        precondition(shape == y.shape, "add(_:): shapes \(shape) and \(y.shape) differ")
-        let n = count
-        withUnsafeMutableBufferPointer { v in
-            y.withUnsafeBufferPointer { ys in
-                let (v, ys) = (v.baseAddress!, ys.baseAddress!)
-                parallelChunks(n, threads: threads, grain: 16_384) { r in for i in r { v[i] += ys[i] } }
-            }
-        }
+        combine(with: y, threads: threads, "add(_:)") { $0 += $1 }
     }
 
     /// In place, `x ← x ⊙ y`, on up to `threads` participants. - Precondition: equal shapes.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     package mutating func multiply(by y: Tensor, threads: Int = 1) {
-        precondition(shape == y.shape, "multiply(by:): shapes \(shape) and \(y.shape) differ")
+        combine(with: y, threads: threads, "multiply(by:)") { $0 *= $1 }
+    }
+
+    /// `op(&x[i], y[i])` for every element, in chunks of at least 16 384 on up to `threads` participants.
+    @inline(__always)
+    private mutating func combine(with y: Tensor, threads: Int, _ name: String, _ op: (inout Scalar, Scalar) -> Void) {
+        precondition(shape == y.shape, "\(name): shapes \(shape) and \(y.shape) differ")
         let n = count
         withUnsafeMutableBufferPointer { v in
             y.withUnsafeBufferPointer { ys in
                 let (v, ys) = (v.baseAddress!, ys.baseAddress!)
-                parallelChunks(n, threads: threads, grain: 16_384) { r in for i in r { v[i] *= ys[i] } }
+                parallelChunks(n, threads: threads, grain: 16_384) { r in for i in r { op(&v[i], ys[i]) } }
             }
         }
     }

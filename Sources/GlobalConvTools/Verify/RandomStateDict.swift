@@ -19,12 +19,7 @@ package enum RandomStateDict {
             return []   // a block without weights
         } catch {
             guard case .stateDict(let e) = error else { throw .failed(error.description) }
-            var out: [(key: String, shape: [Int])] = []
-            for problem in e.problems {
-                guard case .missing(let key, let shape) = problem else { throw .failed(e.description) }
-                out.append((key, shape))
-            }
-            return out.sorted { $0.key < $1.key }
+            return try missingShapes(e)
         }
     }
 
@@ -39,15 +34,21 @@ package enum RandomStateDict {
             return []
         } catch let error as BackboneError {
             guard case .stateDict(let e) = error else { throw .failed(error.description) }
-            var out: [(key: String, shape: [Int])] = []
-            for problem in e.problems {
-                guard case .missing(let key, let shape) = problem else { throw .failed(e.description) }
-                out.append((key, shape))
-            }
-            return out.sorted { $0.key < $1.key }
+            return try missingShapes(e)
         } catch {
             throw .failed("\(error)")
         }
+    }
+
+    /// The keys and shapes an empty state_dict's load reported missing, sorted by key (any other
+    /// problem is an error).
+    private static func missingShapes(_ e: StateDictError) throws(ToolError) -> [(key: String, shape: [Int])] {
+        var out: [(key: String, shape: [Int])] = []
+        for problem in e.problems {
+            guard case .missing(let key, let shape) = problem else { throw .failed(e.description) }
+            out.append((key, shape))
+        }
+        return out.sorted { $0.key < $1.key }
     }
 
     /// A full random state_dict for block `id` with `configJSON`.
