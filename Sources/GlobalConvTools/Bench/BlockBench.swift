@@ -61,13 +61,7 @@ package struct BlockBenchConfiguration: Sendable, Equatable {
 
     /// Checks ranges, that the block id exists and that the config is valid for it.
     package func validate() throws(ToolError) {
-        guard (1...8192).contains(size.height), (1...8192).contains(size.width) else {
-            throw .invalidValue("--size must be within 1...8192 per side, got \(size)")
-        }
-        guard (1...4096).contains(batch) else { throw .invalidValue("--batch must be in 1...4096, got \(batch)") }
-        guard (1...1024).contains(threads) else { throw .invalidValue("--threads must be in 1...1024, got \(threads)") }
-        guard (1...10_000).contains(repeats) else { throw .invalidValue("--repeats must be in 1...10000, got \(repeats)") }
-        guard (0...10_000).contains(warmup) else { throw .invalidValue("--warmup must be in 0...10000, got \(warmup)") }
+        try BenchRanges.check(size: size, batch: batch, threads: threads, repeats: repeats, warmup: warmup)
         guard BlockRegistry.ids.contains(block) || block == ParCPairBench.id else {
             throw .invalidValue("unknown --block '\(block)': allowed are \((BlockRegistry.ids + [ParCPairBench.id]).joined(separator: ", "))")
         }

@@ -46,13 +46,7 @@ package struct ModelBenchConfiguration: Sendable, Equatable {
 
     /// Checks ranges and the model name (not the weights: building them is the expensive part).
     package func validate() throws(ToolError) {
-        guard (1...8192).contains(size.height), (1...8192).contains(size.width) else {
-            throw .invalidValue("--size must be within 1...8192 per side, got \(size)")
-        }
-        guard (1...4096).contains(batch) else { throw .invalidValue("--batch must be in 1...4096, got \(batch)") }
-        guard (1...1024).contains(threads) else { throw .invalidValue("--threads must be in 1...1024, got \(threads)") }
-        guard (1...10_000).contains(repeats) else { throw .invalidValue("--repeats must be in 1...10000, got \(repeats)") }
-        guard (0...10_000).contains(warmup) else { throw .invalidValue("--warmup must be in 0...10000, got \(warmup)") }
+        try BenchRanges.check(size: size, batch: batch, threads: threads, repeats: repeats, warmup: warmup)
         let (n, o) = (batch * 3).multipliedReportingOverflow(by: size.height * size.width)
         guard !o, n <= 1 << 28 else { throw .invalidValue("the input N·3·H·W is larger than 2^28 elements") }
         let target = try resolved().target
