@@ -24,6 +24,7 @@ struct FuzzRegressionTests {
         // now builds no filter (`StateDictScope.loadWillFail`; the test below checks the flag).
         ("gfnet.block, h 9 w 604719 (out of memory, 22 s)", "Z2ZuZXQuYmxvY2sKeyJkaW0iOjEsImgiOjksInciOjYwNDcxOX0="),
         ("gfnet.block, h 9 w 299212 (24 s)", "Z2ZuZXQuYmxvY2sKeyJkaW0iOjMsImgiOjksInciOjI5OTIxMn0="),
+        ("van.block, dim 8321638", "dmFuLmJsb2NrCnsiZGltIjo4MzIxNjM4fQ=="),
     ]
 
     @Test("FuzzBlockConfig crash inputs now throw a BackboneError")

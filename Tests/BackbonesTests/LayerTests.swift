@@ -1,6 +1,7 @@
 import Testing
 import GlobalConv
 import Verification
+import LargeKernel
 @testable import Backbones
 
 @Suite("Layers")
@@ -35,22 +36,22 @@ struct LayerTests {
     }
 
     @Test("eval BatchNorm with mean 0, var 1, eps 0, weight 1, bias 0 is exactly the identity")
-    func batchNormIdentity() {
+    func batchNormIdentity() throws {
         let c = 4
         let x = Tensor<Float>.random(shape: [2, c, 3, 3], seed: 4)
-        let bn = BatchNorm2d<Float>(weight: Tensor(repeating: 1, shape: [c]), bias: Tensor(zeros: [c]),
+        let bn = try BatchNormParameters<Float>(weight: Tensor(repeating: 1, shape: [c]), bias: Tensor(zeros: [c]),
                              runningMean: Tensor(zeros: [c]), runningVar: Tensor(repeating: 1, shape: [c]), eps: 0)
         #expect(bn(x) == x)
     }
 
     @Test("eval BatchNorm equals (x − mean)/sqrt(var + eps)·γ + β in Float64 within a few ulps", arguments: [Precision.float32, .float64])
-    func batchNormFormula(precision: Precision) {
-        func run<S: TensorScalar>(_: S.Type) {
+    func batchNormFormula(precision: Precision) throws {
+        func run<S: TensorScalar>(_: S.Type) throws {
             let c = 3
             let x = Tensor<S>.random(shape: [2, c, 2, 5], in: -3...3, seed: 5)
             let g = Tensor<S>.random(shape: [c], in: 0.5...1.5, seed: 6), be = Tensor<S>.random(shape: [c], seed: 7)
             let m = Tensor<S>.random(shape: [c], seed: 8), v = Tensor<S>.random(shape: [c], in: 0.5...2, seed: 9)
-            let y = BatchNorm2d(weight: g, bias: be, runningMean: m, runningVar: v)(x)
+            let y = try BatchNormParameters(weight: g, bias: be, runningMean: m, runningVar: v)(x)
             for img in 0..<2 { for ch in 0..<c { for i in 0..<2 { for j in 0..<5 {
                 let s = Double(g.scalars[ch]) / (Double(v.scalars[ch]) + Double(S(1e-5))).squareRoot()
                 let ref = (Double(x[img, ch, i, j]) - Double(m.scalars[ch])) * s + Double(be.scalars[ch])
@@ -58,7 +59,7 @@ struct LayerTests {
                 #expect(abs(Double(y[img, ch, i, j]) - ref) <= 8 * Double(S.unitRoundoff) * scale)
             } } } }
         }
-        precision == .float32 ? run(Float.self) : run(Double.self)
+        precision == .float32 ? try run(Float.self) : try run(Double.self)
     }
 
     @Test("channels-last LayerNorm gives each pixel mean 0 and biased variance 1/(1 + eps/σ²), and applies γ, β per channel")

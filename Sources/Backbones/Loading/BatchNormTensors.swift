@@ -21,3 +21,12 @@ struct BatchNormTensors<Scalar: TensorScalar>: Sendable {
 func largeKernel<T>(_ body: () throws(LargeKernelError) -> T) throws(BackboneError) -> T {
     do { return try body() } catch { throw .largeKernel(error) }
 }
+
+extension BatchNormParameters {
+    /// Reads `weight`, `bias`, `running_mean`, `running_var` (each `[channels]`) under `scope`.
+    /// - Throws: the loader's errors; ``BackboneError/largeKernel(_:)`` when some `var + eps` is not
+    ///   positive and finite.
+    init(_ scope: StateDictScope<Scalar>, channels: Int, eps: Scalar = 1e-5) throws(BackboneError) {
+        self = try BatchNormTensors(scope, channels: channels).parameters(eps: eps)
+    }
+}
