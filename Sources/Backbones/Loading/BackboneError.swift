@@ -33,3 +33,8 @@ public enum BackboneError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Runs a LargeKernel call, turning its error into ``BackboneError/largeKernel(_:)``.
+func largeKernel<T>(_ body: () throws(LargeKernelError) -> T) throws(BackboneError) -> T {
+    do { return try body() } catch { throw .largeKernel(error) }
+}

@@ -17,11 +17,6 @@ struct BatchNormTensors<Scalar: TensorScalar>: Sendable {
     }
 }
 
-/// Runs a LargeKernel call, turning its error into ``BackboneError/largeKernel(_:)``.
-func largeKernel<T>(_ body: () throws(LargeKernelError) -> T) throws(BackboneError) -> T {
-    do { return try body() } catch { throw .largeKernel(error) }
-}
-
 extension BatchNormParameters {
     /// Reads `weight`, `bias`, `running_mean`, `running_var` (each `[channels]`) under `scope`.
     /// - Throws: the loader's errors; ``BackboneError/largeKernel(_:)`` when some `var + eps` is not
