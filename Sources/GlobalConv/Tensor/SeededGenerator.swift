@@ -19,15 +19,17 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
 extension Tensor {
     /// A tensor of `shape` with elements drawn uniformly from `range`, reproducibly from `seed`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func random(shape: [Int], in range: ClosedRange<Scalar> = -1...1, seed: UInt64) -> Tensor {
         var generator = SeededGenerator(seed: seed)
         let n = elementCount(shape)
         var values = [Scalar]()
         values.reserveCapacity(n)
+        let lo = Double(range.lowerBound), hi = Double(range.upperBound)
         for _ in 0..<n {
             // 53 random bits → [0, 1) in Double, then mapped; identical for both precisions.
             let unit = Double(generator.next() >> 11) * 0x1p-53
-            let lo = Double(range.lowerBound), hi = Double(range.upperBound)
             values.append(Scalar(lo + (hi - lo) * unit))
         }
         return Tensor(shape: shape, scalars: values)
