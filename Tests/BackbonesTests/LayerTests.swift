@@ -147,9 +147,31 @@ struct LayerTests {
         #expect(AlignCornersResize.linear(ramp, rows: 2, from: 4, to: 4) == ramp)
     }
 
-    @Test("OpenBLAS's thread count follows the requested threads")
-    func blasThreads() {
-        BLASThreads.use(1)
+    @Test("OpenBLAS runs single-threaded once the engine has run a product: its own threads never compete with the pool")
+    func blasThreads() throws {
+        let head = try Linear(weight: Tensor<Float>.random(shape: [600, 40], seed: 3), bias: nil)
+        _ = try head(Tensor<Float>.random(shape: [2, 40], seed: 4), threads: 2)
         #expect(BLASThreads.count == 1)
+    }
+
+    @Test("Linear: the blocked product on 1, 2 and 3 threads gives the same bits, within γ(in+1) of the Float64 sum",
+          arguments: [1, 2, 3])
+    func linearBlocks(threads: Int) throws {
+        // 600 outputs: three blocks of GEMM.columnsPerBlock = 256, the last partial.
+        let (n, k, m) = (3, 70, 600)
+        let w = Tensor<Float>.random(shape: [m, k], seed: 5), b = Tensor<Float>.random(shape: [m], seed: 6)
+        let x = Tensor<Float>.random(shape: [n, k], seed: 7)
+        let layer = try Linear(weight: w, bias: b)
+        let y = try layer(x, threads: threads)
+        #expect(y == (try layer(x, threads: 1)))
+        let gamma = Double(k + 1) * 0x1p-24 / (1 - Double(k + 1) * 0x1p-24)
+        for r in 0..<n { for o in 0..<m {
+            var sum = Double(b.scalars[o]), mag = abs(Double(b.scalars[o]))
+            for i in 0..<k {
+                let p = Double(w.scalars[o * k + i]) * Double(x.scalars[r * k + i])
+                sum += p; mag += abs(p)
+            }
+            #expect(abs(Double(y.scalars[r * m + o]) - sum) <= gamma * mag)
+        } }
     }
 }

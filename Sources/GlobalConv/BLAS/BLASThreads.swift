@@ -1,25 +1,30 @@
 internal import CBLAS
 
-/// OpenBLAS's thread pool size, kept equal to the calling block's `ExecutionOptions.threads`.
+/// OpenBLAS runs single-threaded, inside the engine's one thread pool.
 ///
-/// OpenBLAS's count is *process-global* (`openblas_set_num_threads`): two blocks running at the same
-/// time with different `threads` race on it, and the last setter wins for both (results are the same
-/// either way; only speed differs). Backbones never runs its own parallel loop while a GEMM runs: the
-/// layers around GEMMs are single-threaded loops, and the engine's convolutions run between GEMMs.
+/// OpenBLAS starts server threads when it is loaded, and after every multi-threaded call they
+/// busy-wait (`sched_yield`) for about 0.1 s (2^28 TSC cycles, its `THREAD_TIMEOUT`) before they
+/// sleep. On a machine with as many cores as the engine's pool has participants, such a thread takes a
+/// core from the pool: measured on a 2-core AMD EPYC, a 96-channel ConvFFN at 56×56 took 2.4–3.0 ms
+/// instead of 1.15 ms in the first 0.1 s of a process, and a model whose `Linear` head ran OpenBLAS on
+/// two threads (ConvNeXt-T: 768 → 1000) lost 5 % on every following forward. So GlobalConv never asks
+/// OpenBLAS for more than one thread: callers split a product into fixed blocks and run them on the
+/// engine's pool (``GEMM/multiplyInBlocks(m:n:k:a:lda:b:ldb:transposeB:c:ldc:threads:)``), and
+/// ``release()`` — on the first parallel region or OpenBLAS call of the process — sets OpenBLAS to one
+/// thread and stops the server threads it started at load.
+///
+/// Process-global: an application that itself calls OpenBLAS with more threads gets them back (OpenBLAS
+/// restarts its server on demand); GlobalConv's own calls are single-threaded either way.
 public enum BLASThreads {
-    private static let current = Locked<Int>(0)
+    /// Done once per process, before the first parallel region or OpenBLAS call (thread-safe: a lazy global).
+    private static let released: Void = {
+        openblas_set_num_threads(1)
+        gc_openblas_stop_server_threads()
+    }()
 
-    /// Sets OpenBLAS's pool to `threads` if it is not already that size. - Precondition: `threads ≥ 1`.
-    public static func use(_ threads: Int) {
-        precondition(threads >= 1, "BLASThreads: threads must be ≥ 1, got \(threads)")
-        current.withLock { value in
-            if value != threads {
-                openblas_set_num_threads(Int32(clamping: threads))
-                value = threads
-            }
-        }
-    }
+    /// Sets OpenBLAS to one thread and stops its idle server threads, once per process.
+    package static func release() { _ = released }
 
-    /// The pool size OpenBLAS reports now.
+    /// The thread count OpenBLAS reports now (1 once GlobalConv has run a parallel region or a product).
     public static var count: Int { Int(openblas_get_num_threads()) }
 }

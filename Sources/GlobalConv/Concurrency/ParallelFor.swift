@@ -34,6 +34,7 @@ package func parallelRegion(_ count: Int, threads: Int, grain: Int = 1,
                             _ body: (inout RegionClaims, _ participant: Int) -> Void) {
     guard count > 0 else { return }
     let participants = max(1, min(threads, ParallelRuntime.maximumParticipants))
+    if participants > 1 { BLASThreads.release() }  // OpenBLAS's busy-waiting server threads would take a core
     let chunk = max(1, grain, count / (participants * 8))
     typealias Body = (inout RegionClaims, Int) -> Void
     withoutActuallyEscaping(body) { body in

@@ -18,12 +18,11 @@
 ///   GlobalConv's own thread pool, tiles split over pixels and output channels (ConvNeXt-T's stem and
 ///   downsamplers through OpenBLAS's sgemm and its own pool cost the model 3.9 ms more: Docs/performance.md).
 /// - grouped: `Y_g = W_g · col` per image and group (`W_g` the row-major `[Og, Cg·kh·kw]` slice of the
-///   weight, no copy) through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, its pool sized to `threads`), then `+ b`.
+///   weight, no copy) through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, single-threaded, in blocks of pixels on the engine's pool), then `+ b`.
 /// Each output is one dot product of `T = Cg·kh·kw` terms plus the bias: `|ŷ − y| ≤ γ(T+1)·(|b| + Σ|w||x̃|)`
 /// (Docs/numerics.md).
 ///
-/// An immutable value; safe to call from many tasks (OpenBLAS's thread count is process-global, see
-/// ``BLASThreads``).
+/// An immutable value; safe to call from many tasks.
 public struct Convolution2D<Scalar: TensorScalar>: Sendable {
     /// `[Cout, Cin/groups, kh, kw]`.
     public let weight: Tensor<Scalar>
@@ -139,10 +138,9 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
                                         im2colRow(r, source: xp + plane0, height: h, width: w, into: cp + r * pixels, output: out)
                                     }
                                 }
-                                BLASThreads.use(threads)
-                                GEMM.multiply(m: og, n: pixels, k: rows, a: wp + g * og * rows, lda: rows,
-                                              b: UnsafePointer(cp), ldb: pixels,
-                                              c: yp + (img * cout + g * og) * pixels, ldc: pixels)
+                                GEMM.multiplyInBlocks(m: og, n: pixels, k: rows, a: wp + g * og * rows, lda: rows,
+                                                      b: UnsafePointer(cp), ldb: pixels,
+                                                      c: yp + (img * cout + g * og) * pixels, ldc: pixels, threads: threads)
                             }
                         }
                         if let bias {

@@ -1,8 +1,8 @@
 /// A fully connected layer on a batch of vectors, PyTorch's `nn.Linear(in, out)` applied to `[N, in]`:
 /// `y[n,o] = b[o] + Σ_i W[o,i]·x[n,i]` (the classification heads).
 ///
-/// One GEMM `Y = X·Wᵀ` for the whole batch through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, its pool
-/// sized to `threads`), then `+ b`: each output one dot product of `in` terms,
+/// `Y = X·Wᵀ` for the whole batch through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, single-threaded, in
+/// fixed blocks of output features on up to `threads` participants of the engine's pool), then `+ b`: each output one dot product of `in` terms,
 /// `|ŷ − y| ≤ γ(in + 1)·(|b| + Σ|W||x|)`. An input `[N, in, 1, 1]` (a pooled NCHW map) is accepted as
 /// `[N, in]`. Immutable; safe to call from many tasks.
 public struct Linear<Scalar: TensorScalar>: Sendable {
@@ -39,12 +39,11 @@ public struct Linear<Scalar: TensorScalar>: Sendable {
         let (n, k, m) = (x.shape[0], inputFeatures, outputFeatures)
         var y = [Scalar](repeating: 0, count: n * m)
         guard n > 0 else { return Tensor(shape: [n, m], scalars: y) }
-        BLASThreads.use(max(1, threads))
         x.withUnsafeBufferPointer { xs in
             weight.withUnsafeBufferPointer { ws in
                 y.withUnsafeMutableBufferPointer { ys in
-                    GEMM.multiply(m: n, n: m, k: k, a: xs.baseAddress!, lda: k, b: ws.baseAddress!, ldb: k, transposeB: true,
-                                  c: ys.baseAddress!, ldc: m)
+                    GEMM.multiplyInBlocks(m: n, n: m, k: k, a: xs.baseAddress!, lda: k, b: ws.baseAddress!, ldb: k,
+                                          transposeB: true, c: ys.baseAddress!, ldc: m, threads: max(1, threads))
                     if let b = bias?.scalars {
                         for r in 0..<n { for o in 0..<m { ys[r * m + o] += b[o] } }
                     }

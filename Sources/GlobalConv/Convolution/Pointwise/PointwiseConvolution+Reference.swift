@@ -40,21 +40,20 @@ extension PointwiseConvolution {
         return current
     }
 
-    /// `W·X[n]` per image (no bias) through OpenBLAS on `threads` threads.
+    /// `W·X[n]` per image (no bias) through OpenBLAS, in blocks of pixels on up to `threads` participants.
     func product(_ x: Tensor<Scalar>, threads: Int) -> Tensor<Scalar> {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (cin, cout, pixels) = (inputChannels, outputChannels, h * w)
         let shape = [n, cout, h, w]
         guard pixels > 0, n > 0 else { return Tensor(zeros: shape) }
-        BLASThreads.use(threads)
         let count = n * cout * pixels
         let scalars = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
             x.withUnsafeBufferPointer { input in
                 weight.withUnsafeBufferPointer { wt in
                     for img in 0..<n {
-                        GEMM.multiply(m: cout, n: pixels, k: cin, a: wt.baseAddress!, lda: cin,
-                                      b: input.baseAddress! + img * cin * pixels, ldb: pixels,
-                                      c: out.baseAddress! + img * cout * pixels, ldc: pixels, alpha: 1, beta: 0)
+                        GEMM.multiplyInBlocks(m: cout, n: pixels, k: cin, a: wt.baseAddress!, lda: cin,
+                                              b: input.baseAddress! + img * cin * pixels, ldb: pixels,
+                                              c: out.baseAddress! + img * cout * pixels, ldc: pixels, threads: threads)
                     }
                 }
             }

@@ -5,12 +5,12 @@
 ///
 /// - `Float`: ``PointwiseKernel`` (C, AVX-512 / AVX2 / portable), weights packed once at construction,
 ///   pixels split over `threads` workers; each sum accumulates `i` ascending from zero, then adds `b[o]`.
-/// - `Double`: one `cblas_dgemm` per image through OpenBLAS (its own pool sized to `threads`), then the bias.
+/// - `Double`: `cblas_dgemm` per image through OpenBLAS (single-threaded, in fixed blocks of pixels on up
+///   to `threads` participants of the engine's pool), then the bias.
 ///
 /// Either is bounded by `γ(Cin + 1)·(|b| + Σ|W||x|)`. The package-level forms (``PointwiseEpilogue``,
 /// ``PointwiseInput``, two-layer chains) fuse the blocks' element-wise work into the same passes.
-/// A value type with immutable weights; safe to call from many tasks (see ``BLASThreads`` for the
-/// process-global OpenBLAS thread count of the Double path).
+/// A value type with immutable weights; safe to call from many tasks.
 public struct PointwiseConvolution<Scalar: TensorScalar>: Sendable {
     /// `[Cout, Cin]` (a conv's `[Cout, Cin, 1, 1]` flattened to this). Float keeps the weights only in
     /// the kernel's packed layout (a model then holds its 1×1 weights once, not twice: 300 MB of
