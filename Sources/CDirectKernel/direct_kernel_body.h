@@ -1,13 +1,26 @@
 // The general direct kernel, instantiated by direct_kernel.c once per precision and level: each
 // inclusion defines the function GC_KERNEL, one name of the GC_DIRECT_KERNELS list (direct_kernels.h),
-// e.g. gc_f32_dw_avx512 (helpers: GC_KERNEL followed by _vec, _half, _scalar_rows).
+// e.g. gc_f32_dw_avx512 (helpers: GC_KERNEL followed by _vec, _half, _quarter, _scalar_rows).
 // Parameters: GC_KERNEL (the function's name), GC_T (float/double), GC_LANES (lanes of the main vector),
-// GC_TARGET (GC_TARGET_AVX512, GC_TARGET_AVX2 or GC_TARGET_PORTABLE of CCPUFeatures.h). Vectorised over output columns (main vector, a half-width one for narrow
+// GC_TARGET (GC_TARGET_AVX512, GC_TARGET_AVX2 or GC_TARGET_PORTABLE of CCPUFeatures.h). Vectorised over output columns (main vector, a half- or quarter-width one for narrow
 // maps, scalars below), register-blocked over GC_ROWS output rows; tiles at the right and bottom edges
 // overlap the previous tile instead of masking (outputs are stored, so recomputing one is harmless).
 
 typedef GC_T GC_HELPER(_vec) __attribute__((vector_size(GC_LANES * sizeof(GC_T)), aligned(sizeof(GC_T))));
 typedef GC_T GC_HELPER(_half) __attribute__((vector_size(GC_LANES / 2 * sizeof(GC_T)), aligned(sizeof(GC_T))));
+#if GC_LANES >= 8
+// A quarter vector (4 floats or 2 doubles under AVX-512, 2 floats under AVX2) for maps narrower than half
+// a vector: a 7-wide map (the last stage of most backbones) runs as two overlapping 4-lane tiles instead
+// of seven scalar columns.
+typedef GC_T GC_HELPER(_quarter) __attribute__((vector_size(GC_LANES / 4 * sizeof(GC_T)), aligned(sizeof(GC_T))));
+#define GC_NARROW_COLUMNS(R)                                                                             \
+    do {                                                                                                 \
+        if (p->out_w >= GC_LANES / 4) GC_COLUMNS(GC_HELPER(_quarter), R);                                   \
+        else GC_HELPER(_scalar_rows)(p, src, w, bias, out, i, R);                                           \
+    } while (0)
+#else
+#define GC_NARROW_COLUMNS(R) GC_HELPER(_scalar_rows)(p, src, w, bias, out, i, R)
+#endif
 
 // A tile of R rows (R a constant after inlining) × one vector of type VT at (i, j).
 #define GC_TILE(VT, R)                                                                                   \
@@ -43,7 +56,7 @@ typedef GC_T GC_HELPER(_half) __attribute__((vector_size(GC_LANES / 2 * sizeof(G
     do {                                                                                                 \
         if (p->out_w >= GC_LANES) GC_COLUMNS(GC_HELPER(_vec), R);                                           \
         else if (p->out_w >= GC_LANES / 2) GC_COLUMNS(GC_HELPER(_half), R);                                 \
-        else GC_HELPER(_scalar_rows)(p, src, w, bias, out, i, R);                                           \
+        else GC_NARROW_COLUMNS(R);                                                                       \
     } while (0)
 
 GC_TARGET static void GC_HELPER(_scalar_rows)(const gc_direct_plane *p, const GC_T *src, const GC_T *w, GC_T bias,
@@ -73,6 +86,7 @@ GC_TARGET static void GC_KERNEL(const gc_direct_plane *p, const GC_T *src, const
 #undef GC_TILE
 #undef GC_COLUMNS
 #undef GC_ROW_TILE
+#undef GC_NARROW_COLUMNS
 #undef GC_KERNEL
 #undef GC_T
 #undef GC_LANES

@@ -12,7 +12,7 @@ import GlobalConv
 ///
 /// Each spatial conv runs on the engine along the chosen path as its own convolution (two transform round
 /// trips on the FFT path); they are never fused into the composed kernel, which differs at the borders.
-/// A value type, `Sendable`.
+/// A value type, `Sendable`; equality compares the decomposition and the weights.
 public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
     /// K and d.
     public let decomposition: LKADecomposition
@@ -20,10 +20,17 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
     public let conv0: DepthwiseKernel<Scalar>
     /// `conv_spatial`: `[C,1,k',k']` with dilation d + bias.
     public let convSpatial: DepthwiseKernel<Scalar>
+    /// `conv1`, the engine's 1×1 convolution, built once (for Float its packed weights are the only copy).
+    public let conv1: PointwiseConvolution<Scalar>
     /// `conv1.weight` as `[C, C]` (output-major, `W[o, c]`).
-    public let conv1Weight: Tensor<Scalar>
+    public var conv1Weight: Tensor<Scalar> { conv1.weight }
     /// `conv1.bias`, `[C]`.
-    public let conv1Bias: Tensor<Scalar>
+    public var conv1Bias: Tensor<Scalar> { conv1.bias! }  // always given: the initialiser takes it
+
+    public static func == (a: LargeKernelAttention, b: LargeKernelAttention) -> Bool {
+        a.decomposition == b.decomposition && a.conv0 == b.conv0 && a.convSpatial == b.convSpatial
+            && a.conv1Weight == b.conv1Weight && a.conv1Bias == b.conv1Bias
+    }
 
     /// - Parameters:
     ///   - conv1Weight: `[C, C, 1, 1]` (or `[C, C]`).
@@ -49,8 +56,7 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
         self.decomposition = decomposition
         self.conv0 = conv0
         self.convSpatial = spatial
-        self.conv1Weight = conv1Weight.reshaped([c, c])
-        self.conv1Bias = conv1Bias
+        self.conv1 = PointwiseConvolution(weight: conv1Weight.reshaped([c, c]), bias: conv1Bias)
     }
 
     /// Number of channels `C`.
@@ -77,8 +83,7 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
     public func attention(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                           options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         let s = try spatial(x, path: path, options: options)
-        return pointwise(s, weight: conv1Weight.scalars, bias: conv1Bias.scalars, outChannels: channels,
-                         threads: options.threads)
+        return conv1(s, threads: options.threads)
     }
 
     /// The LKA output `x ⊙ conv1(conv_spatial(conv0(x)))`.
@@ -101,11 +106,4 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
     public func composedSpatialKernel() -> DepthwiseKernel<Scalar> {
         try! conv0.composed(with: convSpatial)  // same channel count by construction
     }
-}
-
-/// A 1×1 convolution (per-pixel `Linear`) on NCHW: `y[n,o,i,j] = b[o] + Σ_c W[o,c] · x[n,c,i,j]`, one
-/// OpenBLAS GEMM per image (GlobalConv's ``PointwiseConvolution``) on `threads` threads.
-func pointwise<S: TensorScalar>(_ x: Tensor<S>, weight: [S], bias: [S], outChannels: Int, threads: Int) -> Tensor<S> {
-    PointwiseConvolution(weight: Tensor(shape: [outChannels, x.shape[1]], scalars: weight),
-                         bias: Tensor(shape: [outChannels], scalars: bias))(x, threads: threads)
 }

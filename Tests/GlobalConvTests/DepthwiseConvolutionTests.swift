@@ -23,6 +23,13 @@ struct DepthwiseConvolutionTests {
                 "circular padding wrapping more than twice")
         #expect(count { $0.map.height == 1 || $0.map.width == 1 } >= 10, "H or W of 1")
         #expect(count { $0.map.width >= 16 } >= 10, "maps wide enough for two 8-lane tiles")
+        // The direct kernels' narrow-map vectors: a quarter vector for outputs 4–7 wide (AVX-512 Float) and
+        // 2–3 wide (AVX-512 Double, AVX2 Float), below the half vector's width.
+        func outputWidth(_ c: DepthwiseCase) -> Int {
+            c.map.width + 2 * c.padding.width - dilated(c).width + 1
+        }
+        #expect(count { (4..<8).contains(outputWidth($0)) } >= 10, "outputs 4 to 7 wide")
+        #expect(count { (2..<4).contains(outputWidth($0)) } >= 10, "outputs 2 or 3 wide")
         #expect(count { $0.batch > 1 } >= 10, "batch > 1")
         #expect(count { $0.hasBias } >= 10 && count { !$0.hasBias } >= 10, "with and without bias")
         #expect(count { $0.threads > 1 } >= 10, "several threads")

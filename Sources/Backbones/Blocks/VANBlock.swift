@@ -16,8 +16,6 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
     let norm1: BatchNormParameters<Scalar>, norm2: BatchNormParameters<Scalar>
     let proj1: PointwiseConvolution<Scalar>, proj2: PointwiseConvolution<Scalar>
     public let lka: LargeKernelAttention<Scalar>
-    /// LKA's `conv1`, built once (its gating `x ⊙ attn` runs in its epilogue).
-    let lkaConv1: PointwiseConvolution<Scalar>
     let fc1: PointwiseConvolution<Scalar>, fc2: PointwiseConvolution<Scalar>
     let dwconv: DepthwiseLayer<Scalar>
     /// The MLP's `dwconv → GELU` as fc2's input stencil (single precision; the direct and auto paths — a
@@ -66,7 +64,6 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         layerScale1 = try s.take("layer_scale_1", [dim])
         layerScale2 = try s.take("layer_scale_2", [dim])
         lka = try t.build()
-        lkaConv1 = PointwiseConvolution(weight: lka.conv1Weight, bias: lka.conv1Bias)
         mlpStencil = PointwiseStencil<Scalar>.isFused ? PointwiseStencil(dwconv.conv, activation: .gelu) : nil
     }
 
@@ -81,7 +78,7 @@ public struct VANBlock<Scalar: TensorScalar>: Block {
         let bn1 = norm1.affine
         let a = proj1(x, input: .affine(bn1), epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
         let s = try largeKernel { () throws(LargeKernelError) in try lka.spatial(a, path: path, options: options) }
-        let t = lkaConv1(s, epilogue: PointwiseEpilogue(multiply: a), threads: threads)            // LKA: a ⊙ conv1(s)
+        let t = lka.conv1(s, epilogue: PointwiseEpilogue(multiply: a), threads: threads)            // LKA: a ⊙ conv1(s)
         let x1 = proj2(t, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
                        threads: threads)
         TensorStoragePool.recycle(a, s, t)

@@ -34,11 +34,10 @@ enum LKAWork {
                 convSpatialWeight: .random(shape: [ch, 1, s, s], seed: seed &+ 2), convSpatialBias: .random(shape: [ch], seed: seed &+ 3),
                 conv1Weight: .random(shape: [ch, ch, 1, 1], in: -0.1...0.1, seed: seed &+ 4), conv1Bias: .random(shape: [ch], seed: seed &+ 5))
         } catch { throw .failed(error.description) }
-        let conv1 = PointwiseConvolution(weight: module.conv1Weight, bias: module.conv1Bias)
         let options = try ExecutionOptions.tool(threads: c.threads, effort: c.effort)
         do {
             let body = { () throws(LargeKernelError) in
-                _ = conv1(try module.spatial(input, path: .auto, options: options), threads: c.threads)
+                _ = module.conv1(try module.spatial(input, path: .auto, options: options), threads: c.threads)
             }
             return try SweepRunner.timePath(warmup: c.warmup, repeats: c.repeats, planningRun: SweepRunner.planning(body), body: body)
         } catch { throw .failed(error.description) }
