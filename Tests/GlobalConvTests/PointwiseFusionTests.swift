@@ -158,6 +158,14 @@ struct PointwiseFusionTests {
         for threads in [2, 5] {
             #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: threads, variant: .best) == one)
         }
+        // Small maps on two threads split over channel blocks; a stencil is then the direct path's
+        // depthwise convolution, computed once: the same bits as the fused stencil of one thread.
+        for (h, w) in [(7, 7), (14, 14)] {
+            let (x, stencil, input, stages) = build(c, Float.self, batch: 1, height: h, width: w)
+            let one = PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 1, variant: .best)
+            #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 2, variant: .best) == one,
+                    "\(c) \(h)×\(w)")
+        }
     }
 
     @Test("the package entry points are the fused forward: plain call, epilogue call and chain")

@@ -11,6 +11,9 @@ package struct PointwiseStencil<Scalar: TensorScalar>: Sendable {
     /// `[C]`, or nil for no bias.
     package let bias: [Scalar]?
     package let activation: Activation?
+    /// The depthwise convolution the stencil was made from: the fused 1×1 convolution runs it on the direct
+    /// path instead when its work split would compute a strip's stencil more than once (small maps).
+    package let conv: DepthwiseConvolution2D<Scalar>
 
     package var channels: Int { weight.count / 9 }
 
@@ -27,6 +30,7 @@ package struct PointwiseStencil<Scalar: TensorScalar>: Sendable {
         weight = conv.weight.scalars
         bias = conv.bias?.scalars
         self.activation = activation
+        self.conv = conv
     }
 
     /// `s` on an NCHW tensor of ``channels`` channels, computed directly (the Double path of the fused
