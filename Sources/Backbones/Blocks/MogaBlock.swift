@@ -125,15 +125,21 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         let x0 = try dw0(h, path: path, options: options)
         let x1 = try dw1(x0.channels(split.e0..<(split.e0 + split.e1)), path: path, options: options)
         let x2 = try dw2(x0.channels((dim - split.e2)..<dim), path: path, options: options)
-        var v = pw(Tensor.concatenatingChannels([x0.channels(0..<split.e0), x1, x2]), epilogue: silu, threads: t)
+        let cat = Tensor.concatenatingChannels([x0.channels(0..<split.e0), x1, x2])
+        let gated: Tensor<Scalar>  // SiLU(gate) ⊙ SiLU(value)
         if forceFP32 {
+            var v = pw(cat, epilogue: silu, threads: t)
             Activation.silu.apply(to: &g, threads: t)
             Activation.silu.apply(to: &v, threads: t)
+            g.multiply(by: v, threads: t)
+            (gated, g) = (g, v)  // g keeps a storage to recycle
+        } else {
+            // The product in the value's epilogue: SiLU(value) ⊙ g, the same bits as g ⊙ SiLU(value).
+            gated = pw(cat, epilogue: PointwiseEpilogue(activation: .silu, multiply: g), threads: t)
         }
-        g.multiply(by: v, threads: t)
-        let x1Out = proj2(g, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
+        let x1Out = proj2(gated, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
                           threads: t)
-        TensorStoragePool.recycle(h, g, x0, x1, x2, v)
+        TensorStoragePool.recycle(h, g, x0, x1, x2, cat, gated)
         // Channel-aggregation FFN.
         let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
         // fc2 reads f + σ ⊙ (f − GELU(decompose(f))), computed per pixel while its input is packed.
