@@ -81,10 +81,7 @@ public struct GFNetHModel<Scalar: TensorScalar>: Model {
         return out
     }
 
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        let last = try features(x, path: path, options: options)[3]
-        do { return try head(norm(last, threads: options.threads).spatialMean(threads: options.threads), threads: options.threads) } catch { throw .convolution(error) }
+    public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
+        do { return try head(norm(last, threads: threads).spatialMean(threads: threads), threads: threads) } catch { throw .convolution(error) }
     }
 }

@@ -35,14 +35,23 @@ public protocol Model<Scalar>: Sendable {
     ///   or too small for the strided layers.
     func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>]
 
-    /// The logits `[N, num_classes]` of an image batch `[N, in_chans, H, W]`.
-    func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar>
+    /// The head on the last of ``features(_:path:options:)``'s maps: the family's pooling, norm and
+    /// `Linear`, giving the logits `[N, num_classes]`.
+    func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar>
 }
 
 extension Model {
     /// Builds the model from `config` JSON text (`{}` or empty: the official defaults) and a state_dict.
     public init(configJSON: String, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         try self.init(config: Self.parseConfig(BlockConfig(block: Self.id, json: configJSON)), stateDict: stateDict)
+    }
+
+    /// The logits `[N, num_classes]` of an image batch `[N, in_chans, H, W]`: the head
+    /// (``logits(_:threads:)``) on the last feature map.
+    /// - Throws: as ``features(_:path:options:)``.
+    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        let maps = try features(x, path: path, options: options)
+        return try logits(maps[maps.count - 1], threads: options.threads)
     }
 
     /// `forward` on the `.auto` path with default options.

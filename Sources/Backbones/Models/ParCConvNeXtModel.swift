@@ -47,7 +47,7 @@ public struct ParCConvNeXtModel<Scalar: TensorScalar>: Model {
         }
     }
 
-    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        try trunk.logits(try features(x, path: path, options: options)[3], threads: options.threads)
+    public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
+        try trunk.logits(last, threads: threads)
     }
 }

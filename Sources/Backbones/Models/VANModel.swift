@@ -72,10 +72,7 @@ public struct VANModel<Scalar: TensorScalar>: Model {
         return out
     }
 
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        let last = try features(x, path: path, options: options)[3]
-        do { return try head(last.spatialMean(threads: options.threads), threads: options.threads) } catch { throw .convolution(error) }
+    public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
+        do { return try head(last.spatialMean(threads: threads), threads: threads) } catch { throw .convolution(error) }
     }
 }
