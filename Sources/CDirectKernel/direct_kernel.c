@@ -15,6 +15,7 @@
 #include "CDirectKernel.h"
 #include "direct_kernels.h"
 #include <stdint.h>
+#include <stdlib.h>
 
 #ifdef GC_X86
 #include <immintrin.h>
@@ -127,6 +128,8 @@ static inline __attribute__((always_inline)) void gc_tap_range(ptrdiff_t start, 
 #define GC_FMADD _mm512_fmadd_pd
 #define GC_ALIGNR(b, a, t) _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(b), _mm512_castpd_si512(a), t))
 #include "direct_kernel_aligned.h"
+
+#include "direct_kernel_wide.h"
 #endif
 
 // The row stride (in elements, a multiple of `lanes`) the aligned kernel needs: two aligned `lanes`-vectors
@@ -140,6 +143,18 @@ static int gc_use_aligned(const gc_direct_plane *p, const void *src, ptrdiff_t l
         && p->src_stride >= gc_aligned_stride(p->out_w, p->kernel_w, lanes);
 }
 
+// Whether the wide-kernel kernel pays: dilation 1, a kernel wider than 16 columns (the row-reuse kernels
+// take the narrower ones) and the data under two thirds of the kernel both across and down — where the
+// other kernels' register tiles mostly read padding in both directions. Measured on 2 threads (ms): 27×27
+// on 512 planes of 14×14 0.53 → 0.37; but 29×29 on 256 planes of 28×28 1.17 → 2.05, and SLaK's 5×51 on
+// 192 planes of 28×28 0.29 → 0.48, 384 of 14×14 0.12 → 0.14: there the aligned kernel's shifted windows
+// are cheaper than one masked load per product.
+static int gc_use_wide(const gc_direct_plane *p) {
+    const ptrdiff_t columns = p->data_col_end - p->data_col_begin, rows = p->data_row_end - p->data_row_begin;
+    return p->dilation_h == 1 && p->dilation_w == 1 && p->kernel_w > 16
+        && 3 * columns < 2 * p->kernel_w && 3 * rows < 2 * p->kernel_h;
+}
+
 typedef void (*gc_dw_f32_fn)(const gc_direct_plane *, const float *, const float *, float, float *);
 typedef void (*gc_dw_f64_fn)(const gc_direct_plane *, const double *, const double *, double, double *);
 
@@ -150,6 +165,7 @@ typedef struct {
     gc_dw_f32_fn aligned_f32;    // on sources gc_use_aligned(…, 16) accepts
     gc_dw_f64_fn aligned_f64;    // on sources gc_use_aligned(…, 8) accepts
     gc_dw_f32_fn rows_f32[17];   // by kernel_w (2…16), dilation 1, on sources gc_use_aligned(…, 16) accepts
+    gc_dw_f32_fn wide_f32;       // dilation 1, kernel wider than the data columns, any source
 } gc_direct_table;
 
 #define GC_TABLE_SLOT(NAME, T, SLOT, ISA) [ISA].SLOT = NAME,
@@ -161,12 +177,15 @@ static const gc_direct_table gc_direct_tables[GC_ISA_COUNT] = {
 #undef GC_TABLE_SLOT
 #undef GC_TABLE_ROWS
 
-// The kernel a plane runs at level `isa` (clamped to the CPU): the row-reuse kernel for single-precision,
+// The kernel a plane runs at level `isa` (clamped to the CPU): the wide-kernel kernel for single-precision
+// planes whose kernel is much wider than their data columns (gc_use_wide: it forms only the products of
+// data), the row-reuse kernel for
 // dilation-1 planes with 2 ≤ kernel_w ≤ 16 on the aligned source (a one-column kernel needs no shifted
 // windows: the general kernel's one load per product already runs at the FMA rate, and measured 2× faster
 // than row reuse), else the aligned-window kernel on the aligned source, else the general kernel.
 static gc_dw_f32_fn gc_direct_choose_f32(const gc_direct_plane *p, const void *src, int isa) {
     const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
+    if (t->wide_f32 && gc_use_wide(p)) return t->wide_f32;
     if (p->dilation_h == 1 && p->kernel_w >= 2 && p->kernel_w <= 16 && t->rows_f32[p->kernel_w]
         && gc_use_aligned(p, src, 16))
         return t->rows_f32[p->kernel_w];

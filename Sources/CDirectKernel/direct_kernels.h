@@ -26,6 +26,10 @@
     X(gc_f32_dw_aligned_avx512, float, aligned_f32, GC_ISA_AVX512)                                        \
     X(gc_f64_dw_aligned_avx512, double, aligned_f64, GC_ISA_AVX512)
 
+// The wide-kernel kernel (direct_kernel_wide.h), single precision: dilation 1, a kernel much wider than the data.
+#define GC_DIRECT_WIDE_KERNELS(X)                                                                         \
+    X(gc_f32_dw_wide_avx512, float, wide_f32, GC_ISA_AVX512)
+
 // The row-reuse kernels (direct_kernel_rows.h), single precision, one per kernel width 2…16.
 #define GC_DIRECT_ROWS_KERNELS(X)                                                                         \
     X(gc_f32_dw_rows2_avx512, 2) X(gc_f32_dw_rows3_avx512, 3) X(gc_f32_dw_rows4_avx512, 4)                \
@@ -41,11 +45,13 @@
 #else
 #define GC_DIRECT_GENERAL_X86(X)
 #define GC_DIRECT_ALIGNED_KERNELS(X)
+#define GC_DIRECT_WIDE_KERNELS(X)
 #define GC_DIRECT_ROWS_KERNELS(X)
 #define GC_LINE_KERNELS(X)
 #endif
 
 // Every direct kernel except the row-reuse ones (those are listed by kernel width).
-#define GC_DIRECT_KERNELS(X) GC_DIRECT_GENERAL_PORTABLE(X) GC_DIRECT_GENERAL_X86(X) GC_DIRECT_ALIGNED_KERNELS(X)
+#define GC_DIRECT_KERNELS(X) GC_DIRECT_GENERAL_PORTABLE(X) GC_DIRECT_GENERAL_X86(X) GC_DIRECT_ALIGNED_KERNELS(X) \
+    GC_DIRECT_WIDE_KERNELS(X)
 
 #endif

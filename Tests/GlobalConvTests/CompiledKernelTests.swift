@@ -36,6 +36,12 @@ struct CompiledKernelTests {
                     }
                 }
             }
+            // A kernel much wider than the data (a 14×14 map under a 27×27 kernel, padding 13).
+            for elementSize in [4, 8] {
+                let k = DirectKernel2D(kernel: Size2D(27), dilation: Size2D(1), output: Size2D(14))
+                reached.insert(k.kernelName(variant: variant, elementSize: elementSize, sourceStride: 48,
+                                            data: (rows: 13..<27, columns: 13..<27)))
+            }
             if DirectKernel2D.lineKernelRuns(variant: variant) {
                 reached.formUnion(["gc_f32_line_avx512", "gc_f32_line_rows_avx512"])
             }

@@ -106,6 +106,41 @@ struct DepthwiseConvolutionTests {
         }
     }
 
+    @Test("kernels wider than the map (the wide-kernel AVX-512 kernel: RepLKNet's 27×27 on 14×14) match the definition",
+          arguments: DirectKernel2D.Variant.supported)
+    func wideKernels(variant: DirectKernel2D.Variant) throws {
+        // (map, kernel, padding): square and rectangular (those with the data under two thirds of the kernel both
+        // ways take the wide kernel, the others are its neighbours), a map of one column, tiles of 8 rows and a remainder,
+        // output blocks of 16 columns with masked tails, padding that leaves the kernel partly outside.
+        let cases: [((Int, Int), (Int, Int), (Int, Int))] = [
+            ((14, 14), (27, 27), (13, 13)), ((7, 7), (13, 13), (6, 6)), ((5, 9), (31, 31), (15, 15)),
+            ((14, 20), (5, 51), (2, 25)), ((9, 1), (3, 17), (1, 8)), ((11, 12), (19, 23), (9, 11)), ((3, 4), (5, 33), (1, 15)),
+        ]
+        for (map, kernel, padding) in cases {
+            let c = DepthwiseCase(batch: 2, channels: 3, map: Size2D(height: map.0, width: map.1),
+                                  kernel: Size2D(height: kernel.0, width: kernel.1), dilation: Size2D(1),
+                                  padding: Size2D(height: padding.0, width: padding.1), mode: .zeros, hasBias: true, threads: 2, seed: 41)
+            let g = try c.geometry
+            var (x, w, b) = c.tensors(Float.self)
+            let conv = try DepthwiseConvolution2D(weight: w, bias: b, geometry: g)
+            let y = conv.direct(x, outputShape: try conv.outputShape(for: x.shape), threads: 2, variant: variant)
+            let ref = Reference.depthwise2D(input: x, weight: w, bias: b, geometry: g)
+            let worst = PathTolerance(path: .direct, terms: kernel.0 * kernel.1, transformSize: 0, magnitude: ref.magnitude)
+                .worst(y, reference: ref.output)
+            #expect(y.shape == ref.shape && worst.ratio <= 1, "\(variant) \(c): output \(worst.index) off by \(worst.ratio)× its bound")
+            // An infinite sample reaches exactly the outputs it is a tap of (as PyTorch: no other output sees it).
+            x[0, 0, map.0 - 1, map.1 - 1] = .infinity
+            let z = conv.direct(x, outputShape: try conv.outputShape(for: x.shape), threads: 2, variant: variant)
+            let (oh, ow) = (z.shape[2], z.shape[3])
+            for i in 0..<oh { for j in 0..<ow {
+                let (u, v) = (map.0 - 1 + padding.0 - i, map.1 - 1 + padding.1 - j)  // the tap that reads the sample
+                let reads = u >= 0 && u < kernel.0 && v >= 0 && v < kernel.1
+                #expect(z[0, 0, i, j].isFinite == !reads, "\(variant) \(c): output (\(i), \(j))")
+                #expect(z[0, 1, i, j] == y[0, 1, i, j] && z[1, 0, i, j] == y[1, 0, i, j], "\(variant) \(c): other planes")
+            } }
+        }
+    }
+
     @Test("a 56×56 map with kernels 3 to 31 matches the definition on several threads",
           arguments: Precision.allCases, [3, 8, 31])
     func typicalSizes(precision: Precision, k: Int) throws {

@@ -79,13 +79,16 @@ struct DirectKernel2D: Sendable {
 
     /// The name of the C kernel (``CompiledKernel/name``) that ``run(_:variant:source:weights:bias:output:)``
     /// runs on these planes for `variant`, elements of `elementSize` bytes (4 or 8), read from a 64-byte
-    /// aligned source with row stride `sourceStride` whose every sample may be non-zero.
-    func kernelName(variant: Variant, elementSize: Int, sourceStride: Int) -> String {
+    /// aligned source with row stride `sourceStride` whose every sample (or, given `data`, every sample of
+    /// those rows and columns) may be non-zero.
+    func kernelName(variant: Variant, elementSize: Int, sourceStride: Int,
+                    data: (rows: Range<Int>, columns: Range<Int>)? = nil) -> String {
         var p = gc_direct_plane(
             kernel_h: kernel.height, kernel_w: kernel.width, dilation_h: dilation.height, dilation_w: dilation.width,
             out_h: output.height, out_w: output.width, src_stride: sourceStride,
-            data_row_begin: 0, data_row_end: output.height + dilation.height * (kernel.height - 1),
-            data_col_begin: 0, data_col_end: sourceStride)
+            data_row_begin: data?.rows.lowerBound ?? 0,
+            data_row_end: data?.rows.upperBound ?? output.height + dilation.height * (kernel.height - 1),
+            data_col_begin: data?.columns.lowerBound ?? 0, data_col_end: data?.columns.upperBound ?? sourceStride)
         // Only the source's alignment matters to the choice; the address is never read.
         let aligned = UnsafeRawPointer(bitPattern: 64)!
         return String(cString: gc_direct_kernel_name(&p, aligned, elementSize, variant.isa))
