@@ -509,3 +509,22 @@ int gc_crop_f64(const double *src, ptrdiff_t src_stride, const ptrdiff_t *row_so
                 const ptrdiff_t *col_source, ptrdiff_t out_w, double bias, double *out) {
     return gc_circular_f64()->crop(src, src_stride, row_source, out_h, col_source, out_w, bias, out);
 }
+
+// The strided gathers of im2col (VectorMath.h). One loop per common stride, so each is vectorised for
+// its constant stride; any other stride runs the general loop.
+#define GC_GATHER_STRIDED(NAME, T)                                                                        \
+    GC_CLONES                                                                                             \
+    void NAME(const T *restrict src, ptrdiff_t stride, ptrdiff_t n, T *restrict dst) {                    \
+        if (stride == 1) {                                                                                \
+            memcpy(dst, src, (size_t)n * sizeof(T));                                                      \
+        } else if (stride == 2) {                                                                         \
+            for (ptrdiff_t i = 0; i < n; i++) dst[i] = src[2 * i];                                        \
+        } else if (stride == 4) {                                                                         \
+            for (ptrdiff_t i = 0; i < n; i++) dst[i] = src[4 * i];                                        \
+        } else {                                                                                          \
+            for (ptrdiff_t i = 0; i < n; i++) dst[i] = src[i * stride];                                   \
+        }                                                                                                 \
+    }
+GC_GATHER_STRIDED(gc_gather_strided_f32, float)
+GC_GATHER_STRIDED(gc_gather_strided_f64, double)
+#undef GC_GATHER_STRIDED

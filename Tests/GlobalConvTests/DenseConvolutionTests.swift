@@ -19,6 +19,10 @@ struct DenseConvolutionTests {
          Size2D(height: 1, width: 0), 1, 6, 5),
         ("5×5/s1 p2 on a 3×4 map: the kernel larger than the map", 3, 4, Size2D(5), Size2D(1), Size2D(2), 1, 3, 4),
         ("7×7/s2 p3 on a 2×2 map: most taps in the padding", 2, 3, Size2D(7), Size2D(2), Size2D(3), 1, 2, 2),
+        // Rows wide enough for the vectorised strided gathers of im2col (strides 2 and 4) and the general one (3).
+        ("7×7/s4 p3 on a wide map (VAN stem rows of 33)", 2, 5, Size2D(7), Size2D(4), Size2D(3), 1, 9, 131),
+        ("3×3/s2 p1 on a wide map (rows of 35)", 3, 4, Size2D(3), Size2D(2), Size2D(1), 1, 6, 70),
+        ("5×5/s3 p2 on a wide map (the general stride)", 2, 3, Size2D(5), Size2D(3), Size2D(2), 1, 7, 101),
     ]
 
     @Test("Convolution2D equals the Float64 definition within γ(T+1)", arguments: cases.indices, [Precision.float32, .float64])

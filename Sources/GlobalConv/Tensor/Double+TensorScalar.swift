@@ -83,6 +83,11 @@ extension Double: TensorScalar {
     public static func _allFinite(_ p: UnsafePointer<Double>, count: Int) -> Bool { gc_all_finite_f64(p, count) != 0 }
 
     @_documentation(visibility: internal)
+    public static func _gatherStrided(_ src: UnsafePointer<Double>, stride: Int, count: Int, into dst: UnsafeMutablePointer<Double>) {
+        gc_gather_strided_f64(src, stride, count, dst)
+    }
+
+    @_documentation(visibility: internal)
     public static func _copyRowsChecked(_ src: UnsafePointer<Double>, stride: Int, rows: Int, columns: Int,
                                         into dst: UnsafeMutablePointer<Double>, stride dstStride: Int) -> Bool {
         gc_copy_rows_f64(src, stride, rows, columns, dst, dstStride) != 0

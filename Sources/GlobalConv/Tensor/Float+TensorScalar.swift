@@ -81,6 +81,11 @@ extension Float: TensorScalar {
     public static func _allFinite(_ p: UnsafePointer<Float>, count: Int) -> Bool { gc_all_finite_f32(p, count) != 0 }
 
     @_documentation(visibility: internal)
+    public static func _gatherStrided(_ src: UnsafePointer<Float>, stride: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
+        gc_gather_strided_f32(src, stride, count, dst)
+    }
+
+    @_documentation(visibility: internal)
     public static func _copyRowsChecked(_ src: UnsafePointer<Float>, stride: Int, rows: Int, columns: Int,
                                         into dst: UnsafeMutablePointer<Float>, stride dstStride: Int) -> Bool {
         gc_copy_rows_f32(src, stride, rows, columns, dst, dstStride) != 0

@@ -183,11 +183,7 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
             line.update(repeating: 0, count: first)
             if first < end {
                 let taps = src + row * w + (first * sw + v - pw)  // the tap of column `first`, inside the map
-                if sw == 1 {
-                    (line + first).update(from: taps, count: end - first)
-                } else {
-                    for j in first..<end { line[j] = taps[(j - first) * sw] }
-                }
+                Scalar._gatherStrided(taps, stride: sw, count: end - first, into: line + first)
             }
             (line + end).update(repeating: 0, count: out.width - end)
         }
