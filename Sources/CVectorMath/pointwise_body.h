@@ -171,6 +171,53 @@ GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_tile)(con
                 if (v < nv) *(GC_HELPER(_vec) *)(T + r * GC_NR + v * GC_VL) = acc[r][v];
 }
 
+#if GC_VL >= 8
+// _tile for the strip's first GC_NV − 1 vectors, and pixel q (the strip's last, alone in the last vector:
+// a 7×7 map is 48 + 1 pixels) as one more accumulator of the panel's 6 weights (8 lanes, the last two
+// unused): per i 6·(GC_NV − 1) + 1 products instead of 6·GC_NV. Lane r of the pixel's accumulator sums
+// the same products in the same order as _tile (i ascending, fused), so the bits are the same.
+typedef float GC_HELPER(_v8) __attribute__((vector_size(32), aligned(4)));
+GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_tile_pixel)(const float *w, const float *P,
+                                                                                 ptrdiff_t k, float *T, const int mr,
+                                                                                 ptrdiff_t q) {
+    enum { NV = GC_NV - 1 };
+    GC_HELPER(_vec) acc[GC_MR][NV];
+    GC_HELPER(_v8) px = {0};
+    for (int r = 0; r < GC_MR; r++)
+        for (int v = 0; v < NV; v++) acc[r][v] = (GC_HELPER(_vec)){0};
+    ptrdiff_t i = 0;
+    for (; i < k; i++) {
+        GC_HELPER(_vec) xv[NV];
+        for (int v = 0; v < NV; v++) xv[v] = *(const GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
+        for (int r = 0; r < GC_MR; r++) {
+            if (r < mr) {
+                const float a = w[i * GC_MR + r];
+                for (int v = 0; v < NV; v++) acc[r][v] += xv[v] * a;
+            }
+        }
+        // Eight weights from w + 6i: the last two are the next i's, or past the panel for the last i.
+        if (i + 1 < k) px += *(const GC_HELPER(_v8) *)(w + i * GC_MR) * P[i * GC_NR + q];
+        else for (int r = 0; r < GC_MR; r++) px[r] += w[i * GC_MR + r] * P[i * GC_NR + q];
+    }
+    for (int r = 0; r < GC_MR; r++)
+        if (r < mr) {
+            for (int v = 0; v < NV; v++) *(GC_HELPER(_vec) *)(T + r * GC_NR + v * GC_VL) = acc[r][v];
+            T[r * GC_NR + q] = px[r];
+        }
+}
+
+GC_TARGET static void GC_HELPER(_tile_pixel_any)(const float *w, const float *P, ptrdiff_t k, float *T, int mr, ptrdiff_t q) {
+    switch (mr) {
+    case 6: GC_HELPER(_tile_pixel)(w, P, k, T, 6, q); break;
+    case 5: GC_HELPER(_tile_pixel)(w, P, k, T, 5, q); break;
+    case 4: GC_HELPER(_tile_pixel)(w, P, k, T, 4, q); break;
+    case 3: GC_HELPER(_tile_pixel)(w, P, k, T, 3, q); break;
+    case 2: GC_HELPER(_tile_pixel)(w, P, k, T, 2, q); break;
+    default: GC_HELPER(_tile_pixel)(w, P, k, T, 1, q); break;
+    }
+}
+#endif
+
 // _tile with mr and nv as compile-time constants (each combination its own register allocation).
 #define GC_TILE_NV(MR)                                                             \
     switch (nv) {                                                                  \
@@ -269,6 +316,11 @@ GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input
             const ptrdiff_t m_lo = last ? m_begin : 0, m_hi = last ? m_end : L->m;
             for (ptrdiff_t m0 = m_lo; m0 < m_hi; m0 += GC_MR) {
                 const int mr = (int)(m_hi - m0 < GC_MR ? m_hi - m0 : GC_MR);
+#if GC_VL >= 8
+                if (nv == GC_NV && cnt % GC_VL == 1)  // the last vector holds one pixel (see _tile_pixel)
+                    GC_HELPER(_tile_pixel_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr, cnt - 1);
+                else
+#endif
                 GC_HELPER(_tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr, nv);
                 for (int r = 0; r < mr; r++) {
                     const ptrdiff_t o = m0 + r;

@@ -120,13 +120,14 @@ struct PointwiseFusionTests {
         check(c, Float.self, variant: variant, threads: 3)
         // A model's late stages: one strip (7×7) and three strips and a 4-pixel tail (14×14, AVX-512),
         // split over channel blocks on two threads (``WorkSplit``).
-        for size in [(1, 7, 7), (1, 14, 14)] { check(c, Float.self, variant: variant, threads: 2, size: size) }
+        // 5×5: AVX2's second strip is 8 + 1 pixels; 7×7 is AVX-512's 48 + 1 (the lone pixel's own accumulator).
+        for size in [(1, 7, 7), (1, 14, 14), (1, 5, 5)] { check(c, Float.self, variant: variant, threads: 2, size: size) }
         if c.stencil {
             // Maps narrower than a vector (a vector spans several rows, each touching the top or bottom),
             // one or two rows, a single pixel, and several 64-pixel strips with interior rows.
             // Widths that are multiples of a vector put a vector's first pixel at column 0 of row 1 and
             // its last at the end of row h − 2 (its neighbours' runs then reach the plane's ends).
-            for size in [(1, 2, 7), (1, 7, 3), (2, 1, 1), (1, 1, 19), (1, 9, 70), (2, 4, 16), (1, 3, 64)] {
+            for size in [(1, 2, 7), (1, 7, 3), (2, 1, 1), (1, 1, 19), (1, 9, 70), (2, 4, 16), (1, 3, 64), (1, 5, 5)] {
                 check(c, Float.self, variant: variant, threads: 2, size: size)
             }
         }
@@ -165,6 +166,30 @@ struct PointwiseFusionTests {
             let one = PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 1, variant: .best)
             #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 2, variant: .best) == one,
                     "\(c) \(h)×\(w)")
+        }
+    }
+
+    @Test("a pixel alone in a strip's last vector (7×7 = 48 + 1) gets the same bits as inside a full vector",
+          arguments: PointwiseKernel.Variant.supported)
+    func lonePixel(variant: PointwiseKernel.Variant) {
+        // Per-pixel work only (no stencil, no epilogue tensors), so a map is any row of its pixels.
+        for c in Self.cases where !c.stencil {
+            let (x, _, input, stages) = build(c, Float.self, batch: 1, height: 7, width: 7)
+            guard stages.allSatisfy({ $0.epilogue.isPerChannel }) else { continue }
+            let alone = PointwiseConvolution.fused(x.reshaped([1, c.cin, 1, 49]), stencil: nil, input: input, stages: stages,
+                                                   threads: 1, variant: variant)
+            // The same pixels and one more: the 49th pixel now shares its vector.
+            var widerScalars: [Float] = []
+            for ch in 0..<c.cin {
+                widerScalars += x.scalars[(ch * 49)..<((ch + 1) * 49)]
+                widerScalars.append(0.5)
+            }
+            let wider = Tensor<Float>(shape: [1, c.cin, 1, 50], scalars: widerScalars)
+            let shared = PointwiseConvolution.fused(wider, stencil: nil, input: input, stages: stages, threads: 1, variant: variant)
+            let m = alone.shape[1]
+            for o in 0..<m { for p in 0..<49 {
+                #expect(alone.scalars[o * 49 + p] == shared.scalars[o * 50 + p], "\(c) \(variant): channel \(o) pixel \(p)")
+            } }
         }
     }
 
