@@ -16,6 +16,9 @@ extension SLaKModel: MergeableModel {}
 extension UniRepLKNetModel: MergeableModel {}
 
 extension ModelRegistry {
+    /// The ids of the families with a deploy form (``MergeableModel``), sorted.
+    public static var mergeableIDs: [String] { ids.filter { id in modelType(id: id, Double.self) is any MergeableModel.Type } }
+
     /// `model`'s deploy form (``MergeableModel/merged()``), or nil for a family without one (ConvNeXt,
     /// VAN, MogaNet, ParC-ConvNeXt, GFNet, GFNet-H: nothing to merge).
     public static func merged<S: TensorScalar>(_ model: any Model<S>) throws(BackboneError) -> (any Model<S>)? {

@@ -13,11 +13,16 @@ public enum ModelRegistry {
     /// The ids of every registered model family, sorted.
     public static var ids: [String] { types(Double.self).map { $0.id }.sorted() }
 
+    /// The registered type of family `id` in precision `S`, or nil for an unknown id.
+    static func modelType<S: TensorScalar>(id: String, _: S.Type) -> (any Model<S>.Type)? {
+        types(S.self).first { $0.id == id }
+    }
+
     /// The model `id` built from `configJSON` (empty or `{}` for the official defaults; `"preset"` names
     /// an official preset, other keys override it) and `stateDict` (official key names), loaded strictly.
     public static func make<S: TensorScalar>(id: String, configJSON: String,
                                              stateDict: [String: Tensor<S>]) throws(BackboneError) -> any Model<S> {
-        guard let type = types(S.self).first(where: { $0.id == id }) else { throw .unknownModel(id) }
+        guard let type = modelType(id: id, S.self) else { throw .unknownModel(id) }
         return try type.init(configJSON: configJSON, stateDict: stateDict)
     }
 }

@@ -50,9 +50,7 @@ package struct ModelBenchConfiguration: Sendable, Equatable {
         let (n, o) = (batch * 3).multipliedReportingOverflow(by: size.height * size.width)
         guard !o, n <= 1 << 28 else { throw .invalidValue("the input N·3·H·W is larger than 2^28 elements") }
         let target = try resolved().target
-        guard !merged || ["replknet", "slak", "unireplknet"].contains(target.family) else {
-            throw .invalidValue("--merged: \(target.family) has no re-parameterised form (RepLKNet, SLaK and UniRepLKNet have)")
-        }
+        if merged { try ModelCatalog.checkMergeable(family: target.family) }
     }
 }
 

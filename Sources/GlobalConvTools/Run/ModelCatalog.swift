@@ -6,6 +6,15 @@ import GlobalConv
 /// or an official preset name (`convnext_tiny`, `van_b0`, `SLaK_tiny`, `gfnet-h-ti`, …), matched
 /// ignoring case and treating `-` and `_` alike, as Fixtures/convert_checkpoint.py does.
 package enum ModelCatalog {
+    /// For `--merged` (`run`, `bench --model`): refuses a family without a deploy form before any weights
+    /// are read or made. - Throws: ``ToolError/invalidValue(_:)`` naming the family and those that have one.
+    package static func checkMergeable(family: String) throws(ToolError) {
+        let mergeable = ModelRegistry.mergeableIDs
+        guard mergeable.contains(family) else {
+            throw .invalidValue("--merged: \(family) has no re-parameterised form (\(mergeable.joined(separator: ", ")) have)")
+        }
+    }
+
     /// A resolved `--model`: the family id and, when a preset was named, its official spelling.
     package struct Target: Sendable, Equatable {
         package var family: String

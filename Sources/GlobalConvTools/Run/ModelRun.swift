@@ -105,19 +105,19 @@ package enum ModelRunner {
     package static func run(_ c: ModelRunConfiguration) throws(ToolError) -> ModelRunResult {
         try c.validate()
         let target = try ModelCatalog.resolve(c.model)
+        if c.merged { try ModelCatalog.checkMergeable(family: target.family) }
         let labels = try c.labels.map { (p) throws(ToolError) in try readLabels(path: p) }
         // The file's bytes are released once its tensors are decoded, before the model is built: they
         // would otherwise stay resident through the forward (320 MB for RepLKNet-31B).
         var file: WeightsFile? = try WeightsFile(path: c.weights)
+        func load<S: TensorScalar>(_: S.Type) throws(ToolError) -> ModelRunResult {
+            let weights = try LoadedWeights<S>(file!, target: target)
+            file = nil
+            return try run(c, weights: weights, labels: labels)
+        }
         switch file!.precision {
-        case .float32:
-            let weights = try LoadedWeights<Float>(file!, target: target)
-            file = nil
-            return try run(c, weights: weights, labels: labels)
-        case .float64:
-            let weights = try LoadedWeights<Double>(file!, target: target)
-            file = nil
-            return try run(c, weights: weights, labels: labels)
+        case .float32: return try load(Float.self)
+        case .float64: return try load(Double.self)
         }
     }
 
@@ -141,12 +141,9 @@ package enum ModelRunner {
             }
             throw .invalidValue("weights file '\(weights.path)' for \(what): \(error.description)")
         }
-        if c.merged {
+        if c.merged {  // the family was checked (ModelCatalog.checkMergeable) before the weights were read
             do throws(BackboneError) {
-                guard let deploy = try ModelRegistry.merged(model) else {
-                    throw .config(block: family, message: "--merged: \(family) has no re-parameterised form (RepLKNet, SLaK and UniRepLKNet have)")
-                }
-                model = deploy
+                if let deploy = try ModelRegistry.merged(model) { model = deploy }
             } catch {
                 throw .invalidValue(error.description)
             }
