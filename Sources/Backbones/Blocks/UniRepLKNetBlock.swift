@@ -71,25 +71,13 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
                                    epilogue: PointwiseEpilogue(activation: .relu), threads: threads),
                             threads: threads)
         let gate = squeezed.scalars.map { 1 / (1 + Scalar.exp(-$0)) }
-        var z: Tensor<Scalar>
-        if y.shape[0] == 1 {
-            // One image: the gate is applied while pwconv1 reads y (`y·g + 0` is the product, rounded once).
-            let gated = PointwiseInput.affine(ChannelAffine(scale: gate, shift: [Scalar](repeating: 0, count: gate.count)))
-            z = pwconv1(y, input: gated, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
-        } else {
-            Self.apply(ChannelAffine(scale: gate, shift: [Scalar](repeating: 0, count: gate.count)), to: &y, threads: threads)
-            z = pwconv1(y, input: .identity, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
-        }
+        // The gate (`y·g + 0` is the product, rounded once) and GRN, each a per-(image, channel) affine.
+        let gated = ChannelAffine(scale: gate, shift: [Scalar](repeating: 0, count: gate.count))
+        var z = Self.convolve(pwconv1, &y, after: gated, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
         let grn = grnAffine(z, threads: threads)
-        let epilogue = PointwiseEpilogue(affine: outNorm?.affine, residual: x, residualScale: gamma?.scalars)
-        let out: Tensor<Scalar>
-        if z.shape[0] == 1 {
-            // One image: GRN's per-channel affine is applied while pwconv2 reads z (no pass of its own).
-            out = pwconv2(z, input: .affine(grn), epilogue: epilogue, threads: threads)
-        } else {
-            Self.apply(grn, to: &z, threads: threads)
-            out = pwconv2(z, input: .identity, epilogue: epilogue, threads: threads)
-        }
+        let out = Self.convolve(pwconv2, &z, after: grn,
+                                epilogue: PointwiseEpilogue(affine: outNorm?.affine, residual: x, residualScale: gamma?.scalars),
+                                threads: threads)
         TensorStoragePool.recycle(y, z)
         return out
     }
@@ -126,8 +114,17 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
         return ChannelAffine(scale: scale, shift: shift)
     }
 
+    /// `conv(a(x))` with `a` a per-(image, channel) affine: for one image `a` is the 1×1 convolution's input
+    /// transform, applied while it reads `x` (no pass of its own); for a batch it is applied to `x` in place first.
+    private static func convolve(_ conv: PointwiseConvolution<Scalar>, _ x: inout Tensor<Scalar>, after a: ChannelAffine<Scalar>,
+                                 epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
+        if x.shape[0] == 1 { return conv(x, input: .affine(a), epilogue: epilogue, threads: threads) }
+        apply(a, to: &x, threads: threads)
+        return conv(x, input: .identity, epilogue: epilogue, threads: threads)
+    }
+
     /// `z ← z·scale[i] + shift[i]` on each plane `i` of an NCHW tensor (one affine per image and channel),
-    /// rounded twice, as PyTorch (the one-image form, fused into pwconv2's input, rounds once with an FMA).
+    /// rounded twice, as PyTorch (the one-image form, fused into the 1×1 convolution's input, rounds once with an FMA).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private static func apply(_ a: ChannelAffine<Scalar>, to z: inout Tensor<Scalar>, threads: Int) {
