@@ -50,16 +50,23 @@ BLOCKS = {
 RUNTIMES = ("pytorch",) + peer_runtimes.NAMES
 
 
-def make(block_id, seed=0):
-    channels, ctor = BLOCKS[block_id]
+def build(ctor, channels, size, seed=0, deploy=False):
+    """The PyTorch block `ctor()` with randomised parameters (blocks_torch.randomize_) and a random input
+    `1×channels×size×size`, both Float32; `deploy`: the block's re-parameterised form (`merged()`)."""
     gen = torch.Generator().manual_seed(seed)
     m = ctor().double()
     B.randomize_(m, gen)
     m.eval()
-    if block_id == "replknet.block":
-        m = m.merged()  # benchmark the deployed (re-parameterised) form
-    x = torch.randn(1, channels, SIZE, SIZE, generator=gen, dtype=torch.float64)
+    if deploy:
+        m = m.merged()
+    x = torch.randn(1, channels, size, size, generator=gen, dtype=torch.float64)
     return m.float().eval(), x.float()
+
+
+def make(block_id, seed=0):
+    channels, ctor = BLOCKS[block_id]
+    # RepLKNet's block is benchmarked in its deployed (re-parameterised) form.
+    return build(ctor, channels, SIZE, seed, deploy=block_id == "replknet.block")
 
 
 def timed(fn, repeats, warmup):

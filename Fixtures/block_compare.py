@@ -41,9 +41,13 @@ CONFIGS = {
 }
 
 
-def ours(binary, block, threads, repeats, effort):
-    out = subprocess.run([binary, "bench", "--block", block, "--config", json.dumps(CONFIGS[block]), "--size",
-                          str(BB.SIZE), "--path", "auto", "--threads", str(threads), "--repeats", str(repeats),
+def ours(binary, block, threads, repeats, effort, config=None, size=None):
+    """GlobalConv's median (`globalconv bench --format json`) of `block` with `config` (default CONFIGS[block])
+    at `size`×`size` (default block_bench.SIZE)."""
+    config = CONFIGS[block] if config is None else config
+    size = BB.SIZE if size is None else size
+    out = subprocess.run([binary, "bench", "--block", block, "--config", json.dumps(config), "--size",
+                          str(size), "--path", "auto", "--threads", str(threads), "--repeats", str(repeats),
                           "--effort", effort, "--format", "json"], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)["median_ms"]
 

@@ -25,13 +25,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import block_bench as BB  # noqa: E402
+import block_compare as BC  # noqa: E402
 import blocks_torch as B  # noqa: E402
 import cpuinfo  # noqa: E402
 import peer_runtimes  # noqa: E402
@@ -46,41 +47,13 @@ SETS = {
 }
 
 
-def make(ctor, channels, size, seed=0):
-    """The PyTorch block with randomised parameters (blocks_torch.randomize_), and its input, in Float32."""
-    gen = torch.Generator().manual_seed(seed)
-    m = ctor().double()
-    B.randomize_(m, gen)
-    m.eval()
-    x = torch.randn(1, channels, size, size, generator=gen, dtype=torch.float64)
-    return m.float().eval(), x.float()
-
-
-def timed(fn, repeats, warmup=5):
-    import time
-    for _ in range(warmup):
-        fn()
-    ts = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(ts)
-
-
-def ours(binary, block, config, size, threads, repeats):
-    out = subprocess.run([binary, "bench", "--block", block, "--config", json.dumps(config), "--size", str(size),
-                          "--path", "auto", "--threads", str(threads), "--repeats", str(repeats), "--format", "json"],
-                         check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)["median_ms"]
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--repeats", type=int, default=51)
+    p.add_argument("--effort", default="estimate", help="FFTW planning effort for GlobalConv's FFT paths")
     p.add_argument("--peers", default=",".join(peer_runtimes.NAMES))
     p.add_argument("--binary", default=os.environ.get("GLOBALCONV_BINARY",
                                                       os.path.join(HERE, "..", ".build", "release", "globalconv")))
@@ -90,16 +63,16 @@ def main():
     shapes = [s for name in a.sets.split(",") for s in SETS[name]]
     runs = []
     for block, config, size, channels, ctor in shapes:
-        m, x = make(ctor, channels, size)
+        m, x = BB.build(ctor, channels, size)
         runs.append(peer_runtimes.runners(m, x, a.threads, peers, label=f"{block} {config} {size}"))
     medians = [{c: [] for c in ["globalconv"] + peers} for _ in shapes]
     for r in range(a.rounds):
         load = open("/proc/loadavg").read().split()[:3]
         print(f"# round {r + 1}/{a.rounds}, load average {load}", file=sys.stderr, flush=True)
         for i, (block, config, size, _, _) in enumerate(shapes):
-            medians[i]["globalconv"].append(ours(a.binary, block, config, size, a.threads, a.repeats))
+            medians[i]["globalconv"].append(BC.ours(a.binary, block, a.threads, a.repeats, a.effort, config, size))
             for peer in peers:
-                medians[i][peer].append(timed(runs[i][peer], a.repeats))
+                medians[i][peer].append(BB.timed(runs[i][peer], a.repeats, 5)[0])
     print(f"Float32, batch 1, median over {a.rounds} rounds of medians of {a.repeats} runs, ms")
     print(cpuinfo.table_line(a.threads))
     print()
