@@ -17,6 +17,11 @@ struct ModelReparameterisationTests {
         return zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()! / scale
     }
 
+    @Test("the families with a deploy form are RepLKNet, SLaK and UniRepLKNet, read from the MergeableModel conformances")
+    func mergeableFamilies() {
+        #expect(ModelRegistry.mergeableIDs == ["replknet", "slak", "unireplknet"])
+    }
+
     @Test("RepLKNet: merged equals the training form to rounding and PyTorch's merged model within tolerance",
           arguments: [ConvolutionPath.direct, .fft])
     func replknet(path: ConvolutionPath) throws {
