@@ -108,7 +108,14 @@ def ours(binary, preset, size, threads, repeats, effort, merged, batch=1):
                           "--repeats", str(repeats), "--warmup", str(WARMUP), "--effort", effort, "--format", "json"]
                          + (["--merged"] if merged else []),
                          check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)["median_ms"]
+    report = json.loads(out.stdout)
+    return report["median_ms"], report["parameters"]
+
+
+def parameter_count(m):
+    """Parameters plus BatchNorm running statistics: what `globalconv bench` reports as `parameters`."""
+    return (sum(p.numel() for p in m.parameters())
+            + sum(b.numel() for n, b in m.named_buffers() if not n.endswith("num_batches_tracked")))
 
 
 def main():
@@ -134,8 +141,10 @@ def main():
     torch.set_num_threads(a.threads)
     models = [resolve(n) for n in a.models.split(",") if n]
     exported = [r for r in a.peers.split(",") if r]
-    runs, notes = {}, {}
+    runs, notes, counts = {}, {}, {}
     for family, preset in models:
+        # Counted before any re-parameterisation: `bench --merged` reports the training form's count too.
+        counts[preset] = parameter_count(M.build(family, config(family, preset, a.size)))
         m, x = make(family, preset, a.size, merged=a.merged, batch=a.batch)
         if family in NO_ONNX:
             runs[preset] = {}
@@ -153,8 +162,14 @@ def main():
             for peer in exported:
                 if peer in runs[preset]:
                     rows[preset][peer].append(BB.timed(runs[preset][peer], a.repeats, WARMUP)[0])
-            rows[preset]["globalconv"].append(ours(a.binary, preset, a.size, a.threads, a.repeats, a.effort,
-                                                   a.merged and family in MERGEABLE, a.batch))
+            median, parameters = ours(a.binary, preset, a.size, a.threads, a.repeats, a.effort,
+                                      a.merged and family in MERGEABLE, a.batch)
+            if parameters != counts[preset]:
+                # Both sides must run the same network: a preset that differs (a missing mlp_ratios once made the
+                # reference VAN 24 % lighter than the official one) would make the table meaningless.
+                raise SystemExit(f"model_compare: error: {preset}: GlobalConv builds {parameters} parameters, the "
+                                 f"reference PyTorch model {counts[preset]}; the presets differ")
+            rows[preset]["globalconv"].append(median)
             with torch.no_grad():
                 rows[preset]["pytorch"].append(BB.timed(runs[preset]["pytorch"], a.repeats, WARMUP)[0])
     if a.json:

@@ -128,13 +128,13 @@ def ParCConvNeXt(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), ParC_insert_locs
 # VAN
 # --------------------------------------------------------------------------------------------
 VAN_PRESETS = {
-    "van_b0": dict(embed_dims=[32, 64, 160, 256], depths=[3, 3, 5, 2]),
-    "van_b1": dict(embed_dims=[64, 128, 320, 512], depths=[2, 2, 4, 2]),
-    "van_b2": dict(embed_dims=[64, 128, 320, 512], depths=[3, 3, 12, 3]),
-    "van_b3": dict(embed_dims=[64, 128, 320, 512], depths=[3, 5, 27, 3]),
-    "van_b4": dict(embed_dims=[64, 128, 320, 512], depths=[3, 6, 40, 3]),
-    "van_b5": dict(embed_dims=[96, 192, 480, 768], depths=[3, 3, 24, 3]),
-    "van_b6": dict(embed_dims=[96, 192, 384, 768], depths=[6, 6, 90, 6]),
+    "van_b0": dict(embed_dims=[32, 64, 160, 256], depths=[3, 3, 5, 2], mlp_ratios=[8, 8, 4, 4]),
+    "van_b1": dict(embed_dims=[64, 128, 320, 512], depths=[2, 2, 4, 2], mlp_ratios=[8, 8, 4, 4]),
+    "van_b2": dict(embed_dims=[64, 128, 320, 512], depths=[3, 3, 12, 3], mlp_ratios=[8, 8, 4, 4]),
+    "van_b3": dict(embed_dims=[64, 128, 320, 512], depths=[3, 5, 27, 3], mlp_ratios=[8, 8, 4, 4]),
+    "van_b4": dict(embed_dims=[64, 128, 320, 512], depths=[3, 6, 40, 3], mlp_ratios=[8, 8, 4, 4]),
+    "van_b5": dict(embed_dims=[96, 192, 480, 768], depths=[3, 3, 24, 3], mlp_ratios=[8, 8, 4, 4]),
+    "van_b6": dict(embed_dims=[96, 192, 384, 768], depths=[6, 6, 90, 6], mlp_ratios=[8, 8, 4, 4]),
 }
 
 
