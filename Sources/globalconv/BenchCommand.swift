@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
               globalconv bench --block replknet.block --config '{"in_channels": 64, "dw_channels": 64, "block_lk_size": 31, "small_kernel": 5}'
               globalconv bench --list-blocks
 
-            With --model (a preset such as convnext_tiny or van_b0, or a family id for its defaults) the whole model is timed instead, with random weights made from the model's own key layout; --size defaults to 224 (GFNet and GFNet-H take it as img_size, ParC-ConvNeXt as its stage sizes).
+            With --model (a preset such as convnext_tiny or van_b0, or a family id for its defaults) the whole model is timed instead, with random weights made from the model's own key layout; --size defaults to 224 (GFNet and GFNet-H take it as img_size, ParC-ConvNeXt as its stage sizes); --config lays the model's own config keys over the preset, e.g. --model van_b0 --config '{"depths": [1, 1, 1, 1]}'.
 
             With --baseline FILE (JSON lines as Fixtures/block_bench.py prints them: block, runtime, size, batch, threads, median_ms, min_ms), each peer row for the same block, size, batch and threads is printed beside ours with the ratio peer median / our median. Fixtures/block_compare.py runs both sides interleaved.
             """
@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Whole model instead of a block: a preset (convnext_tiny, van_b0, SLaK_tiny, gfnet-ti, …) or a family id.")
     var model: String?
 
-    @Option(help: "Block config as a JSON object with the block's keys (see --list-blocks), e.g. '{\"dim\": 64, \"kernel_size\": 21}' for van.block.")
+    @Option(help: "Block config as a JSON object with the block's keys (see --list-blocks), e.g. '{\"dim\": 64, \"kernel_size\": 21}' for van.block; with --model, config keys (the official constructor names) laid over the preset, e.g. '{\"depths\": [1, 1, 1, 1]}'.")
     var config = "{}"
 
     @Flag(help: "List every block id with its input channel key, required keys and optional keys (with defaults), and exit.")
@@ -85,11 +85,11 @@ struct BenchCommand: ParsableCommand {
     func makeModelConfiguration() throws(ToolError) -> ModelBenchConfiguration? {
         guard let model else { return nil }
         guard block == nil else { throw .invalidValue("give either --block or --model, not both") }
-        guard config == "{}" else { throw .invalidValue("--config is for --block; --model takes a preset or family id") }
         guard baseline == nil else { throw .invalidValue("--baseline is for --block; Fixtures/model_compare.py compares whole models") }
         let c = ModelBenchConfiguration(model: model, size: try ValueParsing.size(size ?? "224"), batch: batch, path: try parsedPath(),
                                         precision: try parsePrecision(dtype), threads: try parseThreads(threads),
-                                        repeats: repeats, warmup: warmup, effort: try parseEffort(effort), merged: merged)
+                                        repeats: repeats, warmup: warmup, effort: try parseEffort(effort), merged: merged,
+                                        overrides: config)
         try c.validate()
         return c
     }

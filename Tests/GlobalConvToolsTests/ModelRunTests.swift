@@ -71,7 +71,7 @@ struct ModelRunTests {
         #expect(result.stderr == "globalconv: error: cannot read weights file '/nonexistent.safetensors': no such file\n")
     }
 
-    @Test("bench --model parses; --block and --model together, --config or --baseline with --model are refused")
+    @Test("bench --model parses; --block and --model together, a block's --config or --baseline with --model are refused")
     func benchParsing() throws {
         let cmd = try #require(try GlobalConvCommand.parseAsRoot([
             "bench", "--model", "convnext_tiny", "--batch", "2", "--threads", "1", "--path", "direct", "--repeats", "2",
@@ -82,7 +82,7 @@ struct ModelRunTests {
         let block = try #require(try GlobalConvCommand.parseAsRoot(["bench", "--block", "van.block", "--config", #"{"dim": 8}"#, "--allow-debug"]) as? BenchCommand)
         #expect(try block.makeModelConfiguration() == nil)
         #expect(try block.makeConfiguration().size == Size2D(56))
-        for args in [["--model", "van_b0", "--block", "van.block"], ["--model", "van_b0", "--config", #"{"dim": 8}"#],
+        for args in [["--model", "van_b0", "--block", "van.block"], ["--model", "van_b0", "--config", #"{"dim": 8}"#], ["--model", "van_b0", "--config", #"{"depths": 3}"#],
                      ["--model", "nope"], ["--model", "gfnet-ti", "--size", "64x32"], [], ["--model", "van_b0", "--baseline", "b.jsonl"]] {
             #expect(throws: (any Error).self) { _ = try GlobalConvCommand.parseAsRoot(["bench", "--allow-debug"] + args) }
         }
@@ -267,9 +267,38 @@ struct ModelRunTests {
             try ModelBenchConfiguration(model: "van_b0", size: Size2D(32), merged: true).validate()
         }
         let g = try ModelBenchConfiguration(model: "gfnet-h-ti", size: Size2D(64)).resolved()
-        #expect(g.config == #"{"preset": "gfnet-h-ti", "img_size": 64}"#)
+        #expect(g.config == #"{"img_size":64,"preset":"gfnet-h-ti"}"#)
         #expect(try ModelBenchConfiguration(model: "parc_convnext_xt", size: Size2D(64)).resolved().config
-                == #"{"preset": "parc_convnext_xt", "stages_rs": [16, 8, 4, 2]}"#)
+                == #"{"preset":"parc_convnext_xt","stages_rs":[16,8,4,2]}"#)
+    }
+
+    @Test("bench --model --config: keys laid over the preset, counted from the architecture; bad overrides refused")
+    func benchOverrides() throws {
+        let one = try ModelBench.run(ModelBenchConfiguration(model: "van_b0", size: Size2D(32), path: .direct, threads: 1, repeats: 1,
+                                                             warmup: 0, overrides: #"{"depths": [1, 1, 1, 1]}"#))
+        #expect(one.config == #"{"depths":[1,1,1,1],"preset":"van_b0"}"#)
+        // A VAN block of width C and hidden width H holds 3C² (proj_1, conv1, proj_2) + 2CH (fc1, fc2) + 11H (fc1
+        // bias, 3×3 dwconv and its bias) + 90C (5×5 and 7×7 dwconvs with biases, five 1×1 biases, two
+        // BatchNorms with statistics, two layer scales) weights; van_b0 has depths 3, 3, 5, 2, widths 32, 64,
+        // 160, 256 and hidden widths 256, 512, 640, 1024.
+        func block(_ c: Int, _ h: Int) -> Int { 3 * c * c + 2 * c * h + 11 * h + 90 * c }
+        let removed = 2 * block(32, 256) + 2 * block(64, 512) + 4 * block(160, 640) + 1 * block(256, 1024)
+        #expect(one.parameters == 4_113_224 - removed)
+        for (overrides, message) in [(#"{"preset": "van_b1"}"#, "--model names the preset"), ("[1]", "not a JSON object"),
+                                     (#"{"bogus": 1}"#, "bogus")] {
+            #expect(throws: ToolError.self) {
+                _ = try ModelBench.run(ModelBenchConfiguration(model: "van_b0", size: Size2D(32), repeats: 1, warmup: 0,
+                                                               overrides: overrides))
+            }
+            do {
+                _ = try ModelBench.run(ModelBenchConfiguration(model: "van_b0", size: Size2D(32), repeats: 1, warmup: 0, overrides: overrides))
+            } catch {
+                #expect(error.description.contains(message), "\(error.description)")
+            }
+        }
+        #expect(throws: ToolError.self) {
+            try ModelBenchConfiguration(model: "gfnet-ti", size: Size2D(64), overrides: #"{"img_size": 32}"#).resolved()
+        }
     }
 }
 

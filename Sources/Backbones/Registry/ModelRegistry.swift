@@ -18,6 +18,13 @@ public enum ModelRegistry {
         types(S.self).first { $0.id == id }
     }
 
+    /// Parses `configJSON` with family `id`'s config parser (strict keys, typed values) without building
+    /// anything: what a command checks before it makes weights. - Throws: ``BackboneError``.
+    package static func checkConfig(id: String, configJSON: String) throws(BackboneError) {
+        guard let type = modelType(id: id, Float.self) else { throw .unknownModel(id) }
+        _ = try type.parseConfig(BlockConfig(block: id, json: configJSON))
+    }
+
     /// The model `id` built from `configJSON` (empty or `{}` for the official defaults; `"preset"` names
     /// an official preset, other keys override it) and `stateDict` (official key names), loaded strictly.
     public static func make<S: TensorScalar>(id: String, configJSON: String,

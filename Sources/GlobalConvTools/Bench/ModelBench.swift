@@ -1,10 +1,13 @@
 import Backbones
+import Foundation
 import GlobalConv
 
 /// What `globalconv bench --model` times: a whole model (a preset, or a family's defaults) with
 /// ``RandomStateDict`` weights made from the model's own key layout, on a random `[N, 3, H, W]` input.
 /// GFNet and GFNet-H get `img_size` = the size, ParC-ConvNeXt `stages_rs` = the stage map sizes, so any
-/// square size runs.
+/// square size runs. `overrides` (`--config`) is a JSON object of the model's own config keys (the
+/// official constructor names, as in a fixture's `config`) laid over the preset: `{"depths": [1, 1, 1, 1]}`
+/// times van_b0's widths with one block per stage.
 package struct ModelBenchConfiguration: Sendable, Equatable {
     package var model: String
     package var size: Size2D
@@ -19,37 +22,59 @@ package struct ModelBenchConfiguration: Sendable, Equatable {
     /// Time the deploy form (``ModelRegistry/merged(_:)``: RepLKNet, SLaK, UniRepLKNet) instead of the
     /// training form the random weights load as.
     package var merged: Bool
+    /// Config keys laid over the preset (a JSON object; `{}`: the preset as it is).
+    package var overrides: String
 
     package init(model: String, size: Size2D = Size2D(224), batch: Int = 1, path: ConvolutionPath = .auto, precision: Precision = .float32,
                  threads: Int = ExecutionOptions.defaultThreads, repeats: Int = 5, warmup: Int = 1, seed: UInt64 = 1,
-                 effort: PlanningEffort = .estimate, merged: Bool = false) {
+                 effort: PlanningEffort = .estimate, merged: Bool = false, overrides: String = "{}") {
         (self.model, self.size, self.batch, self.path, self.precision) = (model, size, batch, path, precision)
         (self.threads, self.repeats, self.warmup, self.seed, self.effort, self.merged) = (threads, repeats, warmup, seed, effort, merged)
+        self.overrides = overrides
     }
 
-    /// The family, preset and config JSON the bench builds.
+    /// The family, preset and config JSON the bench builds: the preset, the keys the size decides, then
+    /// `overrides` (whose keys the model's config parser checks when the weights are made).
+    /// - Throws: ``ToolError/invalidValue(_:)`` for a non-square size where the size is a config key,
+    ///   `overrides` that is not a JSON object, or an override of `preset` or of a key the size decides.
     package func resolved() throws(ToolError) -> (target: ModelCatalog.Target, config: String) {
         let target = try ModelCatalog.resolve(model)
-        var members: [String] = target.preset.map { [#""preset": "\#($0)""#] } ?? []
+        var members: [String: Any] = [:]
+        if let preset = target.preset { members["preset"] = preset }
         switch target.family {
         case "gfnet", "gfnet_h":
             guard size.height == size.width else { throw .invalidValue("\(target.family) needs a square --size (its img_size), got \(size)") }
-            members.append(#""img_size": \#(size.height)"#)
+            members["img_size"] = size.height
         case "parc_convnext":
             guard size.height == size.width else { throw .invalidValue("parc_convnext needs a square --size (its stages_rs), got \(size)") }
             let s0 = size.height / 4
-            members.append(#""stages_rs": [\#(s0), \#(s0 / 2), \#(s0 / 4), \#(s0 / 8)]"#)
+            members["stages_rs"] = [s0, s0 / 2, s0 / 4, s0 / 8]
         default: break
         }
-        return (target, "{" + members.joined(separator: ", ") + "}")
+        guard let object = try? JSONSerialization.jsonObject(with: Data(overrides.utf8)) as? [String: Any] else {
+            throw .invalidValue("--config is not a JSON object of the model's config keys, such as '{\"depths\": [1, 1, 1, 1]}'")
+        }
+        for key in object.keys.sorted() {
+            guard members[key] == nil else {
+                throw .invalidValue("--config cannot set \(key): " + (key == "preset" ? "--model names the preset" : "--size decides it"))
+            }
+            members[key] = object[key]
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: members, options: [.sortedKeys]) else {
+            throw .invalidValue("--config holds a value that is not JSON")
+        }
+        return (target, String(decoding: data, as: UTF8.self))
     }
 
-    /// Checks ranges and the model name (not the weights: building them is the expensive part).
+    /// Checks ranges, the model name and the config keys (not the weights: building them is the expensive part).
     package func validate() throws(ToolError) {
         try BenchRanges.check(size: size, batch: batch, threads: threads, repeats: repeats, warmup: warmup)
         let (n, o) = (batch * 3).multipliedReportingOverflow(by: size.height * size.width)
         guard !o, n <= 1 << 28 else { throw .invalidValue("the input N·3·H·W is larger than 2^28 elements") }
-        let target = try resolved().target
+        let (target, config) = try resolved()
+        do { try ModelRegistry.checkConfig(id: target.family, configJSON: config) } catch {
+            throw .invalidValue("bad --config for \(model): \(error.description)")
+        }
         if merged { try ModelCatalog.checkMergeable(family: target.family) }
     }
 }
