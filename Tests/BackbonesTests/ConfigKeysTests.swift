@@ -19,7 +19,7 @@ struct ConfigKeysTests {
         let message = try #require(configMessage("replknet.block", #"{"dim": 64}"#))
         #expect(message.contains(#"missing required key(s) "in_channels", "dw_channels", "block_lk_size""#), "\(message)")
         #expect(message.contains(#"unknown key(s) "dim""#), "\(message)")
-        #expect(message.contains("this block takes"), "\(message)")
+        #expect(message.contains("its keys are"), "\(message)")
     }
 
     @Test("several unknown keys are named together with the missing ones")

@@ -151,7 +151,7 @@ public struct BlockConfig: Sendable {
     }
 
     /// Throws one error naming every required key that is missing and every key that no accessor
-    /// asked for (unknown), with the keys this block takes.
+    /// asked for (unknown), with the keys the block or model takes.
     public func finish() throws(BackboneError) {
         let unknown = values.keys.filter { !known.contains($0) }.sorted()
         guard unknown.isEmpty, missingKeys.isEmpty else {
@@ -159,7 +159,7 @@ public struct BlockConfig: Sendable {
             var parts: [String] = []
             if !missingKeys.isEmpty { parts.append("missing required key(s) \(quoted(missingKeys)) (no official default)") }
             if !unknown.isEmpty { parts.append("unknown key(s) \(quoted(unknown))") }
-            parts.append("this block takes \(quoted(known.sorted()))")
+            parts.append("its keys are \(quoted(known.sorted()))")
             throw .config(block: block, message: parts.joined(separator: "; "))
         }
     }
