@@ -3,6 +3,30 @@ import GlobalConv
 
 @Suite("Tensor")
 struct TensorTests {
+    @Test("channel slices and concatenation write every element, also into recycled storage; empty parts allowed")
+    func channelSlicesAndConcatenation() {
+        // [2, 5, 128, 128]: the slices and the concatenation are ≥ 2^15 elements, so they come from the pool,
+        // which is first filled with NaN arrays of exactly their sizes.
+        let (n, c, h, w) = (2, 5, 128, 128)
+        let x = Tensor<Float>(shape: [n, c, h, w], scalars: (0..<(n * c * h * w)).map { Float($0 % 9973) })
+        for count in [n * 2 * h * w, n * 3 * h * w, n * c * h * w] {
+            TensorStoragePool.recycle(Tensor<Float>(shape: [count], scalars: [Float](repeating: .nan, count: count)))
+        }
+        let (a, b) = (x.channels(0..<2), x.channels(2..<5))
+        for img in 0..<n {
+            for ch in 0..<5 {
+                for (i, j) in [(0, 0), (17, 33), (127, 127)] {
+                    #expect((ch < 2 ? a[img, ch, i, j] : b[img, ch - 2, i, j]) == x[img, ch, i, j])
+                }
+            }
+        }
+        let empty = x.channels(3..<3)
+        #expect(empty.shape == [n, 0, h, w] && empty.scalars.isEmpty)
+        let whole = Tensor.concatenatingChannels([a, empty, b])
+        #expect(whole == x)
+        #expect(Tensor.concatenatingChannels([b, a]).channels(0..<3) == b)
+    }
+
     @Test("NCHW subscript addresses row-major storage")
     func nchwSubscript() {
         let t = Tensor<Float>(shape: [2, 3, 4, 5], scalars: (0..<120).map(Float.init))

@@ -123,9 +123,11 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         Activation.silu.apply(to: &h, threads: t)
         var g = gate(h, epilogue: silu, threads: t)
         let x0 = try dw0(h, path: path, options: options)
-        let x1 = try dw1(x0.channels(split.e0..<(split.e0 + split.e1)), path: path, options: options)
-        let x2 = try dw2(x0.channels((dim - split.e2)..<dim), path: path, options: options)
-        let cat = Tensor.concatenatingChannels([x0.channels(0..<split.e0), x1, x2])
+        let (x0Middle, x0Last, x0First) = (x0.channels(split.e0..<(split.e0 + split.e1)), x0.channels((dim - split.e2)..<dim),
+                                           x0.channels(0..<split.e0))
+        let x1 = try dw1(x0Middle, path: path, options: options)
+        let x2 = try dw2(x0Last, path: path, options: options)
+        let cat = Tensor.concatenatingChannels([x0First, x1, x2])
         let gated: Tensor<Scalar>  // SiLU(gate) ⊙ SiLU(value)
         if forceFP32 {
             var v = pw(cat, epilogue: silu, threads: t)
@@ -139,7 +141,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         }
         let x1Out = proj2(gated, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
                           threads: t)
-        TensorStoragePool.recycle(h, g, x0, x1, x2, cat, gated)
+        TensorStoragePool.recycle(h, g, x0, x0Middle, x0Last, x0First, x1, x2, cat, gated)
         // Channel-aggregation FFN.
         let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
         // fc2 reads f + σ ⊙ (f − GELU(decompose(f))), computed per pixel while its input is packed.

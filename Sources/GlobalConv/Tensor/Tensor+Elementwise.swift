@@ -73,9 +73,16 @@ extension Tensor {
         precondition(rank == 4 && range.lowerBound >= 0 && range.upperBound <= shape[1],
                      "channels(_:): range \(range) outside \(shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
-        var out: [Scalar] = []
-        out.reserveCapacity(n * range.count * plane)
-        for img in 0..<n { out += scalars[((img * c + range.lowerBound) * plane)..<((img * c + range.upperBound) * plane)] }
+        let run = range.count * plane
+        guard n * run > 0 else { return Tensor(shape: [n, range.count, shape[2], shape[3]], scalars: []) }
+        var out: [Scalar] = TensorStoragePool.take(n * run)  // every element written below
+        out.withUnsafeMutableBufferPointer { o in
+            scalars.withUnsafeBufferPointer { x in
+                for img in 0..<n {
+                    (o.baseAddress! + img * run).update(from: x.baseAddress! + (img * c + range.lowerBound) * plane, count: run)
+                }
+            }
+        }
         return Tensor(shape: [n, range.count, shape[2], shape[3]], scalars: out)
     }
 
@@ -85,16 +92,21 @@ extension Tensor {
             $0.rank == 4 && $0.shape[0] == parts[0].shape[0] && $0.shape[2] == parts[0].shape[2] && $0.shape[3] == parts[0].shape[3]
         }, "concatenatingChannels: parts must share N, H, W: \(parts.map(\.shape))")
         let (n, h, w) = (parts[0].shape[0], parts[0].shape[2], parts[0].shape[3])
-        let plane = h * w
-        var out: [Scalar] = []
-        out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for img in 0..<n {
-            for p in parts {
-                let c = p.shape[1]
-                out += p.scalars[(img * c * plane)..<((img + 1) * c * plane)]
+        let plane = h * w, channels = parts.reduce(0) { $0 + $1.shape[1] }
+        guard n * channels * plane > 0 else { return Tensor(shape: [n, channels, h, w], scalars: []) }
+        var out: [Scalar] = TensorStoragePool.take(n * channels * plane)  // every element written below
+        out.withUnsafeMutableBufferPointer { o in
+            var dst = o.baseAddress!
+            for img in 0..<n {
+                for p in parts {
+                    let run = p.shape[1] * plane
+                    guard run > 0 else { continue }
+                    p.scalars.withUnsafeBufferPointer { dst.update(from: $0.baseAddress! + img * run, count: run) }
+                    dst += run
+                }
             }
         }
-        return Tensor(shape: [n, parts.reduce(0) { $0 + $1.shape[1] }, h, w], scalars: out)
+        return Tensor(shape: [n, channels, h, w], scalars: out)
     }
 
     /// The NCHW window starting at `(top, left)` of size `height × width`.

@@ -108,7 +108,9 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
         let threads = max(1, threads)
         guard n > 0 else { return Tensor(zeros: [n, cout, ho, wo]) }
         if let columnConvolution {
-            var col = [Scalar](repeating: 0, count: n * rows * pixels)
+            // Every element is written by im2colRow (zeros included), so the storage comes from the pool
+            // uninitialised and goes back to it: a fresh array cost a memset and page faults per call.
+            var col: [Scalar] = TensorStoragePool.take(n * rows * pixels)
             x.withUnsafeBufferPointer { xs in
                 col.withUnsafeMutableBufferPointer { cb in
                     let (xp, cp) = (xs.baseAddress!, cb.baseAddress!)
@@ -120,11 +122,13 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
                     }
                 }
             }
-            return columnConvolution(Tensor(shape: [n, rows, ho, wo], scalars: col), input: .identity,
-                                     epilogue: epilogue ?? PointwiseEpilogue(), threads: threads)
+            let columns = Tensor(shape: [n, rows, ho, wo], scalars: col)
+            defer { TensorStoragePool.recycle(columns) }
+            return columnConvolution(columns, input: .identity, epilogue: epilogue ?? PointwiseEpilogue(), threads: threads)
         }
         var y = [Scalar](repeating: 0, count: n * cout * pixels)
-        var col = [Scalar](repeating: 0, count: rows * pixels)
+        var col: [Scalar] = TensorStoragePool.take(rows * pixels)  // every element written by im2colRow
+        defer { TensorStoragePool.recycle(Tensor(shape: [rows * pixels], scalars: col)) }
         x.withUnsafeBufferPointer { xs in
             weight.withUnsafeBufferPointer { ws in
                 col.withUnsafeMutableBufferPointer { cb in
