@@ -82,44 +82,51 @@ extension PointwiseConvolution where Scalar == Float {
                                                                  stencil: at(stencilWeight), stencilBias: at(stencilBias),
                                                                  stencilActivation: stencil?.activation,
                                                                  map: Size2D(height: x.shape[2], width: x.shape[3]))
+                    // The layers' C descriptions for image 0, built once: a tile only moves the last layer's
+                    // per-pixel operands to its image. (Built per tile, they copied every stage — its weight
+                    // and epilogue arrays retained and released — on both threads at once.)
+                    let imageZero: [gc_pw_layer] = stages.indices.map { index in
+                        let (stage, o, isLast) = (stages[index], offsets[index], index == stages.count - 1)
+                        return PointwiseKernel.layer(
+                            m: stage.conv.outputChannels, k: stage.conv.inputChannels,
+                            packed: index == 0 ? w0! : w1!, bias: at(o.bias), scale: at(o.scale), shift: at(o.shift),
+                            activation: stage.epilogue.activation,
+                            multiply: isLast ? mul : nil, add: isLast ? add : nil,
+                            addScale: isLast ? at(o.addScale) : nil, addShift: isLast ? at(o.addShift) : nil,
+                            residual: isLast ? res : nil, residualScale: at(o.residualScale), pixels: pixels)
+                    }
+                    let layerCount = imageZero.count
                     // Tile t: channel block t % blocks of strip t / blocks (strips numbered image-major).
                     parallelRegion(n * stripsPerImage * blocks, threads: threads) { claims, _ in
                         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, scratchCount) * 4, alignment: 64)
                         defer { raw.deallocate() }
                         let scratch = raw.bindMemory(to: Float.self, capacity: max(1, scratchCount))
                         var packedStrip = -1  // the strip whose packed input `scratch` holds (channel blocks only)
-                        while let range = claims.next() {
-                            var t = range.lowerBound
-                            while t < range.upperBound {
-                                // Whole strips of one image at once when the tiles are strips; one tile otherwise.
-                                let stripIndex = t / blocks, img = stripIndex / stripsPerImage
-                                let next = blocks == 1 ? min(range.upperBound, (img + 1) * stripsPerImage) : t + 1
-                                let channels = split.channels(ofBlock: t % blocks)
-                                let begin = (stripIndex - img * stripsPerImage) * strip
-                                let endStrip = blocks == 1 ? next : stripIndex + 1
-                                let end = min((endStrip - img * stripsPerImage) * strip, pixels)
-                                let outBase = img * cout * pixels
-                                withUnsafeTemporaryAllocation(of: gc_pw_layer.self, capacity: 2) { layers in
-                                    for (index, stage) in stages.enumerated() {
-                                        let o = offsets[index], isLast = index == stages.count - 1
-                                        layers[index] = PointwiseKernel.layer(
-                                            m: stage.conv.outputChannels, k: stage.conv.inputChannels,
-                                            packed: index == 0 ? w0! : w1!, bias: at(o.bias), scale: at(o.scale), shift: at(o.shift),
-                                            activation: stage.epilogue.activation,
-                                            multiply: isLast ? mul.map { $0 + outBase } : nil,
-                                            add: isLast ? add.map { $0 + outBase } : nil,
-                                            addScale: isLast ? at(o.addScale) : nil, addShift: isLast ? at(o.addShift) : nil,
-                                            residual: isLast ? res.map { $0 + outBase } : nil,
-                                            residualScale: at(o.residualScale), pixels: pixels)
-                                    }
+                        withUnsafeTemporaryAllocation(of: gc_pw_layer.self, capacity: 2) { layers in
+                            while let range = claims.next() {
+                                var t = range.lowerBound
+                                while t < range.upperBound {
+                                    // Whole strips of one image at once when the tiles are strips; one tile otherwise.
+                                    let stripIndex = t / blocks, img = stripIndex / stripsPerImage
+                                    let next = blocks == 1 ? min(range.upperBound, (img + 1) * stripsPerImage) : t + 1
+                                    let channels = split.channels(ofBlock: t % blocks)
+                                    let begin = (stripIndex - img * stripsPerImage) * strip
+                                    let endStrip = blocks == 1 ? next : stripIndex + 1
+                                    let end = min((endStrip - img * stripsPerImage) * strip, pixels)
+                                    let outBase = img * cout * pixels
+                                    for index in 0..<layerCount { layers[index] = imageZero[index] }
+                                    let last = layerCount - 1
+                                    layers[last].mul = layers[last].mul.map { $0 + outBase }
+                                    layers[last].add = layers[last].add.map { $0 + outBase }
+                                    layers[last].residual = layers[last].residual.map { $0 + outBase }
                                     PointwiseKernel.run(x: xp! + img * cin * pixels, pixels: pixels, input: inputDescription,
-                                                        layers: UnsafePointer(layers.baseAddress!), count: stages.count,
+                                                        layers: UnsafePointer(layers.baseAddress!), count: layerCount,
                                                         y: y + outBase, begin: begin, end: end, outputChannels: channels,
                                                         packedReady: blocks > 1 && stripIndex == packedStrip,
                                                         scratch: scratch, variant: variant)
+                                    if blocks > 1 { packedStrip = stripIndex }
+                                    t = next
                                 }
-                                if blocks > 1 { packedStrip = stripIndex }
-                                t = next
                             }
                         }
                     }
