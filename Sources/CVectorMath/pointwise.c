@@ -4,6 +4,7 @@
 // gc_f32_pw_portable (portable GCC vectors, 8), the GC_POINTWISE_KERNELS list of vector_math_kernels.h.
 
 #include "Pointwise.h"
+#include <stdint.h>
 #include "activation_inline.h"
 #include "activation_x86.h"
 #include "vector_math_kernels.h"
