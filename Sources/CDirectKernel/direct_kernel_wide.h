@@ -8,18 +8,27 @@
 // consecutive in the reversed row — under a mask of the lanes whose tap c − j lies in the kernel; masked
 // lanes keep their sum (a non-finite sample never reaches an output it is not a tap of). Every output
 // gets the same products in the same order (u, then v) as from the other kernels; the zero padding's
-// products are never formed. Register tiles of GC_WIDE_ROWS output rows × one vector.
+// products are never formed. Register tiles of GC_WIDE_ROWS output rows × one vector (a 14-row map in one
+// tile: each broadcast sample serves all its rows); the weights are plain loads from the reversed rows
+// padded by a vector's margin, the FMA masked. Against 8-row tiles of masked loads: 512 planes of 14×14
+// under 27×27, one thread, 0.74 → 0.58 ms (2-vCPU AMD EPYC).
 
-#define GC_WIDE_ROWS 8
+#define GC_WIDE_ROWS 16
 
 GC_TARGET_AVX512 static void gc_f32_dw_wide_avx512(const gc_direct_plane *p, const float *src, const float *w, float bias,
                                                    float *out) {
     const ptrdiff_t kh = p->kernel_h, kw = p->kernel_w, stride = p->src_stride;
-    float *rev = malloc((size_t)(kh * kw) * sizeof(float));
-    if (!rev) {  // no memory for the reversed rows: the general kernel computes the same sums
+    // The reversed rows with a vector's margin before and after, so every weight vector is one plain load
+    // (lanes outside the FMA's mask read the margin or a neighbouring row and are ignored). For a column c
+    // with a live lane, the lanes' offsets in row u lie in [u·kw − 15, u·kw + kw + 14].
+    enum { MARGIN = 16 };
+    float *buffer = malloc((size_t)(kh * kw + 2 * MARGIN) * sizeof(float));
+    if (!buffer) {  // no memory for the reversed rows: the general kernel computes the same sums
         gc_f32_dw_avx512(p, src, w, bias, out);
         return;
     }
+    float *rev = buffer + MARGIN;
+    for (ptrdiff_t t = 0; t < MARGIN; ++t) buffer[t] = rev[kh * kw + t] = 0.0f;
     for (ptrdiff_t u = 0; u < kh; ++u)
         for (ptrdiff_t t = 0; t < kw; ++t) rev[u * kw + t] = w[u * kw + kw - 1 - t];
     const ptrdiff_t c0 = p->data_col_begin, c1 = p->data_col_end;
@@ -34,6 +43,10 @@ GC_TARGET_AVX512 static void gc_f32_dw_wide_avx512(const gc_direct_plane *p, con
             _Pragma("unroll") for (int r = 0; r < GC_WIDE_ROWS; ++r) acc[r] = _mm512_set1_ps(bias);
             for (ptrdiff_t s = s0; s < s1; ++s) {
                 const float *row = src + s * stride;
+                // Tile row r reads kernel row u = s − i0 − r: the rows r_lo … r_hi are inside the kernel.
+                const ptrdiff_t r_lo = s - i0 - kh + 1 > 0 ? s - i0 - kh + 1 : 0;
+                const ptrdiff_t r_hi = s - i0 < rows - 1 ? s - i0 : rows - 1;
+                const unsigned live = (0xFFFFu >> (15 - r_hi)) & (0xFFFFu << r_lo);
                 for (ptrdiff_t c = c0; c < c1; ++c) {
                     // Lanes jj with 0 ≤ c − (j0 + jj) < kw, among the block's lanes.
                     const ptrdiff_t lo = c - kw + 1 - j0 > 0 ? c - kw + 1 - j0 : 0;
@@ -41,11 +54,10 @@ GC_TARGET_AVX512 static void gc_f32_dw_wide_avx512(const gc_direct_plane *p, con
                     if (lo > hi) continue;
                     const __mmask16 m = (__mmask16)((0xFFFFu >> (15 - hi)) & (0xFFFFu << lo));
                     const __m512 x = _mm512_set1_ps(row[c]);
-                    const float *wc = rev + (kw - 1 - c + j0);  // lane jj reads rev[u·kw + kw − 1 − c + j0 + jj]
+                    // Lane jj of tile row r reads rev[u·kw + kw − 1 − c + j0 + jj], u = s − i0 − r.
+                    const float *wc = rev + (s - i0) * kw + (kw - 1 - c + j0);
                     _Pragma("unroll") for (int r = 0; r < GC_WIDE_ROWS; ++r) {
-                        const ptrdiff_t u = s - i0 - r;
-                        if (r >= rows || u < 0 || u >= kh) continue;
-                        acc[r] = _mm512_mask3_fmadd_ps(x, _mm512_maskz_loadu_ps(m, wc + u * kw), acc[r], m);
+                        if ((live >> r) & 1) acc[r] = _mm512_mask3_fmadd_ps(x, _mm512_loadu_ps(wc - r * kw), acc[r], m);
                     }
                 }
             }
@@ -53,7 +65,7 @@ GC_TARGET_AVX512 static void gc_f32_dw_wide_avx512(const gc_direct_plane *p, con
             for (ptrdiff_t r = 0; r < rows; ++r) _mm512_mask_storeu_ps(out + (i0 + r) * p->out_w + j0, store, acc[r]);
         }
     }
-    free(rev);
+    free(buffer);
 }
 
 #undef GC_WIDE_ROWS
