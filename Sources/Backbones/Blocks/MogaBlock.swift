@@ -119,8 +119,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         // BN1(x) is applied where it is read (proj_1's input, proj_2's added shortcut), never stored.
         let bn1 = norm1.affine
         var h = proj1(x, input: .affine(bn1), epilogue: PointwiseEpilogue(), threads: t)
-        h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars, threads: t)                       // h + σ ⊙ (h − mean_HW h)
-        Activation.silu.apply(to: &h, threads: t)
+        h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars, then: .silu, threads: t)  // SiLU(h + σ ⊙ (h − mean_HW h))
         var g = gate(h, epilogue: silu, threads: t)
         let x0 = try dw0(h, path: path, options: options)
         let (x0Middle, x0Last, x0First) = (x0.channels(split.e0..<(split.e0 + split.e1)), x0.channels((dim - split.e2)..<dim),

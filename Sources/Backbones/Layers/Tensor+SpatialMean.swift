@@ -22,11 +22,13 @@ extension Tensor {
     }
 
     /// In place, `x ← x + s[c]·(x − m[n,c])` with `m` the plane's ``spatialMean(threads:)`` (MogaNet's
-    /// `x + sigma ⊙ (x − mean_HW(x))`), rounded as PyTorch's `x + (s * (x − m))`.
+    /// `x + sigma ⊙ (x − mean_HW(x))`), rounded as PyTorch's `x + (s * (x − m))`, then `activation` (the
+    /// same kernel as ``Activation/apply(to:threads:)``) on each plane while it is in cache — the same
+    /// bits as the two passes.
     /// - Precondition: NCHW with `s.count == C`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    mutating func addScaledDifferenceFromSpatialMean(perChannel s: [Scalar], threads: Int = 1) {
+    mutating func addScaledDifferenceFromSpatialMean(perChannel s: [Scalar], then activation: Activation? = nil, threads: Int = 1) {
         precondition(rank == 4 && s.count == shape[1], "addScaledDifferenceFromSpatialMean: \(s.count) scales for \(shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
         withUnsafeMutableBufferPointer { v in
@@ -36,6 +38,7 @@ extension Tensor {
                     let base = i * plane
                     let (m, k) = (PlaneSums.sum(v + base, count: plane) / Scalar(plane), s[i % c])
                     for p in 0..<plane { v[base + p] += k * (v[base + p] - m) }
+                    activation.apply(to: v + base, count: plane)
                 }
             }
         }
