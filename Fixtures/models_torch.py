@@ -33,6 +33,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import blocks_torch as B
+import convert_checkpoint as C  # PRESETS: the official configs, one table for the converter and these models
 
 LN_EPS = 1e-6
 
@@ -53,15 +54,6 @@ class LayerNormChannelsFirst(nn.LayerNorm):
 # --------------------------------------------------------------------------------------------
 # ConvNeXt
 # --------------------------------------------------------------------------------------------
-CONVNEXT_PRESETS = {
-    "convnext_tiny": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768]),
-    "convnext_small": dict(depths=[3, 3, 27, 3], dims=[96, 192, 384, 768]),
-    "convnext_base": dict(depths=[3, 3, 27, 3], dims=[128, 256, 512, 1024]),
-    "convnext_large": dict(depths=[3, 3, 27, 3], dims=[192, 384, 768, 1536]),
-    "convnext_xlarge": dict(depths=[3, 3, 27, 3], dims=[256, 512, 1024, 2048]),
-}
-
-
 class ConvNeXt(nn.Module):
     """`block(stage, index, dim)` builds each block (default: convnext.block, kernel 7); SLaK and
     ParC-ConvNeXt are this trunk with their own blocks."""
@@ -95,13 +87,6 @@ class ConvNeXt(nn.Module):
         return self.head(self.norm(x.mean([-2, -1])))
 
 
-SLAK_PRESETS = {  # registered depths/widths with the released flags (README)
-    name: dict(depths=d, dims=w, kernel_size=[51, 49, 47, 13, 5], width_factor=1.3, Decom=True, bn=True)
-    for name, d, w in [("SLaK_tiny", [3, 3, 9, 3], [96, 192, 384, 768]), ("SLaK_small", [3, 3, 27, 3], [96, 192, 384, 768]),
-                       ("SLaK_base", [3, 3, 27, 3], [128, 256, 512, 1024]), ("SLaK_large", [3, 3, 27, 3], [192, 384, 768, 1536])]
-}
-
-
 def SLaK(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), kernel_size=(51, 49, 47, 13, 5), width_factor=1.0, Decom=None, bn=True,
          num_classes=1000, in_chans=3):
     """SLaK (VITA-Group/SLaK, models/SLaK.py): the ConvNeXt trunk at widths int(d * width_factor) with slak.block
@@ -110,9 +95,6 @@ def SLaK(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), kernel_size=(51, 49, 47,
     widths = [int(d * width_factor) for d in dims]
     return ConvNeXt(depths, widths, num_classes, in_chans,
                     block=lambda i, j, d: B.SLaKBlock(d, (kernel_size[i], kernel_size[4])))
-
-
-PARC_PRESETS = {"parc_convnext_xt": dict(dims=[48, 96, 192, 384])}
 
 
 def ParCConvNeXt(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), ParC_insert_locs=(3, 3, 6, 2), stages_rs=(56, 28, 14, 7),
@@ -127,17 +109,6 @@ def ParCConvNeXt(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), ParC_insert_locs
 # --------------------------------------------------------------------------------------------
 # VAN
 # --------------------------------------------------------------------------------------------
-VAN_PRESETS = {
-    "van_b0": dict(embed_dims=[32, 64, 160, 256], depths=[3, 3, 5, 2], mlp_ratios=[8, 8, 4, 4]),
-    "van_b1": dict(embed_dims=[64, 128, 320, 512], depths=[2, 2, 4, 2], mlp_ratios=[8, 8, 4, 4]),
-    "van_b2": dict(embed_dims=[64, 128, 320, 512], depths=[3, 3, 12, 3], mlp_ratios=[8, 8, 4, 4]),
-    "van_b3": dict(embed_dims=[64, 128, 320, 512], depths=[3, 5, 27, 3], mlp_ratios=[8, 8, 4, 4]),
-    "van_b4": dict(embed_dims=[64, 128, 320, 512], depths=[3, 6, 40, 3], mlp_ratios=[8, 8, 4, 4]),
-    "van_b5": dict(embed_dims=[96, 192, 480, 768], depths=[3, 3, 24, 3], mlp_ratios=[8, 8, 4, 4]),
-    "van_b6": dict(embed_dims=[96, 192, 384, 768], depths=[6, 6, 90, 6], mlp_ratios=[8, 8, 4, 4]),
-}
-
-
 class OverlapPatchEmbed(nn.Module):
     def __init__(self, patch_size, stride, in_chans, embed_dim):
         super().__init__()
@@ -181,16 +152,6 @@ class VAN(nn.Module):
 # --------------------------------------------------------------------------------------------
 # RepLKNet
 # --------------------------------------------------------------------------------------------
-REPLKNET_PRESETS = {
-    "replknet_31b": dict(large_kernel_sizes=[31, 29, 27, 13], layers=[2, 2, 18, 2], channels=[128, 256, 512, 1024],
-                         small_kernel=5),
-    "replknet_31l": dict(large_kernel_sizes=[31, 29, 27, 13], layers=[2, 2, 18, 2], channels=[192, 384, 768, 1536],
-                         small_kernel=5),
-    "replknet_xl": dict(large_kernel_sizes=[27, 27, 27, 13], layers=[2, 2, 18, 2], channels=[256, 512, 1024, 2048],
-                        small_kernel=None, dw_ratio=1.5),
-}
-
-
 def conv_bn_relu(cin, cout, kernel_size, stride, padding, groups):
     """RepLKNet's conv_bn_relu: bias-free conv (any stride) -> BN -> ReLU, children conv / bn / nonlinear."""
     return nn.Sequential(OrderedDict([
@@ -263,22 +224,11 @@ class RepLKNet(nn.Module):
 # --------------------------------------------------------------------------------------------
 # MogaNet
 # --------------------------------------------------------------------------------------------
-MOGANET_ARCHS = {
-    **dict.fromkeys(["xt", "x-tiny", "xtiny"], dict(embed_dims=[32, 64, 96, 192], depths=[3, 3, 10, 2], ffn_ratios=[8, 8, 4, 4])),
-    **dict.fromkeys(["t", "tiny"], dict(embed_dims=[32, 64, 128, 256], depths=[3, 3, 12, 2], ffn_ratios=[8, 8, 4, 4])),
-    **dict.fromkeys(["s", "small"], dict(embed_dims=[64, 128, 320, 512], depths=[2, 3, 12, 2], ffn_ratios=[8, 8, 4, 4])),
-    **dict.fromkeys(["b", "base"], dict(embed_dims=[64, 160, 320, 512], depths=[4, 6, 22, 3], ffn_ratios=[8, 8, 4, 4])),
-    **dict.fromkeys(["l", "large"], dict(embed_dims=[64, 160, 320, 640], depths=[4, 6, 44, 4], ffn_ratios=[8, 8, 4, 4])),
-    **dict.fromkeys(["xl", "x-large", "xlarge"], dict(embed_dims=[96, 192, 480, 960], depths=[6, 6, 44, 4], ffn_ratios=[8, 8, 4, 4])),
-}
-MOGANET_PRESETS = {f"moganet_{n}": dict(arch=n) for n in ("xtiny", "tiny", "small", "base", "large", "xlarge")}
-
-
 class MogaNet(nn.Module):
     def __init__(self, arch="tiny", in_channels=3, num_classes=1000, attn_dw_dilation=(1, 2, 3), attn_channel_split=(1, 3, 4),
                  attn_final_dilation=True, attn_force_fp32=False):
         super().__init__()
-        a = MOGANET_ARCHS[arch.lower()] if isinstance(arch, str) else arch
+        a = C.MOGANET_ARCHS[C.MOGANET_ALIASES[arch.lower()]] if isinstance(arch, str) else arch
         assert isinstance(a, dict) and set(a) == {"embed_dims", "depths", "ffn_ratios"}
         dims, depths, ratios = a["embed_dims"], a["depths"], a["ffn_ratios"]
         for i in range(4):
@@ -317,10 +267,6 @@ class MogaNet(nn.Module):
 # --------------------------------------------------------------------------------------------
 # GFNet (isotropic)
 # --------------------------------------------------------------------------------------------
-GFNET_PRESETS = {"gfnet-ti": dict(embed_dim=256, depth=12), "gfnet-xs": dict(embed_dim=384, depth=12),
-                 "gfnet-s": dict(embed_dim=384, depth=19), "gfnet-b": dict(embed_dim=512, depth=19)}
-
-
 class GFNet(nn.Module):
     """GFNet (raoyongming/GFNet, gfnet.py): patch conv, + pos_embed, blocks of gfnet.block, LN on tokens, token
     mean, Linear. Float64 throughout in a float64 model (the official filter's float32 cast is skipped)."""
@@ -362,11 +308,6 @@ class GFNet(nn.Module):
 # --------------------------------------------------------------------------------------------
 # GFNet-H (GFNetPyramid)
 # --------------------------------------------------------------------------------------------
-GFNET_H_PRESETS = {"gfnet-h-ti": dict(embed_dim=[64, 128, 256, 512], depth=[3, 3, 10, 3]),
-                   "gfnet-h-s": dict(embed_dim=[96, 192, 384, 768], depth=[3, 3, 10, 3]),
-                   "gfnet-h-b": dict(embed_dim=[96, 192, 384, 768], depth=[3, 3, 27, 3])}
-
-
 class GFNetBlockLayerScale(B.GFNetBlock):
     """GFNet's BlockLayerScale: t + gamma * MLP(LN2(Filter(LN1(t)))), gamma [C]."""
 
@@ -430,13 +371,6 @@ def _unireplknet_kernels(depths):
               (3, 3, 18, 3): [[3] * 3, [13] * 3, [13 if j % 2 == 0 else 3 for j in range(18)], [13] * 3],
               (3, 3, 27, 3): [[3] * 3, [13] * 3, [13 if j % 3 == 0 else 3 for j in range(27)], [13] * 3]}
     return tables[tuple(depths)]
-
-
-UNIREPLKNET_PRESETS = {f"unireplknet_{n}": dict(depths=d, dims=w) for n, d, w in [
-    ("a", [2, 2, 6, 2], [40, 80, 160, 320]), ("f", [2, 2, 6, 2], [48, 96, 192, 384]), ("p", [2, 2, 6, 2], [64, 128, 256, 512]),
-    ("n", [2, 2, 8, 2], [80, 160, 320, 640]), ("t", [3, 3, 18, 3], [80, 160, 320, 640]), ("s", [3, 3, 27, 3], [96, 192, 384, 768]),
-    ("b", [3, 3, 27, 3], [128, 256, 512, 1024]), ("l", [3, 3, 27, 3], [192, 384, 768, 1536]),
-    ("xl", [3, 3, 27, 3], [256, 512, 1024, 2048])]}
 
 
 class NCHWtoNHWC(nn.Module):
@@ -577,10 +511,12 @@ class UniRepLKNet(nn.Module):
         return self.head(self.norm(self.features(x)[-1].mean([-2, -1])))
 
 
-MODELS = {"convnext": (ConvNeXt, CONVNEXT_PRESETS), "van": (VAN, VAN_PRESETS), "replknet": (RepLKNet, REPLKNET_PRESETS),
-          "slak": (SLaK, SLAK_PRESETS), "parc_convnext": (ParCConvNeXt, PARC_PRESETS), "moganet": (MogaNet, MOGANET_PRESETS),
-          "gfnet": (GFNet, GFNET_PRESETS), "gfnet_h": (GFNetPyramid, GFNET_H_PRESETS),
-          "unireplknet": (UniRepLKNet, UNIREPLKNET_PRESETS)}
+# Each family's class and its presets: the converter's explicit official configs (convert_checkpoint.PRESETS), so the
+# reference models and the converter cannot disagree (a separate table here once built VAN with mlp_ratios
+# [4, 4, 4, 4]); every preset builds the same parameter count as `globalconv bench --model` (model_compare.py checks).
+MODELS = {family: (cls, C.PRESETS[family]) for family, cls in [
+    ("convnext", ConvNeXt), ("van", VAN), ("replknet", RepLKNet), ("slak", SLaK), ("parc_convnext", ParCConvNeXt),
+    ("moganet", MogaNet), ("gfnet", GFNet), ("gfnet_h", GFNetPyramid), ("unireplknet", UniRepLKNet)]}
 
 
 def build(model, config):
