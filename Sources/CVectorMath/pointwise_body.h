@@ -1,27 +1,10 @@
 // One instruction-set version of the pointwise kernels, included by pointwise.c with GC_TARGET,
 // GC_VL (floats per vector), GC_NV (vectors per strip), GC_NAME and GC_GELU_TO(src, dst, n) (GELU of a
-// row, dst may be src) defined. A strip is GC_VL·GC_NV pixels; an accumulator tile is GC_PW_PANEL_ROWS output
+// row, dst may be src) defined, and GC_PW_PREFETCH_WEIGHTS once for all levels. A strip is GC_VL·GC_NV pixels; an accumulator tile is GC_PW_PANEL_ROWS output
 // channels × one strip, held in GC_PW_PANEL_ROWS·GC_NV vector registers for the whole dot product.
 
 #define GC_NR (GC_VL * GC_NV)
 #define GC_MR GC_PW_PANEL_ROWS
-
-#ifndef GC_PW_PREFETCH_WEIGHTS
-// The weight panel is read once per strip, 6 floats per input channel, as one sequential stream; in a whole
-// model the weights of the late stages come from DRAM (ConvNeXt-T holds 114 MB of them; a 7×7 block's 19 MB
-// are read for 49 pixels), and the hardware prefetcher alone kept too few lines in flight: ConvNeXt-T's
-// stage-4 block cost 1.8 ms in a model against 1.2 ms alone. Every second input channel (48 bytes, so every
-// 64-byte line is touched) the panel 128 channels ahead (3 KB) is requested: ConvNeXt-T 28.2 → 24.4 ms,
-// RepLKNet-31B and UniRepLKNet-T −10 %, VAN-b0 −4 % (interleaved, 2-vCPU AMD EPYC); blocks timed alone
-// (weights in L3) unchanged. 256 ahead and the other cache levels measured the same. A prefetch never
-// faults, so an address past the panel's end is harmless (computed as an integer: no out-of-range pointer).
-#define GC_PW_PREFETCH_AHEAD 128
-#define GC_PW_PREFETCH_WEIGHTS(w, i)                                                                      \
-    do {                                                                                                   \
-        if (((i) & 1) == 0)                                                                                \
-            __builtin_prefetch((const void *)((uintptr_t)(w) + (uintptr_t)((i) + GC_PW_PREFETCH_AHEAD) * GC_MR * sizeof(float)), 0, 2); \
-    } while (0)
-#endif
 
 typedef float GC_HELPER(_vec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
 typedef float GC_HELPER(_uvec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
@@ -203,8 +186,7 @@ GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_tile_pixe
     GC_HELPER(_v8) px = {0};
     for (int r = 0; r < GC_MR; r++)
         for (int v = 0; v < NV; v++) acc[r][v] = (GC_HELPER(_vec)){0};
-    ptrdiff_t i = 0;
-    for (; i < k; i++) {
+    for (ptrdiff_t i = 0; i < k; i++) {
         GC_HELPER(_vec) xv[NV];
         GC_PW_PREFETCH_WEIGHTS(w, i);
         for (int v = 0; v < NV; v++) xv[v] = *(const GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL);
