@@ -4,8 +4,8 @@ import GlobalConv
 ///
 /// Every block is built from its `config` (the keys of Docs/blocks.md, official defaults) and a state_dict
 /// keyed by the official names (Docs/blocks.md), loaded strictly. `forward` runs every spatial (depthwise)
-/// convolution through the GlobalConv engine on `path`; 1×1 convolutions run as OpenBLAS GEMMs on
-/// `options.threads` threads. Blocks are immutable values, safe to call from many tasks.
+/// convolution through the GlobalConv engine on `path`; 1×1 convolutions run on the engine's fused 1×1
+/// kernel (Float) or OpenBLAS (Double), on `options.threads` threads. Blocks are immutable values, safe to call from many tasks.
 public protocol Block<Scalar>: Sendable {
     associatedtype Scalar: TensorScalar
 
