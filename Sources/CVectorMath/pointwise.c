@@ -59,20 +59,24 @@
 typedef void (*gc_pw_run_fn)(const float *, ptrdiff_t, const gc_pw_input *, const gc_pw_layer *, int, float *,
                              ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int, float *);
 
-// One level's pointwise kernel and its strip width.
+// One level's pointwise kernel, its strip width and its narrow tail (GC_POINTWISE_KERNELS).
 typedef struct {
     gc_pw_run_fn run;
-    ptrdiff_t strip;
+    ptrdiff_t strip, tail;
     const char *name;
 } gc_pw_table;
 
-#define GC_TABLE_SLOT(NAME, SLOT, ISA, STRIP) [ISA] = {NAME, STRIP, #NAME},
+#define GC_TABLE_SLOT(NAME, SLOT, ISA, STRIP, TAIL) [ISA] = {NAME, STRIP, TAIL, #NAME},
 // The dispatch tables, one per level, filled from GC_POINTWISE_KERNELS at compile time.
 static const gc_pw_table gc_pw_tables[GC_ISA_COUNT] = {GC_POINTWISE_KERNELS(GC_TABLE_SLOT)};
 #undef GC_TABLE_SLOT
 
 ptrdiff_t gc_pw_strip(int isa) {
     return gc_pw_tables[gc_isa_clamp(isa)].strip;
+}
+
+ptrdiff_t gc_pw_tail(int isa) {
+    return gc_pw_tables[gc_isa_clamp(isa)].tail;
 }
 
 const char *gc_pw_kernel_name(int isa) {
@@ -94,13 +98,15 @@ void gc_pw_pack_f32(const float *w, ptrdiff_t m, ptrdiff_t k, float *packed) {
 }
 
 size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa) {
-    return (size_t)(k + hidden + GC_PW_PANEL_ROWS) * (size_t)gc_pw_strip(isa);
+    // P, H and T (pointwise_body.h), and with a narrow tail its own P and H.
+    const ptrdiff_t rows = k + hidden + GC_PW_PANEL_ROWS + (gc_pw_tail(isa) > 0 ? k + hidden : 0);
+    return (size_t)rows * (size_t)gc_pw_strip(isa);
 }
 
 void gc_pw_run_f32(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers, int count,
                    float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, ptrdiff_t m_begin, ptrdiff_t m_end,
                    int packed_ready, float *scratch, int isa) {
-    const int reuse = packed_ready && count == 1 && n_end - n_begin <= gc_pw_strip(isa);
+    const int reuse = packed_ready && count == 1 && n_end - n_begin <= gc_pw_strip(isa) + gc_pw_tail(isa);
     gc_pw_tables[gc_isa_clamp(isa)].run(x, ldx, input, layers, count, y, ldy, n_begin, n_end, m_begin, m_end, reuse,
                                         scratch);
 }

@@ -297,6 +297,125 @@ GC_TARGET static void GC_HELPER(_epilogue)(const gc_pw_layer *L, ptrdiff_t o, fl
 }
 #undef GC_EPI_LOOP
 
+// Rows [m0, m0 + mr) (one panel, mr ≤ GC_MR) of layer L on the strip of cnt pixels at image pixel n whose
+// input rows are src (row stride GC_NR): the register tile, then each row's epilogue into y (last layer)
+// or the hidden rows H.
+GC_TARGET static void GC_HELPER(_panel)(const gc_pw_layer *L, int last, ptrdiff_t m0, int mr, const float *src, ptrdiff_t n,
+                                     ptrdiff_t cnt, float *y, ptrdiff_t ldy, float *H, float *T) {
+    const int nv = (int)((cnt + GC_VL - 1) / GC_VL);  // vectors holding the strip's pixels
+    // Bias (or nothing) only, on a whole strip: stored here, without the general epilogue's call.
+    const int plain = cnt == GC_NR && !L->scale && L->activation == GC_PW_ACT_NONE && !L->mul && !L->add && !L->residual;
+#if GC_VL >= 8
+    if (nv == GC_NV && cnt % GC_VL == 1)  // the last vector holds one pixel (see _tile_pixel)
+        GC_HELPER(_tile_pixel_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr, cnt - 1);
+    else
+#endif
+    GC_HELPER(_tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr, nv);
+    for (int r = 0; r < mr; r++) {
+        const ptrdiff_t o = m0 + r;
+        float *dst = last ? y + o * ldy + n : H + o * GC_NR;
+        if (plain) {
+            const GC_HELPER(_vec) *t = (const GC_HELPER(_vec) *)(T + r * GC_NR);
+            if (L->bias) {
+                const float b = L->bias[o];
+                for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_uvec) *)(dst + v * GC_VL) = t[v] + b;
+            } else {
+                for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_uvec) *)(dst + v * GC_VL) = t[v];
+            }
+        } else {
+            // A hidden row needs the strip's nv vectors only (the next layer reads no more).
+            GC_HELPER(_epilogue)(L, o, T + r * GC_NR, n, last ? cnt : nv * GC_VL, dst);
+        }
+    }
+}
+
+
+#if GC_VL == 16
+// A strip of at most GC_PW_NARROW pixels (the last 4 of a 14×14 map's 196) against up to four panels at
+// once, vectorised over output channels instead of pixels: vector A holds panel 0's six rows in lanes 0–5
+// and panel 1's in lanes 8–13, vector B panels 2 and 3 likewise; each pixel j has one accumulator per
+// vector, fed per input channel i by one broadcast of P[i][j]. Per i that is 2·CNT fused products for up to
+// 24 rows, where _tile with one vector of pixels needs 24 products and 24 broadcasts (it was a tenth of a
+// ConvFFN's time at 14×14 for 2 % of its products); 2·CNT independent sums keep the FMA units busy.
+// Lane r of pixel j's accumulator sums w[i][r]·P[i][j] over ascending i, fused, from zero — the same
+// products in the same order as _tile, so the same bits. P's rows are GC_VL floats apart here
+// (_compact_narrow: 64 apart, each i's broadcasts came from a line of their own). T gets row r (r < 24,
+// panel r/6) with row stride GC_VL: columns < CNT the sums, columns CNT…GC_VL − 1 zero.
+#define GC_PW_NARROW 8
+// The six weights of input channel i of panel w (null: none) in one half of a vector, 0 in lanes 6 and 7.
+#define GC_NARROW_HALF(w, i) ((w) ? _mm256_castps_pd(_mm256_maskz_loadu_ps(0x3F, (w) + (i) * GC_MR)) : _mm256_setzero_pd())
+GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_tile_narrow)(const float *w0, int panels,
+                                                                                  ptrdiff_t k, const float *P, float *T,
+                                                                                  const int cnt, const int quad) {
+    const ptrdiff_t stride = GC_MR * k;  // floats from one panel to the next
+    const float *w[4];
+    for (int p = 0; p < 4; p++) w[p] = p < panels ? w0 + p * stride : 0;
+    __m512 a[GC_PW_NARROW], b[GC_PW_NARROW];
+    for (int j = 0; j < GC_PW_NARROW; j++) a[j] = b[j] = _mm512_setzero_ps();
+    for (ptrdiff_t i = 0; i < k; i++) {
+        for (int p = 0; p < (quad ? 4 : 2); p++)
+            if (w[p]) GC_PW_PREFETCH_WEIGHTS(w[p], i);
+        // Upper halves by a 64-bit-lane insert (AVX-512F; the 32-bit form needs AVX-512DQ).
+        const __m512 wa = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(GC_NARROW_HALF(w[0], i)),
+                                                              GC_NARROW_HALF(w[1], i), 1));
+        const __m512 wb = quad ? _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(GC_NARROW_HALF(w[2], i)),
+                                                                     GC_NARROW_HALF(w[3], i), 1))
+                               : _mm512_setzero_ps();
+        const float *x = P + i * GC_VL;
+        for (int j = 0; j < GC_PW_NARROW; j++)
+            if (j < cnt) {
+                const __m512 xj = _mm512_set1_ps(x[j]);
+                a[j] = _mm512_fmadd_ps(wa, xj, a[j]);
+                if (quad) b[j] = _mm512_fmadd_ps(wb, xj, b[j]);
+            }
+    }
+    float lanes[2][GC_PW_NARROW][16] __attribute__((aligned(64)));
+    for (int j = 0; j < GC_PW_NARROW; j++) {
+        _mm512_store_ps(lanes[0][j], a[j]);
+        _mm512_store_ps(lanes[1][j], b[j]);
+    }
+    for (int r = 0; r < panels * GC_MR; r++) {
+        const int p = r / GC_MR, lane = (p & 1) * 8 + r % GC_MR;
+        for (int j = 0; j < GC_VL; j++) T[r * GC_VL + j] = j < cnt ? lanes[p >> 1][j][lane] : 0.0f;
+    }
+}
+#undef GC_NARROW_HALF
+
+// P's k rows from GC_NR floats apart (as _pack writes them) to GC_VL apart, the first GC_VL columns of each
+// (a narrow strip's; in place: row i moves down, never onto a row not yet moved).
+GC_TARGET static void GC_HELPER(_compact_narrow)(float *P, ptrdiff_t k) {
+    for (ptrdiff_t i = 1; i < k; i++) _mm512_store_ps(P + i * GC_VL, _mm512_load_ps(P + i * GC_NR));
+}
+
+#define GC_NARROW_CASE(C)                                                                                    \
+    case C:                                                                                                  \
+        if (panels > 2) GC_HELPER(_tile_narrow)(w0, panels, k, P, T, C, 1);                                  \
+        else GC_HELPER(_tile_narrow)(w0, panels, k, P, T, C, 0);                                             \
+        break;
+GC_TARGET static void GC_HELPER(_tile_narrow_any)(const float *w0, int panels, ptrdiff_t k, const float *P, float *T, int cnt) {
+    switch (cnt) {
+    GC_NARROW_CASE(8) GC_NARROW_CASE(7) GC_NARROW_CASE(6) GC_NARROW_CASE(5)
+    GC_NARROW_CASE(4) GC_NARROW_CASE(3) GC_NARROW_CASE(2)
+    default: GC_NARROW_CASE(1)
+    }
+}
+#undef GC_NARROW_CASE
+
+// Rows [m0, m0 + mr) (up to four panels, mr ≤ 4·GC_MR) of layer L on a narrow strip (cnt ≤ GC_PW_NARROW
+// pixels at image pixel n, input rows src GC_VL floats apart): _tile_narrow, then each row's epilogue (T
+// rows GC_VL apart) into y (last layer) or the hidden rows H (GC_VL floats apart, for the next layer's
+// _tile_narrow).
+GC_TARGET static void GC_HELPER(_panels_narrow)(const gc_pw_layer *L, int last, ptrdiff_t m0, int mr, const float *src,
+                                             ptrdiff_t n, ptrdiff_t cnt, float *y, ptrdiff_t ldy, float *H, float *T) {
+    GC_HELPER(_tile_narrow_any)(L->packed_weight + m0 * L->k, (mr + GC_MR - 1) / GC_MR, L->k, src, T, (int)cnt);
+    for (int r = 0; r < mr; r++) {
+        const ptrdiff_t o = m0 + r;
+        float *dst = last ? y + o * ldy + n : H + o * GC_VL;
+        GC_HELPER(_epilogue)(L, o, T + r * GC_VL, n, last ? cnt : GC_VL, dst);
+    }
+}
+#endif
+
 GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers,
                                    int count, float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end,
                                    ptrdiff_t m_begin, ptrdiff_t m_end, int packed_ready, float *scratch) {
@@ -304,47 +423,64 @@ GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input
     float *P = scratch;
     float *H = P + k0 * GC_NR;
     float *T = H + hidden * GC_NR;
+#if GC_VL == 16
+    float *Pt = T + GC_MR * GC_NR;  // a narrow tail's packed input and hidden rows (gc_pw_scratch_count)
+    float *Ht = Pt + k0 * GC_NR;
+#endif
     for (ptrdiff_t n = n_begin; n < n_end; n += GC_NR) {
         const ptrdiff_t cnt = n_end - n < GC_NR ? n_end - n : GC_NR;
-        const int nv = (int)((cnt + GC_VL - 1) / GC_VL);  // vectors holding the strip's pixels
-        if (!packed_ready) GC_HELPER(_pack)(x, ldx, k0, n, cnt, input, P);
+        ptrdiff_t tail = 0;  // pixels of a narrow tail computed with this strip
+#if GC_VL == 16
+        // A tail of at most GC_PW_NARROW pixels after a full strip (14×14: 3·64 + 4) runs with it, panel pair
+        // by panel pair, so it reads each weight panel right after the strip did (from L1). Run alone it
+        // read all of a layer's weights for its few pixels: bandwidth-bound, a tenth of a ConvFFN's time
+        // at 14×14.
+        if (cnt == GC_NR && n_end - n - GC_NR <= GC_PW_NARROW) tail = n_end - n - GC_NR;
+#endif
+        if (!packed_ready) {
+            GC_HELPER(_pack)(x, ldx, k0, n, cnt, input, P);
+#if GC_VL == 16
+            if (cnt <= GC_PW_NARROW) GC_HELPER(_compact_narrow)(P, k0);
+            if (tail > 0) {
+                GC_HELPER(_pack)(x, ldx, k0, n + GC_NR, tail, input, Pt);
+                GC_HELPER(_compact_narrow)(Pt, k0);
+            }
+#endif
+        }
         const float *src = P;
+#if GC_VL == 16
+        const float *srcTail = Pt;
+#endif
         for (int l = 0; l < count; l++) {
             const gc_pw_layer *L = &layers[l];
             const int last = l == count - 1;
-            // Bias (or nothing) only, on a whole strip: stored here, without the general epilogue's call.
-            const int plain = cnt == GC_NR && !L->scale && L->activation == GC_PW_ACT_NONE && !L->mul && !L->add && !L->residual;
             const ptrdiff_t m_lo = last ? m_begin : 0, m_hi = last ? m_end : L->m;
-            for (ptrdiff_t m0 = m_lo; m0 < m_hi; m0 += GC_MR) {
-                const int mr = (int)(m_hi - m0 < GC_MR ? m_hi - m0 : GC_MR);
-#if GC_VL >= 8
-                if (nv == GC_NV && cnt % GC_VL == 1)  // the last vector holds one pixel (see _tile_pixel)
-                    GC_HELPER(_tile_pixel_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr, cnt - 1);
-                else
-#endif
-                GC_HELPER(_tile_any)(L->packed_weight + m0 * L->k, src, L->k, T, mr, nv);
-                for (int r = 0; r < mr; r++) {
-                    const ptrdiff_t o = m0 + r;
-                    float *dst = last ? y + o * ldy + n : H + o * GC_NR;
-                    if (plain) {
-                        const GC_HELPER(_vec) *t = (const GC_HELPER(_vec) *)(T + r * GC_NR);
-                        if (L->bias) {
-                            const float b = L->bias[o];
-                            for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_uvec) *)(dst + v * GC_VL) = t[v] + b;
-                        } else {
-                            for (int v = 0; v < GC_NV; v++) *(GC_HELPER(_uvec) *)(dst + v * GC_VL) = t[v];
-                        }
-                    } else {
-                        // A hidden row needs the strip's nv vectors only (the next layer reads no more).
-                        GC_HELPER(_epilogue)(L, o, T + r * GC_NR, n, last ? cnt : nv * GC_VL, dst);
+#if GC_VL == 16
+            if (cnt <= GC_PW_NARROW || tail > 0) {  // four panels at a time
+                for (ptrdiff_t m0 = m_lo; m0 < m_hi; m0 += 4 * GC_MR) {
+                    const int mr = (int)(m_hi - m0 < 4 * GC_MR ? m_hi - m0 : 4 * GC_MR);
+                    if (cnt <= GC_PW_NARROW) {
+                        GC_HELPER(_panels_narrow)(L, last, m0, mr, src, n, cnt, y, ldy, H, T);
+                        continue;
                     }
+                    for (int r0 = 0; r0 < mr; r0 += GC_MR)
+                        GC_HELPER(_panel)(L, last, m0 + r0, mr - r0 < GC_MR ? mr - r0 : GC_MR, src, n, cnt, y, ldy, H, T);
+                    GC_HELPER(_panels_narrow)(L, last, m0, mr, srcTail, n + GC_NR, tail, y, ldy, Ht, T);
                 }
+                src = H;
+                srcTail = Ht;
+                continue;
             }
+#endif
+            for (ptrdiff_t m0 = m_lo; m0 < m_hi; m0 += GC_MR)
+                GC_HELPER(_panel)(L, last, m0, (int)(m_hi - m0 < GC_MR ? m_hi - m0 : GC_MR), src, n, cnt, y, ldy, H, T);
             src = H;
         }
+        if (tail > 0) break;  // the tail was the range's end
     }
 }
 
+#undef GC_PW_NARROW
 #undef GC_NR
 #undef GC_MR
 #undef GC_KERNEL

@@ -193,6 +193,34 @@ struct PointwiseFusionTests {
         }
     }
 
+    @Test("a narrow tail (≤ 8 pixels, alone or after a whole strip, vectorised over channels) gets the same bits as inside a full vector",
+          arguments: PointwiseKernel.Variant.supported)
+    func narrowTail(variant: PointwiseKernel.Variant) {
+        // Per-pixel work only, so a map is any row of its pixels; `lead` whole strips before the tail.
+        for c in Self.cases where !c.stencil {
+            for (lead, tail) in [(0, 1), (0, 4), (0, 8), (1, 1), (1, 4), (1, 7), (1, 8), (2, 4), (1, 9)] {
+                let pixels = lead * variant.strip + tail
+                let (x, _, input, stages) = build(c, Float.self, batch: 1, height: 1, width: pixels)
+                guard stages.allSatisfy({ $0.epilogue.isPerChannel }) else { continue }
+                let alone = PointwiseConvolution.fused(x, stencil: nil, input: input, stages: stages, threads: 1, variant: variant)
+                // The same pixels, then more until the tail's pixels start a strip of a whole vector or more.
+                let extra = max(0, 16 - tail)
+                var widerScalars: [Float] = []
+                for ch in 0..<c.cin {
+                    widerScalars += x.scalars[(ch * pixels)..<((ch + 1) * pixels)]
+                    widerScalars += (0..<extra).map { Float($0) / 8 - 1 }
+                }
+                let wider = Tensor<Float>(shape: [1, c.cin, 1, pixels + extra], scalars: widerScalars)
+                let shared = PointwiseConvolution.fused(wider, stencil: nil, input: input, stages: stages, threads: 1, variant: variant)
+                let m = alone.shape[1]
+                for o in 0..<m { for p in 0..<pixels {
+                    #expect(alone.scalars[o * pixels + p] == shared.scalars[o * (pixels + extra) + p],
+                            "\(c) \(variant) \(lead) strips + \(tail): channel \(o) pixel \(p)")
+                } }
+            }
+        }
+    }
+
     @Test("the package entry points are the fused forward: plain call, epilogue call and chain")
     func entryPoints() {
         let c = Self.cases[4]

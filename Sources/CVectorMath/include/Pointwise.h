@@ -70,6 +70,11 @@ typedef struct {
 /// Pixels per strip at level `isa` (clamped to the CPU): callers split [0, pixels) at multiples of it.
 ptrdiff_t gc_pw_strip(int isa);
 
+/// At most this many pixels after a whole strip (0: none at level `isa`) are computed together with it when a
+/// call's range ends there (the 4 after 3·64 of a 14×14 map): each weight panel is read once for both.
+/// Callers splitting a map into strips give such a tail to the strip before it.
+ptrdiff_t gc_pw_tail(int isa);
+
 /// Floats of W's packed form: ⌈m/6⌉·6·k.
 size_t gc_pw_packed_count(ptrdiff_t m, ptrdiff_t k);
 
@@ -86,7 +91,7 @@ size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa);
 /// gc_pw_scratch_count floats. n_begin a multiple of gc_pw_strip(isa); m_begin a multiple of
 /// GC_PW_PANEL_ROWS, m_end ≤ m of the last layer. `packed_ready`: the scratch already holds this very
 /// strip's packed (transformed) input from the previous call with the same x, input and scratch — a
-/// single layer on a single strip only (otherwise ignored); the caller tiling one strip into channel
+/// single layer on a single strip (with its narrow tail, gc_pw_tail) only (otherwise ignored); the caller tiling one strip into channel
 /// blocks then packs it (its stencil, LayerNorm, …) once, not once per block.
 void gc_pw_run_f32(const float *x, ptrdiff_t ldx, const gc_pw_input *input, const gc_pw_layer *layers, int count,
                    float *y, ptrdiff_t ldy, ptrdiff_t n_begin, ptrdiff_t n_end, ptrdiff_t m_begin, ptrdiff_t m_end,

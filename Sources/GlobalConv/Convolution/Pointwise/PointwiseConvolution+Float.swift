@@ -19,7 +19,7 @@ extension PointwiseConvolution where Scalar == Float {
         let (n, pixels) = (job.x.shape[0], job.x.shape[2] * job.x.shape[3])
         func splitsChannels(outputChannels: Int) -> Bool {
             WorkSplit(images: n, pixels: pixels, outputChannels: outputChannels, threads: job.threads,
-                      strip: job.variant.strip).channelBlocks > 1
+                      strip: job.variant.strip, narrowTail: job.variant.narrowTail).channelBlocks > 1
         }
         if job.stages.count == 1, let stencil = job.stencil, splitsChannels(outputChannels: job.stages[0].conv.outputChannels),
            let s = try? stencil.conv(job.x, path: .direct, options: ExecutionOptions(threads: job.threads),
@@ -68,7 +68,8 @@ extension PointwiseConvolution where Scalar == Float {
         }
         let hidden = stages.count > 1 ? first.outputChannels : 0
         let scratchCount = PointwiseKernel.scratchCount(k: cin, hidden: hidden, variant: variant)
-        let split = WorkSplit(images: n, pixels: pixels, outputChannels: cout, threads: threads, strip: variant.strip)
+        let split = WorkSplit(images: n, pixels: pixels, outputChannels: cout, threads: threads, strip: variant.strip,
+                              narrowTail: variant.narrowTail)
         let (strip, stripsPerImage, blocks) = (split.strip, split.stripsPerImage, split.channelBlocks)
 
         var scalars: [Float] = TensorStoragePool.take(count)
@@ -111,8 +112,9 @@ extension PointwiseConvolution where Scalar == Float {
                                     let next = blocks == 1 ? min(range.upperBound, (img + 1) * stripsPerImage) : t + 1
                                     let channels = split.channels(ofBlock: t % blocks)
                                     let begin = (stripIndex - img * stripsPerImage) * strip
-                                    let endStrip = blocks == 1 ? next : stripIndex + 1
-                                    let end = min((endStrip - img * stripsPerImage) * strip, pixels)
+                                    let endStrip = (blocks == 1 ? next : stripIndex + 1) - img * stripsPerImage
+                                    // An image's last strip ends at its last pixel (it may carry a narrow tail).
+                                    let end = endStrip == stripsPerImage ? pixels : endStrip * strip
                                     let outBase = img * cout * pixels
                                     for index in 0..<layerCount { layers[index] = imageZero[index] }
                                     let last = layerCount - 1
@@ -144,8 +146,9 @@ private func floats<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) 
 }
 
 /// How ``PointwiseConvolution``'s Float forward splits its work into tiles: pixel strips of
-/// ``PointwiseKernel/Variant/strip`` pixels (the last of an image partial), times blocks of output
-/// channels when the strips alone would leave workers idle.
+/// ``PointwiseKernel/Variant/strip`` pixels (the last of an image partial, or longer by a narrow tail of
+/// at most ``PointwiseKernel/Variant/narrowTail`` pixels, which the kernel runs with it), times blocks of
+/// output channels when the strips alone would leave workers idle.
 ///
 /// With `s` strips in all (fractional: a partial strip counts its share) on `T` threads, strips alone
 /// give the busiest worker `⌈units/T⌉` strips for `s/T` of work. Below 85 % of that balance (a 7×7 map:
@@ -162,10 +165,11 @@ struct WorkSplit: Equatable {
     let rowsPerBlock: Int
     let outputChannels: Int
 
-    init(images: Int, pixels: Int, outputChannels: Int, threads: Int, strip: Int) {
+    init(images: Int, pixels: Int, outputChannels: Int, threads: Int, strip: Int, narrowTail: Int = 0) {
         self.strip = strip
         self.outputChannels = outputChannels
-        stripsPerImage = max(1, (pixels + strip - 1) / strip)
+        let rest = pixels % strip
+        stripsPerImage = max(1, (pixels + strip - 1) / strip - (pixels > strip && rest > 0 && rest <= narrowTail ? 1 : 0))
         let units = images * stripsPerImage
         let work = Double(images * pixels) / Double(strip)
         let balance = work / Double(threads) / Double((units + threads - 1) / threads)

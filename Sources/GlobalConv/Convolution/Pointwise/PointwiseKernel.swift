@@ -25,6 +25,10 @@ enum PointwiseKernel {
         /// Pixels per strip.
         var strip: Int { gc_pw_strip(isa) }
 
+        /// At most this many pixels after a whole strip run with it when a call's range ends there (0: none):
+        /// the 4 after 3·64 of a 14×14 map read each weight panel right after the strip did.
+        var narrowTail: Int { gc_pw_tail(isa) }
+
         /// The name of the C kernel this variant runs (``CompiledKernel/name``, e.g. `gc_f32_pw_avx512`).
         var kernelName: String { String(cString: gc_pw_kernel_name(isa)) }
     }
