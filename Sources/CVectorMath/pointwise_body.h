@@ -431,10 +431,9 @@ GC_TARGET static void GC_KERNEL(const float *x, ptrdiff_t ldx, const gc_pw_input
         const ptrdiff_t cnt = n_end - n < GC_NR ? n_end - n : GC_NR;
         ptrdiff_t tail = 0;  // pixels of a narrow tail computed with this strip
 #if GC_VL == 16
-        // A tail of at most GC_PW_NARROW pixels after a full strip (14×14: 3·64 + 4) runs with it, panel pair
-        // by panel pair, so it reads each weight panel right after the strip did (from L1). Run alone it
-        // read all of a layer's weights for its few pixels: bandwidth-bound, a tenth of a ConvFFN's time
-        // at 14×14.
+        // A tail of at most GC_PW_NARROW pixels after a full strip (14×14: 3·64 + 4) runs with it, four panels
+        // at a time (_panels_narrow after the strip's four _panel calls): it reads each weight panel soon after
+        // the strip did, from L1 or L2, instead of streaming all of the layer's weights again for a few pixels.
         if (cnt == GC_NR && n_end - n - GC_NR <= GC_PW_NARROW) tail = n_end - n - GC_NR;
 #endif
         if (!packed_ready) {
