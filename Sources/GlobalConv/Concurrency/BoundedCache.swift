@@ -63,6 +63,9 @@ package final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         }
     }
 
+    /// Whether `key` has a value (does not count as a use).
+    package func contains(_ key: Key) -> Bool { state.withLock { $0.entries[key] != nil } }
+
     /// Sets the value for `key` to `update(current)` atomically and returns it (insertion when the key
     /// is missing, `current` then nil).
     @discardableResult

@@ -17,12 +17,12 @@ enum NonFinite {
 }
 
 extension DepthwiseConvolution2D {
-    /// The channels whose weights or bias hold a NaN or ±Inf (usually none; `O(C·kh·kw)` to find).
-    var nonFiniteChannels: [Int] {
-        let taps = geometry.kernel.height * geometry.kernel.width
+    /// The channels whose weights (`[C, 1, kh, kw]`, `taps = kh·kw`) or bias hold a NaN or ±Inf (usually none;
+    /// `O(C·kh·kw)` to find: ``nonFiniteChannels`` holds them from `init`).
+    static func nonFiniteChannels(weight: Tensor<Scalar>, bias: Tensor<Scalar>?, taps: Int) -> [Int] {
         guard !NonFinite.allFinite(weight.scalars) || !(bias.map { NonFinite.allFinite($0.scalars) } ?? true) else { return [] }
         return weight.scalars.withUnsafeBufferPointer { w in
-            (0..<channels).filter { c in
+            (0..<weight.shape[0]).filter { c in
                 !NonFinite.allFinite(w.baseAddress! + c * taps, count: taps) || !(bias?.scalars[c].isFinite ?? true)
             }
         }

@@ -21,6 +21,9 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
     /// The plans calls have made, per input shape, requested path and options (``callAsFunction(_:path:options:)``
     /// runs on them), shared by copies of this value.
     let plans = BoundedCache<DepthwiseConvolutionPlan<Scalar>.Key, DepthwiseConvolutionPlan<Scalar>.Core>(capacity: 16)
+    /// The channels whose weights or bias hold a NaN or ±Inf (usually none), found once here: every call
+    /// recomputes their planes by the definition (`repairingNonFiniteWeights`).
+    let nonFiniteChannels: [Int]
 
     /// Number of channels `C`.
     public var channels: Int { weight.shape[0] }
@@ -55,6 +58,7 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
         self.bias = bias
         self.geometry = geometry
         self.spectra = KernelSpectrumCache()
+        nonFiniteChannels = Self.nonFiniteChannels(weight: weight, bias: bias, taps: geometry.kernel.height * geometry.kernel.width)
     }
 
     /// The output shape `[N, C, H', W']` for an input shape `[N, C, H, W]`.
@@ -93,22 +97,35 @@ public struct DepthwiseConvolution2D<Scalar: TensorScalar>: Sendable {
         // recomputed by the definition on every path (then activated like the rest).
         // A call runs on a cached plan (made on the first call of its shape, path and options), except
         // while `.auto` is still measuring: then both paths run on this input and the winner's output is used.
+        // A plan is cached only once its memory was checked and, for `.auto`, its path decided, so a call
+        // that finds one goes straight to it (the checks cost a model's main thread 2–3 % of a forward).
         let y: Tensor<Scalar>
+        let key = DepthwiseConvolutionPlan<Scalar>.Key(inputShape: input.shape, path: path, options: options)
+        if let core = plans[key] {
+            if let fft = core.fft { spectra.markUsed(fft.spectrumKey) }
+            y = core.run(self, input, activation: activation)
+            return repairing(input: input, output: y, activation: activation)
+        }
         let affordable = try affordablePath(path, inputShape: input.shape, outputShape: outShape, options: options)
         if affordable == .auto, plannerDecision(plannerKey(inputShape: input.shape, threads: options.threads),
                                                 outputShape: outShape) == .measure {
             y = try auto(input, outputShape: outShape, options: options, activation: activation)
         } else {
-            let key = DepthwiseConvolutionPlan<Scalar>.Key(inputShape: input.shape, path: path, options: options)
             let core = try plans.value(for: key) { () throws(ConvolutionError) in
                 try planCore(inputShape: input.shape, outputShape: outShape, path: affordable, options: options)
             }
             if let fft = core.fft { spectra.markUsed(fft.spectrumKey) }
             y = core.run(self, input, activation: activation)
         }
+        return repairing(input: input, output: y, activation: activation)
+    }
+
+    /// `y` with the planes of channels with non-finite weights recomputed by the definition, then activated.
+    private func repairing(input: Tensor<Scalar>, output y: Tensor<Scalar>, activation: Activation?) -> Tensor<Scalar> {
+        guard !nonFiniteChannels.isEmpty else { return y }
         var repaired = repairingNonFiniteWeights(input: input, output: y)
-        if activation != nil, !nonFiniteChannels.isEmpty {
-            let (n, c, plane) = (outShape[0], outShape[1], outShape[2] * outShape[3])
+        if activation != nil {
+            let (n, c, plane) = (y.shape[0], y.shape[1], y.shape[2] * y.shape[3])
             repaired.withUnsafeMutableBufferPointer { r in
                 for img in 0..<n { for ch in nonFiniteChannels { activation.apply(to: r.baseAddress! + (img * c + ch) * plane, count: plane) } }
             }

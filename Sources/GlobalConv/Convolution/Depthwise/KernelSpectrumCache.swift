@@ -36,7 +36,7 @@ final class KernelSpectrumCache<Scalar: TensorScalar>: Sendable {
     func markUsed(_ key: Key) { _ = storage[key] }
 
     /// Whether the spectrum for `key` is held (does not count as a use).
-    func contains(_ key: Key) -> Bool { storage.entries.contains { $0.key == key } }
+    func contains(_ key: Key) -> Bool { storage.contains(key) }
 
     var count: Int { storage.count }
 
