@@ -43,8 +43,11 @@ extension PointwiseConvolution where Scalar == Float {
         let (cin, cout) = (first.inputChannels, last.outputChannels)
         let e = stages[stages.count - 1].epilogue
 
-        // Every per-channel array in one Float buffer, addressed by offsets (−1: absent).
+        // Every per-channel array in one Float buffer, addressed by offsets (−1: absent); its capacity at
+        // most what the arrays below can take (input: 3·Cin, stencil: 10·Cin, each stage: 6·Cout), so it is
+        // allocated once.
         var params: [Float] = []
+        params.reserveCapacity(13 * cin + 6 * stages.reduce(0) { $0 + $1.conv.outputChannels })
         func put(_ a: [Float]?) -> Int {
             guard let a else { return -1 }
             defer { params += a }
