@@ -141,11 +141,24 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
                 parallelChunks(n * c, threads: threads) { planes in
                     for i in planes {
                         let (a, b) = (scale[i % c], shift[i % c])
-                        let base = i * plane
+                        let (src, dst) = (xs + i * plane, out + i * plane)
+                        // Sixteen at a time, multiply then add as the scalar tail (the compiler does not
+                        // vectorise the scalar loop: it cannot rule out that dst overlaps src).
+                        let (va, vb) = (SIMD16<Scalar>(repeating: a), SIMD16<Scalar>(repeating: b))
+                        var p = 0
+                        while p + 16 <= plane {
+                            var v = UnsafeRawPointer(src + p).loadUnaligned(as: SIMD16<Scalar>.self) * va + vb
+                            if thenReLU {
+                                // Activation.relu lane by lane: +0 for v ≤ 0 (−0 too), NaN kept.
+                                v.replace(with: SIMD16<Scalar>(), where: v .<= SIMD16<Scalar>())
+                            }
+                            UnsafeMutableRawPointer(dst + p).storeBytes(of: v, as: SIMD16<Scalar>.self)
+                            p += 16
+                        }
                         if thenReLU {
-                            for p in 0..<plane { out[base + p] = Activation.relu(xs[base + p] * a + b) }
+                            while p < plane { dst[p] = Activation.relu(src[p] * a + b); p += 1 }
                         } else {
-                            for p in 0..<plane { out[base + p] = xs[base + p] * a + b }
+                            while p < plane { dst[p] = src[p] * a + b; p += 1 }
                         }
                     }
                 }

@@ -53,12 +53,15 @@ int gc_crop_f32(const float *src, ptrdiff_t src_stride, const ptrdiff_t *row_sou
 /// 1 when no value of x[0..<n) is NaN or ±Inf (its exponent bits are not all ones), else 0.
 int gc_all_finite_f32(const float *x, ptrdiff_t n);
 
-/// dst[i] = src[i·stride] for i < n (stride ≥ 1; the im2col rows of strided convolutions). Strides 2 and 4
-/// (every stem and downsampler) are compiled as constant strides, which the vectoriser turns into wide
-/// loads and shuffles. Reads only within src[0 … stride·(n − 1)].
-void gc_gather_strided_f32(const float *src, ptrdiff_t stride, ptrdiff_t n, float *dst);
+/// dst[r·dst_row_stride + i] = src[r·src_row_stride + i·stride] for r < rows, i < n (stride ≥ 1; the im2col
+/// rows of strided convolutions, one output row of the convolution per r). Strides 2 and 4 (every stem
+/// and downsampler) are compiled as constant strides, which the vectoriser turns into wide loads and
+/// shuffles. Reads only within each row's src[r·src_row_stride … r·src_row_stride + stride·(n − 1)].
+void gc_gather_strided_f32(const float *src, ptrdiff_t stride, ptrdiff_t n, ptrdiff_t rows, ptrdiff_t src_row_stride,
+                           float *dst, ptrdiff_t dst_row_stride);
 /// The double-precision gc_gather_strided_f32.
-void gc_gather_strided_f64(const double *src, ptrdiff_t stride, ptrdiff_t n, double *dst);
+void gc_gather_strided_f64(const double *src, ptrdiff_t stride, ptrdiff_t n, ptrdiff_t rows, ptrdiff_t src_row_stride,
+                           double *dst, ptrdiff_t dst_row_stride);
 /// 1 when no value of x[0..<n) is NaN or ±Inf, else 0.
 int gc_all_finite_f64(const double *x, ptrdiff_t n);
 

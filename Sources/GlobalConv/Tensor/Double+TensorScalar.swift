@@ -83,8 +83,9 @@ extension Double: TensorScalar {
     public static func _allFinite(_ p: UnsafePointer<Double>, count: Int) -> Bool { gc_all_finite_f64(p, count) != 0 }
 
     @_documentation(visibility: internal)
-    public static func _gatherStrided(_ src: UnsafePointer<Double>, stride: Int, count: Int, into dst: UnsafeMutablePointer<Double>) {
-        gc_gather_strided_f64(src, stride, count, dst)
+    public static func _gatherStrided(_ src: UnsafePointer<Double>, stride: Int, count: Int, rows: Int, sourceRowStride: Int,
+                                      into dst: UnsafeMutablePointer<Double>, destinationRowStride: Int) {
+        gc_gather_strided_f64(src, stride, count, rows, sourceRowStride, dst, destinationRowStride)
     }
 
     @_documentation(visibility: internal)

@@ -81,8 +81,9 @@ extension Float: TensorScalar {
     public static func _allFinite(_ p: UnsafePointer<Float>, count: Int) -> Bool { gc_all_finite_f32(p, count) != 0 }
 
     @_documentation(visibility: internal)
-    public static func _gatherStrided(_ src: UnsafePointer<Float>, stride: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
-        gc_gather_strided_f32(src, stride, count, dst)
+    public static func _gatherStrided(_ src: UnsafePointer<Float>, stride: Int, count: Int, rows: Int, sourceRowStride: Int,
+                                      into dst: UnsafeMutablePointer<Float>, destinationRowStride: Int) {
+        gc_gather_strided_f32(src, stride, count, rows, sourceRowStride, dst, destinationRowStride)
     }
 
     @_documentation(visibility: internal)

@@ -116,9 +116,11 @@ where Self.Magnitude == Self {
     /// Whether no value of `p[0..<count]` is NaN or ±Inf (``NonFinite``).
     @_documentation(visibility: internal)
     static func _allFinite(_ p: UnsafePointer<Self>, count: Int) -> Bool
-    /// `dst[i] = src[i·stride]` for `i < count` (im2col's strided rows; `stride ≥ 1`).
+    /// `dst[r·destinationRowStride + i] = src[r·sourceRowStride + i·stride]` for `r < rows`, `i < count`
+    /// (im2col's strided rows; `stride ≥ 1`).
     @_documentation(visibility: internal)
-    static func _gatherStrided(_ src: UnsafePointer<Self>, stride: Int, count: Int, into dst: UnsafeMutablePointer<Self>)
+    static func _gatherStrided(_ src: UnsafePointer<Self>, stride: Int, count: Int, rows: Int, sourceRowStride: Int,
+                               into dst: UnsafeMutablePointer<Self>, destinationRowStride: Int)
     /// `rows × columns` copied (row strides given); whether all are finite (``copyRowsChecked(_:stride:rows:columns:into:stride:)``).
     @_documentation(visibility: internal)
     static func _copyRowsChecked(_ src: UnsafePointer<Self>, stride: Int, rows: Int, columns: Int,

@@ -177,20 +177,22 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
         // j·s_w + v − p_w ∈ [0, w)  ⇔  j ∈ [⌈(p_w − v)/s_w⌉, ⌊(w − 1 + p_w − v)/s_w⌋ + 1), clamped to [0, W').
         let first = min(out.width, max(0, (pw - v + sw - 1).floorDiv(sw)))
         let end = max(first, min(out.width, (w - 1 + pw - v).floorDiv(sw) + 1))
-        for i in 0..<out.height {
-            let row = i * sh + u - ph
+        // Likewise the output rows i whose tap row i·s_h + u − p_h lies inside the map: [top, bottom).
+        let top = min(out.height, max(0, (ph - u + sh - 1).floorDiv(sh)))
+        let bottom = max(top, min(out.height, (h - 1 + ph - u).floorDiv(sh) + 1))
+        dst.update(repeating: 0, count: top * out.width)
+        for i in top..<bottom {
             let line = dst + i * out.width
-            guard row >= 0, row < h else {
-                line.update(repeating: 0, count: out.width)
-                continue
-            }
             line.update(repeating: 0, count: first)
-            if first < end {
-                let taps = src + row * w + (first * sw + v - pw)  // the tap of column `first`, inside the map
-                Scalar._gatherStrided(taps, stride: sw, count: end - first, into: line + first)
-            }
             (line + end).update(repeating: 0, count: out.width - end)
         }
+        if first < end, top < bottom {
+            // The tap of (top, first), inside the map; then one output row per source row step s_h.
+            let taps = src + (top * sh + u - ph) * w + (first * sw + v - pw)
+            Scalar._gatherStrided(taps, stride: sw, count: end - first, rows: bottom - top, sourceRowStride: sh * w,
+                                  into: dst + top * out.width + first, destinationRowStride: out.width)
+        }
+        (dst + bottom * out.width).update(repeating: 0, count: (out.height - bottom) * out.width)
     }
 }
 
