@@ -144,15 +144,17 @@ static int gc_use_aligned(const gc_direct_plane *p, const void *src, ptrdiff_t l
 }
 
 // Whether the wide-kernel kernel pays: dilation 1, a kernel wider than 16 columns (the row-reuse kernels
-// take the narrower ones) and the data under two thirds of the kernel both across and down — where the
-// other kernels' register tiles mostly read padding in both directions. Measured on 2 threads (ms): 27×27
-// on 512 planes of 14×14 0.53 → 0.37; but 29×29 on 256 planes of 28×28 1.17 → 2.05, and SLaK's 5×51 on
-// 192 planes of 28×28 0.29 → 0.48, 384 of 14×14 0.12 → 0.14: there the aligned kernel's shifted windows
-// are cheaper than one masked load per product.
+// take the narrower ones) and at least as large as the data both across and down — where the other
+// kernels' register tiles read much padding in both directions (29×29 on 28×28: 45 % of the taps). With
+// its kernel-row-outer form (direct_kernel_wide.h), on 2 threads (ms, `Fixtures/depthwise_compare.py`,
+// direct column): 27×27 on 512 planes of 14×14 0.33 (the aligned kernel: 0.53), 29×29 on 256 planes of
+// 28×28 1.21 → 0.875 (OpenVINO 1.06). Its earlier data-row-outer form lost there (1.17 → 2.05) and was
+// kept to data under two thirds of the kernel. SLaK's 5×51 keeps the aligned kernel (5 rows against 14
+// or 28: the live rows of a tile are an interior run, not a straight line).
 static int gc_use_wide(const gc_direct_plane *p) {
     const ptrdiff_t columns = p->data_col_end - p->data_col_begin, rows = p->data_row_end - p->data_row_begin;
     return p->dilation_h == 1 && p->dilation_w == 1 && p->kernel_w > 16
-        && 3 * columns < 2 * p->kernel_w && 3 * rows < 2 * p->kernel_h;
+        && columns <= p->kernel_w && rows <= p->kernel_h;
 }
 
 typedef void (*gc_dw_f32_fn)(const gc_direct_plane *, const float *, const float *, float, float *);

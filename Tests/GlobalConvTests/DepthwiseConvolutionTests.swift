@@ -103,15 +103,15 @@ struct DepthwiseConvolutionTests {
     @Test("kernels wider than the map (the wide-kernel AVX-512 kernel: RepLKNet's 27×27 on 14×14) match the definition",
           arguments: DirectKernel2D.Variant.supported)
     func wideKernels(variant: DirectKernel2D.Variant) throws {
-        // (map, kernel, padding): square and rectangular (those with the data under two thirds of the kernel both
-        // ways take the wide kernel, the others are its neighbours), a map of one column, tiles of 14 rows and a remainder
+        // (map, kernel, padding): square and rectangular (those with the data no larger than the kernel both
+        // ways take the wide kernel — RepLKNet's 29×29 on 28×28 just so — the others are its neighbours), a map of one column, tiles of 14 rows and a remainder
         // (18 and 17 rows, the latter with rows the kernel reaches only in part; 28 rows: two whole tiles, each
         // with live rows that start at its first row or end at its last, the kernel's two straight runs),
         // output blocks of 16 columns with masked tails, padding that leaves the kernel partly outside.
         let cases: [((Int, Int), (Int, Int), (Int, Int))] = [
             ((14, 14), (27, 27), (13, 13)), ((7, 7), (13, 13), (6, 6)), ((5, 9), (31, 31), (15, 15)),
             ((14, 20), (5, 51), (2, 25)), ((9, 1), (3, 17), (1, 8)), ((11, 12), (19, 23), (9, 11)), ((3, 4), (5, 33), (1, 15)),
-            ((18, 10), (31, 31), (15, 15)), ((17, 6), (27, 11), (13, 5)), ((28, 12), (43, 43), (21, 21)),
+            ((18, 10), (31, 31), (15, 15)), ((17, 6), (27, 11), (13, 5)), ((28, 12), (43, 43), (21, 21)), ((28, 28), (29, 29), (14, 14)),
         ]
         for (map, kernel, padding) in cases {
             let c = DepthwiseCase(batch: 2, channels: 3, map: Size2D(height: map.0, width: map.1),
