@@ -143,23 +143,18 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
                         let (a, b) = (scale[i % c], shift[i % c])
                         let (src, dst) = (xs + i * plane, out + i * plane)
                         // Sixteen at a time, multiply then add as the scalar tail (the compiler does not
-                        // vectorise the scalar loop: it cannot rule out that dst overlaps src).
+                        // vectorise the scalar loop: it cannot rule out that dst overlaps src); then ReLU over
+                        // the plane while it is in cache (the C kernel: a lane mask in Swift's SIMD types
+                        // compiles to a loop over lanes).
                         let (va, vb) = (SIMD16<Scalar>(repeating: a), SIMD16<Scalar>(repeating: b))
                         var p = 0
                         while p + 16 <= plane {
-                            var v = UnsafeRawPointer(src + p).loadUnaligned(as: SIMD16<Scalar>.self) * va + vb
-                            if thenReLU {
-                                // Activation.relu lane by lane: +0 for v ≤ 0 (−0 too), NaN kept.
-                                v.replace(with: SIMD16<Scalar>(), where: v .<= SIMD16<Scalar>())
-                            }
+                            let v = UnsafeRawPointer(src + p).loadUnaligned(as: SIMD16<Scalar>.self) * va + vb
                             UnsafeMutableRawPointer(dst + p).storeBytes(of: v, as: SIMD16<Scalar>.self)
                             p += 16
                         }
-                        if thenReLU {
-                            while p < plane { dst[p] = Activation.relu(src[p] * a + b); p += 1 }
-                        } else {
-                            while p < plane { dst[p] = src[p] * a + b; p += 1 }
-                        }
+                        while p < plane { dst[p] = src[p] * a + b; p += 1 }
+                        if thenReLU { Activation.relu.apply(to: dst, count: plane) }
                     }
                 }
             }
