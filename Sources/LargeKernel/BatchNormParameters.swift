@@ -79,26 +79,37 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
     public var standardDeviation: [Scalar] { runningVar.scalars.map { ($0 + eps).squareRoot() } }
 
     /// Eval BatchNorm on an NCHW tensor, in the order of the definition:
-    /// `y[n,c,i,j] = (x[n,c,i,j] − mean[c]) / sqrt(var[c] + eps) · γ[c] + β[c]`.
+    /// `y[n,c,i,j] = (x[n,c,i,j] − mean[c]) / sqrt(var[c] + eps) · γ[c] + β[c]`, its planes split over
+    /// `threads` participants of the parallel runtime (each element's result is the same whatever the split).
     /// `x` is consumed: a tensor nobody else holds (a convolution's fresh output) is normalised in place,
     /// without a copy.
     /// - Throws: ``LargeKernelError/shapeMismatch(_:)`` unless `x` is `[N, C, H, W]` with this `C`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func apply(_ x: consuming Tensor<Scalar>) throws(LargeKernelError) -> Tensor<Scalar> {
+    public func apply(_ x: consuming Tensor<Scalar>, threads: Int = 1) throws(LargeKernelError) -> Tensor<Scalar> {
         guard x.rank == 4, x.shape[1] == channels else {
             throw .shapeMismatch("BatchNorm over \(channels) channels needs [N, \(channels), H, W], got \(x.shape)")
         }
         var y = consume x
-        let plane = y.shape[2] * y.shape[3]
-        let std = standardDeviation
-        let batch = y.shape[0]
+        let (planes, plane) = (y.shape[0] * channels, y.shape[2] * y.shape[3])
+        let (std, mean, gamma, beta) = (standardDeviation, runningMean.scalars, weight.scalars, bias.scalars)
+        let c = channels
         y.withUnsafeMutableBufferPointer { out in
-            for n in 0..<batch {
-                for c in 0..<channels {
-                    let (m, s, g, b) = (runningMean.scalars[c], std[c], weight.scalars[c], bias.scalars[c])
-                    let base = (n * channels + c) * plane
-                    for k in base..<(base + plane) { out[k] = (out[k] - m) / s * g + b }
+            let out = out.baseAddress!
+            parallelChunks(planes, threads: threads) { range in
+                for i in range {
+                    let (m, s, g, b) = (mean[i % c], std[i % c], gamma[i % c], beta[i % c])
+                    let row = out + i * plane
+                    // Sixteen lanes at a time, each the scalar expression's four operations in its order.
+                    let (vm, vs, vg, vb) = (SIMD16<Scalar>(repeating: m), SIMD16<Scalar>(repeating: s),
+                                            SIMD16<Scalar>(repeating: g), SIMD16<Scalar>(repeating: b))
+                    var k = 0
+                    while k + 16 <= plane {
+                        let v = UnsafeRawPointer(row + k).loadUnaligned(as: SIMD16<Scalar>.self)
+                        UnsafeMutableRawPointer(row + k).storeBytes(of: (v - vm) / vs * vg + vb, as: SIMD16<Scalar>.self)
+                        k += 16
+                    }
+                    while k < plane { row[k] = (row[k] - m) / s * g + b; k += 1 }
                 }
             }
         }

@@ -36,7 +36,7 @@ public struct ConvBN<Scalar: TensorScalar>: Sendable, Equatable {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
-        try bn.apply(kernel.forward(x, path: path, options: options))
+        try bn.apply(kernel.forward(x, path: path, options: options), threads: options.threads)
     }
 
     /// The single conv equal to `BN ∘ conv` (``DepthwiseKernel/fusingBatchNorm(_:)``), exact everywhere.
