@@ -153,5 +153,34 @@ extension SafetensorsTests {
                 try file.tensor("y", as: Float.self)
             }
         }
+
+        @Test("a file opened by path is read tensor by tensor: chunked reads are exact, and a file that shrinks after opening is an error, not a crash")
+        func readsOnDemand() throws {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("globalconv-safetensors-\(UInt64.random(in: 0...UInt64.max))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("big.safetensors").path
+            // 300 000 floats: more than one read buffer (1 MiB), with a partial last one; then a small tensor.
+            let big = Tensor<Float>.random(shape: [3, 100_000], in: -1...1, seed: 5)
+            let small = Tensor<Float>.random(shape: [7], in: -1...1, seed: 6)
+            var writer = SafetensorsWriter()
+            writer.add(big, named: "a.big")
+            writer.add(small, named: "b.small")
+            try writer.write(atPath: path)
+            let file = try SafetensorsFile(atPath: path)
+            #expect(try file.tensor("a.big", as: Float.self) == big)
+            #expect(try file.tensor("b.small", as: Double.self) == Tensor(shape: [7], scalars: small.scalars.map(Double.init)))
+            #expect(try file.allTensors(as: Float.self) == ["a.big": big, "b.small": small])
+            #expect(try SafetensorsFile(bytes: writer.serialized()).allTensors(as: Float.self) == file.allTensors(as: Float.self))
+
+            // Shrink the file behind the open value: the header was valid, the data is gone.
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.truncate(atOffset: 1000)
+            try handle.close()
+            let error = try #require(throws: SafetensorsError.self) { try file.tensor("b.small", as: Float.self) }
+            guard case .cannotRead(let why) = error.reason else { Issue.record("expected cannotRead, got \(error)"); return }
+            #expect(why.contains("changed after it was opened") && error.path == path, "\(error)")
+        }
     }
 }

@@ -16,9 +16,14 @@ package enum StateDictLoading {
 /// shape is returned so construction goes on (unless that placeholder is implausibly large, which
 /// throws at once: Docs/reliability.md); ``finish()`` then adds every key nobody asked for and
 /// throws one ``StateDictError`` listing all problems. Keys `*.num_batches_tracked` are ignored.
+/// A tensor taken with its expected shape leaves the loader's dictionary, so that once the block has made
+/// what it keeps of it (a 1×1 convolution keeps only its packed weights) the original can be freed while
+/// the rest of the model is built: a whole checkpoint is then never held twice.
 /// Used only during construction, on one thread (a reference type, not `Sendable`).
 final class StateDictLoader<Scalar: TensorScalar> {
-    private let tensors: [String: Tensor<Scalar>]
+    private var tensors: [String: Tensor<Scalar>]
+    /// Bytes of the state_dict as given (the placeholder budget is twice that).
+    private let givenBytes: Int
     private var consumed = Set<String>()
     private var missing: [StateDictError.Problem] = []
     private var mismatched: [StateDictError.Problem] = []
@@ -26,6 +31,7 @@ final class StateDictLoader<Scalar: TensorScalar> {
 
     init(_ tensors: [String: Tensor<Scalar>], block: String) {
         self.tensors = tensors
+        givenBytes = tensors.values.reduce(0) { $0 &+ $1.count &* MemoryLayout<Scalar>.stride }
         self.block = block
     }
 
@@ -34,7 +40,10 @@ final class StateDictLoader<Scalar: TensorScalar> {
 
     func take(_ key: String, _ shape: [Int]) throws(BackboneError) -> Tensor<Scalar> {
         consumed.insert(key)
-        if let t = tensors[key], t.shape == shape { return t }
+        if let t = tensors[key], t.shape == shape {
+            tensors[key] = nil
+            return t
+        }
         // A placeholder is needed. Its shape comes from the config, which may be hostile (`"dim": 1e12`):
         // refuse, before allocating, one that overflows Int or is larger than the placeholder budget.
         try checkPlaceholder(key, shape)
@@ -52,10 +61,7 @@ final class StateDictLoader<Scalar: TensorScalar> {
     /// larger than the tensor it stands for, so a config asking for more is an error (not an
     /// out-of-memory crash); the message names the key and the shape.
     private var placeholderBytes = 0
-    private lazy var placeholderBudget: Int = {
-        let given = tensors.values.reduce(0) { $0 &+ $1.count &* MemoryLayout<Scalar>.stride }
-        return max(StateDictLoading.placeholderBudget, given &* 2)
-    }()
+    private lazy var placeholderBudget: Int = max(StateDictLoading.placeholderBudget, givenBytes &* 2)
 
     private func checkPlaceholder(_ key: String, _ shape: [Int]) throws(BackboneError) {
         var count = 1
@@ -83,8 +89,11 @@ final class StateDictLoader<Scalar: TensorScalar> {
         }
     }
 
-    /// Whether `key` is present (for optional tensors whose presence the config does not fix).
-    func contains(_ key: String) -> Bool { tensors[key] != nil }
+    /// Whether `key` is present (for optional tensors whose presence the config does not fix), taken or not.
+    func contains(_ key: String) -> Bool { tensors[key] != nil || consumed.contains(key) && !isMissing(key) }
+
+    /// Whether `key` was asked for and the state_dict lacked it.
+    private func isMissing(_ key: String) -> Bool { missing.contains { $0.key == key } }
 
     /// Whether a tensor asked for so far was missing or mis-shaped: ``finish()`` will then throw, so
     /// the block being built will never be used and may skip work derived from its weights (a

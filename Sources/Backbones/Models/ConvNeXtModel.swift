@@ -20,7 +20,7 @@ public struct ConvNeXtModel<Scalar: TensorScalar>: Model {
             throw .config(block: id, message: "depths and dims must hold 4 integers ≥ 1 and num_classes, in_chans be ≥ 1, got \(config)")
         }
         self.config = config
-        trunk = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+        trunk = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
             try ConvNeXtLayout(s, model: id, inChannels: config.inChans, dims: config.dims, depths: config.depths,
                                numClasses: config.numClasses) { (b, _, _, dim) throws(BackboneError) in
                 .convnext(try ConvNeXtBlock(b, dim: dim, kernelSize: 7))

@@ -44,7 +44,7 @@ public struct GFNetHModel<Scalar: TensorScalar>: Model {
         let hidden = (0..<4).map { BlockConfig.truncatedProduct(dims[$0], config.mlpRatio[$0]) }
         guard hidden.allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(embed_dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
         self.config = config
-        (embeds, posEmbed, stages, norm, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+        (embeds, posEmbed, stages, norm, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
             var embeds: [Convolution2D<Scalar>] = [], stages: [[GFNetBlock<Scalar>]] = []
             for i in 0..<4 {
                 let p = s.scope("patch_embed.\(i).proj")

@@ -35,7 +35,7 @@ public struct GFNetModel<Scalar: TensorScalar>: Model {
         let hidden = BlockConfig.truncatedProduct(c, config.mlpRatio)
         guard hidden >= 1 else { throw .config(block: id, message: "int(embed_dim·mlp_ratio) must be ≥ 1, got \(hidden)") }
         self.config = config
-        (embed, posEmbed, blocks, norm, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+        (embed, posEmbed, blocks, norm, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
             let embed = try Convolution2D(s.scope("patch_embed.proj"), in: config.inChans, out: c, kernel: Size2D(config.patchSize),
                                           stride: Size2D(config.patchSize), padding: Size2D(0))
             let pos = try s.take("pos_embed", [1, g * g, c])

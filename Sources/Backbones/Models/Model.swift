@@ -42,8 +42,8 @@ public protocol Model<Scalar>: Sendable {
 
 extension Model {
     /// Builds the model from `config` JSON text (`{}` or empty: the official defaults) and a state_dict.
-    public init(configJSON: String, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        try self.init(config: Self.parseConfig(BlockConfig(block: Self.id, json: configJSON)), stateDict: stateDict)
+    public init(configJSON: String, stateDict: consuming [String: Tensor<Scalar>]) throws(BackboneError) {
+        try self.init(config: Self.parseConfig(BlockConfig(block: Self.id, json: configJSON)), stateDict: consume stateDict)
     }
 
     /// The logits `[N, num_classes]` of an image batch `[N, in_chans, H, W]`: the head

@@ -46,7 +46,7 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
         self.config = config
         typealias Parts = (StackedConvStem<Scalar, BatchNormParameters<Scalar>>, [ConvNorm<Scalar, BatchNormParameters<Scalar>>],
                            [[MogaBlock<Scalar>]], [BatchNormParameters<Scalar>], Linear<Scalar>)
-        (stem, embeds, stages, norms, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) -> Parts in
+        (stem, embeds, stages, norms, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) -> Parts in
             let batchNorm = { (scope: StateDictScope<Scalar>, channels: Int) throws(BackboneError) in try BatchNormParameters(scope, channels: channels) }
             let stem = try StackedConvStem(s.scope("patch_embed1.projection"), in: config.inChannels, out: dims[0], loadNorm: batchNorm)
             var embeds: [ConvNorm<Scalar, BatchNormParameters<Scalar>>] = []

@@ -27,7 +27,7 @@ public struct ParCConvNeXtModel<Scalar: TensorScalar>: Model {
             throw .config(block: id, message: "stage \(s) has ParC blocks, so dims[\(s)] must be even (half the channels per axis), got \(config.dims[s])")
         }
         self.config = config
-        trunk = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+        trunk = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
             try ConvNeXtLayout(s, model: id, inChannels: config.inChans, dims: config.dims, depths: config.depths,
                                numClasses: config.numClasses) { (b, stage, j, dim) throws(BackboneError) in
                 j >= config.parcInsertLocs[stage] ? .parc(try ParCConvNeXtBlock(b, dim: dim, kernelSize: config.stagesRs[stage], usePE: true))

@@ -47,7 +47,7 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
                                mergedMarker: ".large_kernel.lkb_reparam.weight", trainingMarker: ".large_kernel.lkb_origin.conv.weight",
                                flag: "\"small_kernel_merged\"")
         self.config = config
-        (stem, stages, transitions, norm, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+        (stem, stages, transitions, norm, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
             let c0 = ch[0]
             let stem = [try ConvBNReLU(s.scope("stem.0"), in: config.inChannels, out: c0, kernel: 3, stride: 2, groups: 1),
                         try ConvBNReLU(s.scope("stem.1"), in: c0, out: c0, kernel: 3, stride: 1, groups: c0),

@@ -44,7 +44,7 @@ public struct SLaKModel<Scalar: TensorScalar>: Model {
         }
         self.config = config
         let kernels = config.kernelSize
-        trunk = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+        trunk = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
             try ConvNeXtLayout(s, model: id, inChannels: config.inChans, dims: config.widths, depths: config.depths,
                                numClasses: config.numClasses) { (b, stage, _, dim) throws(BackboneError) in
                 .slak(try SLaKBlock(b, dim: dim, kernel: kernels[stage], small: n))

@@ -58,7 +58,7 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
         self.config = config
         typealias Parts = (StackedConvStem<Scalar, LayerNormChannelsFirst<Scalar>>, [ConvNorm<Scalar, LayerNormChannelsFirst<Scalar>>],
                            [[UniRepLKNetBlock<Scalar>]], LayerNormChannelsLast<Scalar>, Linear<Scalar>)
-        (stem, downsamples, stages, norm, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) -> Parts in
+        (stem, downsamples, stages, norm, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) -> Parts in
             let eps = Scalar(1e-6)
             let layerNorm = { (scope: StateDictScope<Scalar>, channels: Int) throws(BackboneError) in try LayerNormChannelsFirst(scope, channels: channels, eps: eps) }
             let stem = try StackedConvStem(s.scope("downsample_layers.0"), in: config.inChans, out: dims[0], loadNorm: layerNorm)

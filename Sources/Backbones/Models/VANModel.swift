@@ -37,7 +37,7 @@ public struct VANModel<Scalar: TensorScalar>: Model {
         let lka: LKADecomposition
         do { lka = try LKADecomposition(kernelSize: 21, dilation: 3) } catch { throw .config(block: id, message: "\(error)") }
         self.config = config
-        (embeds, stages, norms, head) = try loadStrictly(stateDict, block: id) { (s) throws(BackboneError) in
+        (embeds, stages, norms, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
             let batchNorm = { (scope: StateDictScope<Scalar>, channels: Int) throws(BackboneError) in try BatchNormParameters(scope, channels: channels) }
             var embeds: [ConvNorm<Scalar, BatchNormParameters<Scalar>>] = []
             var stages: [[VANBlock<Scalar>]] = [], norms: [LayerNormChannelsLast<Scalar>] = []

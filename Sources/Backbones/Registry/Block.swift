@@ -50,9 +50,9 @@ func checkInput<S: TensorScalar>(_ x: Tensor<S>, channels: Int, block: String) t
 
 /// Loads with a ``StateDictLoader`` through `body` and throws its combined error, if any.
 func loadStrictly<S: TensorScalar, T>(
-    _ stateDict: [String: Tensor<S>], block: String, _ body: (StateDictScope<S>) throws(BackboneError) -> T
+    _ stateDict: consuming [String: Tensor<S>], block: String, _ body: (StateDictScope<S>) throws(BackboneError) -> T
 ) throws(BackboneError) -> T {
-    let loader = StateDictLoader(stateDict, block: block)
+    let loader = StateDictLoader(consume stateDict, block: block)
     let value = try body(loader.root)
     do { try loader.finish() } catch { throw .stateDict(error) }
     return value

@@ -28,8 +28,8 @@ public enum ModelRegistry {
     /// The model `id` built from `configJSON` (empty or `{}` for the official defaults; `"preset"` names
     /// an official preset, other keys override it) and `stateDict` (official key names), loaded strictly.
     public static func make<S: TensorScalar>(id: String, configJSON: String,
-                                             stateDict: [String: Tensor<S>]) throws(BackboneError) -> any Model<S> {
+                                             stateDict: consuming [String: Tensor<S>]) throws(BackboneError) -> any Model<S> {
         guard let type = modelType(id: id, S.self) else { throw .unknownModel(id) }
-        return try type.init(configJSON: configJSON, stateDict: stateDict)
+        return try type.init(configJSON: configJSON, stateDict: consume stateDict)
     }
 }

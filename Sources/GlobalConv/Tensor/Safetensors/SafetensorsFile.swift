@@ -1,4 +1,7 @@
-/// A validated safetensors file in memory: its metadata, its tensor entries and their bytes.
+/// A validated safetensors file: its metadata, its tensor entries and their bytes — in memory (``init(bytes:)``)
+/// or, for a file opened with ``init(atPath:)``, left in the file and read tensor by tensor when asked for
+/// (only the prefix and header are read up front, so decoding a checkpoint's state_dict holds the decoded
+/// tensors and one buffer of file bytes at a time, never the whole file beside them).
 ///
 /// Layout (<https://huggingface.co/docs/safetensors>): an 8-byte little-endian `UInt64` header
 /// length `N`; `N` bytes of UTF-8 JSON, an object mapping each tensor name to
@@ -50,9 +53,15 @@ public struct SafetensorsFile: Sendable {
     public let path: String?
 
     let entriesByName: [String: Entry]
-    /// The whole file; the data section starts at ``dataStart``.
-    let bytes: [UInt8]
+    /// Where the bytes are; the data section starts at file offset ``dataStart``.
+    let storage: Storage
     let dataStart: Int
+
+    /// The file's bytes: all of them in memory, or an open file read on demand.
+    enum Storage: Sendable {
+        case memory([UInt8])
+        case file(SafetensorsIO.OpenFile)
+    }
 
     /// Parses and validates a safetensors file held in `bytes`.
     /// - Throws: ``SafetensorsError`` naming the problem (see ``SafetensorsError/Reason``).
@@ -63,8 +72,19 @@ public struct SafetensorsFile: Sendable {
     /// Reads, parses and validates the safetensors file at `path`.
     /// - Throws: ``SafetensorsError`` with `path` set, for an unreadable or invalid file.
     public init(atPath path: String) throws(SafetensorsError) {
-        let bytes = try SafetensorsIO.readFile(at: path)
-        try self.init(bytes: bytes, path: path)
+        let file = try SafetensorsIO.OpenFile(path: path)
+        let head = try file.prefixAndHeader()
+        do {
+            let layout = try Self.parse(head, fileLength: file.length)
+            self.metadata = layout.metadata
+            self.entriesByName = layout.entries
+            self.names = layout.entries.keys.sorted(by: Self.precedes)
+            self.dataStart = layout.dataStart
+        } catch {
+            throw SafetensorsError(error.reason, path: path)
+        }
+        self.storage = .file(file)
+        self.path = path
     }
 
     /// ``init(atPath:)`` under its former name.
@@ -75,7 +95,7 @@ public struct SafetensorsFile: Sendable {
 
     private init(bytes: [UInt8], path: String?) throws(SafetensorsError) {
         do {
-            let layout = try Self.parse(bytes)
+            let layout = try Self.parse(bytes, fileLength: bytes.count)
             self.metadata = layout.metadata
             self.entriesByName = layout.entries
             self.names = layout.entries.keys.sorted(by: Self.precedes)
@@ -83,7 +103,7 @@ public struct SafetensorsFile: Sendable {
         } catch {
             throw SafetensorsError(error.reason, path: path)
         }
-        self.bytes = bytes
+        self.storage = .memory(bytes)
         self.path = path
     }
 
@@ -114,18 +134,22 @@ extension SafetensorsFile {
         var dataStart: Int
     }
 
-    static func parse(_ bytes: [UInt8]) throws(SafetensorsError) -> Layout {
-        guard bytes.count >= 8 else { throw SafetensorsError(.fileTooShort(byteCount: bytes.count)) }
+    /// The layout of a file of `fileLength` bytes that starts with `bytes`: the whole file, or at least its
+    /// prefix and, when the prefix's header length fits the file, the header
+    /// (``SafetensorsIO/OpenFile/prefixAndHeader()``).
+    static func parse(_ bytes: [UInt8], fileLength: Int) throws(SafetensorsError) -> Layout {
+        guard fileLength >= 8, bytes.count >= 8 else { throw SafetensorsError(.fileTooShort(byteCount: fileLength)) }
         var headerLength: UInt64 = 0
         for k in 0..<8 { headerLength |= UInt64(bytes[k]) << (8 * UInt64(k)) }
         // Compare in UInt64 before converting: `8 + N` would overflow for N near 2⁶⁴.
-        let afterPrefix = bytes.count - 8
+        let afterPrefix = fileLength - 8
         guard headerLength <= UInt64(afterPrefix) else {
             throw SafetensorsError(.headerLengthExceedsFile(headerLength: headerLength, bytesAfterPrefix: afterPrefix))
         }
         let dataStart = 8 + Int(headerLength)
+        precondition(bytes.count >= dataStart, "SafetensorsFile.parse: the header's bytes must be given")
         let header = bytes[8..<dataStart]
-        let dataLength = bytes.count - dataStart
+        let dataLength = fileLength - dataStart
 
         if let offset = HeaderJSON.firstInvalidUTF8Offset(in: header) {
             throw SafetensorsError(.headerNotUTF8(byteOffset: offset))
@@ -304,11 +328,11 @@ extension SafetensorsFile {
         let scalars: [S]
         switch entry.dtype {
         case .f32:
-            scalars = decode(count: n, at: start, width: 4) { raw, offset in
+            scalars = try decode(count: n, at: start, width: 4) { raw, offset in
                 S(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
             }
         case .f64:
-            scalars = decode(count: n, at: start, width: 8) { raw, offset in
+            scalars = try decode(count: n, at: start, width: 8) { raw, offset in
                 S(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))))
             }
         default:
@@ -321,21 +345,42 @@ extension SafetensorsFile {
     }
 
     /// `count` elements of `width` bytes from file offset `start`; the header validation
-    /// guarantees `start + count·width <= bytes.count`, which is re-checked here.
+    /// guarantees that they lie in the file, which is re-checked here. From a file they are read a
+    /// buffer of at most ``SafetensorsIO/OpenFile/chunkBytes`` at a time.
+    /// - Throws: ``SafetensorsError/Reason/cannotRead(_:)`` when the file cannot be read there any more
+    ///   (it shrank or failed after it was opened and validated).
     private func decode<S>(
         count: Int, at start: Int, width: Int,
         _ element: (UnsafeRawBufferPointer, Int) -> S
-    ) -> [S] {
-        precondition(start >= 0 && count >= 0 && start + count * width <= bytes.count,
-                     "SafetensorsFile: validated range out of bounds")
+    ) throws(SafetensorsError) -> [S] {
         // An empty array must not come from `unsafeUninitializedCapacity: 0`: that writes the count into
         // the runtime's shared empty-array storage, a (benign) data race the thread sanitizer reports.
         guard count > 0 else { return [] }
-        return bytes.withUnsafeBytes { raw in
-            [S](unsafeUninitializedCapacity: count) { buffer, initialized in
-                for i in 0..<count { buffer[i] = element(raw, start + i * width) }
-                initialized = count
+        switch storage {
+        case .memory(let bytes):
+            precondition(start >= 0 && start + count * width <= bytes.count, "SafetensorsFile: validated range out of bounds")
+            return bytes.withUnsafeBytes { raw in
+                [S](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    for i in 0..<count { buffer[i] = element(raw, start + i * width) }
+                    initialized = count
+                }
             }
+        case .file(let file):
+            precondition(start >= 0 && start + count * width <= file.length, "SafetensorsFile: validated range out of bounds")
+            var result = [S]()
+            result.reserveCapacity(count)
+            let perChunk = max(1, SafetensorsIO.OpenFile.chunkBytes / width)
+            var chunk = [UInt8](repeating: 0, count: min(count, perChunk) * width)
+            var done = 0
+            while done < count {
+                let n = min(perChunk, count - done)
+                do { try file.read(into: &chunk, count: n * width, at: start + done * width) } catch {
+                    throw SafetensorsError(error.reason, path: path)
+                }
+                chunk.withUnsafeBytes { raw in for i in 0..<n { result.append(element(raw, i * width)) } }
+                done += n
+            }
+            return result
         }
     }
 }

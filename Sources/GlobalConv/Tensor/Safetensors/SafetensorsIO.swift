@@ -9,31 +9,73 @@ import Glibc
 import Darwin
 #endif
 
-/// Whole-file reads and writes for safetensors, the only place the engine touches files.
+/// File reads and writes for safetensors, the only place the engine touches files.
 enum SafetensorsIO {
-    /// The bytes of the file at `path`, read with POSIX calls so that a failure is the system's
-    /// reason, not Foundation's internals.
-    /// - Throws: ``SafetensorsError/Reason/noSuchFile`` when nothing exists at `path` (`ENOENT`),
-    ///   ``SafetensorsError/Reason/cannotRead(_:)`` with the reason (`permission denied`,
-    ///   `is a directory`, …) otherwise; `path` as given.
-    static func readFile(at path: String) throws(SafetensorsError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw readError(errno, path: path) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw readError(errno, path: path) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw readError(EISDIR, path: path) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(0, Int(info.st_size)))
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw readError(errno, path: path)
+    /// A file opened for reading, closed when the last value holding it goes; read with `pread`, so
+    /// any number of tasks may read it at once. Its length is taken when it is opened.
+    final class OpenFile: Sendable {
+        /// Bytes read per `pread` when decoding a tensor: bounds the file bytes held beside the tensors.
+        static let chunkBytes = 1 << 20
+
+        let descriptor: Int32
+        let length: Int
+        let path: String
+
+        /// Opens `path` for reading, with POSIX calls so that a failure is the system's reason, not
+        /// Foundation's internals.
+        /// - Throws: ``SafetensorsError/Reason/noSuchFile`` when nothing exists at `path` (`ENOENT`),
+        ///   ``SafetensorsError/Reason/cannotRead(_:)`` with the reason (`permission denied`,
+        ///   `is a directory`, …) otherwise; `path` as given.
+        init(path: String) throws(SafetensorsError) {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw readError(errno, path: path) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else {
+                let code = errno
+                close(fd)
+                throw readError(code, path: path)
             }
-            if n == 0 { return bytes }
-            bytes += chunk[0..<n]
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw readError(EISDIR, path: path)
+            }
+            (descriptor, length, self.path) = (fd, max(0, Int(info.st_size)), path)
+        }
+
+        deinit { close(descriptor) }
+
+        /// The 8-byte prefix and, when the header length it gives fits the file, the header after it
+        /// (fewer bytes for a file shorter than 8; ``SafetensorsFile/parse(_:fileLength:)`` reports what is wrong).
+        func prefixAndHeader() throws(SafetensorsError) -> [UInt8] {
+            var prefix = [UInt8](repeating: 0, count: min(8, length))
+            try read(into: &prefix, count: prefix.count, at: 0)
+            guard prefix.count == 8 else { return prefix }
+            var headerLength: UInt64 = 0
+            for k in 0..<8 { headerLength |= UInt64(prefix[k]) << (8 * UInt64(k)) }
+            guard headerLength <= UInt64(length - 8) else { return prefix }
+            var head = [UInt8](repeating: 0, count: 8 + Int(headerLength))
+            try read(into: &head, count: head.count, at: 0)
+            return head
+        }
+
+        /// Reads `count` bytes at file offset `offset` into the start of `buffer` (`buffer.count ≥ count`).
+        /// - Throws: ``SafetensorsError/Reason/cannotRead(_:)`` for a read error, or when the file ends
+        ///   before `offset + count` (it shrank after it was opened).
+        func read(into buffer: inout [UInt8], count: Int, at offset: Int) throws(SafetensorsError) {
+            precondition(count <= buffer.count, "OpenFile.read: buffer too small")
+            var done = 0
+            while done < count {
+                let n = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw readError(errno, path: path)
+                }
+                if n == 0 {
+                    throw SafetensorsError(.cannotRead("the file ended at byte \(offset + done), before byte \(offset + count): it changed after it was opened"),
+                                           path: path)
+                }
+                done += n
+            }
         }
     }
 
