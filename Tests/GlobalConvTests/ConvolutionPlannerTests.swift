@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GlobalConv
 import Verification
@@ -63,5 +64,26 @@ struct ConvolutionPlannerTests {
                                          geometry: try .same(kernel: Size2D(5)), threads: 2)
         planner.record(direct: .microseconds(150), fft: .microseconds(100), for: key)
         #expect(planner.decision(for: key, directCost: 1, fftCost: 1) == .use(.fft))
+    }
+
+    @Test("measurements(during:) counts the calling task's measurements, not another thread's made meanwhile")
+    func scopedMeasurementCount() {
+        let (_, own) = PlanningStatistics.measurements {
+            PlanningStatistics.countMeasurement()
+            PlanningStatistics.countMeasurement()
+        }
+        #expect(own == 2)
+        let before = PlanningStatistics.measurementCount
+        let (_, meanwhile) = PlanningStatistics.measurements {
+            let done = DispatchSemaphore(value: 0)
+            let other = Thread {
+                for _ in 0..<100 { PlanningStatistics.countMeasurement() }
+                done.signal()
+            }
+            other.start()
+            done.wait()
+        }
+        #expect(meanwhile == 0)
+        #expect(PlanningStatistics.measurementCount - before >= 100)
     }
 }

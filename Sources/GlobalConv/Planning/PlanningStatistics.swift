@@ -13,5 +13,23 @@ package enum PlanningStatistics {
     /// untimed calls first, so that no timed run includes a measurement.
     package static var callsUntilSettled: Int { ConvolutionPlanner.measurementsForCloseCalls }
 
-    static func countMeasurement() { measurements.withLock { $0 += 1 } }
+    /// The counter of the innermost ``measurements(during:)`` on this task, if any.
+    @TaskLocal private static var scopeCounter: Locked<Int>?
+
+    /// `body`'s result and the measurements made on the calling task while it ran — not those of other
+    /// tasks measuring at the same time, which ``measurementCount`` also counts (measurements happen on
+    /// the thread that asks for a plan).
+    package static func measurements<R, E: Error>(during body: () throws(E) -> R) throws(E) -> (result: R, count: Int) {
+        let counter = Locked(0)
+        // `withValue` rethrows untyped errors: the outcome crosses it as a Result.
+        let outcome = $scopeCounter.withValue(counter) { () -> Result<R, E> in
+            do throws(E) { return .success(try body()) } catch { return .failure(error) }
+        }
+        return (try outcome.get(), counter.withLock { $0 })
+    }
+
+    static func countMeasurement() {
+        measurements.withLock { $0 += 1 }
+        scopeCounter?.withLock { $0 += 1 }
+    }
 }

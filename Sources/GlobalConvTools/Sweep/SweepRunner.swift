@@ -26,13 +26,10 @@ package enum SweepRunner {
         return try TimingStatistics.measure(warmup: warmup, repeats: repeats, body)
     }
 
-    /// A planning run of `body`: whether the process's planner measured while it ran.
+    /// A planning run of `body`: whether the planner measured while it ran, on this task (others measuring
+    /// at the same time are not counted: ``PlanningStatistics/measurements(during:)``).
     static func planning<E: Error>(_ body: @escaping () throws(E) -> Void) -> () throws(E) -> Bool {
-        { () throws(E) -> Bool in
-            let before = PlanningStatistics.measurementCount
-            try body()
-            return PlanningStatistics.measurementCount != before
-        }
+        { () throws(E) -> Bool in try PlanningStatistics.measurements(during: body).count > 0 }
     }
 
     /// Where a sweep is: about to time `path` for `kernel`, the `index`-th of `total` steps (from 0).
