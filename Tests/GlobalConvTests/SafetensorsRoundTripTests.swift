@@ -118,11 +118,17 @@ extension SafetensorsTests {
             #expect(try file.allTensors(as: Float.self).isEmpty)
         }
 
-        @Test("files round-trip through the file system and IO errors name the path")
-        func files() throws {
+        /// A fresh directory under the system's temporary directory (the caller removes it).
+        static func temporaryDirectory() throws -> URL {
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("globalconv-safetensors-\(UInt64.random(in: 0...UInt64.max))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return directory
+        }
+
+        @Test("files round-trip through the file system and IO errors name the path")
+        func files() throws {
+            let directory = try Self.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let path = directory.appendingPathComponent("t.safetensors").path
 
@@ -156,9 +162,7 @@ extension SafetensorsTests {
 
         @Test("a file opened by path is read tensor by tensor: chunked reads are exact, and a file that shrinks after opening is an error, not a crash")
         func readsOnDemand() throws {
-            let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("globalconv-safetensors-\(UInt64.random(in: 0...UInt64.max))")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let directory = try Self.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let path = directory.appendingPathComponent("big.safetensors").path
             // 300 000 floats: more than one read buffer (1 MiB), with a partial last one; then a small tensor.

@@ -73,18 +73,7 @@ public struct SafetensorsFile: Sendable {
     /// - Throws: ``SafetensorsError`` with `path` set, for an unreadable or invalid file.
     public init(atPath path: String) throws(SafetensorsError) {
         let file = try SafetensorsIO.OpenFile(path: path)
-        let head = try file.prefixAndHeader()
-        do {
-            let layout = try Self.parse(head, fileLength: file.length)
-            self.metadata = layout.metadata
-            self.entriesByName = layout.entries
-            self.names = layout.entries.keys.sorted(by: Self.precedes)
-            self.dataStart = layout.dataStart
-        } catch {
-            throw SafetensorsError(error.reason, path: path)
-        }
-        self.storage = .file(file)
-        self.path = path
+        try self.init(head: file.prefixAndHeader(), fileLength: file.length, storage: .file(file), path: path)
     }
 
     /// ``init(atPath:)`` under its former name.
@@ -94,8 +83,14 @@ public struct SafetensorsFile: Sendable {
     }
 
     private init(bytes: [UInt8], path: String?) throws(SafetensorsError) {
+        try self.init(head: bytes, fileLength: bytes.count, storage: .memory(bytes), path: path)
+    }
+
+    /// A file of `fileLength` bytes starting with `head` (the whole file, or its prefix and header),
+    /// its bytes in `storage`.
+    private init(head: [UInt8], fileLength: Int, storage: Storage, path: String?) throws(SafetensorsError) {
         do {
-            let layout = try Self.parse(bytes, fileLength: bytes.count)
+            let layout = try Self.parse(head, fileLength: fileLength)
             self.metadata = layout.metadata
             self.entriesByName = layout.entries
             self.names = layout.entries.keys.sorted(by: Self.precedes)
@@ -103,7 +98,7 @@ public struct SafetensorsFile: Sendable {
         } catch {
             throw SafetensorsError(error.reason, path: path)
         }
-        self.storage = .memory(bytes)
+        self.storage = storage
         self.path = path
     }
 
