@@ -92,6 +92,7 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
         }
         var y = consume x
         let (planes, plane) = (y.shape[0] * channels, y.shape[2] * y.shape[3])
+        guard planes > 0, plane > 0 else { return y }  // an empty tensor has no storage to point at
         let (std, mean, gamma, beta) = (standardDeviation, runningMean.scalars, weight.scalars, bias.scalars)
         let c = channels
         y.withUnsafeMutableBufferPointer { out in
