@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GlobalConv
+import Verification
 @testable import Backbones
 
 /// Every input on which a fuzz target of `Tests/Fuzz` (run by `.ci/fuzz`) ever crashed, inline, run
@@ -39,6 +40,33 @@ struct FuzzRegressionTests {
             }
             #expect(throws: BackboneError.self, "\(found)") {
                 try BlockRegistry.make(id: id, configJSON: json, stateDict: [String: Tensor<Float>]())
+            }
+        }
+    }
+
+    /// `FuzzBlockConfig` inputs whose block builds from a fixture's weights and whose forward needs more
+    /// memory than the harness's budget: `(found, fixture, base64 of "<block id>\n<config JSON>")`.
+    static let forwardOutOfMemory: [(found: String, fixture: String, base64: String)] = [
+        // 2026-12-06 (CI): > 2 GiB — conv2d.depthwise with circular padding [753333, 8] on the 9×11 fixture
+        // input: a 1,506,663-row output (2.1 GB of Double), inside the default 4 GiB budget.
+        ("conv2d.depthwise, circular padding 753333", "conv2d.depthwise-circular.float64.safetensors",
+         "Y29udjJkLmRlcHRod2lzZQp7ImNoYW5uZWxzIjo4LCJrZXJuZWxfc2l6ZSI6WzEzLDldLCJkaWxhdGlvbiI6WzEsMl0sInBhZGRpbmciOls3NTMzMzMsOF0sInBhZGRpbmdfbW9kZSI6ImNpcmN1bGFyIiwiYmlhcyI6dHJ1ZX0="),
+    ]
+
+    @Test("FuzzBlockConfig out-of-memory inputs are refused within the harness's memory budget, before allocating")
+    func forwardWithinBudget() throws {
+        // FuzzBlockConfig's options (Tests/Fuzz/Sources/FuzzBlockConfig): one thread, 512 MiB.
+        let options = ExecutionOptions(threads: 1, memoryBudget: MemoryBudget(bytes: 512 << 20))
+        for (found, fixtureName, base64) in Self.forwardOutOfMemory {
+            let text = String(decoding: try #require(Data(base64Encoded: base64), "\(found)"), as: UTF8.self)
+            let newline = try #require(text.firstIndex(of: "\n"))
+            let (id, json) = (String(text[..<newline]), String(text[text.index(after: newline)...]))
+            let fixture = try Fixture<Double>(file: SafetensorsFile(atPath: FixturesDirectory.file(fixtureName)), source: fixtureName)
+            let block = try BlockRegistry.make(id: id, configJSON: json, stateDict: fixture.stateDict)
+            for path in [ConvolutionPath.direct, .fft] {
+                #expect(throws: BackboneError.self, "\(found) on \(path)") {
+                    try block.forward(fixture.input, path: path, options: options)
+                }
             }
         }
     }

@@ -26,13 +26,19 @@ public func fuzzBlockConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     if let fixture = Fixtures.shared.byBlock[id],
        let block = try? BlockRegistry.make(id: id, configJSON: json, stateDict: fixture.stateDict) {
         for path in [ConvolutionPath.direct, .fft] {
-            _ = try? block.forward(fixture.input, path: path, options: ExecutionOptions(threads: 1))
+            _ = try? block.forward(fixture.input, path: path, options: harnessOptions)
         }
     }
     return 0
 }
 
 /// The first Float64 fixture of each block id in `$GLOBALCONV_FUZZ_FIXTURES` (read once).
+/// One thread, and a memory budget (the engine's refusal of a call needing more, before it allocates)
+/// well below libFuzzer's 2 GiB RSS limit (`.ci/fuzz`): under the default 4 GiB a hostile geometry the
+/// budget rightly allows (a circular padding of 753333 rows: a 2.1 GB output) ends the run as an
+/// out-of-memory (CI, 2026-12-06). `FuzzRegressionTests` runs its inputs with the same options.
+private let harnessOptions = ExecutionOptions(threads: 1, memoryBudget: MemoryBudget(bytes: 512 << 20))
+
 private final class Fixtures: Sendable {
     static let shared = Fixtures()
     let byBlock: [String: Fixture<Double>]
