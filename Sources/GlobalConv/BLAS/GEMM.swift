@@ -32,7 +32,9 @@ enum GEMM {
     /// `C = A·op(B)` (`A` `m × k` not transposed, `C` `m × n`) as blocks of ``columnsPerBlock`` columns of
     /// `C`, each one single-threaded product, on up to `threads` participants of the engine's pool. Each
     /// output is the same dot product as in one call; the blocking is fixed, so the result does not depend
-    /// on `threads`.
+    /// on `threads`. One row of `A` against a transposed `B` (a classifier head on one image) is a
+    /// matrix-vector product per block (`cblas_?gemv` on `B`'s rows): `cblas_?gemm` copied each block of
+    /// `B` into its packed layout first, for one dot product per column.
     static func multiplyInBlocks<S: TensorScalar>(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<S>, lda: Int,
@@ -47,8 +49,14 @@ enum GEMM {
                 let c0 = block * columnsPerBlock, width = min(columnsPerBlock, n - c0)
                 // Columns c0… of op(B): columns of B, or rows of B when it is transposed.
                 let bBlock = transposeB ? b + c0 * ldb : b + c0
-                multiply(m: m, n: width, k: k, a: a, lda: lda, b: bBlock, ldb: ldb, transposeB: transposeB,
-                         c: c + c0, ldc: ldc)
+                if m == 1, transposeB {
+                    precondition(k <= Int(Int32.max) && ldb <= Int(Int32.max), "GEMM: extents beyond 32-bit BLAS integers")
+                    BLASThreads.release()
+                    S._gemv(m: Int32(width), n: Int32(k), a: bBlock, lda: Int32(ldb), x: a, y: c + c0)
+                } else {
+                    multiply(m: m, n: width, k: k, a: a, lda: lda, b: bBlock, ldb: ldb, transposeB: transposeB,
+                             c: c + c0, ldc: ldc)
+                }
             }
         }
     }

@@ -77,6 +77,12 @@ extension Double: TensorScalar {
                     m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
 
+    @_documentation(visibility: internal)
+    public static func _gemv(m: Int32, n: Int32, a: UnsafePointer<Double>, lda: Int32, x: UnsafePointer<Double>,
+                             y: UnsafeMutablePointer<Double>) {
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1, a, lda, x, 1, 0, y, 1)
+    }
+
     // MARK: Scans and copies
 
     @_documentation(visibility: internal)

@@ -75,6 +75,12 @@ extension Float: TensorScalar {
                     m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
 
+    @_documentation(visibility: internal)
+    public static func _gemv(m: Int32, n: Int32, a: UnsafePointer<Float>, lda: Int32, x: UnsafePointer<Float>,
+                             y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1, a, lda, x, 1, 0, y, 1)
+    }
+
     // MARK: Scans and copies
 
     @_documentation(visibility: internal)

@@ -1,8 +1,9 @@
 /// A fully connected layer on a batch of vectors, PyTorch's `nn.Linear(in, out)` applied to `[N, in]`:
 /// `y[n,o] = b[o] + Σ_i W[o,i]·x[n,i]` (the classification heads).
 ///
-/// `Y = X·Wᵀ` for the whole batch through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, single-threaded, in
-/// fixed blocks of output features on up to `threads` participants of the engine's pool), then `+ b`: each output one dot product of `in` terms,
+/// `Y = X·Wᵀ` for the whole batch through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, or `cblas_?gemv` for one
+/// image, single-threaded, in fixed blocks of output features on up to `threads` participants of the
+/// engine's pool: ``GEMM``), then `+ b`: each output one dot product of `in` terms,
 /// `|ŷ − y| ≤ γ(in + 1)·(|b| + Σ|W||x|)`. An input `[N, in, 1, 1]` (a pooled NCHW map) is accepted as
 /// `[N, in]`. Immutable; safe to call from many tasks.
 public struct Linear<Scalar: TensorScalar>: Sendable {
