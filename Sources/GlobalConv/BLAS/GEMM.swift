@@ -25,6 +25,12 @@ enum GEMM {
                      && lda <= Int(Int32.max) && ldb <= Int(Int32.max) && ldc <= Int(Int32.max),
                      "GEMM: extents beyond 32-bit BLAS integers")
         BLASThreads.release()
+        if m == 1, !transposeA, transposeB {
+            // One row of A against B's rows (a classifier head on one image): a matrix-vector product on B
+            // (`cblas_?gemv`); `cblas_?gemm` copied B into its packed layout first, for one dot product per column.
+            S._gemv(m: Int32(n), n: Int32(k), alpha: alpha, a: b, lda: Int32(ldb), x: a, beta: beta, y: c)
+            return
+        }
         S._gemm(transposeA: transposeA, transposeB: transposeB, m: Int32(m), n: Int32(n), k: Int32(k), alpha: alpha,
                 a: a, lda: Int32(lda), b: b, ldb: Int32(ldb), beta: beta, c: c, ldc: Int32(ldc))
     }
@@ -32,9 +38,7 @@ enum GEMM {
     /// `C = A·op(B)` (`A` `m × k` not transposed, `C` `m × n`) as blocks of ``columnsPerBlock`` columns of
     /// `C`, each one single-threaded product, on up to `threads` participants of the engine's pool. Each
     /// output is the same dot product as in one call; the blocking is fixed, so the result does not depend
-    /// on `threads`. One row of `A` against a transposed `B` (a classifier head on one image) is a
-    /// matrix-vector product per block (`cblas_?gemv` on `B`'s rows): `cblas_?gemm` copied each block of
-    /// `B` into its packed layout first, for one dot product per column.
+    /// on `threads`.
     static func multiplyInBlocks<S: TensorScalar>(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<S>, lda: Int,
@@ -49,14 +53,8 @@ enum GEMM {
                 let c0 = block * columnsPerBlock, width = min(columnsPerBlock, n - c0)
                 // Columns c0… of op(B): columns of B, or rows of B when it is transposed.
                 let bBlock = transposeB ? b + c0 * ldb : b + c0
-                if m == 1, transposeB {
-                    precondition(k <= Int(Int32.max) && ldb <= Int(Int32.max), "GEMM: extents beyond 32-bit BLAS integers")
-                    BLASThreads.release()
-                    S._gemv(m: Int32(width), n: Int32(k), a: bBlock, lda: Int32(ldb), x: a, y: c + c0)
-                } else {
-                    multiply(m: m, n: width, k: k, a: a, lda: lda, b: bBlock, ldb: ldb, transposeB: transposeB,
-                             c: c + c0, ldc: ldc)
-                }
+                multiply(m: m, n: width, k: k, a: a, lda: lda, b: bBlock, ldb: ldb, transposeB: transposeB,
+                         c: c + c0, ldc: ldc)
             }
         }
     }

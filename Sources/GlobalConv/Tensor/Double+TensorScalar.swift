@@ -78,9 +78,9 @@ extension Double: TensorScalar {
     }
 
     @_documentation(visibility: internal)
-    public static func _gemv(m: Int32, n: Int32, a: UnsafePointer<Double>, lda: Int32, x: UnsafePointer<Double>,
-                             y: UnsafeMutablePointer<Double>) {
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1, a, lda, x, 1, 0, y, 1)
+    public static func _gemv(m: Int32, n: Int32, alpha: Double, a: UnsafePointer<Double>, lda: Int32, x: UnsafePointer<Double>,
+                             beta: Double, y: UnsafeMutablePointer<Double>) {
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1)
     }
 
     // MARK: Scans and copies

@@ -76,9 +76,9 @@ extension Float: TensorScalar {
     }
 
     @_documentation(visibility: internal)
-    public static func _gemv(m: Int32, n: Int32, a: UnsafePointer<Float>, lda: Int32, x: UnsafePointer<Float>,
-                             y: UnsafeMutablePointer<Float>) {
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1, a, lda, x, 1, 0, y, 1)
+    public static func _gemv(m: Int32, n: Int32, alpha: Float, a: UnsafePointer<Float>, lda: Int32, x: UnsafePointer<Float>,
+                             beta: Float, y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1)
     }
 
     // MARK: Scans and copies

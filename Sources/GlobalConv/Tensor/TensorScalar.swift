@@ -110,11 +110,11 @@ where Self.Magnitude == Self {
     static func _gemm(transposeA: Bool, transposeB: Bool, m: Int32, n: Int32, k: Int32, alpha: Self,
                       a: UnsafePointer<Self>, lda: Int32, b: UnsafePointer<Self>, ldb: Int32, beta: Self,
                       c: UnsafeMutablePointer<Self>, ldc: Int32)
-    /// `cblas_sgemv` / `cblas_dgemv`, row-major, not transposed: `y ← A·x` for `A` `m × n` (row stride
-    /// `lda`) and unit-stride `x`, `y` (``GEMM``).
+    /// `cblas_sgemv` / `cblas_dgemv`, row-major, not transposed: `y ← alpha·A·x + beta·y` for `A` `m × n`
+    /// (row stride `lda`) and unit-stride `x`, `y` (``GEMM``).
     @_documentation(visibility: internal)
-    static func _gemv(m: Int32, n: Int32, a: UnsafePointer<Self>, lda: Int32, x: UnsafePointer<Self>,
-                      y: UnsafeMutablePointer<Self>)
+    static func _gemv(m: Int32, n: Int32, alpha: Self, a: UnsafePointer<Self>, lda: Int32, x: UnsafePointer<Self>,
+                      beta: Self, y: UnsafeMutablePointer<Self>)
 
     // MARK: Scans and copies of the FFT paths (CVectorMath, circular.c; Float and Double the same C code)
 
