@@ -83,9 +83,9 @@ GC_TARGET_AVX512 static void gc_f32_dw_wide_avx512(const gc_direct_plane *p, con
                     const __m512 wv = _mm512_loadu_ps(rev + u * kw + (kw - 1 - c + j0));
                     const float *x = rows_u + (c - c0) * data_rows;
 #define GC_WIDE_FMA(R) acc[R] = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x[R]), wv, acc[R], m)
-                    // The live rows are r_lo … r_hi; one of the ends is the tile's own (the kernel reaches past the
-                    // data on that side) except on maps taller than the kernel: a jump into a straight run of
-                    // FMAs instead of a test and branch per row.
+                    // The live rows are r_lo … r_hi. On a whole tile one end is the tile's own (the kernel reaches
+                    // past the data on that side): a jump into a straight run of FMAs instead of a test and branch
+                    // per row. A last, shorter tile whose run starts past its first row takes the tested loop.
                     if (r_hi == GC_WIDE_ROWS - 1) {
                         switch (r_lo) {  // rows r_lo … 13
                         case 0: GC_WIDE_FMA(0); /* fallthrough */

@@ -329,7 +329,6 @@ GC_TARGET static void GC_HELPER(_panel)(const gc_pw_layer *L, int last, ptrdiff_
     }
 }
 
-
 #if GC_VL == 16
 // A strip of at most GC_PW_NARROW pixels (the last 4 of a 14×14 map's 196) against up to four panels at
 // once, vectorised over output channels instead of pixels: vector A holds panel 0's six rows in lanes 0–5

@@ -174,12 +174,9 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
         let (c, u, v) = (r / (kh * kw), (r / kw) % kh, r % kw)
         let (sh, sw, ph, pw) = (stride.height, stride.width, padding.height, padding.width)
         let src = source + c * h * w
-        // j·s_w + v − p_w ∈ [0, w)  ⇔  j ∈ [⌈(p_w − v)/s_w⌉, ⌊(w − 1 + p_w − v)/s_w⌋ + 1), clamped to [0, W').
-        let first = min(out.width, max(0, (pw - v + sw - 1).floorDiv(sw)))
-        let end = max(first, min(out.width, (w - 1 + pw - v).floorDiv(sw) + 1))
-        // Likewise the output rows i whose tap row i·s_h + u − p_h lies inside the map: [top, bottom).
-        let top = min(out.height, max(0, (ph - u + sh - 1).floorDiv(sh)))
-        let bottom = max(top, min(out.height, (h - 1 + ph - u).floorDiv(sh) + 1))
+        // The output columns j whose tap j·s_w + v − p_w lies inside the map, and likewise the rows.
+        let (first, end) = Self.outputsInside(tap: v, stride: sw, padding: pw, extent: w, outputs: out.width)
+        let (top, bottom) = Self.outputsInside(tap: u, stride: sh, padding: ph, extent: h, outputs: out.height)
         dst.update(repeating: 0, count: top * out.width)
         for i in top..<bottom {
             let line = dst + i * out.width
@@ -193,6 +190,15 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
                                   into: dst + top * out.width + first, destinationRowStride: out.width)
         }
         (dst + bottom * out.width).update(repeating: 0, count: (out.height - bottom) * out.width)
+    }
+}
+
+extension Convolution2D {
+    /// The outputs `o` of one axis whose tap `o·stride + tap − padding` lies in `[0, extent)`, as `first..<end`
+    /// within `[0, outputs)`: `o ∈ [⌈(padding − tap)/stride⌉, ⌊(extent − 1 + padding − tap)/stride⌋ + 1)`, clamped.
+    fileprivate static func outputsInside(tap: Int, stride: Int, padding: Int, extent: Int, outputs: Int) -> (Int, Int) {
+        let first = min(outputs, max(0, (padding - tap + stride - 1).floorDiv(stride)))
+        return (first, max(first, min(outputs, (extent - 1 + padding - tap).floorDiv(stride) + 1)))
     }
 }
 

@@ -129,13 +129,17 @@ extension SafetensorsFile {
         var dataStart: Int
     }
 
+    /// `N`, the little-endian `UInt64` of a file's first 8 bytes (`prefix.count ≥ 8`).
+    static func headerLength(prefix: [UInt8]) -> UInt64 {
+        (0..<8).reduce(UInt64(0)) { $0 | UInt64(prefix[$1]) << (8 * UInt64($1)) }
+    }
+
     /// The layout of a file of `fileLength` bytes that starts with `bytes`: the whole file, or at least its
     /// prefix and, when the prefix's header length fits the file, the header
     /// (``SafetensorsIO/OpenFile/prefixAndHeader()``).
     static func parse(_ bytes: [UInt8], fileLength: Int) throws(SafetensorsError) -> Layout {
         guard fileLength >= 8, bytes.count >= 8 else { throw SafetensorsError(.fileTooShort(byteCount: fileLength)) }
-        var headerLength: UInt64 = 0
-        for k in 0..<8 { headerLength |= UInt64(bytes[k]) << (8 * UInt64(k)) }
+        let headerLength = Self.headerLength(prefix: bytes)
         // Compare in UInt64 before converting: `8 + N` would overflow for N near 2⁶⁴.
         let afterPrefix = fileLength - 8
         guard headerLength <= UInt64(afterPrefix) else {

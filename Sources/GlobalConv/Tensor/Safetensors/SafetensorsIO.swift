@@ -50,8 +50,7 @@ enum SafetensorsIO {
             var prefix = [UInt8](repeating: 0, count: min(8, length))
             try read(into: &prefix, count: prefix.count, at: 0)
             guard prefix.count == 8 else { return prefix }
-            var headerLength: UInt64 = 0
-            for k in 0..<8 { headerLength |= UInt64(prefix[k]) << (8 * UInt64(k)) }
+            let headerLength = SafetensorsFile.headerLength(prefix: prefix)
             guard headerLength <= UInt64(length - 8) else { return prefix }
             var head = [UInt8](repeating: 0, count: 8 + Int(headerLength))
             try read(into: &head, count: head.count, at: 0)
