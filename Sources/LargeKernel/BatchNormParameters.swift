@@ -101,9 +101,16 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
                 for i in range {
                     let (m, s, g, b) = (mean[i % c], std[i % c], gamma[i % c], beta[i % c])
                     let row = out + i * plane
+                    // Sixteen lanes at a time, each the scalar expression's four operations in its order.
                     let (vm, vs, vg, vb) = (SIMD16<Scalar>(repeating: m), SIMD16<Scalar>(repeating: s),
                                             SIMD16<Scalar>(repeating: g), SIMD16<Scalar>(repeating: b))
-                    LaneMap.apply(row, into: row, count: plane) { v in (v - vm) / vs * vg + vb }
+                    var k = 0
+                    while k + 16 <= plane {
+                        let v = UnsafeRawPointer(row + k).loadUnaligned(as: SIMD16<Scalar>.self)
+                        UnsafeMutableRawPointer(row + k).storeBytes(of: (v - vm) / vs * vg + vb, as: SIMD16<Scalar>.self)
+                        k += 16
+                    }
+                    while k < plane { row[k] = (row[k] - m) / s * g + b; k += 1 }
                 }
             }
         }
@@ -146,10 +153,19 @@ public struct BatchNormParameters<Scalar: TensorScalar>: Sendable, Equatable {
                 parallelChunks(n * c, threads: threads) { planes in
                     for i in planes {
                         let (a, b) = (scale[i % c], shift[i % c])
-                        let dst = out + i * plane
+                        let (src, dst) = (xs + i * plane, out + i * plane)
+                        // Sixteen at a time, multiply then add as the scalar tail (the compiler does not
+                        // vectorise the scalar loop: it cannot rule out that dst overlaps src); then ReLU over
+                        // the plane while it is in cache (the C kernel: a lane mask in Swift's SIMD types
+                        // compiles to a loop over lanes).
                         let (va, vb) = (SIMD16<Scalar>(repeating: a), SIMD16<Scalar>(repeating: b))
-                        LaneMap.apply(xs + i * plane, into: dst, count: plane) { v in v * va + vb }
-                        // ReLU over the plane while it is in cache (Activation's C kernel, not a lane mask).
+                        var p = 0
+                        while p + 16 <= plane {
+                            let v = UnsafeRawPointer(src + p).loadUnaligned(as: SIMD16<Scalar>.self) * va + vb
+                            UnsafeMutableRawPointer(dst + p).storeBytes(of: v, as: SIMD16<Scalar>.self)
+                            p += 16
+                        }
+                        while p < plane { dst[p] = src[p] * a + b; p += 1 }
                         if thenReLU { Activation.relu.apply(to: dst, count: plane) }
                     }
                 }
