@@ -160,6 +160,32 @@ extension SafetensorsTests {
             }
         }
 
+        @Test("a write replaces the file whole and leaves nothing else behind; a failed write leaves the directory as it was")
+        func writeReplacesAtomically() throws {
+            let directory = try Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("w.safetensors").path
+            let first = Tensor<Float>.random(shape: [5, 3], in: -1...1, seed: 1)
+            let second = Tensor<Float>.random(shape: [2], in: -1...1, seed: 2)
+            var writer = SafetensorsWriter()
+            writer.add(first, named: "t")
+            try writer.write(atPath: path)
+            var replacement = SafetensorsWriter()
+            replacement.add(second, named: "t")
+            try replacement.write(atPath: path)
+            #expect(try SafetensorsFile(atPath: path).tensor("t", as: Float.self) == second)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["w.safetensors"])
+
+            // The target is a directory: the rename fails, and the partial file beside it is removed.
+            let folder = directory.appendingPathComponent("folder")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+            let error = try #require(throws: SafetensorsError.self) { try writer.write(atPath: folder.path) }
+            guard case .cannotWrite = error.reason else { Issue.record("expected cannotWrite, got \(error)"); return }
+            #expect(error.path == folder.path)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["folder", "w.safetensors"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        }
+
         @Test("a file opened by path is read tensor by tensor: chunked reads are exact, and a file that shrinks after opening is an error, not a crash")
         func readsOnDemand() throws {
             let directory = try Self.temporaryDirectory()

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-internal import FoundationEssentials
-#else
-internal import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -91,12 +86,39 @@ enum SafetensorsIO {
         return first.lowercased() + text.dropFirst()
     }
 
-    /// Replaces the file at `path` with `bytes`, atomically.
+    /// Replaces the file at `path` with `bytes`, atomically: the bytes go to a new file beside it
+    /// (`.<name>.<random>.partial`, created exclusively with the process umask's permissions), are
+    /// flushed to disk, and the new file is renamed over `path`; on any failure it is removed and
+    /// `path` is untouched. POSIX calls, like the reads, so that a failure is the system's reason.
     static func writeFile(_ bytes: [UInt8], to path: String) throws(SafetensorsError) {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw SafetensorsError(.cannotWrite(String(describing: error)), path: path)
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let partial = "\(directory).\(name).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).partial"
+        let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw writeError(errno, path: path) }
+        var done = 0
+        var failure: Int32 = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                break
+            }
+            done += n
         }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure == 0, rename(partial, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(partial)
+            throw writeError(failure, path: path)
+        }
+    }
+
+    /// The error for `errno` value `code` while writing `path`.
+    static func writeError(_ code: Int32, path: String) -> SafetensorsError {
+        SafetensorsError(.cannotWrite(systemMessage(code)), path: path)
     }
 }
