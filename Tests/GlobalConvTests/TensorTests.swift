@@ -3,28 +3,44 @@ import GlobalConv
 
 @Suite("Tensor")
 struct TensorTests {
-    @Test("channel slices and concatenation write every element, also into recycled storage; empty parts allowed")
-    func channelSlicesAndConcatenation() {
-        // [2, 5, 128, 128]: the slices and the concatenation are ≥ 2^15 elements, so they come from the pool,
-        // which is first filled with NaN arrays of exactly their sizes.
+    @Test("channel slices and channel replacement write every element, also into recycled storage and on two threads; empty parts allowed")
+    func channelSlicesAndReplacement() {
+        // [2, 5, 128, 128]: the slices are ≥ 2^15 elements, so they come from the pool, which is first filled
+        // with NaN arrays of exactly their sizes; each image's run is over 16 384 elements, so two threads split it.
         let (n, c, h, w) = (2, 5, 128, 128)
         let x = Tensor<Float>(shape: [n, c, h, w], scalars: (0..<(n * c * h * w)).map { Float($0 % 9973) })
-        for count in [n * 2 * h * w, n * 3 * h * w, n * c * h * w] {
-            TensorStoragePool.recycle(Tensor<Float>(shape: [count], scalars: [Float](repeating: .nan, count: count)))
-        }
-        let (a, b) = (x.channels(0..<2), x.channels(2..<5))
-        for img in 0..<n {
-            for ch in 0..<5 {
-                for (i, j) in [(0, 0), (17, 33), (127, 127)] {
-                    #expect((ch < 2 ? a[img, ch, i, j] : b[img, ch - 2, i, j]) == x[img, ch, i, j])
+        for threads in [1, 2] {
+            for count in [n * 2 * h * w, n * 3 * h * w] {
+                TensorStoragePool.recycle(Tensor<Float>(shape: [count], scalars: [Float](repeating: .nan, count: count)))
+            }
+            let (a, b) = (x.channels(0..<2, threads: threads), x.channels(2..<5, threads: threads))
+            #expect(a.shape == [n, 2, h, w] && b.shape == [n, 3, h, w])
+            for img in 0..<n {
+                for ch in 0..<5 {
+                    for (i, j) in [(0, 0), (17, 33), (127, 127)] {
+                        #expect((ch < 2 ? a[img, ch, i, j] : b[img, ch - 2, i, j]) == x[img, ch, i, j])
+                    }
                 }
             }
+            #expect(!a.scalars.contains { $0.isNaN } && !b.scalars.contains { $0.isNaN })
+            let empty = x.channels(3..<3, threads: threads)
+            #expect(empty.shape == [n, 0, h, w] && empty.scalars.isEmpty)
+            // Channels 1..<4 replaced by 10 000 + their value: the channels outside keep theirs, in both images.
+            var y = x
+            let shifted = x.channels(1..<4)
+            let middle = Tensor(shape: shifted.shape, scalars: shifted.scalars.map { $0 + 10_000 })
+            y.replaceChannels(startingAt: 1, with: middle, threads: threads)
+            y.replaceChannels(startingAt: 2, with: empty, threads: threads)
+            for img in 0..<n {
+                for ch in 0..<5 {
+                    for (i, j) in [(0, 0), (64, 5), (127, 127)] {
+                        #expect(y[img, ch, i, j] == x[img, ch, i, j] + ((1..<4).contains(ch) ? 10_000 : 0))
+                    }
+                }
+            }
+            #expect(y.channels(0..<1) == x.channels(0..<1) && y.channels(4..<5) == x.channels(4..<5))
+            #expect(y.channels(1..<4) == middle)
         }
-        let empty = x.channels(3..<3)
-        #expect(empty.shape == [n, 0, h, w] && empty.scalars.isEmpty)
-        let whole = Tensor.concatenatingChannels([a, empty, b])
-        #expect(whole == x)
-        #expect(Tensor.concatenatingChannels([b, a]).channels(0..<3) == b)
     }
 
     @Test("NCHW subscript addresses row-major storage")

@@ -68,8 +68,8 @@ extension Tensor {
         }
     }
 
-    /// Channels `range` of an NCHW tensor, `x[:, range]`.
-    package func channels(_ range: Range<Int>) -> Tensor {
+    /// Channels `range` of an NCHW tensor, `x[:, range]`, copied on up to `threads` participants.
+    package func channels(_ range: Range<Int>, threads: Int = 1) -> Tensor {
         precondition(rank == 4 && range.lowerBound >= 0 && range.upperBound <= shape[1],
                      "channels(_:): range \(range) outside \(shape)")
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
@@ -79,34 +79,40 @@ extension Tensor {
         out.withUnsafeMutableBufferPointer { o in
             scalars.withUnsafeBufferPointer { x in
                 for img in 0..<n {
-                    (o.baseAddress! + img * run).update(from: x.baseAddress! + (img * c + range.lowerBound) * plane, count: run)
+                    Self.copy(run, from: x.baseAddress! + (img * c + range.lowerBound) * plane, to: o.baseAddress! + img * run,
+                              threads: threads)
                 }
             }
         }
         return Tensor(shape: [n, range.count, shape[2], shape[3]], scalars: out)
     }
 
-    /// `torch.cat(parts, dim=1)` of NCHW tensors. - Precondition: equal N, H, W; at least one part.
-    package static func concatenatingChannels(_ parts: [Tensor]) -> Tensor {
-        precondition(!parts.isEmpty && parts.allSatisfy {
-            $0.rank == 4 && $0.shape[0] == parts[0].shape[0] && $0.shape[2] == parts[0].shape[2] && $0.shape[3] == parts[0].shape[3]
-        }, "concatenatingChannels: parts must share N, H, W: \(parts.map(\.shape))")
-        let (n, h, w) = (parts[0].shape[0], parts[0].shape[2], parts[0].shape[3])
-        let plane = h * w, channels = parts.reduce(0) { $0 + $1.shape[1] }
-        guard n * channels * plane > 0 else { return Tensor(shape: [n, channels, h, w], scalars: []) }
-        var out: [Scalar] = TensorStoragePool.take(n * channels * plane)  // every element written below
-        out.withUnsafeMutableBufferPointer { o in
-            var dst = o.baseAddress!
-            for img in 0..<n {
-                for p in parts {
-                    let run = p.shape[1] * plane
-                    guard run > 0 else { continue }
-                    p.scalars.withUnsafeBufferPointer { dst.update(from: $0.baseAddress! + img * run, count: run) }
-                    dst += run
+    /// In place, `x[:, start ..< start + part.shape[1]] = part` for NCHW tensors, on up to `threads`
+    /// participants: how a block joins channel groups computed apart (MogaNet's `torch.cat` of its
+    /// three dilated branches, written into the map whose channels they replace instead of into a new one).
+    /// - Precondition: equal N, H, W, and the channels inside `x`.
+    package mutating func replaceChannels(startingAt start: Int, with part: Tensor, threads: Int = 1) {
+        precondition(rank == 4 && part.rank == 4 && part.shape[0] == shape[0] && part.shape[2] == shape[2]
+                     && part.shape[3] == shape[3] && start >= 0 && start + part.shape[1] <= shape[1],
+                     "replaceChannels: \(part.shape) at channel \(start) does not fit \(shape)")
+        let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
+        let run = part.shape[1] * plane
+        guard n * run > 0 else { return }
+        withUnsafeMutableBufferPointer { o in
+            part.scalars.withUnsafeBufferPointer { p in
+                for img in 0..<n {
+                    Self.copy(run, from: p.baseAddress! + img * run, to: o.baseAddress! + (img * c + start) * plane, threads: threads)
                 }
             }
         }
-        return Tensor(shape: [n, channels, h, w], scalars: out)
+    }
+
+    /// Copies `count` elements in chunks of at least 16 384 on up to `threads` participants.
+    private static func copy(_ count: Int, from source: UnsafePointer<Scalar>, to destination: UnsafeMutablePointer<Scalar>,
+                             threads: Int) {
+        parallelChunks(count, threads: threads, grain: 16_384) { r in
+            (destination + r.lowerBound).update(from: source + r.lowerBound, count: r.count)
+        }
     }
 
     /// The NCHW window starting at `(top, left)` of size `height × width`.
