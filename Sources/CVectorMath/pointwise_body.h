@@ -12,6 +12,7 @@ typedef float GC_HELPER(_uvec) __attribute__((vector_size(GC_VL * 4), aligned(4)
 typedef int GC_HELPER(_ivec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
 typedef int GC_HELPER(_uivec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
 
+#if GC_VL != 16
 // P[i][0..GC_NR) = act(b[i] + 3×3 stencil of x[i]) at pixels [n, n+cnt), columns past cnt zero. Each vector
 // of pixels [p0, p0 + VL) reads, for tap row u, the samples [p0 + (u−1)·w − 1, p0 + (u−1)·w + VL + 1): one
 // contiguous run, as rows are contiguous. Vectors whose pixels all lie in rows 1…h−2 load the runs in
@@ -75,12 +76,14 @@ GC_TARGET static void GC_HELPER(_pack_stencil)(const float *x, ptrdiff_t ldx, pt
     }
 }
 
+#endif
+
 #if GC_VL == 16
-// The same stencil for AVX-512 without unaligned loads per tap: each of a vector's nine samples was its own
-// unaligned load, which straddles two cache lines whenever it starts off a 64-byte boundary (all of them
-// but one row's centre at most), and those split loads — not the products — set the pace: ~20 cycles
-// per vector of 16 outputs on a 56×56 map, 55 on 14×14 (its first and last rows took the copying path).
-// Now tap row u of the strip is read as the vectors M_−1 … M_NV of samples [b + 16j, b + 16j + 16),
+// The stencil for AVX-512 (the form above is the other levels'), without an unaligned load per tap: in
+// that form each of a vector's nine samples is its own unaligned load, which straddles two cache lines
+// whenever it starts off a 64-byte boundary (all of them but one row's centre at most), and those split
+// loads — not the products — set the pace on AVX-512: ~20 cycles per vector of 16 outputs on a 56×56
+// map, 55 on 14×14 (where the first and last rows take the copying path). Here tap row u of the strip is read as the vectors M_−1 … M_NV of samples [b + 16j, b + 16j + 16),
 // b = n + (u − 1)·w, each a masked load whose mask keeps the lanes inside the plane (zero padding above
 // and below, and no access outside it; M_−1 keeps its last lane, M_NV its first); the left and right
 // neighbours of vector j are valignd of M_j−1:M_j and M_j:M_j+1, zero-masked at columns 0 and w − 1.
