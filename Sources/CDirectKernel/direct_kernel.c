@@ -170,6 +170,30 @@ typedef struct {
     gc_dw_f32_fn wide_f32;       // dilation 1, kernel wider than the data columns, any source
 } gc_direct_table;
 
+// The dilated row-reuse kernels (AVX-512 only), by kernel width and dilation (equal in both directions),
+// on sources gc_use_aligned_dilated accepts.
+typedef struct {
+    ptrdiff_t kernel_w, dilation;
+    gc_dw_f32_fn fn;
+} gc_direct_dilated;
+#define GC_DILATED_ENTRY(NAME, KW, D) {KW, D, NAME},
+static const gc_direct_dilated gc_direct_dilated_kernels[] = {GC_DIRECT_DILATED_KERNELS(GC_DILATED_ENTRY) {0, 0, 0}};
+#undef GC_DILATED_ENTRY
+
+// The dilated row-reuse kernel for this plane's kernel width and dilation, or null.
+static gc_dw_f32_fn gc_dilated_kernel(ptrdiff_t kernel_w, ptrdiff_t dilation_w, ptrdiff_t dilation_h) {
+    if (dilation_w != dilation_h) return 0;
+    for (const gc_direct_dilated *d = gc_direct_dilated_kernels; d->fn; ++d)
+        if (d->kernel_w == kernel_w && d->dilation == dilation_w) return d->fn;
+    return 0;
+}
+
+// The aligned layout for a dilated kernel: the kernel's dilated extent in place of its width.
+static int gc_use_aligned_dilated(const gc_direct_plane *p, const void *src) {
+    return ((uintptr_t)src % 64) == 0 && p->src_stride % 16 == 0
+        && p->src_stride >= gc_aligned_stride(p->out_w, p->dilation_w * (p->kernel_w - 1) + 1, 16);
+}
+
 #define GC_TABLE_SLOT(NAME, T, SLOT, ISA) [ISA].SLOT = NAME,
 #define GC_TABLE_ROWS(NAME, KW) [GC_ISA_AVX512].rows_f32[KW] = NAME,
 // The dispatch tables, one per level, filled from the lists at compile time.
@@ -188,6 +212,10 @@ static const gc_direct_table gc_direct_tables[GC_ISA_COUNT] = {
 static gc_dw_f32_fn gc_direct_choose_f32(const gc_direct_plane *p, const void *src, int isa) {
     const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
     if (t->wide_f32 && gc_use_wide(p)) return t->wide_f32;
+    if (gc_isa_clamp(isa) == GC_ISA_AVX512 && p->dilation_w > 1) {
+        const gc_dw_f32_fn dilated = gc_dilated_kernel(p->kernel_w, p->dilation_w, p->dilation_h);
+        if (dilated && gc_use_aligned_dilated(p, src)) return dilated;
+    }
     if (p->dilation_h == 1 && p->kernel_w >= 2 && p->kernel_w <= 16 && t->rows_f32[p->kernel_w]
         && gc_use_aligned(p, src, 16))
         return t->rows_f32[p->kernel_w];
@@ -215,6 +243,13 @@ ptrdiff_t gc_direct_source_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_t
                                   int isa) {
     // A one-column kernel needs no shifted windows: the plain kernel's loads are all it does.
     const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
+    // A dilated kernel with a row-reuse kernel (single precision, AVX-512; the plane's dilation_h is checked
+    // when the kernel is chosen) reads NV aligned vectors per column group.
+    if (element_size == 4 && gc_isa_clamp(isa) == GC_ISA_AVX512 && dilation_w > 1) {
+        for (const gc_direct_dilated *d = gc_direct_dilated_kernels; d->fn; ++d)
+            if (d->kernel_w == kernel_w && d->dilation == dilation_w)
+                return gc_aligned_stride(out_w, dilation_w * (kernel_w - 1) + 1, 16);
+    }
     const int aligned = element_size == 4 ? t->aligned_f32 != 0 : t->aligned_f64 != 0;
     if (!aligned || dilation_w != 1 || kernel_w == 1) return 0;
     return gc_aligned_stride(out_w, kernel_w, 64 / element_size);
@@ -229,12 +264,15 @@ typedef struct {
 #define GC_ENTRY(NAME, T, SLOT, ISA) {{#NAME, ISA, (int)sizeof(T)}, (void (*)(void))NAME},
 #define GC_ENTRY_ROWS(NAME, KW) {{#NAME, GC_ISA_AVX512, 4}, (void (*)(void))NAME},
 #define GC_ENTRY_LINE(NAME, SLOT, ISA) {{#NAME, ISA, 4}, 0},
+#define GC_ENTRY_DILATED(NAME, KW, D) {{#NAME, GC_ISA_AVX512, 4}, (void (*)(void))NAME},
 static const gc_direct_entry gc_direct_entries[] = {
-    GC_DIRECT_KERNELS(GC_ENTRY) GC_DIRECT_ROWS_KERNELS(GC_ENTRY_ROWS) GC_LINE_KERNELS(GC_ENTRY_LINE)
+    GC_DIRECT_KERNELS(GC_ENTRY) GC_DIRECT_ROWS_KERNELS(GC_ENTRY_ROWS) GC_DIRECT_DILATED_KERNELS(GC_ENTRY_DILATED)
+    GC_LINE_KERNELS(GC_ENTRY_LINE)
 };
 #undef GC_ENTRY
 #undef GC_ENTRY_ROWS
 #undef GC_ENTRY_LINE
+#undef GC_ENTRY_DILATED
 
 ptrdiff_t gc_direct_kernel_count(void) {
     return (ptrdiff_t)(sizeof gc_direct_entries / sizeof gc_direct_entries[0]);

@@ -38,6 +38,12 @@
     X(gc_f32_dw_rows11_avx512, 11) X(gc_f32_dw_rows12_avx512, 12) X(gc_f32_dw_rows13_avx512, 13)          \
     X(gc_f32_dw_rows14_avx512, 14) X(gc_f32_dw_rows15_avx512, 15) X(gc_f32_dw_rows16_avx512, 16)
 
+// The dilated row-reuse kernels (direct_kernel_rows.h), single precision, one per (kernel width, dilation)
+// of the models' dilated depthwise convolutions (VAN's LKA, MogaNet's multi-order convolutions); other
+// dilated kernels run the general kernel.
+#define GC_DIRECT_DILATED_KERNELS(X)                                                                      \
+    X(gc_f32_dw_rows5d2_avx512, 5, 2) X(gc_f32_dw_rows7d3_avx512, 7, 3)
+
 // The line kernels (line_kernel.c), single precision: a taps × 1 or 1 × taps kernel, and ParC's rows.
 #define GC_LINE_KERNELS(X)                                                                                \
     X(gc_f32_line_avx512, line, GC_ISA_AVX512)                                                            \
@@ -47,6 +53,7 @@
 #define GC_DIRECT_ALIGNED_KERNELS(X)
 #define GC_DIRECT_WIDE_KERNELS(X)
 #define GC_DIRECT_ROWS_KERNELS(X)
+#define GC_DIRECT_DILATED_KERNELS(X)
 #define GC_LINE_KERNELS(X)
 #endif
 

@@ -36,6 +36,16 @@ struct CompiledKernelTests {
                     }
                 }
             }
+            // Dilated kernels with a row-reuse kernel of their own (VAN's 7×7 with dilation 3, MogaNet's 5×5 with 2).
+            for (kernel, dilation) in [(7, 3), (5, 2)] {
+                let k = DirectKernel2D(kernel: Size2D(kernel), dilation: Size2D(dilation), output: Size2D(height: 9, width: 37))
+                for elementSize in [4, 8] {
+                    let stride = (elementSize == 4 ? k.preferredSourceStride(Float.self, variant: variant)
+                                                   : k.preferredSourceStride(Double.self, variant: variant))
+                        ?? k.output.width + dilation * (kernel - 1)
+                    reached.insert(k.kernelName(variant: variant, elementSize: elementSize, sourceStride: stride))
+                }
+            }
             // A kernel much wider than the data (a 14×14 map under a 27×27 kernel, padding 13).
             for elementSize in [4, 8] {
                 let k = DirectKernel2D(kernel: Size2D(27), dilation: Size2D(1), output: Size2D(14))
