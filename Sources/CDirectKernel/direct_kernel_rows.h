@@ -63,11 +63,11 @@
         }                                                                                                 \
     } while (0)
 
-#define GC_DEFINE_RR(NAME, KW_)                                                                           \
-    GC_TARGET_AVX512 static void NAME(const gc_direct_plane *p, const float *src, const float *w, float bias, \
-                                      float *out) {                                                       \
-        enum { KW = KW_ };                                                                                \
-        const ptrdiff_t stride = p->src_stride, kh = p->kernel_h;                                         \
+// Every row tile of the plane. GC_DEFINE_RR runs it with the kernel height a constant for a square kernel
+// (kernel_h == KW, the models' case): the tile's loops over source rows and output rows then unroll
+// completely (3×3 on 56×56 planes: 18.8 → 10.5 cycles per 16 outputs; 5×5 25.8 → 20.4; 7×7 42.3 → 37.8);
+// other heights keep the loops.
+#define GC_RR_ROWS                                                                                        \
         for (ptrdiff_t i0 = 0; i0 < p->out_h;) {                                                          \
             const ptrdiff_t left = p->out_h - i0;                                                         \
             const ptrdiff_t rows = left >= 8 ? 8 : (left >= 4 || p->out_h >= 4) ? 4 : 1;                  \
@@ -76,6 +76,19 @@
             else if (rows == 4) GC_RR_ROW_TILE(4);                                                        \
             else GC_RR_ROW_TILE(1);                                                                       \
             i0 = i + rows;                                                                                \
+        }
+
+#define GC_DEFINE_RR(NAME, KW_)                                                                           \
+    GC_TARGET_AVX512 static void NAME(const gc_direct_plane *p, const float *src, const float *w, float bias, \
+                                      float *out) {                                                       \
+        enum { KW = KW_ };                                                                                \
+        const ptrdiff_t stride = p->src_stride;                                                           \
+        if (p->kernel_h == KW) {                                                                          \
+            const ptrdiff_t kh = KW;                                                                      \
+            GC_RR_ROWS                                                                                    \
+        } else {                                                                                          \
+            const ptrdiff_t kh = p->kernel_h;                                                             \
+            GC_RR_ROWS                                                                                    \
         }                                                                                                 \
     }
 
@@ -84,6 +97,7 @@ GC_DIRECT_ROWS_KERNELS(GC_DEFINE_RR)
 #undef GC_RR_WIN
 #undef GC_RR_TILE
 #undef GC_RR_ROW_TILE
+#undef GC_RR_ROWS
 #undef GC_DEFINE_RR
 
 // The row-reuse kernels for dilated kernels (VAN's LKA 7×7 with dilation 3, MogaNet's 5×5 with dilation 2
@@ -143,12 +157,8 @@ GC_DIRECT_ROWS_KERNELS(GC_DEFINE_RR)
         }                                                                                                 \
     } while (0)
 
-#define GC_DEFINE_RRD(NAME, KW_, D_)                                                                      \
-    GC_TARGET_AVX512 static void NAME(const gc_direct_plane *p, const float *src, const float *w, float bias, \
-                                      float *out) {                                                       \
-        enum { KW = KW_, D = D_, NV = (D_ * (KW_ - 1) + 15) / 16 + 1 };                                   \
-        _Static_assert(KW_ <= 9, "GC_RRD_WIN covers nine windows");                                       \
-        const ptrdiff_t stride = p->src_stride, kh = p->kernel_h;                                         \
+// Every row tile of the plane, class by class.
+#define GC_RRD_ROWS                                                                                       \
         for (ptrdiff_t c = 0; c < D && c < p->out_h; ++c) {                                               \
             const ptrdiff_t n = (p->out_h - c + D - 1) / D;  /* output rows of class c */                  \
             for (ptrdiff_t t0 = 0; t0 < n;) {                                                             \
@@ -160,6 +170,21 @@ GC_DIRECT_ROWS_KERNELS(GC_DEFINE_RR)
                 else GC_RRD_ROW_TILE(1);                                                                  \
                 t0 = t + rows;                                                                            \
             }                                                                                             \
+        }
+
+// A square kernel runs with its height a constant, as in GC_DEFINE_RR.
+#define GC_DEFINE_RRD(NAME, KW_, D_)                                                                      \
+    GC_TARGET_AVX512 static void NAME(const gc_direct_plane *p, const float *src, const float *w, float bias, \
+                                      float *out) {                                                       \
+        enum { KW = KW_, D = D_, NV = (D_ * (KW_ - 1) + 15) / 16 + 1 };                                   \
+        _Static_assert(KW_ <= 9, "GC_RRD_WIN covers nine windows");                                       \
+        const ptrdiff_t stride = p->src_stride;                                                           \
+        if (p->kernel_h == KW) {                                                                          \
+            const ptrdiff_t kh = KW;                                                                      \
+            GC_RRD_ROWS                                                                                   \
+        } else {                                                                                          \
+            const ptrdiff_t kh = p->kernel_h;                                                             \
+            GC_RRD_ROWS                                                                                   \
         }                                                                                                 \
     }
 
@@ -168,4 +193,5 @@ GC_DIRECT_DILATED_KERNELS(GC_DEFINE_RRD)
 #undef GC_RRD_WIN
 #undef GC_RRD_TILE
 #undef GC_RRD_ROW_TILE
+#undef GC_RRD_ROWS
 #undef GC_DEFINE_RRD

@@ -105,15 +105,18 @@ struct DepthwiseConvolutionTests {
     func dilatedRowReuse(variant: DirectKernel2D.Variant, kernel: (size: Int, dilation: Int)) throws {
         // Heights with fewer rows than the dilation, one or two rows per residue class, overlapping 4-row tiles
         // and whole 8-row tiles per class (56 rows: 19, 19, 18); widths with masked tails; a rectangular
-        // dilation (its own kernel only when both directions match).
+        // dilation (its own kernel only when both directions match); square kernels (their height a constant
+        // in the kernel) and a shorter one (the height a loop bound).
         for map in [(2, 5), (7, 37), (19, 16), (56, 56), (14, 14)] {
             for padding in [Size2D(kernel.dilation * (kernel.size - 1) / 2), Size2D(0), Size2D(height: 1, width: kernel.dilation)] {
                 for dilation in [Size2D(kernel.dilation), Size2D(height: 1, width: kernel.dilation)] {
-                    let c = DepthwiseCase(batch: 1, channels: 2, map: Size2D(height: map.0, width: map.1),
-                                          kernel: Size2D(kernel.size), dilation: dilation, padding: padding,
-                                          mode: .zeros, hasBias: true, threads: 2, seed: 35)
-                    guard let g = try? c.geometry, (try? g.outputSize(for: c.map)) != nil else { continue }
-                    try directMatchesDefinition(c, variant: variant)
+                    for height in [kernel.size, 2] {
+                        let c = DepthwiseCase(batch: 1, channels: 2, map: Size2D(height: map.0, width: map.1),
+                                              kernel: Size2D(height: height, width: kernel.size), dilation: dilation, padding: padding,
+                                              mode: .zeros, hasBias: true, threads: 2, seed: 35)
+                        guard let g = try? c.geometry, (try? g.outputSize(for: c.map)) != nil else { continue }
+                        try directMatchesDefinition(c, variant: variant)
+                    }
                 }
             }
         }
