@@ -12,6 +12,19 @@ typedef float GC_HELPER(_uvec) __attribute__((vector_size(GC_VL * 4), aligned(4)
 typedef int GC_HELPER(_ivec) __attribute__((vector_size(GC_VL * 4), aligned(GC_VL * 4)));
 typedef int GC_HELPER(_uivec) __attribute__((vector_size(GC_VL * 4), aligned(4)));
 
+// A stencil row's activation over its GC_NR columns, then its columns from cnt on zeroed (act(0) need not
+// be 0; it is for these three).
+GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_stencil_row_finish)(float *restrict row, ptrdiff_t cnt,
+                                                                                        const int act) {
+    switch (act) {
+    case GC_PW_ACT_GELU: GC_GELU_TO(row, row, GC_NR); break;
+    case GC_PW_ACT_RELU: for (int j = 0; j < GC_NR; j++) row[j] = gc_relu(row[j]); break;
+    case GC_PW_ACT_SILU: for (int j = 0; j < GC_NR; j++) row[j] = gc_silu(row[j]); break;
+    default: break;
+    }
+    for (ptrdiff_t j = cnt; j < GC_NR; j++) row[j] = 0.0f;
+}
+
 #if GC_VL != 16
 // P[i][0..GC_NR) = act(b[i] + 3×3 stencil of x[i]) at pixels [n, n+cnt), columns past cnt zero. Each vector
 // of pixels [p0, p0 + VL) reads, for tap row u, the samples [p0 + (u−1)·w − 1, p0 + (u−1)·w + VL + 1): one
@@ -66,13 +79,7 @@ GC_TARGET static void GC_HELPER(_pack_stencil)(const float *x, ptrdiff_t ldx, pt
             }
             *(GC_HELPER(_vec) *)(row + v * GC_VL) = acc;
         }
-        switch (in->stencil_activation) {
-        case GC_PW_ACT_GELU: GC_GELU_TO(row, row, GC_NR); break;
-        case GC_PW_ACT_RELU: for (int j = 0; j < GC_NR; j++) row[j] = gc_relu(row[j]); break;
-        case GC_PW_ACT_SILU: for (int j = 0; j < GC_NR; j++) row[j] = gc_silu(row[j]); break;
-        default: break;
-        }
-        for (ptrdiff_t j = cnt; j < GC_NR; j++) row[j] = 0.0f;  // act(0) need not be 0 (it is for these three)
+        GC_HELPER(_stencil_row_finish)(row, cnt, in->stencil_activation);
     }
 }
 
@@ -145,13 +152,7 @@ GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_pack_sten
         }
         float *restrict row = P + i * GC_NR;
         for (int v = 0; v < GC_NV; v++) _mm512_store_ps(row + v * GC_VL, acc[v]);
-        switch (act) {
-        case GC_PW_ACT_GELU: GC_GELU_TO(row, row, GC_NR); break;
-        case GC_PW_ACT_RELU: for (int j = 0; j < GC_NR; j++) row[j] = gc_relu(row[j]); break;
-        case GC_PW_ACT_SILU: for (int j = 0; j < GC_NR; j++) row[j] = gc_silu(row[j]); break;
-        default: break;
-        }
-        for (ptrdiff_t j = cnt; j < GC_NR; j++) row[j] = 0.0f;  // act(0) need not be 0 (it is for these three)
+        GC_HELPER(_stencil_row_finish)(row, cnt, act);
     }
 }
 #endif
