@@ -204,11 +204,12 @@ static const gc_direct_table gc_direct_tables[GC_ISA_COUNT] = {
 #undef GC_TABLE_ROWS
 
 // The kernel a plane runs at level `isa` (clamped to the CPU): the wide-kernel kernel for single-precision
-// planes whose kernel is much wider than their data columns (gc_use_wide: it forms only the products of
-// data), the row-reuse kernel for
-// dilation-1 planes with 2 ≤ kernel_w ≤ 16 on the aligned source (a one-column kernel needs no shifted
-// windows: the general kernel's one load per product already runs at the FMA rate, and measured 2× faster
-// than row reuse), else the aligned-window kernel on the aligned source, else the general kernel.
+// planes whose kernel covers their data (gc_use_wide: it forms only the products of data), the dilated
+// row-reuse kernel for a listed (kernel_w, dilation) with the same dilation both ways on its aligned source
+// (gc_use_aligned_dilated), the row-reuse kernel for dilation-1 planes with 2 ≤ kernel_w ≤ 16 on the
+// aligned source (a one-column kernel needs no shifted windows: the general kernel's one load per product
+// already runs at the FMA rate, and measured 2× faster than row reuse), else the aligned-window kernel on
+// the aligned source, else the general kernel.
 static gc_dw_f32_fn gc_direct_choose_f32(const gc_direct_plane *p, const void *src, int isa) {
     const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
     if (t->wide_f32 && gc_use_wide(p)) return t->wide_f32;

@@ -90,10 +90,11 @@ GC_TARGET static void GC_HELPER(_pack_stencil)(const float *x, ptrdiff_t ldx, pt
 // that form each of a vector's nine samples is its own unaligned load, which straddles two cache lines
 // whenever it starts off a 64-byte boundary (all of them but one row's centre at most), and those split
 // loads — not the products — set the pace on AVX-512: ~20 cycles per vector of 16 outputs on a 56×56
-// map, 55 on 14×14 (where the first and last rows take the copying path). Here tap row u of the strip is read as the vectors M_−1 … M_NV of samples [b + 16j, b + 16j + 16),
-// b = n + (u − 1)·w, each a masked load whose mask keeps the lanes inside the plane (zero padding above
-// and below, and no access outside it; M_−1 keeps its last lane, M_NV its first); the left and right
-// neighbours of vector j are valignd of M_j−1:M_j and M_j:M_j+1, zero-masked at columns 0 and w − 1.
+// map, 55 on 14×14 (where the first and last rows take the copying path). Here tap row u of the strip
+// is read as the vectors M_−1 … M_NV of samples [b + 16j, b + 16j + 16), b = n + (u − 1)·w, each a
+// masked load whose mask keeps the lanes inside the plane (zero padding above and below, and no access
+// outside it; M_−1 keeps its last lane, M_NV its first); the left and right neighbours of vector j are
+// valignd of M_j−1:M_j and M_j:M_j+1, zero-masked at columns 0 and w − 1.
 // Per vector: 4.5 loads (instead of 9) and 6 in-register shifts. The samples, their zeros, the products
 // and their order (bias, then u-major, left–centre–right, fused) are exactly those of the generic form
 // above and of the direct path, so are the bits.
