@@ -40,6 +40,10 @@ struct TensorTests {
             }
             #expect(y.channels(0..<1) == x.channels(0..<1) && y.channels(4..<5) == x.channels(4..<5))
             #expect(y.channels(1..<4) == middle)
+            // Channels 1..<3 of `middle` (x's 2..<4 + 10 000) at channel 0: only channels 0 and 1 change.
+            var z = x
+            z.replaceChannels(startingAt: 0, with: middle, channels: 1..<3, threads: threads)
+            #expect(z.channels(0..<2) == middle.channels(1..<3) && z.channels(2..<5) == x.channels(2..<5))
         }
     }
 

@@ -122,14 +122,13 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars, then: .silu, threads: t)  // SiLU(h + σ ⊙ (h − mean_HW h))
         var g = gate(h, epilogue: silu, threads: t)
         // torch.cat([x0[:, :e0], DW1(x0[:, e0:e0+e1]), DW2(x0[:, -e2:])], dim=1): the three groups partition
-        // x0's channels in order, so the branches' outputs are written over the channels they were computed from.
-        var cat = try dw0(h, path: path, options: options)
-        let (x0Middle, x0Last) = (cat.channels(split.e0..<(split.e0 + split.e1), threads: t),
-                                  cat.channels((dim - split.e2)..<dim, threads: t))
-        let x1 = try dw1(x0Middle, path: path, options: options)
-        let x2 = try dw2(x0Last, path: path, options: options)
-        cat.replaceChannels(startingAt: split.e0, with: x1, threads: t)
-        cat.replaceChannels(startingAt: dim - split.e2, with: x2, threads: t)
+        // the channels in order; DW1 and DW2 read their groups of x0 and write their outputs into cat's
+        // channels in place (the depthwise convolution's channel-window call), the first group is copied.
+        let x0 = try dw0(h, path: path, options: options)
+        var cat = Tensor<Scalar>(shape: x0.shape, scalars: TensorStoragePool.take(x0.count))  // every channel written below
+        cat.replaceChannels(startingAt: 0, with: x0, channels: 0..<split.e0, threads: t)
+        try dw1(x0, channelsFrom: split.e0, into: &cat, channelsAt: split.e0, path: path, options: options)
+        try dw2(x0, channelsFrom: dim - split.e2, into: &cat, channelsAt: dim - split.e2, path: path, options: options)
         let gated: Tensor<Scalar>  // SiLU(gate) ⊙ SiLU(value)
         if forceFP32 {
             var v = pw(cat, epilogue: silu, threads: t)
@@ -143,7 +142,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         }
         let x1Out = proj2(gated, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
                           threads: t)
-        TensorStoragePool.recycle(h, g, x0Middle, x0Last, x1, x2, cat, gated)
+        TensorStoragePool.recycle(h, g, x0, cat, gated)
         // Channel-aggregation FFN.
         let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
         // fc2 reads f + σ ⊙ (f − GELU(decompose(f))), computed per pixel while its input is packed.

@@ -33,6 +33,17 @@ struct DepthwiseLayer<Scalar: TensorScalar>: Sendable {
         do { return try conv(x, path: path, options: options, activation: activation) }
         catch { throw .convolution(error) }
     }
+
+    /// `output[:, outputStart ..< outputStart + C] = conv(x[:, inputStart ..< inputStart + C])` in place
+    /// (``DepthwiseConvolution2D``'s channel-window call: the same numbers as slicing, convolving and
+    /// writing back).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func callAsFunction(_ x: Tensor<Scalar>, channelsFrom inputStart: Int, into output: inout Tensor<Scalar>,
+                        channelsAt outputStart: Int, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) {
+        do { try conv(x, channelsFrom: inputStart, into: &output, channelsAt: outputStart, path: path, options: options) }
+        catch { throw .convolution(error) }
+    }
 }
 
 extension PointwiseConvolution {

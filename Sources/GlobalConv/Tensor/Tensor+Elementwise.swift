@@ -87,21 +87,25 @@ extension Tensor {
         return Tensor(shape: [n, range.count, shape[2], shape[3]], scalars: out)
     }
 
-    /// In place, `x[:, start ..< start + part.shape[1]] = part` for NCHW tensors, on up to `threads`
-    /// participants: how a block joins channel groups computed apart (MogaNet's `torch.cat` of its
-    /// three dilated branches, written into the map whose channels they replace instead of into a new one).
-    /// - Precondition: equal N, H, W, and the channels inside `x`.
-    package mutating func replaceChannels(startingAt start: Int, with part: Tensor, threads: Int = 1) {
+    /// In place, `x[:, start ..< start + range.count] = part[:, range]` for NCHW tensors (`range`: all of
+    /// `part`'s channels when nil), on up to `threads` participants: how a block joins channel groups
+    /// computed apart (MogaNet's `torch.cat` of its three branches, written into one map).
+    /// - Precondition: equal N, H, W, and the channels inside both tensors.
+    package mutating func replaceChannels(startingAt start: Int, with part: Tensor, channels range: Range<Int>? = nil,
+                                          threads: Int = 1) {
+        let range = range ?? 0..<(part.rank == 4 ? part.shape[1] : 0)
         precondition(rank == 4 && part.rank == 4 && part.shape[0] == shape[0] && part.shape[2] == shape[2]
-                     && part.shape[3] == shape[3] && start >= 0 && start + part.shape[1] <= shape[1],
-                     "replaceChannels: \(part.shape) at channel \(start) does not fit \(shape)")
-        let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
-        let run = part.shape[1] * plane
+                     && part.shape[3] == shape[3] && range.lowerBound >= 0 && range.upperBound <= part.shape[1]
+                     && start >= 0 && start + range.count <= shape[1],
+                     "replaceChannels: channels \(range) of \(part.shape) at channel \(start) do not fit \(shape)")
+        let (n, c, plane, pc) = (shape[0], shape[1], shape[2] * shape[3], part.shape[1])
+        let run = range.count * plane
         guard n * run > 0 else { return }
         withUnsafeMutableBufferPointer { o in
             part.scalars.withUnsafeBufferPointer { p in
                 for img in 0..<n {
-                    Self.copy(run, from: p.baseAddress! + img * run, to: o.baseAddress! + (img * c + start) * plane, threads: threads)
+                    Self.copy(run, from: p.baseAddress! + (img * pc + range.lowerBound) * plane,
+                              to: o.baseAddress! + (img * c + start) * plane, threads: threads)
                 }
             }
         }
