@@ -68,14 +68,10 @@ public struct LargeKernelAttention<Scalar: TensorScalar>: Sendable, Equatable {
     public func spatial(_ x: Tensor<Scalar>, path: ConvolutionPath = .auto,
                         options: ExecutionOptions = .default) throws(LargeKernelError) -> Tensor<Scalar> {
         let dec = decomposition
+        let a = try conv0.forward(x, padding: Size2D(dec.localPadding), paddingMode: .zeros, path: path, options: options)
         let (before, after) = dec.spatialPadding
-        // Both depthwise convolutions plane by plane in one parallel region once planned (the engine's chained
-        // call; conv0's output is then never written), the same numbers as one after the other.
-        let local = try conv0.convolution(padding: Size2D(dec.localPadding), paddingMode: .zeros)
-        let spatial = try convSpatial.convolution(padding: Size2D(after), paddingMode: .zeros)
-        let s = try wrapping { () throws(ConvolutionError) in
-            try local(x, then: [(0..<channels, spatial)], path: path, options: options)
-        }
+        let s = try convSpatial.forward(a, padding: Size2D(after), paddingMode: .zeros, path: path, options: options)
+        TensorStoragePool.recycle(a)
         if before == after { return s }
         // Padding `after` on both sides reads one sample further up/left than the `same` rule: drop the
         // first row and column (zero padding, so the remaining window is exactly the asymmetric result).
