@@ -121,11 +121,14 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         var h = proj1(x, input: .affine(bn1), epilogue: PointwiseEpilogue(), threads: t)
         h.addScaledDifferenceFromSpatialMean(perChannel: attnSigma.scalars, then: .silu, threads: t)  // SiLU(h + σ ⊙ (h − mean_HW h))
         var g = gate(h, epilogue: silu, threads: t)
-        // x0 = DW0(h); torch.cat([x0[:, :e0], DW1(x0[:, e0:e0+e1]), DW2(x0[:, -e2:])], dim=1): the three groups
-        // partition the channels in order, so each plane goes through DW0 and its group's convolution in one
-        // parallel region (the depthwise convolution's chained call; x0 is never written once planned).
-        let cat = try dw0(h, then: [(0..<split.e0, nil), (split.e0..<(split.e0 + split.e1), dw1), ((dim - split.e2)..<dim, dw2)],
-                          path: path, options: options)
+        // torch.cat([x0[:, :e0], DW1(x0[:, e0:e0+e1]), DW2(x0[:, -e2:])], dim=1): the three groups partition
+        // the channels in order; DW1 and DW2 read their groups of x0 and write their outputs into cat's
+        // channels in place (the depthwise convolution's channel-window call), the first group is copied.
+        let x0 = try dw0(h, path: path, options: options)
+        var cat = Tensor<Scalar>(shape: x0.shape, scalars: TensorStoragePool.take(x0.count))  // every channel written below
+        cat.replaceChannels(startingAt: 0, with: x0, channels: 0..<split.e0, threads: t)
+        try dw1(x0, channelsFrom: split.e0, into: &cat, channelsAt: split.e0, path: path, options: options)
+        try dw2(x0, channelsFrom: dim - split.e2, into: &cat, channelsAt: dim - split.e2, path: path, options: options)
         let gated: Tensor<Scalar>  // SiLU(gate) ⊙ SiLU(value)
         if forceFP32 {
             var v = pw(cat, epilogue: silu, threads: t)
@@ -139,7 +142,7 @@ public struct MogaBlock<Scalar: TensorScalar>: Block {
         }
         let x1Out = proj2(gated, epilogue: PointwiseEpilogue(add: x, addAffine: bn1, residual: x, residualScale: layerScale1.scalars),
                           threads: t)
-        TensorStoragePool.recycle(h, g, cat, gated)
+        TensorStoragePool.recycle(h, g, x0, cat, gated)
         // Channel-aggregation FFN.
         let e = fc1(x1Out, input: .affine(norm2.affine), epilogue: PointwiseEpilogue(), threads: t)
         // fc2 reads f + σ ⊙ (f − GELU(decompose(f))), computed per pixel while its input is packed.

@@ -34,16 +34,6 @@ struct DepthwiseLayer<Scalar: TensorScalar>: Sendable {
         catch { throw .convolution(error) }
     }
 
-    /// `y = conv(x)`, then per channel group `g.layer(y[:, g.channels])` or `y[:, g.channels]` as it is, joined
-    /// into one map (``DepthwiseConvolution2D``'s chained call: one parallel region once planned).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func callAsFunction(_ x: Tensor<Scalar>, then groups: [(channels: Range<Int>, layer: DepthwiseLayer<Scalar>?)],
-                        path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
-        do { return try conv(x, then: groups.map { ($0.channels, $0.layer?.conv) }, path: path, options: options) }
-        catch { throw .convolution(error) }
-    }
-
     /// `output[:, outputStart ..< outputStart + C] = conv(x[:, inputStart ..< inputStart + C])` in place
     /// (``DepthwiseConvolution2D``'s channel-window call: the same numbers as slicing, convolving and
     /// writing back).
