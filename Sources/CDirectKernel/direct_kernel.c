@@ -138,9 +138,16 @@ static ptrdiff_t gc_aligned_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_
     return lanes * ((out_w - 1) / lanes) + lanes * ((kernel_w - 1) / lanes) + 2 * lanes;
 }
 
+// Whether `src` has the aligned layout for this plane's kernel: 64-byte aligned, its row stride a multiple of
+// `lanes` and at least gc_aligned_stride for the kernel's dilated extent dilation_w·(kernel_w − 1) + 1.
+static int gc_aligned_source(const gc_direct_plane *p, const void *src, ptrdiff_t lanes) {
+    return ((uintptr_t)src % 64) == 0 && p->src_stride % lanes == 0
+        && p->src_stride >= gc_aligned_stride(p->out_w, p->dilation_w * (p->kernel_w - 1) + 1, lanes);
+}
+
+// The aligned-window and dilation-1 row-reuse kernels' condition: dilation 1 across, more than one column.
 static int gc_use_aligned(const gc_direct_plane *p, const void *src, ptrdiff_t lanes) {
-    return p->dilation_w == 1 && p->kernel_w > 1 && ((uintptr_t)src % 64) == 0 && p->src_stride % lanes == 0
-        && p->src_stride >= gc_aligned_stride(p->out_w, p->kernel_w, lanes);
+    return p->dilation_w == 1 && p->kernel_w > 1 && gc_aligned_source(p, src, lanes);
 }
 
 // Whether the wide-kernel kernel pays: dilation 1, a kernel wider than 16 columns (the row-reuse kernels
@@ -171,7 +178,7 @@ typedef struct {
 } gc_direct_table;
 
 // The dilated row-reuse kernels (AVX-512 only), by kernel width and dilation (equal in both directions),
-// on sources gc_use_aligned_dilated accepts.
+// on sources gc_aligned_source accepts.
 typedef struct {
     ptrdiff_t kernel_w, dilation;
     gc_dw_f32_fn fn;
@@ -180,18 +187,12 @@ typedef struct {
 static const gc_direct_dilated gc_direct_dilated_kernels[] = {GC_DIRECT_DILATED_KERNELS(GC_DILATED_ENTRY) {0, 0, 0}};
 #undef GC_DILATED_ENTRY
 
-// The dilated row-reuse kernel for this plane's kernel width and dilation, or null.
+// The dilated row-reuse kernel for this kernel width and dilation (at least 2, the same both ways), or null.
 static gc_dw_f32_fn gc_dilated_kernel(ptrdiff_t kernel_w, ptrdiff_t dilation_w, ptrdiff_t dilation_h) {
-    if (dilation_w != dilation_h) return 0;
+    if (dilation_w < 2 || dilation_w != dilation_h) return 0;
     for (const gc_direct_dilated *d = gc_direct_dilated_kernels; d->fn; ++d)
         if (d->kernel_w == kernel_w && d->dilation == dilation_w) return d->fn;
     return 0;
-}
-
-// The aligned layout for a dilated kernel: the kernel's dilated extent in place of its width.
-static int gc_use_aligned_dilated(const gc_direct_plane *p, const void *src) {
-    return ((uintptr_t)src % 64) == 0 && p->src_stride % 16 == 0
-        && p->src_stride >= gc_aligned_stride(p->out_w, p->dilation_w * (p->kernel_w - 1) + 1, 16);
 }
 
 #define GC_TABLE_SLOT(NAME, T, SLOT, ISA) [ISA].SLOT = NAME,
@@ -206,16 +207,16 @@ static const gc_direct_table gc_direct_tables[GC_ISA_COUNT] = {
 // The kernel a plane runs at level `isa` (clamped to the CPU): the wide-kernel kernel for single-precision
 // planes whose kernel covers their data (gc_use_wide: it forms only the products of data), the dilated
 // row-reuse kernel for a listed (kernel_w, dilation) with the same dilation both ways on its aligned source
-// (gc_use_aligned_dilated), the row-reuse kernel for dilation-1 planes with 2 ≤ kernel_w ≤ 16 on the
+// (gc_aligned_source), the row-reuse kernel for dilation-1 planes with 2 ≤ kernel_w ≤ 16 on the
 // aligned source (a one-column kernel needs no shifted windows: the general kernel's one load per product
 // already runs at the FMA rate, and measured 2× faster than row reuse), else the aligned-window kernel on
 // the aligned source, else the general kernel.
 static gc_dw_f32_fn gc_direct_choose_f32(const gc_direct_plane *p, const void *src, int isa) {
     const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
     if (t->wide_f32 && gc_use_wide(p)) return t->wide_f32;
-    if (gc_isa_clamp(isa) == GC_ISA_AVX512 && p->dilation_w > 1) {
+    if (gc_isa_clamp(isa) == GC_ISA_AVX512) {
         const gc_dw_f32_fn dilated = gc_dilated_kernel(p->kernel_w, p->dilation_w, p->dilation_h);
-        if (dilated && gc_use_aligned_dilated(p, src)) return dilated;
+        if (dilated && gc_aligned_source(p, src, 16)) return dilated;
     }
     if (p->dilation_h == 1 && p->kernel_w >= 2 && p->kernel_w <= 16 && t->rows_f32[p->kernel_w]
         && gc_use_aligned(p, src, 16))
@@ -246,11 +247,8 @@ ptrdiff_t gc_direct_source_stride(ptrdiff_t out_w, ptrdiff_t kernel_w, ptrdiff_t
     const gc_direct_table *t = &gc_direct_tables[gc_isa_clamp(isa)];
     // A dilated kernel with a row-reuse kernel (single precision, AVX-512; the plane's dilation_h is checked
     // when the kernel is chosen) reads NV aligned vectors per column group.
-    if (element_size == 4 && gc_isa_clamp(isa) == GC_ISA_AVX512 && dilation_w > 1) {
-        for (const gc_direct_dilated *d = gc_direct_dilated_kernels; d->fn; ++d)
-            if (d->kernel_w == kernel_w && d->dilation == dilation_w)
-                return gc_aligned_stride(out_w, dilation_w * (kernel_w - 1) + 1, 16);
-    }
+    if (element_size == 4 && gc_isa_clamp(isa) == GC_ISA_AVX512 && gc_dilated_kernel(kernel_w, dilation_w, dilation_w))
+        return gc_aligned_stride(out_w, dilation_w * (kernel_w - 1) + 1, 16);
     const int aligned = element_size == 4 ? t->aligned_f32 != 0 : t->aligned_f64 != 0;
     if (!aligned || dilation_w != 1 || kernel_w == 1) return 0;
     return gc_aligned_stride(out_w, kernel_w, 64 / element_size);

@@ -19,6 +19,7 @@
 // with a weight load per product (0.74 before that, with 8-row tiles of masked loads).
 
 #define GC_WIDE_ROWS 14
+_Static_assert(GC_WIDE_ROWS == 14, "the straight runs of FMAs below are written out for 14 tile rows");
 
 GC_TARGET_AVX512 static void gc_f32_dw_wide_avx512(const gc_direct_plane *p, const float *src, const float *w, float bias,
                                                    float *out) {

@@ -83,9 +83,7 @@ GC_TARGET static void GC_HELPER(_pack_stencil)(const float *x, ptrdiff_t ldx, pt
     }
 }
 
-#endif
-
-#if GC_VL == 16
+#else
 // The stencil for AVX-512 (the form above is the other levels'), without an unaligned load per tap: in
 // that form each of a vector's nine samples is its own unaligned load, which straddles two cache lines
 // whenever it starts off a 64-byte boundary (all of them but one row's centre at most), and those split
@@ -98,9 +96,8 @@ GC_TARGET static void GC_HELPER(_pack_stencil)(const float *x, ptrdiff_t ldx, pt
 // Per vector: 4.5 loads (instead of 9) and 6 in-register shifts. The samples, their zeros, the products
 // and their order (bias, then u-major, left–centre–right, fused) are exactly those of the generic form
 // above and of the direct path, so are the bits.
-GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_pack_stencil16_body)(
-        const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt, const gc_pw_input *in, float *P,
-        const int act) {
+GC_TARGET static void GC_HELPER(_pack_stencil)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
+                                            const gc_pw_input *in, float *P) {
     const ptrdiff_t h = in->stencil_height, w = in->stencil_width, hw = h * w;
     __mmask16 load[3][GC_NV + 2];  // load[u][j + 1]: the lanes of M_j inside the plane
     __mmask16 left[GC_NV], right[GC_NV];
@@ -153,7 +150,7 @@ GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_pack_sten
         }
         float *restrict row = P + i * GC_NR;
         for (int v = 0; v < GC_NV; v++) _mm512_store_ps(row + v * GC_VL, acc[v]);
-        GC_HELPER(_stencil_row_finish)(row, cnt, act);
+        GC_HELPER(_stencil_row_finish)(row, cnt, in->stencil_activation);
     }
 }
 #endif
@@ -163,16 +160,7 @@ GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_pack_sten
 GC_TARGET static void GC_HELPER(_pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
                                     const gc_pw_input *in, float *P) {
     if (in->stencil_weight) {
-#if GC_VL == 16
-        switch (in->stencil_activation) {
-        case GC_PW_ACT_GELU: GC_HELPER(_pack_stencil16_body)(x, ldx, k, n, cnt, in, P, GC_PW_ACT_GELU); break;
-        case GC_PW_ACT_RELU: GC_HELPER(_pack_stencil16_body)(x, ldx, k, n, cnt, in, P, GC_PW_ACT_RELU); break;
-        case GC_PW_ACT_SILU: GC_HELPER(_pack_stencil16_body)(x, ldx, k, n, cnt, in, P, GC_PW_ACT_SILU); break;
-        default: GC_HELPER(_pack_stencil16_body)(x, ldx, k, n, cnt, in, P, GC_PW_ACT_NONE); break;
-        }
-#else
         GC_HELPER(_pack_stencil)(x, ldx, k, n, cnt, in, P);
-#endif
     } else if (cnt == GC_NR) {
         for (ptrdiff_t i = 0; i < k; i++) {
             const float *src = x + i * ldx + n;
@@ -432,7 +420,7 @@ GC_TARGET static void GC_HELPER(_panel)(const gc_pw_layer *L, int last, ptrdiff_
 // products in the same order as _tile, so the same bits. P's rows are GC_VL floats apart here
 // (_compact_narrow: 64 apart, each i's broadcasts came from a line of their own). T gets row r (r < 24,
 // panel r/6) with row stride GC_VL: columns < CNT the sums, columns CNT…GC_VL − 1 zero.
-#define GC_PW_NARROW 8
+#define GC_PW_NARROW GC_PW_NARROW_TAIL
 // The six weights of input channel i of panel w (null: none) in one half of a vector, 0 in lanes 6 and 7.
 #define GC_NARROW_HALF(w, i) ((w) ? _mm256_castps_pd(_mm256_maskz_loadu_ps(0x3F, (w) + (i) * GC_MR)) : _mm256_setzero_pd())
 GC_TARGET static inline __attribute__((always_inline)) void GC_HELPER(_tile_narrow)(const float *w0, int panels,

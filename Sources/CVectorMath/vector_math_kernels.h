@@ -9,8 +9,11 @@
 #define GLOBALCONV_VECTOR_MATH_KERNELS_H
 #include "CCPUFeatures.h"
 
+// The most pixels after a whole AVX-512 strip that the fused 1×1 kernel runs with it (pointwise_body.h's
+// _tile_narrow: 8 accumulators per vector of weights).
+#define GC_PW_NARROW_TAIL 8
 // The fused 1×1 convolution (pointwise_body.h): X(name, run, level, pixels per strip, pixels of a narrow
-// tail run with the strip before it: GC_PW_NARROW, 0 where the level has no _tile_narrow).
+// tail run with the strip before it: GC_PW_NARROW_TAIL, 0 where the level has no _tile_narrow).
 // Levels without an entry of their own run the portable versions.
 #define GC_POINTWISE_PORTABLE(X) X(gc_f32_pw_portable, run, GC_ISA_PORTABLE, 8, 0)
 // GELU over an array (VectorMath.c, activation_x86.h): X(name, gelu, level).
@@ -36,7 +39,7 @@
 #ifdef GC_X86
 #define GC_POINTWISE_X86(X)                                                                               \
     X(gc_f32_pw_avx2, run, GC_ISA_AVX2, 16, 0)                                                               \
-    X(gc_f32_pw_avx512, run, GC_ISA_AVX512, 64, 8)
+    X(gc_f32_pw_avx512, run, GC_ISA_AVX512, 64, GC_PW_NARROW_TAIL)
 #define GC_GELU_X86(X)                                                                                    \
     X(gc_f32_gelu_avx2, gelu, GC_ISA_AVX2)                                                                \
     X(gc_f32_gelu_avx512, gelu, GC_ISA_AVX512)

@@ -32,9 +32,8 @@ extension DepthwiseConvolution2D {
         precondition(output.shape[2] == core.outputShape[2] && output.shape[3] == core.outputShape[3],
                      "channel window: output \(output.shape) is not \(core.outputShape)'s height and width")
         if window[0] == 0 { return }
-        let source = DirectSource2D(geometry: geometry, map: Size2D(height: window[2], width: window[3]))
-        let kernel = DirectKernel2D(kernel: geometry.kernel, dilation: geometry.dilation,
-                                    output: Size2D(height: core.outputShape[2], width: core.outputShape[3]))
+        let (source, kernel) = directOperands(map: Size2D(height: window[2], width: window[3]),
+                                              output: Size2D(height: core.outputShape[2], width: core.outputShape[3]))
         let (inputChannels, outputChannels) = (input.shape[1], output.shape[1])
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in

@@ -10,11 +10,15 @@ extension DepthwiseConvolution2D {
     /// `threads` workers.
     func direct(_ input: Tensor<Scalar>, outputShape: [Int], threads: Int,
                 variant: DirectKernel2D.Variant = .best, activation: Activation? = nil) -> Tensor<Scalar> {
-        let map = Size2D(height: input.shape[2], width: input.shape[3])
-        let source = DirectSource2D(geometry: geometry, map: map)
-        let kernel = DirectKernel2D(kernel: geometry.kernel, dilation: geometry.dilation,
-                                    output: Size2D(height: outputShape[2], width: outputShape[3]))
+        let (source, kernel) = directOperands(map: Size2D(height: input.shape[2], width: input.shape[3]),
+                                              output: Size2D(height: outputShape[2], width: outputShape[3]))
         return DirectPlanes.correlate(input, outputShape: outputShape, source: source, kernel: kernel,
                                       weights: weight, bias: bias, threads: threads, variant: variant, activation: activation)
+    }
+
+    /// The direct path's source layout and kernel for input planes of `map` and output planes of `output`.
+    func directOperands(map: Size2D, output: Size2D) -> (source: DirectSource2D, kernel: DirectKernel2D) {
+        (DirectSource2D(geometry: geometry, map: map),
+         DirectKernel2D(kernel: geometry.kernel, dilation: geometry.dilation, output: output))
     }
 }
