@@ -155,12 +155,49 @@ GC_TARGET static void GC_HELPER(_pack_stencil)(const float *x, ptrdiff_t ldx, pt
 }
 #endif
 
-// P[i][0..GC_NR) = transform(source(x)[i][n .. n+cnt)), columns past cnt zero; the source is x itself or its
-// 3×3 stencil.
+// P[i][0..GC_NR) = x[window_offset[i] + (p / W)·ld + p % W] for the pixels p of [n, n + cnt), columns past
+// cnt zero (Pointwise.h's window source). The strip is cut once into runs that stay on one output row; each
+// row of P is then those runs copied in turn (a run of a 7-wide map is one masked vector at GC_VL 16).
+GC_TARGET static void GC_HELPER(_pack_windows)(const float *x, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
+                                            const gc_pw_input *in, float *P) {
+    const ptrdiff_t w = in->window_width, ld = in->window_ld;
+    ptrdiff_t run_source[GC_NR], run_length[GC_NR], runs = 0;  // a run's offset in x and its pixels
+    for (ptrdiff_t q = 0; q < cnt; runs++) {
+        const ptrdiff_t row = (n + q) / w, col = (n + q) - row * w;
+        run_source[runs] = row * ld + col;
+        run_length[runs] = w - col < cnt - q ? w - col : cnt - q;
+        q += run_length[runs];
+    }
+    for (ptrdiff_t i = 0; i < k; i++) {
+        const float *src = x + in->window_offset[i];
+        float *dst = P + i * GC_NR;
+        for (ptrdiff_t r = 0; r < runs; r++) {
+            const float *s = src + run_source[r];
+            const ptrdiff_t len = run_length[r];
+#if GC_VL == 16
+            ptrdiff_t j = 0;
+            for (; j + 16 <= len; j += 16) _mm512_storeu_ps(dst + j, _mm512_loadu_ps(s + j));
+            if (j < len) {
+                const __mmask16 m = (__mmask16)((1u << (len - j)) - 1u);
+                _mm512_mask_storeu_ps(dst + j, m, _mm512_maskz_loadu_ps(m, s + j));
+            }
+#else
+            for (ptrdiff_t j = 0; j < len; j++) dst[j] = s[j];
+#endif
+            dst += len;
+        }
+        for (ptrdiff_t j = cnt; j < GC_NR; j++) P[i * GC_NR + j] = 0.0f;
+    }
+}
+
+// P[i][0..GC_NR) = transform(source(x)[i][n .. n+cnt)), columns past cnt zero; the source is x itself, its
+// 3×3 stencil or its windows.
 GC_TARGET static void GC_HELPER(_pack)(const float *x, ptrdiff_t ldx, ptrdiff_t k, ptrdiff_t n, ptrdiff_t cnt,
                                     const gc_pw_input *in, float *P) {
     if (in->stencil_weight) {
         GC_HELPER(_pack_stencil)(x, ldx, k, n, cnt, in, P);
+    } else if (in->window_offset) {
+        GC_HELPER(_pack_windows)(x, k, n, cnt, in, P);
     } else if (cnt == GC_NR) {
         for (ptrdiff_t i = 0; i < k; i++) {
             const float *src = x + i * ldx + n;

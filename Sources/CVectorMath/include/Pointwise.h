@@ -22,6 +22,11 @@
 /// plus bias and an activation (VAN's and MogaNet's MLP `dwconv → GELU`, never stored):
 ///   s[i][p] = act(b[i] + Σ_{u<3} Σ_{v<3} w[i][3u+v]·x[i][p + (u−1)·W + (v−1)])   (taps outside the image read 0)
 /// summed from b, u-major then v, with fused multiply-adds where the ISA has them (the direct path's order).
+/// Optional window source (instead of the stencil): when `window_offset` is given, row i of the input is a
+/// window of x shifted by window_offset[i], read with the output map's raster:
+///   x[i][p] = x[window_offset[i] + (p / window_width)·window_ld + p % window_width]
+/// — a dense convolution's im2col matrix without storing it, when x holds the input's zero-padded polyphase
+/// planes (Convolution2D; ldx is not used then).
 /// Epilogue of one layer, in this order, each step optional:
 ///   v = acc + bias[o];  v = v·scale[o] + shift[o];  v = act(v);  v = v·mul[o][p];
 ///   v = v + add[o][p]   (or v + (add[o][p]·add_scale[o] + add_shift[o]): an eval BatchNorm of the added map);
@@ -52,6 +57,8 @@ typedef struct {
     const float *stencil_bias;          ///< [k] or NULL
     int stencil_activation;             ///< GC_PW_ACT_*
     ptrdiff_t stencil_height, stencil_width;  ///< the image (height·width = the image's pixels)
+    const ptrdiff_t *window_offset;     ///< [k] or NULL (no window source)
+    ptrdiff_t window_width, window_ld;  ///< the output map's width; x's row stride within a window
 } gc_pw_input;
 
 typedef struct {

@@ -192,7 +192,8 @@ extension Double: TensorScalar {
 
     @_documentation(visibility: internal)
     public static func _pointwiseFused(_ job: _PointwiseJob<Double>) -> Tensor<Double> {
-        PointwiseConvolution<Double>.fusedReference(job.stencil?.apply(job.x) ?? job.x, input: job.input, stages: job.stages,
+        PointwiseConvolution<Double>.fusedReference(job.windows?.columns() ?? job.stencil?.apply(job.x) ?? job.x,
+                                                    input: job.input, stages: job.stages,
                                                     threads: job.threads)
     }
 

@@ -11,14 +11,17 @@
 /// PyTorch does (a patchify conv `k = s`, `p = 0` gives `⌊H/s⌋`).
 ///
 /// Computed on the im2col matrix `col[(c·kh + u)·kw + v, i·W' + j] = x̃[…]` (`Cg·kh·kw × H'·W'` per image
-/// and group, built in parallel over its rows with ``parallelChunks``):
-/// - `groups == 1` (every stem and downsampling conv): the columns of all images form an NCHW tensor
-///   `[N, Cin·kh·kw, H', W']` and the convolution is the 1×1 convolution ``PointwiseConvolution`` with
-///   the weight viewed as `[Cout, Cin·kh·kw]` and the bias in its epilogue — Float: the packed kernel on
-///   GlobalConv's own thread pool, tiles split over pixels and output channels (ConvNeXt-T's stem and
-///   downsamplers through OpenBLAS's sgemm and its own pool cost the model 3.9 ms more: Docs/performance.md).
-/// - grouped: `Y_g = W_g · col` per image and group (`W_g` the row-major `[Og, Cg·kh·kw]` slice of the
-///   weight, no copy) through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, single-threaded, in blocks of pixels on the engine's pool), then `+ b`.
+/// and group):
+/// - `groups == 1` (every stem and downsampling conv): the 1×1 convolution ``PointwiseConvolution`` with
+///   the weight viewed as `[Cout, Cin·kh·kw]` and the bias in its epilogue, reading `col` through the
+///   input's polyphase planes (``ConvolutionWindows``) without storing it — Float: the packed kernel
+///   copies each window's runs while it packs a strip, on GlobalConv's own thread pool, tiles split over
+///   pixels and output channels (ConvNeXt-T's stem and downsamplers through OpenBLAS's sgemm and its own
+///   pool cost the model 3.9 ms more, and a stored im2col 0.4 ms of VAN-b0's 11: Docs/performance.md);
+///   Double: `col` built from the planes, then OpenBLAS.
+/// - grouped: `col` built per image and group (in parallel over its rows with ``parallelChunks``), then
+///   `Y_g = W_g · col` (`W_g` the row-major `[Og, Cg·kh·kw]` slice of the weight, no copy) through OpenBLAS
+///   (`cblas_sgemm` / `cblas_dgemm`, single-threaded, in blocks of pixels on the engine's pool), then `+ b`.
 /// Each output is one dot product of `T = Cg·kh·kw` terms plus the bias: `|ŷ − y| ≤ γ(T+1)·(|b| + Σ|w||x̃|)`
 /// (Docs/numerics.md).
 ///
@@ -108,23 +111,9 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
         let threads = max(1, threads)
         guard n > 0 else { return Tensor(zeros: [n, cout, ho, wo]) }
         if let columnConvolution {
-            // Every element is written by im2colRow (zeros included), so the storage comes from the pool
-            // uninitialised and goes back to it: a fresh array cost a memset and page faults per call.
-            var col: [Scalar] = TensorStoragePool.take(n * rows * pixels)
-            x.withUnsafeBufferPointer { xs in
-                col.withUnsafeMutableBufferPointer { cb in
-                    let (xp, cp) = (xs.baseAddress!, cb.baseAddress!)
-                    parallelChunks(n * rows, threads: threads) { range in
-                        for r in range {
-                            im2colRow(r % rows, source: xp + (r / rows) * inputChannels * h * w, height: h, width: w,
-                                      into: cp + r * pixels, output: out)
-                        }
-                    }
-                }
-            }
-            let columns = Tensor(shape: [n, rows, ho, wo], scalars: col)
-            defer { TensorStoragePool.recycle(columns) }
-            return columnConvolution(columns, input: .identity, epilogue: epilogue ?? PointwiseEpilogue(), threads: threads)
+            let windows = ConvolutionWindows(x, kernel: kernel, stride: stride, padding: padding, output: out, threads: threads)
+            defer { TensorStoragePool.recycle(windows.planes) }
+            return columnConvolution(windows: windows, epilogue: epilogue ?? PointwiseEpilogue(), threads: threads)
         }
         var y = [Scalar](repeating: 0, count: n * cout * pixels)
         var col: [Scalar] = TensorStoragePool.take(rows * pixels)  // every element written by im2colRow

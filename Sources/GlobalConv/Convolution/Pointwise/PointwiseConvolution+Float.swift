@@ -16,7 +16,7 @@ extension PointwiseConvolution where Scalar == Float {
     /// depthwise convolution with its activation (the same products in the same order) and read as it is.
     /// - Precondition: checked shapes.
     static func fusedFloat(_ job: _PointwiseJob<Float>) -> Tensor<Float> {
-        let (n, pixels) = (job.x.shape[0], job.x.shape[2] * job.x.shape[3])
+        let (n, pixels) = (job.outShape[0], job.outShape[2] * job.outShape[3])
         func splitsChannels(outputChannels: Int) -> Bool {
             WorkSplit(images: n, pixels: pixels, outputChannels: outputChannels, threads: job.threads,
                       strip: job.variant.strip, narrowTail: job.variant.narrowTail).channelBlocks > 1
@@ -42,6 +42,9 @@ extension PointwiseConvolution where Scalar == Float {
         let (first, last) = (stages[0].conv, stages[stages.count - 1].conv)
         let (cin, cout) = (first.inputChannels, last.outputChannels)
         let e = stages[stages.count - 1].epilogue
+        let windows = job.windows
+        precondition(windows == nil || (stencil == nil && stages.count == 1), "fusedFloat: windows take one stage and no stencil")
+        let imageStride = windows?.imageStride ?? cin * pixels  // floats between images of x
 
         // Every per-channel array in one Float buffer, addressed by offsets (−1: absent); its capacity at
         // most what the arrays below can take (input: 3·Cin, stencil: 10·Cin, each stage: 6·Cout), so it is
@@ -80,12 +83,14 @@ extension PointwiseConvolution where Scalar == Float {
             let y = out.baseAddress!
             floats(x.scalars) { xp in floats(params) { pp in floats(first.packed) { w0 in floats(last.packed) { w1 in
                 floats(e.multiply?.scalars) { mul in floats(e.add?.scalars) { add in floats(e.residual?.scalars) { res in
+                (windows?.offsets ?? []).withUnsafeBufferPointer { windowOffsets in
                     func at(_ o: Int) -> UnsafePointer<Float>? { o < 0 ? nil : pp! + o }
                     let inputDescription = PointwiseKernel.input(mode: mode, scale: at(inScale), shift: at(inShift), eps: eps,
                                                                  weight: at(inWeight), bias: inBias,
                                                                  stencil: at(stencilWeight), stencilBias: at(stencilBias),
                                                                  stencilActivation: stencil?.activation,
-                                                                 map: Size2D(height: x.shape[2], width: x.shape[3]))
+                                                                 map: Size2D(height: outShape[2], width: outShape[3]),
+                                                                 windows: windows.map { (windowOffsets.baseAddress!, $0.rowStride) })
                     // The layers' C descriptions for image 0, built once: a tile only moves the last layer's
                     // per-pixel operands to its image. (Built per tile, they copied every stage — its weight
                     // and epilogue arrays retained and released — on both threads at once.)
@@ -124,7 +129,7 @@ extension PointwiseConvolution where Scalar == Float {
                                     layers[last].mul = layers[last].mul.map { $0 + outBase }
                                     layers[last].add = layers[last].add.map { $0 + outBase }
                                     layers[last].residual = layers[last].residual.map { $0 + outBase }
-                                    PointwiseKernel.run(x: xp! + img * cin * pixels, pixels: pixels, input: inputDescription,
+                                    PointwiseKernel.run(x: xp! + img * imageStride, pixels: pixels, input: inputDescription,
                                                         layers: UnsafePointer(layers.baseAddress!), count: layerCount,
                                                         y: y + outBase, begin: begin, end: end, outputChannels: channels,
                                                         packedReady: blocks > 1 && stripIndex == packedStrip,
@@ -135,7 +140,7 @@ extension PointwiseConvolution where Scalar == Float {
                             }
                         }
                     }
-                } } }
+                } } } }
             } } } }
         }
         return Tensor(shape: outShape, scalars: scalars)

@@ -37,6 +37,31 @@ extension PointwiseConvolution {
         return fused(x, input: input, stages: [(first, hidden), (second, epilogue)], threads: threads, variant: .best)
     }
 
+    /// `epilogue(conv(col))` for the im2col matrix `col` that `windows` reads (``ConvolutionWindows``): a dense
+    /// convolution whose weight, viewed as `[Cout, Cin·kh·kw]`, is this 1×1 convolution's.
+    /// - Precondition: `windows` has one window per input channel; the epilogue's tensors have the output shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package func callAsFunction(windows: ConvolutionWindows<Scalar>, epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
+        self(windows: windows, epilogue: epilogue, threads: threads, variant: .best)
+    }
+
+    /// As ``callAsFunction(windows:epilogue:threads:)`` on `variant` (tests pick each; Double ignores it).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func callAsFunction(windows: ConvolutionWindows<Scalar>, epilogue: PointwiseEpilogue<Scalar>, threads: Int,
+                        variant: PointwiseKernel.Variant) -> Tensor<Scalar> {
+        DebugBuildWarning.check()
+        precondition(windows.offsets.count == inputChannels,
+                     "PointwiseConvolution: \(windows.offsets.count) windows for \(inputChannels) input channels")
+        precondition(threads >= 1, "PointwiseConvolution: threads must be ≥ 1, got \(threads)")
+        let outShape = [windows.planes.shape[0], outputChannels, windows.output.height, windows.output.width]
+        if let a = epilogue.affine { precondition(a.scale.count == outputChannels, "PointwiseEpilogue: affine has \(a.scale.count) channels, output \(outputChannels)") }
+        precondition(epilogue.isPerChannel, "PointwiseConvolution: a windowed input takes per-channel epilogue steps only")
+        return Scalar._pointwiseFused(_PointwiseJob(x: windows.planes, stencil: nil, windows: windows, input: .identity,
+                                                    stages: [(self, epilogue)], outShape: outShape, threads: threads, variant: variant))
+    }
+
     /// The fused forward of one or two stages on `variant` (tests pick each; Double ignores it).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -85,6 +110,9 @@ extension PointwiseConvolution {
 public struct _PointwiseJob<Scalar: TensorScalar> {
     let x: Tensor<Scalar>
     let stencil: PointwiseStencil<Scalar>?
+    /// Set when `x` is not a map but the windows of a dense convolution's input (``ConvolutionWindows``,
+    /// whose planes `x` is): the 1×1 convolution then multiplies the weights with the im2col matrix.
+    var windows: ConvolutionWindows<Scalar>? = nil
     let input: PointwiseInput<Scalar>
     let stages: [(conv: PointwiseConvolution<Scalar>, epilogue: PointwiseEpilogue<Scalar>)]
     let outShape: [Int]

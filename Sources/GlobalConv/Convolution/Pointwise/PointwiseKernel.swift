@@ -80,12 +80,13 @@ enum PointwiseKernel {
         }
     }
 
-    /// The C description of the input: the optional 3×3 stencil on a `map`-sized image (``PointwiseStencil``),
-    /// then the transform.
+    /// The C description of the input: the optional 3×3 stencil on a `map`-sized image (``PointwiseStencil``)
+    /// or windows (``ConvolutionWindows``: their offsets and row stride, read along `map`'s rows), then the
+    /// transform.
     static func input(mode: PointwiseInputMode, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, eps: Float,
                       weight: UnsafePointer<Float>?, bias: Float, stencil: UnsafePointer<Float>? = nil,
                       stencilBias: UnsafePointer<Float>? = nil, stencilActivation: Activation? = nil,
-                      map: Size2D = Size2D(1)) -> gc_pw_input {
+                      map: Size2D = Size2D(1), windows: (offsets: UnsafePointer<Int>, rowStride: Int)? = nil) -> gc_pw_input {
         let m: Int32 = switch mode {
         case .identity: Int32(GC_PW_INPUT_IDENTITY)
         case .affine: Int32(GC_PW_INPUT_AFFINE)
@@ -94,7 +95,8 @@ enum PointwiseKernel {
         }
         return gc_pw_input(mode: m, scale: scale, shift: shift, eps: eps, weight: weight, bias: bias,
                            stencil_weight: stencil, stencil_bias: stencilBias, stencil_activation: code(stencilActivation),
-                           stencil_height: map.height, stencil_width: map.width)
+                           stencil_height: map.height, stencil_width: map.width,
+                           window_offset: windows?.offsets, window_width: map.width, window_ld: windows?.rowStride ?? 0)
     }
 
     /// Runs `count` chained layers on pixels `[begin, end)` of one image, writing the last layer's
