@@ -68,6 +68,10 @@ enum DirectPlanes {
                 let scratch = raw.bindMemory(to: S.self, capacity: max(1, source.scratchCount))
                 var fresh = true  // the scratch's padding is written on its first plane only
                 while let range = claims.next() {
+                    // The activation runs over each run of planes of one image at once, after the run (its
+                    // planes are adjacent in y and still in cache): per plane, a 14×14 map's masked tail
+                    // vector made GELU cost 0.28 instead of 0.20 ns per value, a 7×7 map's 0.47.
+                    var runStart: UnsafeMutablePointer<S>? = nil, runCount = 0
                     for p in range {
                         let (image, c) = p.quotientAndRemainder(dividingBy: channels)
                         let from = x + (image * input.channels + input.start + c) * inPlane
@@ -75,8 +79,14 @@ enum DirectPlanes {
                         let src = source.prepare(plane: from, scratch: scratch, fresh: fresh)
                         fresh = false
                         DirectKernel2D.run(plane, variant: variant, source: src, weights: w + c * taps, bias: b[c], output: to)
-                        activation.apply(to: to, count: outPlane)
+                        if let start = runStart, start + runCount == to {
+                            runCount += outPlane
+                        } else {
+                            if let start = runStart { activation.apply(to: start, count: runCount) }
+                            (runStart, runCount) = (to, outPlane)
+                        }
                     }
+                    if let start = runStart { activation.apply(to: start, count: runCount) }
                 }
             }
         }
