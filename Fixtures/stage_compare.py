@@ -8,6 +8,8 @@ where the kernels' choices differ (channel-block splits, a 7×7 strip of 49 pixe
 map). This harness times, per stage:
 
   van     VAN-b0's blocks: (dim, mlp_ratio, map) = (32, 8, 56), (64, 8, 28), (160, 4, 14), (256, 4, 7)
+  replknet RepLKNet-31B's RepLK block (deploy form) and ConvFFN at its four stage shapes (C, K, map) = (128, 31,
+          56), (256, 29, 28), (512, 27, 14), (1024, 13, 7)
   convffn RepLKNet's ConvFFN (C → 4C → C with BN and GELU) at (C, map) = (32, 56), (96, 56), (64, 28),
           (160, 14), (384, 14), (256, 7), (768, 7) — the 1×1 work of ConvNeXt-, RepLKNet-, UniRepLKNet- and
           VAN-style MLPs at their stage shapes
@@ -44,6 +46,15 @@ SETS = {
     "convffn": [("replknet.convffn", {"in_channels": c, "internal_channels": 4 * c, "out_channels": c}, size, c,
                  lambda c=c: B.ConvFFN(c, 4 * c, c))
                 for c, size in [(32, 56), (96, 56), (64, 28), (160, 14), (384, 14), (256, 7), (768, 7)]],
+    # RepLKNet-31B's two blocks of each stage, the large kernel in its deploy form (one merged K×K conv).
+    "replknet": [(name, cfg, size, c, ctor)
+                 for c, k, size in [(128, 31, 56), (256, 29, 28), (512, 27, 14), (1024, 13, 7)]
+                 for name, cfg, ctor in [
+                     ("replknet.block", {"in_channels": c, "dw_channels": c, "block_lk_size": k, "small_kernel": 5,
+                                         "reparameterized": True},
+                      lambda c=c, k=k: B.RepLKBlock(c, c, k, 5, reparameterized=True)),
+                     ("replknet.convffn", {"in_channels": c, "internal_channels": 4 * c, "out_channels": c},
+                      lambda c=c: B.ConvFFN(c, 4 * c, c))]],
 }
 
 
