@@ -1,14 +1,15 @@
 import GlobalConv
 
-/// A depthwise `nn.Conv2d(C, C, k, stride=s, padding=p, groups=C, bias)` (odd `k`) computed on the engine:
-/// the stride-1 convolution with the same padding on the requested path, then every `s`-th row and
-/// column, starting at 0.
+/// A depthwise `nn.Conv2d(C, C, k, stride=s, padding=p, groups=C, bias)` (odd `k`) computed on the engine.
 ///
-/// Exact: output `(i, j)` of the strided conv is the same dot product as output `(s·i, s·j)` of the
-/// stride-1 one (`x̃[s·i + u − p, s·j + v − p]`), and `⌊(H + 2p − k)/s⌋ + 1` is the number of rows
-/// `0, s, 2s, … ≤ H + 2p − k`. The direct path therefore rounds exactly as the definition; the FFT path
-/// within its bound (Docs/numerics.md §1). It costs `s²` times the strided work — small next to the
-/// blocks for the 3×3/s2 stems and transitions that use it (RepLKNet). Immutable; thread-safe.
+/// On the direct and auto paths (a 3×3 kernel is always direct under auto): the strided outputs only
+/// (``DepthwiseConvolution2D/strided(_:stride:threads:)``, in the direct path's order and rounding). On the
+/// FFT path, and where that kernel does not apply (non-finite weights): the stride-1 convolution with the
+/// same padding, then every `s`-th row and column, starting at 0 — exact, since output `(i, j)` of the
+/// strided conv is the same dot product as output `(s·i, s·j)` of the stride-1 one (`x̃[s·i + u − p,
+/// s·j + v − p]`) and `⌊(H + 2p − k)/s⌋ + 1` is the number of rows `0, s, 2s, … ≤ H + 2p − k`, at `s²`
+/// times the strided work (RepLKNet-31B's stem and transitions: 3.0 M outputs instead of 0.75 M).
+/// Immutable; thread-safe.
 struct StridedDepthwiseLayer<Scalar: TensorScalar>: Sendable {
     let conv: DepthwiseLayer<Scalar>
     let stride: Int
@@ -22,6 +23,11 @@ struct StridedDepthwiseLayer<Scalar: TensorScalar>: Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func callAsFunction(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
+        if stride > 1, path != .fft {
+            do {
+                if let y = try conv.conv.strided(x, stride: stride, threads: options.threads) { return y }
+            } catch { throw .convolution(error) }
+        }
         let full = try conv(x, path: path, options: options)
         guard stride > 1 else { return full }
         let (n, c, h, w) = (full.shape[0], full.shape[1], full.shape[2], full.shape[3])

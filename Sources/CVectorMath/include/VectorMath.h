@@ -62,6 +62,18 @@ void gc_gather_strided_f32(const float *src, ptrdiff_t stride, ptrdiff_t n, ptrd
 /// The double-precision gc_gather_strided_f32.
 void gc_gather_strided_f64(const double *src, ptrdiff_t stride, ptrdiff_t n, ptrdiff_t rows, ptrdiff_t src_row_stride,
                            double *dst, ptrdiff_t dst_row_stride);
+/// One plane of a depthwise k×k correlation with stride s and zero padding p (RepLKNet's 3×3 stride-2 stem and
+/// transitions): y[i·wo + j] = bias + Σ_{u<k} Σ_{v<k} weight[u·k + v] · x̃[s·i + u − p][s·j + v − p] for i < ho,
+/// j < wo, with x̃ the h × w plane x (row-major) and 0 outside it; summed from the bias, u-major then v, each
+/// term added with a fused multiply-add where the CPU has them (the direct path's order and rounding: the
+/// stride-1 direct convolution's values at every s-th row and column). `rows`: scratch of
+/// k·(s·⌈wo/16⌉·16 + k) values.
+/// Reentrant.
+void gc_depthwise_strided_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *weight, ptrdiff_t k, ptrdiff_t s,
+                              ptrdiff_t p, float bias, float *y, ptrdiff_t ho, ptrdiff_t wo, float *rows);
+/// The double-precision gc_depthwise_strided_f32.
+void gc_depthwise_strided_f64(const double *x, ptrdiff_t h, ptrdiff_t w, const double *weight, ptrdiff_t k, ptrdiff_t s,
+                              ptrdiff_t p, double bias, double *y, ptrdiff_t ho, ptrdiff_t wo, double *rows);
 /// 1 when no value of x[0..<n) is NaN or ±Inf, else 0.
 int gc_all_finite_f64(const double *x, ptrdiff_t n);
 

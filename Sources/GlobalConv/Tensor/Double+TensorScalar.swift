@@ -95,6 +95,13 @@ extension Double: TensorScalar {
     }
 
     @_documentation(visibility: internal)
+    public static func _depthwiseStrided(_ x: UnsafePointer<Double>, height h: Int, width w: Int, weight: UnsafePointer<Double>, kernel k: Int,
+                                         stride s: Int, padding p: Int, bias: Double, into y: UnsafeMutablePointer<Double>,
+                                         outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Double>) {
+        gc_depthwise_strided_f64(x, h, w, weight, k, s, p, bias, y, ho, wo, rows)
+    }
+
+    @_documentation(visibility: internal)
     public static func _copyRowsChecked(_ src: UnsafePointer<Double>, stride: Int, rows: Int, columns: Int,
                                         into dst: UnsafeMutablePointer<Double>, stride dstStride: Int) -> Bool {
         gc_copy_rows_f64(src, stride, rows, columns, dst, dstStride) != 0

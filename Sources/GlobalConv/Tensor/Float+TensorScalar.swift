@@ -93,6 +93,13 @@ extension Float: TensorScalar {
     }
 
     @_documentation(visibility: internal)
+    public static func _depthwiseStrided(_ x: UnsafePointer<Float>, height h: Int, width w: Int, weight: UnsafePointer<Float>, kernel k: Int,
+                                         stride s: Int, padding p: Int, bias: Float, into y: UnsafeMutablePointer<Float>,
+                                         outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Float>) {
+        gc_depthwise_strided_f32(x, h, w, weight, k, s, p, bias, y, ho, wo, rows)
+    }
+
+    @_documentation(visibility: internal)
     public static func _copyRowsChecked(_ src: UnsafePointer<Float>, stride: Int, rows: Int, columns: Int,
                                         into dst: UnsafeMutablePointer<Float>, stride dstStride: Int) -> Bool {
         gc_copy_rows_f32(src, stride, rows, columns, dst, dstStride) != 0

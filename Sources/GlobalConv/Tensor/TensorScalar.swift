@@ -126,6 +126,12 @@ where Self.Magnitude == Self {
     @_documentation(visibility: internal)
     static func _gatherStrided(_ src: UnsafePointer<Self>, stride: Int, count: Int, rows: Int, sourceRowStride: Int,
                                into dst: UnsafeMutablePointer<Self>, destinationRowStride: Int)
+    /// One plane of a depthwise `k × k` correlation with stride `s` and zero padding `p` (CVectorMath's
+    /// `gc_depthwise_strided_*`; ``DepthwiseConvolution2D/strided(_:stride:threads:)``). `rows`: `k·(s·⌈wo/16⌉·16 + k)`.
+    @_documentation(visibility: internal)
+    static func _depthwiseStrided(_ x: UnsafePointer<Self>, height h: Int, width w: Int, weight: UnsafePointer<Self>, kernel k: Int,
+                                  stride s: Int, padding p: Int, bias: Self, into y: UnsafeMutablePointer<Self>,
+                                  outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Self>)
     /// `rows × columns` copied (row strides given); whether all are finite (``copyRowsChecked(_:stride:rows:columns:into:stride:)``).
     @_documentation(visibility: internal)
     static func _copyRowsChecked(_ src: UnsafePointer<Self>, stride: Int, rows: Int, columns: Int,
