@@ -33,6 +33,11 @@ struct PointwiseFusionTests {
              chained: false, bias: true),
         Case(name: "LN in, wide chain split into channel blocks on small maps", cin: 8, hidden: 50, cout: 37, input: 2,
              chained: true, bias: true),
+        Case(name: "conv-BN-ReLU, no bias (RepLKNet pw1, stem, transitions)", cin: 9, hidden: 0, cout: 10, input: 1,
+             chained: false, bias: false),
+        Case(name: "conv-BN-ReLU with a bias", cin: 7, hidden: 0, cout: 8, input: 0, chained: false, bias: true),
+        Case(name: "ReLU after the bias", cin: 6, hidden: 0, cout: 7, input: 0, chained: false, bias: true),
+        Case(name: "ReLU alone", cin: 5, hidden: 0, cout: 9, input: 0, chained: false, bias: false),
         Case(name: "3×3 stencil + GELU in, scaled residual (VAN fc2)", cin: 12, hidden: 0, cout: 5, input: 0, chained: false,
              bias: true, stencil: true),
         Case(name: "3×3 stencil + GELU in, wide output: channel blocks reuse the packed strip", cin: 12, hidden: 0, cout: 53,
@@ -69,6 +74,9 @@ struct PointwiseFusionTests {
         case _ where c.name.hasPrefix("BN in, BN + ReLU"):
             PointwiseEpilogue(affine: ChannelAffine(scale: vec(c.cout, 0.5...1.5), shift: vec(c.cout)), activation: .relu,
                               residual: Tensor.random(shape: outShape, seed: next()))
+        case _ where c.name.hasPrefix("conv-BN-ReLU"):
+            PointwiseEpilogue(affine: ChannelAffine(scale: vec(c.cout, -1.5...1.5), shift: vec(c.cout)), activation: .relu)
+        case _ where c.name.hasPrefix("ReLU"): PointwiseEpilogue(activation: .relu)
         case _ where c.name.hasPrefix("SiLU"):
             PointwiseEpilogue(activation: .silu, multiply: Tensor.random(shape: outShape, seed: next()),
                               add: Tensor.random(shape: outShape, seed: next()),
