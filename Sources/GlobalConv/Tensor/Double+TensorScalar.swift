@@ -199,9 +199,10 @@ extension Double: TensorScalar {
 
     @_documentation(visibility: internal)
     public static func _pointwiseFused(_ job: _PointwiseJob<Double>) -> Tensor<Double> {
-        PointwiseConvolution<Double>.fusedReference(job.windows?.columns() ?? job.stencil?.apply(job.x) ?? job.x,
-                                                    input: job.input, stages: job.stages,
-                                                    threads: job.threads)
+        let columns = job.windows?.columns()  // a dense convolution's im2col matrix, for OpenBLAS
+        defer { if let columns { TensorStoragePool.recycle(columns) } }
+        return PointwiseConvolution<Double>.fusedReference(columns ?? job.stencil?.apply(job.x) ?? job.x,
+                                                           input: job.input, stages: job.stages, threads: job.threads)
     }
 
     /// `false`: the GEMM path would compute the stencil as a separate pass; blocks run their depthwise layer.
