@@ -1,9 +1,13 @@
 // The strided depthwise correlation of one plane (VectorMath.h: gc_depthwise_strided_f32 / _f64), for
 // RepLKNet's 3×3 stride-2 stem and transition convolutions: each sum in the definition's order (from the
 // bias, u-major, then v), the source rows zero-padded first so that no tap tests the map's edges.
-// GC_CLONES: x86-64-v4/v3 clones contract each `acc + w·x` into a fused multiply-add, as the direct path's
-// kernels do, so the values equal the stride-1 direct convolution's at every s-th row and column. Measured
-// on RepLKNet-31B's stem and transitions (Docs/performance.md, seventh session).
+// Compiled per instruction-set level with function target attributes and chosen by the CPU's level, as the
+// direct path's kernels are: the AVX2 and AVX-512 versions contract each `acc + w·x` into a fused
+// multiply-add, the portable one cannot, exactly as the direct kernel of the same level — so the values equal
+// the stride-1 direct convolution's at every s-th row and column on any CPU. (target_clones, chosen by the
+// loader, would not: sanitizer builds use the baseline clone while the direct path still runs AVX-512, and
+// the first form of this file failed its test there.) Measured on RepLKNet-31B's stem and transitions
+// (Docs/performance.md, seventh session).
 
 #include "VectorMath.h"
 #include <string.h>
@@ -46,9 +50,8 @@ static inline __attribute__((always_inline)) int gc_strided2_chunk_none(ptrdiff_
     return 0;
 }
 
-#define GC_DEPTHWISE_STRIDED(NAME, T, FAST2)                                                                    \
-    GC_CLONES                                                                                             \
-    void NAME(const T *restrict x, ptrdiff_t h, ptrdiff_t w, const T *restrict weight, ptrdiff_t k, ptrdiff_t s, \
+#define GC_DEPTHWISE_STRIDED(NAME, T, FAST2, TARGET)                                                            \
+    TARGET static void NAME(const T *restrict x, ptrdiff_t h, ptrdiff_t w, const T *restrict weight, ptrdiff_t k, ptrdiff_t s, \
               ptrdiff_t p, T bias, T *restrict y, ptrdiff_t ho, ptrdiff_t wo, T *restrict rows) {          \
         /* Padded columns any tap of a whole chunk reads (q = s·j + v, j < wo rounded up to a chunk; one    \
            more for the even-lane loads of the s = 2 path, whose last odd lane is read and dropped). */   \
@@ -90,7 +93,36 @@ static inline __attribute__((always_inline)) int gc_strided2_chunk_none(ptrdiff_
             }                                                                                             \
         }                                                                                                 \
     }
-GC_DEPTHWISE_STRIDED(gc_depthwise_strided_f32, float, gc_strided2_chunk_f32)
-GC_DEPTHWISE_STRIDED(gc_depthwise_strided_f64, double, gc_strided2_chunk_none)
+GC_DEPTHWISE_STRIDED(gc_f32_dw_strided_portable, float, gc_strided2_chunk_f32, GC_TARGET_PORTABLE)
+GC_DEPTHWISE_STRIDED(gc_f64_dw_strided_portable, double, gc_strided2_chunk_none, GC_TARGET_PORTABLE)
+#ifdef GC_X86
+GC_DEPTHWISE_STRIDED(gc_f32_dw_strided_avx2, float, gc_strided2_chunk_f32, GC_TARGET_AVX2)
+GC_DEPTHWISE_STRIDED(gc_f64_dw_strided_avx2, double, gc_strided2_chunk_none, GC_TARGET_AVX2)
+GC_DEPTHWISE_STRIDED(gc_f32_dw_strided_avx512, float, gc_strided2_chunk_f32, GC_TARGET_AVX512)
+GC_DEPTHWISE_STRIDED(gc_f64_dw_strided_avx512, double, gc_strided2_chunk_none, GC_TARGET_AVX512)
+#endif
 #undef GC_DEPTHWISE_STRIDED
+
+// The CPU's level, as the direct path chooses its kernels (gc_cpu_best_isa).
+#ifdef GC_X86
+#define GC_DISPATCH(P, T)                                                                                  \
+    switch (gc_cpu_best_isa()) {                                                                          \
+    case GC_ISA_AVX512: gc_##P##_dw_strided_avx512(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return; \
+    case GC_ISA_AVX2: gc_##P##_dw_strided_avx2(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return;  \
+    default: gc_##P##_dw_strided_portable(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return;      \
+    }
+#else
+#define GC_DISPATCH(P, T) gc_##P##_dw_strided_portable(x, h, w, weight, k, s, p, bias, y, ho, wo, rows);
+#endif
+
+void gc_depthwise_strided_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *weight, ptrdiff_t k, ptrdiff_t s,
+                              ptrdiff_t p, float bias, float *y, ptrdiff_t ho, ptrdiff_t wo, float *rows) {
+    GC_DISPATCH(f32, float)
+}
+
+void gc_depthwise_strided_f64(const double *x, ptrdiff_t h, ptrdiff_t w, const double *weight, ptrdiff_t k, ptrdiff_t s,
+                              ptrdiff_t p, double bias, double *y, ptrdiff_t ho, ptrdiff_t wo, double *rows) {
+    GC_DISPATCH(f64, double)
+}
+#undef GC_DISPATCH
 #undef GC_STRIDED_CHUNK

@@ -65,8 +65,9 @@ void gc_gather_strided_f64(const double *src, ptrdiff_t stride, ptrdiff_t n, ptr
 /// One plane of a depthwise k×k correlation with stride s and zero padding p (RepLKNet's 3×3 stride-2 stem and
 /// transitions): y[i·wo + j] = bias + Σ_{u<k} Σ_{v<k} weight[u·k + v] · x̃[s·i + u − p][s·j + v − p] for i < ho,
 /// j < wo, with x̃ the h × w plane x (row-major) and 0 outside it; summed from the bias, u-major then v, each
-/// term added with a fused multiply-add where the CPU has them (the direct path's order and rounding: the
-/// stride-1 direct convolution's values at every s-th row and column). `rows`: scratch of
+/// term added with a fused multiply-add at the levels whose direct kernels use them (AVX2, AVX-512; chosen by
+/// gc_cpu_best_isa like the direct path's: the stride-1 direct convolution's values at every s-th row and
+/// column). `rows`: scratch of
 /// k·(s·⌈wo/16⌉·16 + k) values.
 /// Reentrant.
 void gc_depthwise_strided_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *weight, ptrdiff_t k, ptrdiff_t s,
