@@ -3,7 +3,10 @@ import GlobalConv
 /// A convolution and the norm after it, `norm(Conv(in→out, k×k, stride, padding)(x))`: the patch
 /// embedding or downsampling unit of MogaNet (`patch_embed{i}`: keys `projection`, `norm`), UniRepLKNet
 /// (`downsample_layers.{s}`: keys `0`, `1`) and VAN (`patch_embed{i}`: keys `proj`, `norm`), and each
-/// half of a ``StackedConvStem``. The convolution is a GEMM; a map too small for it is an input error
+/// half of a ``StackedConvStem``. The convolution is a GEMM; an eval BatchNorm (and an activation after
+/// it) is applied in its epilogue as each output is stored — `(acc + b)·scale + shift`, rounded once
+/// fewer than a separate pass (a fused multiply-add where the CPU has one), as RepLKNet's conv-BN-ReLU
+/// units do — and a LayerNorm as a pass of its own. A map too small for the convolution is an input error
 /// naming the model and the convolution's key. Immutable; thread-safe.
 struct ConvNorm<Scalar: TensorScalar, Norm: MapNorm<Scalar>>: Sendable {
     let conv: Convolution2D<Scalar>
@@ -20,8 +23,18 @@ struct ConvNorm<Scalar: TensorScalar, Norm: MapNorm<Scalar>>: Sendable {
         convKey = s.prefix + conv
     }
 
-    /// The convolution then the norm, both on `threads` threads; `model` names the model in an input error.
-    func callAsFunction(_ x: Tensor<Scalar>, threads: Int, model: String) throws(BackboneError) -> Tensor<Scalar> {
-        norm(try conv.run(x, threads: threads, model: model, layer: convKey), threads: threads)
+    /// The convolution, the norm, then `activation` if given, on `threads` threads; `model` names the model
+    /// in an input error.
+    func callAsFunction(_ x: Tensor<Scalar>, threads: Int, model: String, activation: Activation? = nil) throws(BackboneError) -> Tensor<Scalar> {
+        if let affine = norm.epilogueAffine, conv.groups == 1 {
+            do {
+                return try conv(x, epilogue: PointwiseEpilogue(affine: affine, activation: activation), threads: threads)
+            } catch {
+                throw .input(block: model, message: "\(convKey): \(error)")
+            }
+        }
+        var y = norm(try conv.run(x, threads: threads, model: model, layer: convKey), threads: threads)
+        activation?.apply(to: &y, threads: threads)
+        return y
     }
 }

@@ -8,8 +8,16 @@ package protocol MapNorm<Scalar>: Sendable {
 
     /// The normalised map, the shape of `x` (`[N, C, H, W]` with the norm's `C`).
     func callAsFunction(_ x: Tensor<Scalar>, threads: Int) -> Tensor<Scalar>
+
+    /// The norm as a per-channel affine `x·scale + shift` that a convolution's epilogue applies to its
+    /// output as it stores it (eval BatchNorm), or nil for a norm that reads across channels (LayerNorm).
+    var epilogueAffine: ChannelAffine<Scalar>? { get }
 }
 
-extension BatchNormParameters: MapNorm {}
+extension BatchNormParameters: MapNorm {
+    package var epilogueAffine: ChannelAffine<Scalar>? { affine }
+}
 
-extension LayerNormChannelsFirst: MapNorm {}
+extension LayerNormChannelsFirst: MapNorm {
+    package var epilogueAffine: ChannelAffine<Scalar>? { nil }
+}

@@ -20,8 +20,6 @@ struct StackedConvStem<Scalar: TensorScalar, Norm: MapNorm<Scalar>>: Sendable {
 
     /// The stem on `x` (`[N, in, H, W]`), on `threads` threads; `model` names the model in an input error.
     func callAsFunction(_ x: Tensor<Scalar>, threads: Int, model: String) throws(BackboneError) -> Tensor<Scalar> {
-        var h = try first(x, threads: threads, model: model)
-        Activation.gelu.apply(to: &h, threads: threads)
-        return try second(h, threads: threads, model: model)
+        try second(first(x, threads: threads, model: model, activation: .gelu), threads: threads, model: model)
     }
 }
