@@ -42,11 +42,8 @@ struct ConvBNReLU<Scalar: TensorScalar>: Sendable {
             return p(x, input: .identity, epilogue: PointwiseEpilogue(affine: bn.affine, activation: .relu), threads: threads)
         case .dense(let c) where c.groups == 1:
             // BN and ReLU inside the 1×1 kernel's pass over the im2col matrix.
-            do {
-                return try c(x, epilogue: PointwiseEpilogue(affine: bn.affine, activation: .relu), threads: threads)
-            } catch {
-                throw .input(block: model, message: "\(name).conv: \(error)")
-            }
+            return try c.run(x, epilogue: PointwiseEpilogue(affine: bn.affine, activation: .relu), threads: threads, model: model,
+                             layer: name + ".conv")
         case .dense(let c):
             return bn.normalizingThenReLU(try c.run(x, threads: threads, model: model, layer: name + ".conv"), threads: threads)
         case .depthwise(let d):

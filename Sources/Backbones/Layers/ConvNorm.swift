@@ -27,11 +27,8 @@ struct ConvNorm<Scalar: TensorScalar, Norm: MapNorm<Scalar>>: Sendable {
     /// in an input error.
     func callAsFunction(_ x: Tensor<Scalar>, threads: Int, model: String, activation: Activation? = nil) throws(BackboneError) -> Tensor<Scalar> {
         if let affine = norm.epilogueAffine, conv.groups == 1 {
-            do {
-                return try conv(x, epilogue: PointwiseEpilogue(affine: affine, activation: activation), threads: threads)
-            } catch {
-                throw .input(block: model, message: "\(convKey): \(error)")
-            }
+            return try conv.run(x, epilogue: PointwiseEpilogue(affine: affine, activation: activation), threads: threads,
+                                model: model, layer: convKey)
         }
         var y = norm(try conv.run(x, threads: threads, model: model, layer: convKey), threads: threads)
         activation?.apply(to: &y, threads: threads)

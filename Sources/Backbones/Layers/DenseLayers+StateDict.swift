@@ -10,9 +10,11 @@ extension Convolution2D {
         do { try self.init(weight: w, bias: b, stride: stride, padding: padding, groups: groups) } catch { throw .convolution(error) }
     }
 
-    /// Runs the convolution for `model`; a map too small for it is an input error naming the model.
-    func run(_ x: Tensor<Scalar>, threads: Int, model: String, layer: String) throws(BackboneError) -> Tensor<Scalar> {
-        do { return try self(x, threads: threads) } catch {
+    /// Runs the convolution for `model`, with `epilogue`'s per-channel steps (groups 1) applied as each output is
+    /// stored; a map too small for it is an input error naming the model and `layer`.
+    func run(_ x: Tensor<Scalar>, epilogue: PointwiseEpilogue<Scalar>? = nil, threads: Int, model: String,
+             layer: String) throws(BackboneError) -> Tensor<Scalar> {
+        do { return try self(x, epilogue: epilogue, threads: threads) } catch {
             throw .input(block: model, message: "\(layer): \(error)")
         }
     }
