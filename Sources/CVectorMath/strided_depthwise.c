@@ -1,8 +1,8 @@
 // The strided depthwise correlation of one plane (VectorMath.h: gc_depthwise_strided_f32 / _f64), for
 // RepLKNet's 3×3 stride-2 stem and transition convolutions: each sum in the definition's order (from the
 // bias, u-major, then v), the source rows zero-padded first so that no tap tests the map's edges.
-// Compiled per instruction-set level with function target attributes and chosen by the CPU's level, as the
-// direct path's kernels are: the AVX2 and AVX-512 versions contract each `acc + w·x` into a fused
+// Compiled per instruction-set level with function target attributes and run at the level the caller asks
+// for, clamped to the CPU, as the direct path's kernels are: the AVX2 and AVX-512 versions contract each `acc + w·x` into a fused
 // multiply-add, the portable one cannot, exactly as the direct kernel of the same level — so the values equal
 // the stride-1 direct convolution's at every s-th row and column on any CPU. (target_clones, chosen by the
 // loader, would not: sanitizer builds use the baseline clone while the direct path still runs AVX-512, and
@@ -103,25 +103,25 @@ GC_DEPTHWISE_STRIDED(gc_f64_dw_strided_avx512, double, gc_strided2_chunk_none, G
 #endif
 #undef GC_DEPTHWISE_STRIDED
 
-// The CPU's level, as the direct path chooses its kernels (gc_cpu_best_isa).
+// Level `isa` clamped to the CPU, as the direct path indexes its kernels (gc_isa_clamp).
 #ifdef GC_X86
 #define GC_DISPATCH(P, T)                                                                                  \
-    switch (gc_cpu_best_isa()) {                                                                          \
+    switch (gc_isa_clamp(isa)) {                                                                          \
     case GC_ISA_AVX512: gc_##P##_dw_strided_avx512(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return; \
     case GC_ISA_AVX2: gc_##P##_dw_strided_avx2(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return;  \
     default: gc_##P##_dw_strided_portable(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return;      \
     }
 #else
-#define GC_DISPATCH(P, T) gc_##P##_dw_strided_portable(x, h, w, weight, k, s, p, bias, y, ho, wo, rows);
+#define GC_DISPATCH(P, T) (void)isa; gc_##P##_dw_strided_portable(x, h, w, weight, k, s, p, bias, y, ho, wo, rows);
 #endif
 
 void gc_depthwise_strided_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *weight, ptrdiff_t k, ptrdiff_t s,
-                              ptrdiff_t p, float bias, float *y, ptrdiff_t ho, ptrdiff_t wo, float *rows) {
+                              ptrdiff_t p, float bias, float *y, ptrdiff_t ho, ptrdiff_t wo, float *rows, int isa) {
     GC_DISPATCH(f32, float)
 }
 
 void gc_depthwise_strided_f64(const double *x, ptrdiff_t h, ptrdiff_t w, const double *weight, ptrdiff_t k, ptrdiff_t s,
-                              ptrdiff_t p, double bias, double *y, ptrdiff_t ho, ptrdiff_t wo, double *rows) {
+                              ptrdiff_t p, double bias, double *y, ptrdiff_t ho, ptrdiff_t wo, double *rows, int isa) {
     GC_DISPATCH(f64, double)
 }
 #undef GC_DISPATCH

@@ -2,8 +2,9 @@ import Testing
 @testable import GlobalConv
 
 /// ``DepthwiseConvolution2D/strided(_:stride:threads:)``: the strided outputs only, bit for bit the
-/// stride-1 direct convolution's values at every `s`-th row and column (the same sums in the same order,
-/// which the stride-1 path's own tests hold to the definition), and nil where it does not apply.
+/// stride-1 direct convolution's values at every `s`-th row and column at each instruction-set level this
+/// CPU runs (the same sums in the same order, with fused multiply-adds exactly where that level's direct
+/// kernels use them; the stride-1 path's own tests hold it to the definition), and nil where it does not apply.
 @Suite("Strided depthwise convolution")
 struct StridedDepthwiseTests {
     /// (kernel, stride, padding, H, W): RepLKNet's 3×3/s2 p1 on its stem and transition maps (outputs 56,
@@ -15,14 +16,15 @@ struct StridedDepthwiseTests {
         (3, 3, 1, 20, 50), (7, 4, 3, 30, 90), (5, 2, 2, 2, 2),
     ]
 
-    func check<S: TensorScalar>(_: S.Type, _ c: (Int, Int, Int, Int, Int), bias: Bool, threads: Int) throws {
+    func check<S: TensorScalar>(_: S.Type, _ c: (Int, Int, Int, Int, Int), bias: Bool, threads: Int,
+                                variant: DirectKernel2D.Variant) throws {
         let (k, s, p, h, w) = c
         let channels = 5
         let x = Tensor<S>.random(shape: [2, channels, h, w], in: -2...2, seed: UInt64(k * 1000 + h * 10 + w))
         let conv = try DepthwiseConvolution2D<S>(weight: Tensor.random(shape: [channels, 1, k, k], seed: 3),
                                                  bias: bias ? Tensor.random(shape: [channels], seed: 4) : nil, padding: Size2D(p))
-        let y = try #require(try conv.strided(x, stride: s, threads: threads), "\(c)")
-        let full = try conv(x, path: .direct, options: ExecutionOptions(threads: 1))
+        let y = try #require(try conv.strided(x, stride: s, threads: threads, variant: variant), "\(c)")
+        let full = conv.direct(x, outputShape: try conv.outputShape(for: x.shape), threads: 1, variant: variant)
         let (fh, fw) = (full.shape[2], full.shape[3])
         let (ho, wo) = ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1)
         #expect(y.shape == [2, channels, ho, wo], "\(c)")
@@ -32,14 +34,15 @@ struct StridedDepthwiseTests {
             let got = y.scalars[((n * channels + ch) * ho + i) * wo + j]
             if !(expected == got && expected.sign == got.sign) { mismatches += 1 }  // equal, signed zeros included
         } } } }
-        #expect(mismatches == 0, "\(S.self) \(c) bias \(bias) threads \(threads): \(mismatches) outputs differ")
+        #expect(mismatches == 0, "\(S.self) \(c) bias \(bias) threads \(threads) \(variant): \(mismatches) outputs differ")
     }
 
-    @Test("equals the stride-1 direct convolution at every s-th row and column, bit for bit", arguments: cases.indices)
-    func matchesStrideOne(index: Int) throws {
+    @Test("equals the stride-1 direct convolution at every s-th row and column, bit for bit, at every level",
+          arguments: cases.indices, DirectKernel2D.Variant.supported)
+    func matchesStrideOne(index: Int, variant: DirectKernel2D.Variant) throws {
         for bias in [true, false] {
-            try check(Float.self, Self.cases[index], bias: bias, threads: 2)
-            try check(Double.self, Self.cases[index], bias: bias, threads: 1)
+            try check(Float.self, Self.cases[index], bias: bias, threads: 2, variant: variant)
+            try check(Double.self, Self.cases[index], bias: bias, threads: 1, variant: variant)
         }
     }
 

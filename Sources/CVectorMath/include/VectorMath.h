@@ -65,16 +65,15 @@ void gc_gather_strided_f64(const double *src, ptrdiff_t stride, ptrdiff_t n, ptr
 /// One plane of a depthwise k×k correlation with stride s and zero padding p (RepLKNet's 3×3 stride-2 stem and
 /// transitions): y[i·wo + j] = bias + Σ_{u<k} Σ_{v<k} weight[u·k + v] · x̃[s·i + u − p][s·j + v − p] for i < ho,
 /// j < wo, with x̃ the h × w plane x (row-major) and 0 outside it; summed from the bias, u-major then v, each
-/// term added with a fused multiply-add at the levels whose direct kernels use them (AVX2, AVX-512; chosen by
-/// gc_cpu_best_isa like the direct path's: the stride-1 direct convolution's values at every s-th row and
-/// column). `rows`: scratch of
-/// k·(s·⌈wo/16⌉·16 + k) values.
+/// term added with a fused multiply-add at the levels whose direct kernels use them (AVX2, AVX-512): at level
+/// `isa` (a gc_isa value, clamped to the CPU like the direct kernels' levels), the stride-1 direct convolution's
+/// values at that level at every s-th row and column. `rows`: scratch of k·(s·⌈wo/16⌉·16 + k) values.
 /// Reentrant.
 void gc_depthwise_strided_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *weight, ptrdiff_t k, ptrdiff_t s,
-                              ptrdiff_t p, float bias, float *y, ptrdiff_t ho, ptrdiff_t wo, float *rows);
+                              ptrdiff_t p, float bias, float *y, ptrdiff_t ho, ptrdiff_t wo, float *rows, int isa);
 /// The double-precision gc_depthwise_strided_f32.
 void gc_depthwise_strided_f64(const double *x, ptrdiff_t h, ptrdiff_t w, const double *weight, ptrdiff_t k, ptrdiff_t s,
-                              ptrdiff_t p, double bias, double *y, ptrdiff_t ho, ptrdiff_t wo, double *rows);
+                              ptrdiff_t p, double bias, double *y, ptrdiff_t ho, ptrdiff_t wo, double *rows, int isa);
 /// 1 when no value of x[0..<n) is NaN or ±Inf, else 0.
 int gc_all_finite_f64(const double *x, ptrdiff_t n);
 

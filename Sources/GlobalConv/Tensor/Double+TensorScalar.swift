@@ -97,8 +97,8 @@ extension Double: TensorScalar {
     @_documentation(visibility: internal)
     public static func _depthwiseStrided(_ x: UnsafePointer<Double>, height h: Int, width w: Int, weight: UnsafePointer<Double>, kernel k: Int,
                                          stride s: Int, padding p: Int, bias: Double, into y: UnsafeMutablePointer<Double>,
-                                         outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Double>) {
-        gc_depthwise_strided_f64(x, h, w, weight, k, s, p, bias, y, ho, wo, rows)
+                                         outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Double>, isa: Int32) {
+        gc_depthwise_strided_f64(x, h, w, weight, k, s, p, bias, y, ho, wo, rows, isa)
     }
 
     @_documentation(visibility: internal)

@@ -95,8 +95,8 @@ extension Float: TensorScalar {
     @_documentation(visibility: internal)
     public static func _depthwiseStrided(_ x: UnsafePointer<Float>, height h: Int, width w: Int, weight: UnsafePointer<Float>, kernel k: Int,
                                          stride s: Int, padding p: Int, bias: Float, into y: UnsafeMutablePointer<Float>,
-                                         outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Float>) {
-        gc_depthwise_strided_f32(x, h, w, weight, k, s, p, bias, y, ho, wo, rows)
+                                         outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Float>, isa: Int32) {
+        gc_depthwise_strided_f32(x, h, w, weight, k, s, p, bias, y, ho, wo, rows, isa)
     }
 
     @_documentation(visibility: internal)

@@ -127,11 +127,11 @@ where Self.Magnitude == Self {
     static func _gatherStrided(_ src: UnsafePointer<Self>, stride: Int, count: Int, rows: Int, sourceRowStride: Int,
                                into dst: UnsafeMutablePointer<Self>, destinationRowStride: Int)
     /// One plane of a depthwise `k × k` correlation with stride `s` and zero padding `p` (CVectorMath's
-    /// `gc_depthwise_strided_*`; ``DepthwiseConvolution2D/strided(_:stride:threads:)``). `rows`: `k·(s·⌈wo/16⌉·16 + k)`.
+    /// `gc_depthwise_strided_*`; ``DepthwiseConvolution2D/strided(_:stride:threads:)``) at level `isa`. `rows`: `k·(s·⌈wo/16⌉·16 + k)`.
     @_documentation(visibility: internal)
     static func _depthwiseStrided(_ x: UnsafePointer<Self>, height h: Int, width w: Int, weight: UnsafePointer<Self>, kernel k: Int,
                                   stride s: Int, padding p: Int, bias: Self, into y: UnsafeMutablePointer<Self>,
-                                  outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Self>)
+                                  outputHeight ho: Int, outputWidth wo: Int, rows: UnsafeMutablePointer<Self>, isa: Int32)
     /// `rows × columns` copied (row strides given); whether all are finite (``copyRowsChecked(_:stride:rows:columns:into:stride:)``).
     @_documentation(visibility: internal)
     static func _copyRowsChecked(_ src: UnsafePointer<Self>, stride: Int, rows: Int, columns: Int,

@@ -13,6 +13,14 @@ extension DepthwiseConvolution2D {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     package func strided(_ x: Tensor<Scalar>, stride s: Int, threads: Int) throws(ConvolutionError) -> Tensor<Scalar>? {
+        try strided(x, stride: s, threads: threads, variant: .best)
+    }
+
+    /// ``strided(_:stride:threads:)`` at the level of the direct path's `variant` (tests run each against it).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func strided(_ x: Tensor<Scalar>, stride s: Int, threads: Int,
+                 variant: DirectKernel2D.Variant) throws(ConvolutionError) -> Tensor<Scalar>? {
         precondition(s >= 1, "DepthwiseConvolution2D.strided: stride must be ≥ 1, got \(s)")
         try ConvolutionError.checkNCHW(x.shape, channels: channels)
         let g = geometry
@@ -36,7 +44,7 @@ extension DepthwiseConvolution2D {
                                     Scalar._depthwiseStrided(xp + plane * h * w, height: h, width: w, weight: wp + ch * k * k,
                                                              kernel: k, stride: s, padding: p, bias: bias?.scalars[ch] ?? 0,
                                                              into: yp + plane * ho * wo, outputHeight: ho, outputWidth: wo,
-                                                             rows: rows.baseAddress!)
+                                                             rows: rows.baseAddress!, isa: variant.isa)
                                 }
                             }
                         }
