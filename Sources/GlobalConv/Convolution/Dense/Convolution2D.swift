@@ -19,7 +19,7 @@
 ///   pixels and output channels (ConvNeXt-T's stem and downsamplers through OpenBLAS's sgemm and its own
 ///   pool cost the model 3.9 ms more, and a stored im2col 0.4 ms of VAN-b0's 11: Docs/performance.md);
 ///   Double: `col` built from the planes, then OpenBLAS.
-/// - grouped: `col` built per image and group (in parallel over its rows with ``parallelChunks``), then
+/// - grouped: `col` copied per image and group from the same planes (``ConvolutionWindows/copyRows(_:ofImage:into:threads:)``), then
 ///   `Y_g = W_g · col` (`W_g` the row-major `[Og, Cg·kh·kw]` slice of the weight, no copy) through OpenBLAS
 ///   (`cblas_sgemm` / `cblas_dgemm`, single-threaded, in blocks of pixels on the engine's pool), then `+ b`.
 /// Each output is one dot product of `T = Cg·kh·kw` terms plus the bias: `|ŷ − y| ≤ γ(T+1)·(|b| + Σ|w||x̃|)`
@@ -110,40 +110,33 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
         let pixels = ho * wo, rows = cg * kh * kw
         let threads = max(1, threads)
         guard n > 0 else { return Tensor(zeros: [n, cout, ho, wo]) }
+        let windows = ConvolutionWindows(x, kernel: kernel, stride: stride, padding: padding, output: out, threads: threads)
+        defer { TensorStoragePool.recycle(windows.planes) }
         if let columnConvolution {
-            let windows = ConvolutionWindows(x, kernel: kernel, stride: stride, padding: padding, output: out, threads: threads)
-            defer { TensorStoragePool.recycle(windows.planes) }
             return columnConvolution(windows: windows, epilogue: epilogue ?? PointwiseEpilogue(), threads: threads)
         }
         var y = [Scalar](repeating: 0, count: n * cout * pixels)
-        var col: [Scalar] = TensorStoragePool.take(rows * pixels)  // every element written by im2colRow
+        var col: [Scalar] = TensorStoragePool.take(rows * pixels)  // every element written by copyRows
         defer { TensorStoragePool.recycle(Tensor(shape: [rows * pixels], scalars: col)) }
-        x.withUnsafeBufferPointer { xs in
-            weight.withUnsafeBufferPointer { ws in
-                col.withUnsafeMutableBufferPointer { cb in
-                    y.withUnsafeMutableBufferPointer { yb in
-                        let (xp, wp, cp, yp) = (xs.baseAddress!, ws.baseAddress!, cb.baseAddress!, yb.baseAddress!)
-                        for img in 0..<n {
-                            for g in 0..<groups {
-                                let plane0 = (img * inputChannels + g * cg) * h * w
-                                parallelChunks(rows, threads: threads) { range in
-                                    for r in range {
-                                        im2colRow(r, source: xp + plane0, height: h, width: w, into: cp + r * pixels, output: out)
-                                    }
-                                }
-                                GEMM.multiplyInBlocks(m: og, n: pixels, k: rows, a: wp + g * og * rows, lda: rows,
-                                                      b: UnsafePointer(cp), ldb: pixels,
-                                                      c: yp + (img * cout + g * og) * pixels, ldc: pixels, threads: threads)
-                            }
+        weight.withUnsafeBufferPointer { ws in
+            col.withUnsafeMutableBufferPointer { cb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    let (wp, cp, yp) = (ws.baseAddress!, cb.baseAddress!, yb.baseAddress!)
+                    for img in 0..<n {
+                        for g in 0..<groups {
+                            windows.copyRows(g * rows..<(g + 1) * rows, ofImage: img, into: cp, threads: threads)
+                            GEMM.multiplyInBlocks(m: og, n: pixels, k: rows, a: wp + g * og * rows, lda: rows,
+                                                  b: UnsafePointer(cp), ldb: pixels,
+                                                  c: yp + (img * cout + g * og) * pixels, ldc: pixels, threads: threads)
                         }
-                        if let bias {
-                            bias.withUnsafeBufferPointer { bs in
-                                parallelChunks(n * cout, threads: threads) { planes in
-                                    for p in planes {
-                                        let b = bs[p % cout]
-                                        let plane = yp + p * pixels
-                                        for q in 0..<pixels { plane[q] += b }
-                                    }
+                    }
+                    if let bias {
+                        bias.withUnsafeBufferPointer { bs in
+                            parallelChunks(n * cout, threads: threads) { planes in
+                                for p in planes {
+                                    let b = bs[p % cout]
+                                    let plane = yp + p * pixels
+                                    for q in 0..<pixels { plane[q] += b }
                                 }
                             }
                         }
@@ -152,42 +145,6 @@ public struct Convolution2D<Scalar: TensorScalar>: Sendable {
             }
         }
         return Tensor(shape: [n, cout, ho, wo], scalars: y)
-    }
-
-    /// Row `r = (c·kh + u)·kw + v` of the im2col matrix of one image (and group, whose `Cg` planes start
-    /// at `source`): `dst[i·W' + j] = x̃[c, s_h·i + u − p_h, s_w·j + v − p_w]`, zero outside the map. The
-    /// columns `j` whose tap lies inside the map form one range, copied without a per-element test.
-    private func im2colRow(_ r: Int, source: UnsafePointer<Scalar>, height h: Int, width w: Int,
-                           into dst: UnsafeMutablePointer<Scalar>, output out: Size2D) {
-        let (kh, kw) = (weight.shape[2], weight.shape[3])
-        let (c, u, v) = (r / (kh * kw), (r / kw) % kh, r % kw)
-        let (sh, sw, ph, pw) = (stride.height, stride.width, padding.height, padding.width)
-        let src = source + c * h * w
-        // The output columns j whose tap j·s_w + v − p_w lies inside the map, and likewise the rows.
-        let (first, end) = Self.outputsInside(tap: v, stride: sw, padding: pw, extent: w, outputs: out.width)
-        let (top, bottom) = Self.outputsInside(tap: u, stride: sh, padding: ph, extent: h, outputs: out.height)
-        dst.update(repeating: 0, count: top * out.width)
-        for i in top..<bottom {
-            let line = dst + i * out.width
-            line.update(repeating: 0, count: first)
-            (line + end).update(repeating: 0, count: out.width - end)
-        }
-        if first < end, top < bottom {
-            // The tap of (top, first), inside the map; then one output row per source row step s_h.
-            let taps = src + (top * sh + u - ph) * w + (first * sw + v - pw)
-            Scalar._gatherStrided(taps, stride: sw, count: end - first, rows: bottom - top, sourceRowStride: sh * w,
-                                  into: dst + top * out.width + first, destinationRowStride: out.width)
-        }
-        (dst + bottom * out.width).update(repeating: 0, count: (out.height - bottom) * out.width)
-    }
-}
-
-extension Convolution2D {
-    /// The outputs `o` of one axis whose tap `o·stride + tap − padding` lies in `[0, extent)`, as `first..<end`
-    /// within `[0, outputs)`: `o ∈ [⌈(padding − tap)/stride⌉, ⌊(extent − 1 + padding − tap)/stride⌋ + 1)`, clamped.
-    fileprivate static func outputsInside(tap: Int, stride: Int, padding: Int, extent: Int, outputs: Int) -> (Int, Int) {
-        let first = min(outputs, max(0, (padding - tap + stride - 1).floorDiv(stride)))
-        return (first, max(first, min(outputs, (extent - 1 + padding - tap).floorDiv(stride) + 1)))
     }
 }
 

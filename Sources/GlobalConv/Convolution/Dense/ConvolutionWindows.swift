@@ -125,19 +125,26 @@ package struct ConvolutionWindows<Scalar: TensorScalar>: Sendable {
     func columns() -> Tensor<Scalar> {
         let (n, k, pixels) = (planes.shape[0], offsets.count, output.height * output.width)
         var col: [Scalar] = TensorStoragePool.take(n * k * pixels)
+        col.withUnsafeMutableBufferPointer { cs in
+            for img in 0..<n { copyRows(0..<k, ofImage: img, into: cs.baseAddress! + img * k * pixels, threads: 1) }
+        }
+        return Tensor(shape: [n, k, output.height, output.width], scalars: col)
+    }
+
+    /// Rows `rows` of image `image`'s im2col matrix into `destination` (`rows.count × H'W'`, row-major), on up
+    /// to `threads` participants: what a grouped convolution multiplies per image and group.
+    func copyRows(_ rows: Range<Int>, ofImage image: Int, into destination: UnsafeMutablePointer<Scalar>, threads: Int) {
+        let pixels = output.height * output.width
         planes.withUnsafeBufferPointer { ps in
-            col.withUnsafeMutableBufferPointer { cs in
-                for img in 0..<n {
-                    for (r, offset) in offsets.enumerated() {
-                        let src = ps.baseAddress! + img * imageStride + offset
-                        let dst = cs.baseAddress! + (img * k + r) * pixels
-                        for i in 0..<output.height {
-                            (dst + i * output.width).update(from: src + i * rowStride, count: output.width)
-                        }
+            let base = ps.baseAddress! + image * imageStride
+            parallelChunks(rows.count, threads: threads) { range in
+                for index in range {
+                    let (src, dst) = (base + offsets[rows.lowerBound + index], destination + index * pixels)
+                    for i in 0..<output.height {
+                        (dst + i * output.width).update(from: src + i * rowStride, count: output.width)
                     }
                 }
             }
         }
-        return Tensor(shape: [n, k, output.height, output.width], scalars: col)
     }
 }
