@@ -72,7 +72,15 @@ struct CircularConvolutionTests {
         // The two paths round differently, so bitwise equality tells which one ran.
         #expect(viaFFT != direct)
         #expect(auto == viaFFT || auto == direct)
-        #expect(try conv(x, path: .auto) == auto)
+        // A close decision is measured again on the next calls and may flip (ConvolutionPlanner.closeMargin);
+        // each call still returns one path's output, and once the decision is final `.auto` keeps it.
+        for _ in 1..<ConvolutionPlanner.measurementsForCloseCalls {
+            let y = try conv(x, path: .auto)
+            #expect(y == viaFFT || y == direct)
+        }
+        let kept = try conv(x, path: .auto)
+        #expect(kept == viaFFT || kept == direct)
+        #expect(try conv(x, path: .auto) == kept)
     }
 
     @Test("the ParC pair (H on the first channels, W on the rest, embeddings added) equals the two convolutions of x + pe, bit for bit",
