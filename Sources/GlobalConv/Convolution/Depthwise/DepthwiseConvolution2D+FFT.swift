@@ -63,23 +63,29 @@ extension DepthwiseConvolution2D {
             let scale = 1 / Scalar(l.height * l.width)
             var out = [Scalar](repeating: 0, count: channels * 2 * half)
             let (kh, kw) = (g.kernel.height, g.kernel.width)
-            for c in 0..<channels {
-                real.buffer.update(repeating: 0)
-                for u in 0..<kh {
-                    for v in 0..<kw {
-                        var r = g.dilation.height * u, s = g.dilation.width * v
-                        if g.paddingMode == .circular {
-                            r = ((r - g.padding.height) % l.height + l.height) % l.height
-                            s = ((s - g.padding.width) % l.width + l.width) % l.width
-                        }
-                        real.pointer[r * l.width + s] += weight.scalars[(c * kh + u) * kw + v]
-                    }
+            // Each tap's place in the transform's real input (the same for every channel).
+            let places: [Int] = (0..<(kh * kw)).map { tap in
+                var r = g.dilation.height * (tap / kw), s = g.dilation.width * (tap % kw)
+                if g.paddingMode == .circular {
+                    r = ((r - g.padding.height) % l.height + l.height) % l.height
+                    s = ((s - g.padding.width) % l.width + l.width) % l.width
                 }
-                plan.forward(real: real.pointer, complex: spectrum.pointer)
-                let base = c * 2 * half
-                for k in 0..<half {
-                    out[base + 2 * k] = spectrum.pointer[2 * k] * scale
-                    out[base + 2 * k + 1] = -spectrum.pointer[2 * k + 1] * scale
+                return r * l.width + s
+            }
+            // Through buffer pointers: this runs once per plan, but unspecialised (from another module) an
+            // array subscript per element looked up the array's generic metadata each time.
+            weight.scalars.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { o in
+                    for c in 0..<channels {
+                        real.buffer.update(repeating: 0)
+                        for tap in 0..<(kh * kw) { real.pointer[places[tap]] += w[c * kh * kw + tap] }
+                        plan.forward(real: real.pointer, complex: spectrum.pointer)
+                        let base = c * 2 * half
+                        for k in 0..<half {
+                            o[base + 2 * k] = spectrum.pointer[2 * k] * scale
+                            o[base + 2 * k + 1] = -spectrum.pointer[2 * k + 1] * scale
+                        }
+                    }
                 }
             }
             return out
