@@ -21,7 +21,10 @@ Deploy forms (RepLKNet and UniRepLKNet re-parameterised on every side; SLaK's br
   python3 Fixtures/model_compare.py --models replknet_31b,SLaK_tiny,unireplknet_t --merged
 Quick check that it works (one small model, seconds):
   python3 Fixtures/model_compare.py --models van_b0 --size 64 --rounds 1 --repeats 2
-Prints a Markdown table with the CPU line (Fixtures/cpuinfo.py); --json FILE also writes every round's medians.
+Prints a Markdown table with the CPU line (Fixtures/cpuinfo.py) and how many of the SMT probes taken at each
+round's start and end (Fixtures/smt_probe.py) found the two CPUs sharing one core (a VM's busy spell, in which a
+two-thread timing measures two hyperthreads, not two cores); --json FILE also writes every round's medians and
+the probes.
 """
 import argparse
 import json
@@ -39,6 +42,7 @@ import blocks_torch as B  # noqa: E402
 import cpuinfo  # noqa: E402
 import models_torch as M  # noqa: E402
 import peer_runtimes  # noqa: E402
+import smt_probe  # noqa: E402
 
 # Untimed runs before each side's timed ones: GlobalConv's planner re-measures a close per-layer
 # decision on its next calls (up to three measurements), and the peers' first runs pay their own setup.
@@ -155,9 +159,12 @@ def main():
         runs[preset]["pytorch"] = lambda m=m, x=x: m(x)
     cols = ["globalconv", "pytorch"] + exported
     rows = {pr: {c: [] for c in cols} for _, pr in models}
+    # Whether the two CPUs share one core at each round's start and end (a VM's busy spell; Fixtures/smt_probe.py).
+    machine = []
     for r in range(a.rounds):
         load = open("/proc/loadavg").read().split()[:3]
-        print(f"# round {r + 1}/{a.rounds}, load average {load}", file=sys.stderr, flush=True)
+        machine.append(smt_probe.state())
+        print(f"# round {r + 1}/{a.rounds}, load average {load}, {smt_probe.describe(machine[-1])}", file=sys.stderr, flush=True)
         for family, preset in models:
             for peer in exported:
                 if peer in runs[preset]:
@@ -172,10 +179,12 @@ def main():
             rows[preset]["globalconv"].append(median)
             with torch.no_grad():
                 rows[preset]["pytorch"].append(BB.timed(runs[preset]["pytorch"], a.repeats, WARMUP)[0])
+        machine.append(smt_probe.state())
+        print(f"# end of round {r + 1}: {smt_probe.describe(machine[-1])}", file=sys.stderr, flush=True)
     if a.json:
         with open(a.json, "w") as f:
             json.dump({**cpuinfo.record(a.threads), "size": a.size, "batch": a.batch, "rounds": a.rounds, "repeats": a.repeats,
-                       "effort": a.effort, "notes": notes, "medians": rows}, f, indent=1)
+                       "effort": a.effort, "notes": notes, "medians": rows, "smt_probes": machine}, f, indent=1)
     print(f"{a.batch}×3×{a.size}×{a.size} Float32, random weights, effort {a.effort}, {'deploy (merged) forms, ' if a.merged else ''}"
           f"median (min) over {a.rounds} rounds of medians of {a.repeats} runs after {WARMUP} untimed, ms")
     print(cpuinfo.table_line(a.threads))
@@ -194,6 +203,13 @@ def main():
         best = min(peers, key=med.get) if peers else None
         ratio = f"{med[best] / med['globalconv']:.2f}× ({best})" if best else "—"
         print(f"| `{preset}` | " + " | ".join(cells) + f" | {ratio} |")
+    probed = [m for m in machine if m is not None and m.get("supported", True)]
+    if probed:
+        shared = sum(1 for m in probed if m["shared"])
+        print()
+        print(f"SMT probe (Fixtures/smt_probe.py) at each round's start and end: the two CPUs shared one core in "
+              f"{shared} of {len(probed)} probes" + (" — rounds in such a spell time another machine (two "
+                                                      "hyperthreads), see Docs/performance.md" if shared else ""))
 
 
 if __name__ == "__main__":
