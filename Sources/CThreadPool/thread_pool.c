@@ -29,6 +29,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#ifdef GC_POOL_TRACE
+#include <stdio.h>
+#endif
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -68,6 +71,51 @@ typedef struct pool {
     // Counters (relaxed).
     _Atomic uint64_t regions, inline_regions, worker_joins, region_ns, wakeups;
 } pool;
+
+#ifdef GC_POOL_TRACE
+// The region trace (Docs/performance.md, "Reading a region trace"): compiled only with
+// `swift build -c release -Xcc -DGC_POOL_TRACE`, and then active when GLOBALCONV_POOL_TRACE names a file.
+// Per region started by a caller outside any region, one line at exit: start, end of the caller's share,
+// first and last moment a worker spent in the body (0 if none ran it), end (ns, CLOCK_MONOTONIC), item
+// count, chunk size, participants, chunks the caller ran, chunks the workers ran.
+typedef struct trace_record {
+    long start, caller_end, worker_start, worker_end, end, count, chunk, caller_chunks, worker_chunks;
+    int participants;
+} trace_record;
+enum { TRACE_CAPACITY = 1 << 21 };
+static trace_record *trace_records;
+static _Atomic long trace_length;
+static _Atomic long trace_worker_start, trace_worker_end, trace_worker_chunks;
+static _Thread_local long trace_chunks;  // successful claims of this thread in the current region
+static pthread_once_t trace_once = PTHREAD_ONCE_INIT;
+
+static void trace_write(void) {
+    FILE *f = fopen(getenv("GLOBALCONV_POOL_TRACE"), "w");
+    if (!f) return;
+    long n = atomic_load(&trace_length);
+    if (n > TRACE_CAPACITY) n = TRACE_CAPACITY;
+    for (long i = 0; i < n; i++) {
+        const trace_record *r = &trace_records[i];
+        fprintf(f, "%ld %ld %ld %ld %ld %ld %ld %d %ld %ld\n", r->start, r->caller_end, r->worker_start, r->worker_end,
+                r->end, r->count, r->chunk, r->participants, r->caller_chunks, r->worker_chunks);
+    }
+    fclose(f);
+}
+
+static void trace_open(void) {
+    if (!getenv("GLOBALCONV_POOL_TRACE")) return;
+    trace_records = malloc(sizeof(trace_record) * TRACE_CAPACITY);
+    if (trace_records) atexit(trace_write);
+}
+
+static void trace_add(trace_record r) {
+    const long i = atomic_fetch_add(&trace_length, 1);
+    if (i < TRACE_CAPACITY) trace_records[i] = r;
+}
+#define TRACE(statement) statement
+#else
+#define TRACE(statement)
+#endif
 
 static pool the_pool = {
     .mutex = PTHREAD_MUTEX_INITIALIZER,
@@ -114,6 +162,7 @@ int gc_pool_participants(void) {
 static int claim(region *r, long *begin, long *end) {
     long b = atomic_fetch_add_explicit(&r->next, r->chunk, memory_order_relaxed);
     if (b >= r->count) return 0;
+    TRACE(trace_chunks++;)
     *begin = b;
     *end = b + r->chunk < r->count ? b + r->chunk : r->count;
     return 1;
@@ -163,9 +212,17 @@ static void *worker_main(void *arg) {
         if (id < p->participants) {
             atomic_fetch_add(&p->pending, 1);
             gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1 };
+            TRACE(trace_chunks = 0;)
             if (claim(&p->work, &claims.first_begin, &claims.first_end)) {
                 atomic_fetch_add_explicit(&p->worker_joins, 1, memory_order_relaxed);
+                TRACE(const long started = now_ns();)
                 p->body(p->context, &claims, id);
+                TRACE({
+                    long expected = 0;
+                    atomic_compare_exchange_strong(&trace_worker_start, &expected, started);
+                    atomic_store(&trace_worker_end, now_ns());
+                    atomic_fetch_add(&trace_worker_chunks, trace_chunks);
+                })
             }
             atomic_fetch_sub_explicit(&p->pending, 1, memory_order_release);
         }
@@ -205,6 +262,7 @@ int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *
     pool *p = &the_pool;
     pthread_once(&sized, size_pool);
     atomic_fetch_add_explicit(&p->regions, 1, memory_order_relaxed);
+    TRACE(pthread_once(&trace_once, trace_open);)
     const long t0 = now_ns();
     long chunks = (count + chunk - 1) / chunk;
     long want = threads < chunks ? threads : chunks;
@@ -213,7 +271,15 @@ int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *
     if (want <= 1 || in_region || atomic_load_explicit(&forked_child, memory_order_relaxed)
         || !atomic_compare_exchange_strong(&p->busy, &expected, 1)) {
         atomic_fetch_add_explicit(&p->inline_regions, 1, memory_order_relaxed);
+        // A region nested in a body counts its claims apart: the enclosing region's count is restored after.
+        TRACE(const int outermost = !in_region; const long enclosing_chunks = trace_chunks; trace_chunks = 0;)
         run_inline(count, chunk, body, context);
+        TRACE(if (trace_records && outermost) {
+            const long end = now_ns();
+            trace_add((trace_record){ .start = t0, .caller_end = end, .end = end, .count = count, .chunk = chunk,
+                                      .participants = 1, .caller_chunks = trace_chunks });
+        }
+        trace_chunks = enclosing_chunks;)
         atomic_fetch_add_explicit(&p->region_ns, (uint64_t)(now_ns() - t0), memory_order_relaxed);
         return 1;
     }
@@ -243,11 +309,20 @@ int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *
     // Take part, then wait for the workers that are running the body.
     in_region = 1;
     gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1 };
+    TRACE(trace_chunks = 0;)
     body(context, &claims, 0);
+    TRACE(const long caller_end = now_ns(); const long caller_chunks = trace_chunks;)
     in_region = 0;
     for (unsigned spins = 0; atomic_load_explicit(&p->pending, memory_order_acquire) != 0; spins++) {
         if (spins < 4096) cpu_relax(); else sched_yield();
     }
+    TRACE(if (trace_records) {
+        const long end = now_ns();
+        trace_add((trace_record){ .start = t0, .caller_end = caller_end, .worker_start = atomic_exchange(&trace_worker_start, 0),
+                                  .worker_end = atomic_exchange(&trace_worker_end, 0), .end = end, .count = count, .chunk = chunk,
+                                  .participants = (int)want, .caller_chunks = caller_chunks,
+                                  .worker_chunks = atomic_exchange(&trace_worker_chunks, 0) });
+    })
     atomic_store_explicit(&p->busy, 0, memory_order_release);
     atomic_fetch_add_explicit(&p->region_ns, (uint64_t)(now_ns() - t0), memory_order_relaxed);
     return (int)want;
