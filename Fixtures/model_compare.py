@@ -21,8 +21,8 @@ Deploy forms (RepLKNet and UniRepLKNet re-parameterised on every side; SLaK's br
   python3 Fixtures/model_compare.py --models replknet_31b,SLaK_tiny,unireplknet_t --merged
 Quick check that it works (one small model, seconds):
   python3 Fixtures/model_compare.py --models van_b0 --size 64 --rounds 1 --repeats 2
-Prints a Markdown table with the CPU line (Fixtures/cpuinfo.py) and how many of the SMT probes taken at each
-round's start and end (Fixtures/smt_probe.py) found the two CPUs sharing one core (a VM's busy spell, in which a
+Prints a Markdown table with the CPU line (Fixtures/cpuinfo.py) and how many of the SMT probes taken before the first
+round and after each (Fixtures/smt_probe.py) found the two CPUs sharing one core (a VM's busy spell, in which a
 two-thread timing measures two hyperthreads, not two cores); --json FILE also writes every round's medians and
 the probes.
 """
@@ -159,11 +159,11 @@ def main():
         runs[preset]["pytorch"] = lambda m=m, x=x: m(x)
     cols = ["globalconv", "pytorch"] + exported
     rows = {pr: {c: [] for c in cols} for _, pr in models}
-    # Whether the two CPUs share one core at each round's start and end (a VM's busy spell; Fixtures/smt_probe.py).
-    machine = []
+    # Whether the two CPUs share one core before the first round and after each (a VM's busy spell;
+    # Fixtures/smt_probe.py): one probe between two rounds serves as the end of one and the start of the next.
+    machine = [smt_probe.state()]
     for r in range(a.rounds):
         load = open("/proc/loadavg").read().split()[:3]
-        machine.append(smt_probe.state())
         print(f"# round {r + 1}/{a.rounds}, load average {load}, {smt_probe.describe(machine[-1])}", file=sys.stderr, flush=True)
         for family, preset in models:
             for peer in exported:
@@ -207,7 +207,7 @@ def main():
     if probed:
         shared = sum(1 for m in probed if m["shared"])
         print()
-        print(f"SMT probe (Fixtures/smt_probe.py) at each round's start and end: the two CPUs shared one core in "
+        print(f"SMT probe (Fixtures/smt_probe.py) before the first round and after each: the two CPUs shared one core in "
               f"{shared} of {len(probed)} probes" + (" — rounds in such a spell time another machine (two "
                                                       "hyperthreads), see Docs/performance.md" if shared else ""))
 

@@ -12,7 +12,8 @@ Docs/performance.md, "Reading a region trace"):
 Each trace line is one region started outside any other: start, end of the caller's share, first and last
 moment a worker ran the body (0: none did), end (ns), item count, chunk size, participants, chunks the caller
 ran, chunks the workers ran. The last `--forwards` forwards of each trace are taken (planning runs come
-first); a forward's regions are those lines divided evenly, so both runs must time the same forwards. The
+first): the regions per forward are the shortest period whose last `--forwards` repetitions have the same
+item counts, so the number must be the forwards the run timed. The
 two runs' region sequences are aligned by their item counts (a thread count may split a layer differently,
 e.g. a stencil computed apart): each aligned pair, or run of unaligned ones, is one row. Printed: time inside
 regions and between them (the main thread alone) per forward for both runs and for perfect halving, the time
@@ -27,7 +28,7 @@ import statistics
 def forwards(path, count):
     """The last `count` forwards of a trace: lists of per-region tuples (ints)."""
     rows = [tuple(int(v) for v in line.split()) for line in open(path) if line.strip()]
-    if len(rows) < count or len(rows) % count and len(rows) // count == 0:
+    if len(rows) < count:
         raise SystemExit(f"region_trace: {path}: {len(rows)} regions, fewer than {count} forwards")
     # Regions per forward: the planning forwards before the timed ones may differ, so use the smallest period
     # that makes the last `count` forwards repeat the same item counts.

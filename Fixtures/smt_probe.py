@@ -4,13 +4,15 @@
 On a VM the hypervisor may, for seconds to minutes at a time, run two vCPUs that the guest sees as
 separate cores on one core's two hyperthreads (Docs/performance.md, "Eighth session"): a two-thread
 timing taken then measures a different machine. `state()` compiles the probe once (cc, into a temporary
-directory) and returns its JSON as a dict — `shared` is True when an FMA loop on both CPUs at once runs
+directory removed at exit) and returns its JSON as a dict — `shared` is True when an FMA loop on both CPUs at once runs
 below 3/4 of its rate on each alone — or None when no C compiler or no second CPU is there.
 Run alone it prints one probe: python3 Fixtures/smt_probe.py [CPU_A CPU_B]
 """
+import atexit
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +23,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 @functools.lru_cache(maxsize=1)
 def _binary():
     """The compiled probe's path, or None when it cannot be built."""
-    out = os.path.join(tempfile.mkdtemp(prefix="globalconv-smt-probe-"), "smt_probe")
+    directory = tempfile.mkdtemp(prefix="globalconv-smt-probe-")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    out = os.path.join(directory, "smt_probe")
     try:
         subprocess.run(["cc", "-O2", "-pthread", os.path.join(HERE, "smt_probe.c"), "-o", out],
                        check=True, capture_output=True)

@@ -105,24 +105,24 @@ GC_DEPTHWISE_STRIDED(gc_f64_dw_strided_avx512, double, gc_strided2_chunk_none, G
 
 // Level `isa` clamped to the CPU, as the direct path indexes its kernels (gc_isa_clamp).
 #ifdef GC_X86
-#define GC_DISPATCH(P, T)                                                                                  \
+#define GC_DISPATCH(P)                                                                                  \
     switch (gc_isa_clamp(isa)) {                                                                          \
     case GC_ISA_AVX512: gc_##P##_dw_strided_avx512(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return; \
     case GC_ISA_AVX2: gc_##P##_dw_strided_avx2(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return;  \
     default: gc_##P##_dw_strided_portable(x, h, w, weight, k, s, p, bias, y, ho, wo, rows); return;      \
     }
 #else
-#define GC_DISPATCH(P, T) (void)isa; gc_##P##_dw_strided_portable(x, h, w, weight, k, s, p, bias, y, ho, wo, rows);
+#define GC_DISPATCH(P) (void)isa; gc_##P##_dw_strided_portable(x, h, w, weight, k, s, p, bias, y, ho, wo, rows);
 #endif
 
 void gc_depthwise_strided_f32(const float *x, ptrdiff_t h, ptrdiff_t w, const float *weight, ptrdiff_t k, ptrdiff_t s,
                               ptrdiff_t p, float bias, float *y, ptrdiff_t ho, ptrdiff_t wo, float *rows, int isa) {
-    GC_DISPATCH(f32, float)
+    GC_DISPATCH(f32)
 }
 
 void gc_depthwise_strided_f64(const double *x, ptrdiff_t h, ptrdiff_t w, const double *weight, ptrdiff_t k, ptrdiff_t s,
                               ptrdiff_t p, double bias, double *y, ptrdiff_t ho, ptrdiff_t wo, double *rows, int isa) {
-    GC_DISPATCH(f64, double)
+    GC_DISPATCH(f64)
 }
 #undef GC_DISPATCH
 #undef GC_STRIDED_CHUNK

@@ -26,10 +26,11 @@ struct DepthwiseChannelWindowTests {
         for map in [(19, 23), (56, 56)] {
             let x = Tensor<S>.random(shape: [2, 9, map.0, map.1], in: -1...1, seed: 13)
             let before = Tensor<S>.random(shape: [2, 6, map.0, map.1], in: -1...1, seed: 14)
+            let windowKey = DepthwiseConvolutionPlan<S>.Key(inputShape: [2, conv.channels, map.0, map.1], path: path,
+                                                            options: options)
             // The first call plans (and for `.auto` may measure); the later ones run the cached plan in place.
             for call in 0..<3 {
                 var out = before
-                let windowKey = DepthwiseConvolutionPlan<S>.Key(inputShape: [2, 4, map.0, map.1], path: path, options: options)
                 let cachedOnDirect = conv.plans[windowKey].map { $0.fft == nil } ?? false
                 try conv(x, channelsFrom: 3, into: &out, channelsAt: 1, path: path, options: options)
                 if path == .auto {
