@@ -5,7 +5,7 @@
 //   publish (caller, owning the pool through `busy`):
 //     epoch := odd                    -- closes the job slot: no worker may start reading it now
 //     wait until inside == 0          -- workers still reading the previous job have left
-//     write job fields, next := 0, pending := 0
+//     write job fields, each participant's block := its share of the chunks, pending := 0
 //     epoch := even (release)         -- publishes the job
 //     if sleepers > 0: lock; broadcast; unlock
 //   worker:
@@ -15,7 +15,7 @@
 //     if it is a participant: pending += 1; claim a chunk; if one was claimed run the body;
 //       pending -= 1 (release)
 //     inside -= 1 (release)
-//   caller: runs the body as participant 0, which drains the chunk counter, then waits for pending == 0.
+//   caller: runs the body as participant 0, which claims until every block is empty, then waits for pending == 0.
 //     A worker that joins after that finds no chunk left and never calls the body, so the caller's
 //     context is not touched once gc_pool_run has returned.
 //   parking (worker, after the spin budget): lock; sleepers += 1; while epoch == last: wait; sleepers -= 1
@@ -45,10 +45,18 @@ static inline void cpu_relax(void) {}
 #define CACHE_LINE 64
 #define MAX_WORKERS 255
 
+/// One participant's block of a region's chunks: [front, back) in chunk indices, packed as
+/// front | back << 32. The owner claims at the front; the others steal at the back.
+typedef struct block {
+    _Alignas(CACHE_LINE) _Atomic uint64_t ends;
+} block;
+
 typedef struct region {
-    _Alignas(CACHE_LINE) _Atomic long next;
+    _Alignas(CACHE_LINE) _Atomic long next;  // the shared counter of a region run inline (`blocks` NULL)
     _Alignas(CACHE_LINE) long count;
     long chunk;
+    block *blocks;                           // one per participant, or NULL
+    int participants;
 } region;
 
 typedef struct pool {
@@ -62,6 +70,7 @@ typedef struct pool {
     void *context;
     int participants;
     region work;
+    block blocks[MAX_WORKERS + 1];  // the pooled region's blocks (region.blocks points here)
     // Fixed after start-up: the workers the affinity mask asks for (size_pool), and those that started.
     int workers;
     _Atomic int started_workers;
@@ -159,13 +168,38 @@ int gc_pool_participants(void) {
     return the_pool.workers + 1;
 }
 
-static int claim(region *r, long *begin, long *end) {
-    long b = atomic_fetch_add_explicit(&r->next, r->chunk, memory_order_relaxed);
-    if (b >= r->count) return 0;
+/// Chunk `c` of region r as items.
+static int chunk_items(const region *r, long c, long *begin, long *end) {
     TRACE(trace_chunks++;)
-    *begin = b;
-    *end = b + r->chunk < r->count ? b + r->chunk : r->count;
+    *begin = c * r->chunk;
+    *end = *begin + r->chunk < r->count ? *begin + r->chunk : r->count;
     return 1;
+}
+
+/// Claims a chunk for `participant`: the front of its own block, else the back of another's (the next
+/// participants' first, wrapping). Fronts only grow and backs only shrink, so a block found empty stays
+/// empty, and a participant that finds every block empty has seen the last chunk claimed.
+static int claim(region *r, int participant, long *begin, long *end) {
+    if (!r->blocks) {
+        const long b = atomic_fetch_add_explicit(&r->next, r->chunk, memory_order_relaxed);
+        if (b >= r->count) return 0;
+        return chunk_items(r, b / r->chunk, begin, end);
+    }
+    const int n = r->participants;
+    for (int i = 0; i < n; i++) {
+        const int owner = (participant + i) % n;
+        _Atomic uint64_t *ends = &r->blocks[owner].ends;
+        uint64_t v = atomic_load_explicit(ends, memory_order_relaxed);
+        for (;;) {
+            const uint64_t front = v & 0xFFFFFFFFu, back = v >> 32;
+            if (front >= back) break;
+            const int own = i == 0;
+            const uint64_t next = own ? (front + 1) | (back << 32) : front | ((back - 1) << 32);
+            if (atomic_compare_exchange_weak_explicit(ends, &v, next, memory_order_relaxed, memory_order_relaxed))
+                return chunk_items(r, (long)(own ? front : back - 1), begin, end);
+        }
+    }
+    return 0;
 }
 
 int gc_region_next(gc_region_claims *claims, long *begin, long *end) {
@@ -175,7 +209,7 @@ int gc_region_next(gc_region_claims *claims, long *begin, long *end) {
         claims->first_begin = -1;
         return 1;
     }
-    return claim((region *)claims->region, begin, end);
+    return claim((region *)claims->region, claims->participant, begin, end);
 }
 
 /// Waits for an even epoch other than `last`: spins for the budget, then parks.
@@ -211,9 +245,9 @@ static void *worker_main(void *arg) {
         if (atomic_load(&p->epoch) != e) { atomic_fetch_sub(&p->inside, 1); continue; }
         if (id < p->participants) {
             atomic_fetch_add(&p->pending, 1);
-            gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1 };
+            gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1, .participant = id };
             TRACE(trace_chunks = 0;)
-            if (claim(&p->work, &claims.first_begin, &claims.first_end)) {
+            if (claim(&p->work, id, &claims.first_begin, &claims.first_end)) {
                 atomic_fetch_add_explicit(&p->worker_joins, 1, memory_order_relaxed);
                 TRACE(const long started = now_ns();)
                 p->body(p->context, &claims, id);
@@ -247,9 +281,9 @@ static void start_workers(void) {
 }
 
 static void run_inline(long count, long chunk, gc_region_body body, void *context) {
-    region r = { .count = count, .chunk = chunk };
+    region r = { .count = count, .chunk = chunk, .blocks = NULL, .participants = 1 };
     atomic_init(&r.next, 0);
-    gc_region_claims claims = { .region = &r, .first_begin = -1, .first_end = -1 };
+    gc_region_claims claims = { .region = &r, .first_begin = -1, .first_end = -1, .participant = 0 };
     int was = in_region;
     in_region = 1;
     body(context, &claims, 0);
@@ -296,6 +330,17 @@ int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *
     p->participants = (int)want;
     p->work.count = count;
     p->work.chunk = chunk;
+    p->work.participants = (int)want;
+    if (chunks <= 0xFFFFFFFFL) {
+        // Participant q's block: chunks [⌊q·chunks/want⌋, ⌊(q+1)·chunks/want⌋).
+        p->work.blocks = p->blocks;
+        for (long q = 0; q < want; q++) {
+            const uint64_t front = (uint64_t)(q * chunks / want), back = (uint64_t)((q + 1) * chunks / want);
+            atomic_store_explicit(&p->blocks[q].ends, front | (back << 32), memory_order_relaxed);
+        }
+    } else {
+        p->work.blocks = NULL;
+    }
     atomic_store_explicit(&p->work.next, 0, memory_order_relaxed);
     atomic_store_explicit(&p->pending, 0, memory_order_relaxed);
     atomic_store(&p->epoch, e + 2);
@@ -308,7 +353,7 @@ int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *
 
     // Take part, then wait for the workers that are running the body.
     in_region = 1;
-    gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1 };
+    gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1, .participant = 0 };
     TRACE(trace_chunks = 0;)
     body(context, &claims, 0);
     TRACE(const long caller_end = now_ns(); const long caller_chunks = trace_chunks;)

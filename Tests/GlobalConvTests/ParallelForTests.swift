@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GlobalConv
 
@@ -80,5 +81,51 @@ struct ParallelForTests {
             }
         }
         #expect(joined.withLock { $0 } > 0)
+    }
+    @Test("each participant starts at the front of its own block: the caller at item 0, a worker at its block's first chunk")
+    func participantsStartInTheirBlocks() {
+        // 4096 items on 2 participants: chunks of 4096 / 16 = 256, the caller's block chunks 0–7, the
+        // worker's 8–15. Others steal a block's chunks from its back, so the worker's first range is item
+        // 2048 — unless the caller had already run all of the worker's block (a late worker, or a region run
+        // inline because the pool was busy with another suite's).
+        let ranges = Locked([Int: [Range<Int>]]())
+        parallelRegion(4096, threads: 2) { claims, participant in
+            var mine: [Range<Int>] = []
+            while let r = claims.next() {
+                mine.append(r)
+                var x = 0.0
+                for k in 0..<(r.count * 50) { x += Double(k).squareRoot() }
+                precondition(x >= 0)
+            }
+            ranges.withLock { $0[participant] = mine }
+        }
+        let seen = ranges.withLock { $0 }
+        #expect(seen[0]?.first?.lowerBound == 0)
+        let byCaller = Set((seen[0] ?? []).flatMap { Array($0) })
+        if let first = seen[1]?.first?.lowerBound, first != 2048 {
+            #expect((2048..<4096).allSatisfy(byCaller.contains), "the worker began at \(first) while its block was not all taken")
+        }
+    }
+
+    @Test("the others take over the block of a participant that stalls")
+    func stalledBlockIsTakenOver() {
+        // 64 items in chunks of 4 on 2 participants: the worker's block is items 32–63. The worker stalls
+        // after its first chunk; the caller must run the rest of that block (or all of it, when no worker
+        // joined or the pool was busy and the region ran inline) — it cannot wait for the stalled worker.
+        let visits = Locked([Int](repeating: 0, count: 64))
+        let byCaller = Locked([Int]())
+        parallelRegion(64, threads: 2) { claims, participant in
+            var stalled = false
+            while let r = claims.next() {
+                visits.withLock { for i in r { $0[i] += 1 } }
+                if participant == 0 { byCaller.withLock { $0.append(contentsOf: r) } }
+                if participant != 0 && !stalled {
+                    stalled = true
+                    usleep(100_000)
+                }
+            }
+        }
+        #expect(visits.withLock { $0 } == [Int](repeating: 1, count: 64))
+        #expect(byCaller.withLock { $0 }.contains { $0 >= 32 }, "the caller ran none of the stalled worker's block")
     }
 }

@@ -51,7 +51,8 @@ struct DecomposeTests {
         #expect(rows[0]["dilation"] is NSNull)
     }
 
-    /// Writes `kernel` under `key` into a temporary safetensors file.
+    /// Writes `kernel` under `key` into a temporary safetensors file, alone in its directory (the caller
+    /// removes it: ``removeDirectory(of:)``).
     func write(_ kernel: Tensor<Double>, key: String) throws -> String {
         let dir = try temporaryDirectory()
         var writer = SafetensorsWriter()
@@ -62,6 +63,11 @@ struct DecomposeTests {
         return path
     }
 
+    /// Removes the directory holding `path`.
+    func removeDirectory(of path: String) {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent())
+    }
+
     @Test("the LKA fit recovers a kernel that is itself an LKA composition")
     func fitRecoversComposition() throws {
         let c = 3
@@ -70,6 +76,7 @@ struct DecomposeTests {
         let composed = try a.composed(with: b)          // 23×23
         #expect(composed.weight.shape == [c, 1, 23, 23])
         let path = try write(composed.weight, key: "lk.weight")
+        defer { removeDirectory(of: path) }
         let report = try LKAFitReport.run(file: path, key: "lk.weight", kernel: 21, dilation: 3)
         #expect(report.channels == c && report.targetSize == 23 && report.kernel == 21 && report.dilation == 3)
         #expect(report.overallError < 1e-9)
@@ -84,6 +91,7 @@ struct DecomposeTests {
     @Test("a random dense kernel's fit error is reported, between 0 and 1")
     func fitRandom() throws {
         let path = try write(Tensor<Double>.random(shape: [2, 1, 21, 21], seed: 9), key: "w")
+        defer { removeDirectory(of: path) }
         let report = try LKAFitReport.run(file: path, key: "w")
         #expect(report.kernel == 21 && report.dilation == 3)
         #expect(report.overallError > 0 && report.overallError <= 1)
@@ -110,6 +118,7 @@ struct DecomposeTests {
     @Test("a missing key or a non-kernel tensor is a clear error")
     func fitErrors() throws {
         let path = try write(Tensor<Double>.random(shape: [2, 1, 5, 5], seed: 9), key: "w")
+        defer { removeDirectory(of: path) }
         #expect { try LKAFitReport.run(file: path, key: "nope") } throws: { "\($0)".contains("has no tensor 'nope'") && "\($0)".contains("w") }
         #expect { try LKAFitReport.run(file: path, key: "other") } throws: { "\($0)".contains("[C, 1, t, t]") }
         #expect(throws: ToolError.self) { try LKAFitReport.run(file: "/nonexistent.safetensors", key: "w") }

@@ -91,6 +91,7 @@ struct ModelRunTests {
     @Test("run on a model fixture's weights gives the logits of the model called directly; writes .npy, .safetensors and stage maps")
     func runFixture() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let f = try ModelFixture<Float>(file: SafetensorsFile(atPath: vanTiny))
         let expected = try directLogits(vanTiny, f.input)
         let npy = dir.appendingPathComponent("logits.npy").path
@@ -136,6 +137,7 @@ struct ModelRunTests {
     @Test("run on PNG and JPEG images: decoded by libpng/libjpeg, preprocessed, same logits as the model on that tensor")
     func runImages() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let (w, h) = (40, 30)
         var pixels = [UInt8](repeating: 0, count: w * h * 3)
         for y in 0..<h { for x in 0..<w { for c in 0..<3 { pixels[(y * w + x) * 3 + c] = UInt8(min(255, x * 3 + y * 2 + c * 50)) } } }
@@ -194,6 +196,7 @@ struct ModelRunTests {
     @Test("run errors: wrong family, preset mismatch, truncated weights, missing files, wrong channels, label count")
     func runErrors() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         expectInvalid(ModelRunConfiguration(model: "convnext_tiny", weights: vanTiny, input: vanTiny), containing: ["holds a 'van' model", "convnext_tiny"])
         // A converted file (format globalconv-model) with a preset: another preset of the family is refused.
         let f = try ModelFixture<Float>(file: SafetensorsFile(atPath: vanTiny))

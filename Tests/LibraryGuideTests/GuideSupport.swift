@@ -8,11 +8,13 @@ func maxDifference<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> Double {
     return zip(a.scalars, b.scalars).reduce(0) { max($0, abs(Double($1.0) - Double($1.1))) }
 }
 
-/// Files the guide's examples read: a whole-model checkpoint and paths in a fresh temporary directory.
+/// Files the guide's examples read: a whole-model checkpoint and paths in a fresh temporary directory
+/// (removed when the test process exits).
 enum GuideFiles {
     static let directory: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("library-guide-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: GuideFiles.directory) }
         return url
     }()
 

@@ -2,7 +2,8 @@
 #define GLOBALCONV_CTHREADPOOL_H
 
 /// GlobalConv's parallel runtime: one process-wide pool of persistent worker threads that runs
-/// *parallel regions* — `count` items split into chunks claimed dynamically from one atomic counter.
+/// *parallel regions* — `count` items split into chunks, each participant owning a contiguous block of
+/// them and taking over the others' when its own is done.
 ///
 /// - The pool has `gc_pool_participants() - 1` workers, sized once from the CPU affinity mask of the
 ///   process (`sched_getaffinity`), created on the first region that asks for more than one thread.
@@ -14,9 +15,15 @@
 ///   a parked worker took from 8 µs to over 1 ms (the idle vCPU is halted in the hypervisor), so with
 ///   200 µs of spinning 2 of 8 benchmark runs lost the worker for several regions after a planning pause;
 ///   with 1 ms, 0 of 8 (as 5 ms).
-/// - Chunks are claimed from an atomic counter: a participant that starts late or runs on a busy core
-///   simply claims fewer chunks; a worker that arrives after every chunk is claimed never runs the body,
-///   and the region ends as soon as every participant that ran the body has returned.
+/// - Blocks with stealing: participant q of P owns the chunks [⌊q·C/P⌋, ⌊(q+1)·C/P⌋) of the region's C
+///   chunks and claims them front to back; once its block is empty it takes chunks from the back of the
+///   others' blocks (the next participants' first). So consecutive regions over the same items give each
+///   participant the same items — a layer reads mostly what the same core wrote in the layer before —
+///   while a participant that starts late or runs on a busy core simply runs fewer chunks. A worker that
+///   arrives after every chunk is claimed never runs the body, and the region ends as soon as every
+///   participant that ran the body has returned. (Measured against one shared counter on the 2-vCPU AMD
+///   EPYC VM: VAN-b0 and MogaNet-T 4–5 % faster on two threads; when the two vCPUs share one core, VAN-b0
+///   8.2 instead of 11.0 ms. Docs/performance.md, "Ninth session".)
 /// - A region started while the pool is already running one (another thread's, or a nested region
 ///   inside a body) runs inline on the calling thread: same chunks, one participant.
 /// - No allocation per region.
@@ -32,9 +39,10 @@ extern "C" {
 
 /// The chunks of one region as seen by one participant; lives on that participant's stack.
 typedef struct gc_region_claims {
-    void *region;       // the shared counter and bounds (opaque)
+    void *region;       // the region's blocks and bounds (opaque)
     long first_begin;   // a chunk claimed before the body was entered, or -1
     long first_end;
+    int participant;    // whose block the claims start from: 0 the caller, 1… the workers
 } gc_region_claims;
 
 /// A region's body, called once per participant that has work: claims chunks with
