@@ -145,21 +145,24 @@ static long now_ns(void) {
     return (long)t.tv_sec * 1000000000L + t.tv_nsec;
 }
 
+/// The environment variable `name` as a whole decimal number in [lo, hi], or `fallback` (unset or not such).
+static long env_long(const char *name, long lo, long hi, long fallback) {
+    const char *env = getenv(name);
+    if (!env) return fallback;
+    char *end = 0;
+    const long v = strtol(env, &end, 10);
+    return end != env && *end == 0 && v >= lo && v <= hi ? v : fallback;
+}
+
 static void size_pool(void) {
     int cpus = 1;
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = CPU_COUNT(&set);
     if (cpus < 1) cpus = 1;
     if (cpus - 1 > MAX_WORKERS) cpus = MAX_WORKERS + 1;
-    the_pool.workers = cpus - 1;
-    long spin_us = 1000;  // see CThreadPool.h: a parked worker may take over 1 ms to wake on a VM
-    const char *env = getenv("GLOBALCONV_SPIN_US");
-    if (env) {
-        char *end = 0;
-        long v = strtol(env, &end, 10);
-        if (end != env && *end == 0 && v >= 0 && v <= 1000000) spin_us = v;
-    }
-    the_pool.spin_ns = spin_us * 1000;
+    the_pool.workers = (int)env_long("GLOBALCONV_POOL_WORKERS", 0, MAX_WORKERS, cpus - 1);
+    // See CThreadPool.h: a parked worker may take over 1 ms to wake on a VM.
+    the_pool.spin_ns = env_long("GLOBALCONV_SPIN_US", 0, 1000000, 1000) * 1000;
     pthread_atfork(NULL, NULL, mark_forked_child);
 }
 

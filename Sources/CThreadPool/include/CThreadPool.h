@@ -7,6 +7,8 @@
 ///
 /// - The pool has `gc_pool_participants() - 1` workers, sized once from the CPU affinity mask of the
 ///   process (`sched_getaffinity`), created on the first region that asks for more than one thread.
+///   `GLOBALCONV_POOL_WORKERS` (0…255) sets the worker count instead — for testing regions of many
+///   participants on a small machine (.ci/sanitizers); more workers than CPUs oversubscribe them.
 /// - The calling thread takes part (participant 0); workers are participants 1…; a region uses at most
 ///   `threads` participants.
 /// - After a region a worker spins (checking the clock) for a bounded time (`GLOBALCONV_SPIN_US`,
