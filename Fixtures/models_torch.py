@@ -415,12 +415,14 @@ class UniRepLKNetBlock(nn.Module):
     def __init__(self, dim, kernel_size, deploy=False, layer_scale=True):
         super().__init__()
         self.dim, self.kernel_size = dim, kernel_size
-        if kernel_size >= 7:
+        if kernel_size == 0:  # the official block: no mixer and no norm
+            self.dwconv = nn.Identity()
+        elif kernel_size >= 7:
             self.dwconv = B.DilatedReparamBlock(dim, kernel_size, deploy)
         else:
             assert kernel_size in (3, 5)
             self.dwconv = nn.Conv2d(dim, dim, kernel_size, padding=kernel_size // 2, groups=dim, bias=deploy)
-        self.norm = nn.Identity() if deploy else nn.BatchNorm2d(dim, eps=B.BN_EPS)
+        self.norm = nn.Identity() if deploy or kernel_size == 0 else nn.BatchNorm2d(dim, eps=B.BN_EPS)
         self.se = SEBlock(dim, dim // 4)
         ffn = 4 * dim
         self.pwconv1 = nn.Sequential(NCHWtoNHWC(), nn.Linear(dim, ffn))
@@ -445,8 +447,10 @@ class UniRepLKNetBlock(nn.Module):
         d = UniRepLKNetBlock(self.dim, self.kernel_size, deploy=True).to(self.se.down.weight.dtype)
         sd = {k: v for k, v in self.state_dict().items() if k.startswith(("se.", "pwconv1.", "act.1.gamma"))}
         bn = self.norm
-        t = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-        if self.kernel_size >= 7:
+        t = bn.weight / torch.sqrt(bn.running_var + bn.eps) if self.kernel_size != 0 else None
+        if self.kernel_size == 0:
+            pass  # no mixer, no norm
+        elif self.kernel_size >= 7:
             w, b = self.dwconv.equivalent_kernel_bias()
             sd["dwconv.lk_origin.weight"] = w * t.reshape(-1, 1, 1, 1)
             sd["dwconv.lk_origin.bias"] = bn.bias + (b - bn.running_mean) * t

@@ -387,6 +387,14 @@ class RoundTrip(TmpDirCase):
                  num_classes=3)  # stage 3 has no ParC block: its stages_rs follows the other stages
         self.check("parc_convnext", "training", c, "model")
 
+    def test_unireplknet_kernel_size_zero(self):
+        # the official block of kernel size 0 has neither dwconv nor norm keys; the converter infers the 0
+        for key_set in ("training", "deploy"):
+            c = dict(depths=[1, 2, 1, 1], dims=[8, 8, 16, 16], kernel_sizes=[[0], [5, 0], [7], [0]],
+                     deploy=key_set == "deploy", num_classes=3)
+            with self.subTest(key_set=key_set):
+                self.check("unireplknet", key_set, c, "model")
+
     def test_parc_without_parc_blocks_needs_the_family(self):
         c = dict(depths=[1, 1, 2, 1], dims=[8, 16, 24, 32], num_classes=9)
         sd = synth_state_dict("convnext", "official", c)

@@ -54,9 +54,10 @@ struct ModelReparameterisationTests {
     }
 
     @Test("UniRepLKNet: the deploy form made from the training weights equals the training form and the reference's deploy model",
-          arguments: [ConvolutionPath.direct, .fft])
-    func unireplknet(path: ConvolutionPath) throws {
-        let f = try Self.fixture("unireplknet-odd.float64.safetensors")
+          arguments: ["unireplknet-odd", "unireplknet-k0"], [ConvolutionPath.direct, .fft])
+    func unireplknet(name: String, path: ConvolutionPath) throws {
+        // unireplknet-k0: blocks of kernel size 0 (no mixer, no norm) beside 5×5 and dilated 7×7 ones.
+        let f = try Self.fixture("\(name).float64.safetensors")
         let model = try UniRepLKNetModel<Double>(configJSON: f.config, stateDict: f.stateDict)
         let merged = try model.merged()
         #expect(merged.config.deploy && !model.config.deploy)
@@ -66,7 +67,7 @@ struct ModelReparameterisationTests {
         #expect(a != b, "the merged model must really run other weights")
         #expect(Self.relative(b, a) <= ModelFixture<Double>.tolerance)
         #expect(Self.relative(b, f.output) <= ModelFixture<Double>.tolerance)
-        let deploy = try Self.fixture("unireplknet-odd-deploy.float64.safetensors")
+        let deploy = try Self.fixture("\(name)-deploy.float64.safetensors")
         #expect(deploy.input == f.input)
         #expect(Self.relative(b, deploy.output) <= ModelFixture<Double>.tolerance)
         // Merging twice changes nothing.
