@@ -2,11 +2,15 @@ internal import CThreadPool
 
 // The engine's parallel loops, all on one runtime: the process-wide worker pool of `CThreadPool`
 // (Sources/CThreadPool/include/CThreadPool.h has the protocol). A region's items are handed out in
-// chunks from one atomic counter, so a participant on a busy core takes fewer chunks instead of holding
-// the region up; the calling thread takes part; a region inside a region, or one started while another
-// thread's region owns the pool, runs inline on its caller.
+// chunks; each participant owns a contiguous block of them (so consecutive regions over the same items
+// give each core the same ones) and takes chunks from the others' blocks once its own is done, so a
+// participant on a busy core takes fewer chunks instead of holding the region up; the calling thread
+// takes part; a region inside a region, or one started while another thread's region owns the pool, runs
+// inline on its caller.
 
-/// The chunks of `0..<count` that one participant of a parallel region claims, one at a time.
+/// The chunks of `0..<count` that one participant of a parallel region claims, one at a time: its own
+/// block's in ascending order, then chunks taken from the ends of the others' blocks (descending there), so
+/// a body must not assume its chunks arrive in order.
 ///
 /// Not copyable and only valid inside the region's body; `next()` is the only way to get work.
 package struct RegionClaims: ~Copyable {
