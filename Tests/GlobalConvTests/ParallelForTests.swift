@@ -82,6 +82,7 @@ struct ParallelForTests {
         }
         #expect(joined.withLock { $0 } > 0)
     }
+
     @Test("each participant starts at the front of its own block: the caller at item 0, a worker at its block's first chunk")
     func participantsStartInTheirBlocks() {
         // 4096 items on 2 participants: chunks of 4096 / 16 = 256, the caller's block chunks 0–7, the
