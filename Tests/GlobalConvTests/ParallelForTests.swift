@@ -83,12 +83,12 @@ struct ParallelForTests {
         #expect(joined.withLock { $0 } > 0)
     }
 
-    @Test("each participant starts at the front of its own block: the caller at item 0, a worker at its block's first chunk")
+    @Test("each participant starts at the front of its own block, unless the other had already taken all of it")
     func participantsStartInTheirBlocks() {
-        // 4096 items on 2 participants: chunks of 4096 / 16 = 256, the caller's block chunks 0–7, the
-        // worker's 8–15. Others steal a block's chunks from its back, so the worker's first range is item
-        // 2048 — unless the caller had already run all of the worker's block (a late worker, or a region run
-        // inline because the pool was busy with another suite's).
+        // 4096 items on 2 participants: chunks of 4096 / 16 = 256, the caller's block chunks 0–7 (items
+        // 0..<2048), the worker's 8–15. A block's chunks are stolen from its back, so a participant's first
+        // range is its block's first item — unless the other participant had already run all of its block
+        // (a worker that joins late; a caller slowed down, as under a sanitizer; a region run inline).
         let ranges = Locked([Int: [Range<Int>]]())
         parallelRegion(4096, threads: 2) { claims, participant in
             var mine: [Range<Int>] = []
@@ -101,10 +101,11 @@ struct ParallelForTests {
             ranges.withLock { $0[participant] = mine }
         }
         let seen = ranges.withLock { $0 }
-        #expect(seen[0]?.first?.lowerBound == 0)
-        let byCaller = Set((seen[0] ?? []).flatMap { Array($0) })
-        if let first = seen[1]?.first?.lowerBound, first != 2048 {
-            #expect((2048..<4096).allSatisfy(byCaller.contains), "the worker began at \(first) while its block was not all taken")
+        #expect(seen.values.flatMap { $0 }.map(\.count).reduce(0, +) == 4096)
+        for (participant, block) in [(0, 0..<2048), (1, 2048..<4096)] {
+            guard let first = seen[participant]?.first?.lowerBound, first != block.lowerBound else { continue }
+            let byOther = Set((seen[1 - participant] ?? []).flatMap { Array($0) })
+            #expect(block.allSatisfy(byOther.contains), "participant \(participant) began at \(first) while its block was not all taken")
         }
     }
 
@@ -113,11 +114,15 @@ struct ParallelForTests {
         // 64 items in chunks of 4 on 2 participants: the worker's block is items 32–63. The worker stalls
         // after its first chunk; the caller must run the rest of that block (or all of it, when no worker
         // joined or the pool was busy and the region ran inline) — it cannot wait for the stalled worker.
+        // Each chunk takes a while (about a millisecond), so that a worker joins before the caller is done.
         let visits = Locked([Int](repeating: 0, count: 64))
         let byCaller = Locked([Int]())
         parallelRegion(64, threads: 2) { claims, participant in
             var stalled = false
             while let r = claims.next() {
+                var x = 0.0
+                for k in 0..<(r.count * 100_000) { x += Double(k).squareRoot() }
+                precondition(x >= 0)
                 visits.withLock { for i in r { $0[i] += 1 } }
                 if participant == 0 { byCaller.withLock { $0.append(contentsOf: r) } }
                 if participant != 0 && !stalled {
