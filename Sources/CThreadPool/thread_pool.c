@@ -52,11 +52,11 @@ typedef struct block {
 } block;
 
 typedef struct region {
-    _Alignas(CACHE_LINE) _Atomic long next;  // the shared counter of a region run inline (`blocks` NULL)
+    _Alignas(CACHE_LINE) _Atomic long next;  // the shared counter when `blocks` is NULL (inline, or over 2³² chunks)
     _Alignas(CACHE_LINE) long count;
     long chunk;
     block *blocks;                           // one per participant, or NULL
-    int participants;
+    int participants;                        // participants the region is offered to
 } region;
 
 typedef struct pool {
@@ -68,7 +68,6 @@ typedef struct pool {
     // The job, written only between `epoch := odd` and `epoch := even`.
     _Alignas(CACHE_LINE) gc_region_body body;
     void *context;
-    int participants;
     region work;
     block blocks[MAX_WORKERS + 1];  // the pooled region's blocks (region.blocks points here)
     // Fixed after start-up: the workers the affinity mask asks for (size_pool), and those that started.
@@ -246,7 +245,7 @@ static void *worker_main(void *arg) {
         last = e;
         atomic_fetch_add(&p->inside, 1);
         if (atomic_load(&p->epoch) != e) { atomic_fetch_sub(&p->inside, 1); continue; }
-        if (id < p->participants) {
+        if (id < p->work.participants) {
             atomic_fetch_add(&p->pending, 1);
             gc_region_claims claims = { .region = &p->work, .first_begin = -1, .first_end = -1, .participant = id };
             TRACE(trace_chunks = 0;)
@@ -330,7 +329,6 @@ int gc_pool_run(long count, long chunk, int threads, gc_region_body body, void *
     while (atomic_load(&p->inside) != 0) cpu_relax();
     p->body = body;
     p->context = context;
-    p->participants = (int)want;
     p->work.count = count;
     p->work.chunk = chunk;
     p->work.participants = (int)want;
