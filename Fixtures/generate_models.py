@@ -148,14 +148,13 @@ def expected_keys(model, cfg):
                         keys += [p + "dwconv.weight", p + "dwconv.bias"]
                 else:
                     keys += [p + "act.1.beta", p + "gamma"] + [p + f"pwconv2.2.{q}" for q in bn]
-                    keys += [p + f"norm.{q}" for q in bn] if k > 0 else []  # k = 0: no mixer, no norm
-                    if k == 0:
-                        pass
-                    elif k >= 7:
+                    if k > 0:  # k = 0: no mixer and no norm
+                        keys += [p + f"norm.{q}" for q in bn]
+                    if k >= 7:
                         keys += [p + "dwconv.lk_origin.weight"] + [p + f"dwconv.origin_bn.{q}" for q in bn]
                         for kk, r in zip(*tables[k]):
                             keys += [p + f"dwconv.dil_conv_k{kk}_{r}.weight"] + [p + f"dwconv.dil_bn_k{kk}_{r}.{q}" for q in bn]
-                    else:
+                    elif k > 0:
                         keys += [p + "dwconv.weight"]
         keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
     elif model == "replknet":

@@ -447,16 +447,15 @@ class UniRepLKNetBlock(nn.Module):
         d = UniRepLKNetBlock(self.dim, self.kernel_size, deploy=True).to(self.se.down.weight.dtype)
         sd = {k: v for k, v in self.state_dict().items() if k.startswith(("se.", "pwconv1.", "act.1.gamma"))}
         bn = self.norm
-        t = bn.weight / torch.sqrt(bn.running_var + bn.eps) if self.kernel_size != 0 else None
-        if self.kernel_size == 0:
-            pass  # no mixer, no norm
-        elif self.kernel_size >= 7:
-            w, b = self.dwconv.equivalent_kernel_bias()
-            sd["dwconv.lk_origin.weight"] = w * t.reshape(-1, 1, 1, 1)
-            sd["dwconv.lk_origin.bias"] = bn.bias + (b - bn.running_mean) * t
-        else:
-            sd["dwconv.weight"] = self.dwconv.weight * t.reshape(-1, 1, 1, 1)
-            sd["dwconv.bias"] = bn.bias - bn.running_mean * t
+        if self.kernel_size > 0:  # kernel size 0: no mixer and no norm to fold
+            t = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+            if self.kernel_size >= 7:
+                w, b = self.dwconv.equivalent_kernel_bias()
+                sd["dwconv.lk_origin.weight"] = w * t.reshape(-1, 1, 1, 1)
+                sd["dwconv.lk_origin.bias"] = bn.bias + (b - bn.running_mean) * t
+            else:
+                sd["dwconv.weight"] = self.dwconv.weight * t.reshape(-1, 1, 1, 1)
+                sd["dwconv.bias"] = bn.bias - bn.running_mean * t
         lin, bno = self.pwconv2[0], self.pwconv2[2]
         scale = self.gamma if self.gamma is not None else torch.ones_like(bno.weight)
         to = bno.weight / torch.sqrt(bno.running_var + bno.eps)
