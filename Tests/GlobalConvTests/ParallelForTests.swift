@@ -4,6 +4,14 @@ import Testing
 
 @Suite("Parallel runtime")
 struct ParallelForTests {
+    /// `n` square roots summed (kept by a check on the sum): work that takes a chunk a while, so that
+    /// participants overlap.
+    static func busyWork(_ n: Int) {
+        var x = 0.0
+        for k in 0..<n { x += Double(k).squareRoot() }
+        precondition(x >= 0)
+    }
+
     @Test("visits every index exactly once", arguments: [0, 1, 2, 7, 100, 10_000], [1, 2, 3, 8])
     func everyIndexOnce(count: Int, threads: Int) {
         let visits = Locked([Int](repeating: 0, count: count))
@@ -74,9 +82,7 @@ struct ParallelForTests {
         let joined = Locked(0)
         for _ in 0..<2_000 where joined.withLock({ $0 }) == 0 {
             parallelRegion(64, threads: 2) { claims, participant in
-                var x = 0.0
-                while let r = claims.next() { for k in 0..<(r.count * 2_000) { x += Double(k).squareRoot() } }
-                precondition(x >= 0)
+                while let r = claims.next() { Self.busyWork(r.count * 2_000) }
                 if participant != 0 { joined.withLock { $0 += 1 } }
             }
         }
@@ -94,9 +100,7 @@ struct ParallelForTests {
             var mine: [Range<Int>] = []
             while let r = claims.next() {
                 mine.append(r)
-                var x = 0.0
-                for k in 0..<(r.count * 50) { x += Double(k).squareRoot() }
-                precondition(x >= 0)
+                Self.busyWork(r.count * 50)
             }
             ranges.withLock { $0[participant] = mine }
         }
@@ -120,9 +124,7 @@ struct ParallelForTests {
         parallelRegion(64, threads: 2) { claims, participant in
             var stalled = false
             while let r = claims.next() {
-                var x = 0.0
-                for k in 0..<(r.count * 100_000) { x += Double(k).squareRoot() }
-                precondition(x >= 0)
+                Self.busyWork(r.count * 100_000)
                 visits.withLock { for i in r { $0[i] += 1 } }
                 if participant == 0 { byCaller.withLock { $0.append(contentsOf: r) } }
                 if participant != 0 && !stalled {
