@@ -41,7 +41,8 @@ def forwards(path, count):
 
 
 def summary(fw):
-    """Per region position: median duration, gap after it, caller busy, worker busy, chunk shares."""
+    """Per region position: item count, median duration, median gap after it, median time the participants
+    waited at its end (thread time), and the caller's share of its chunks over all forwards."""
     out = []
     per = len(fw[0])
     for i in range(per):
