@@ -60,6 +60,22 @@ SPECS = [
 # Models also written re-parameterised (same weights, merged by the reference's own merge): config flag, file suffix.
 MERGED = {("replknet", "odd"): ("small_kernel_merged", "merged"), ("unireplknet", "odd"): ("deploy", "deploy"),
           ("unireplknet", "k0"): ("deploy", "deploy")}
+# RepLKNet's BN-fused key sets (the official deep_fuse_BN(), which has no config flag): after the merge
+# ("fused", config small_kernel_merged) and without it ("fused-unmerged").
+FUSED = {("replknet", "odd")}
+
+
+def fused_layout(keys):
+    """The key list after deep_fuse_BN(): each conv-BN unit's `X.bn.*` replaced by `X.conv.bias` (the stage-level
+    BNs prelkb_bn, preffn_bn and norm are not conv-BN units and stay)."""
+    out = []
+    for k in keys:
+        if ".bn." in k or k.startswith("bn."):
+            if k.endswith(".bn.weight"):
+                out.append(k[: -len(".bn.weight")] + ".conv.bias")
+        else:
+            out.append(k)
+    return out
 
 
 def expected_keys(model, cfg):
@@ -194,10 +210,10 @@ def expected_keys(model, cfg):
     return keys
 
 
-def write(model, variant, cfg, dname, m, x, seed, note=""):
+def write(model, variant, cfg, dname, m, x, seed, note="", bn_fused=False):
     """Runs `m` on `x` and writes the fixture; returns (logits, bytes)."""
     keys = [k for k in m.state_dict() if not k.endswith("num_batches_tracked")]
-    exp = expected_keys(model, cfg)
+    exp = fused_layout(expected_keys(model, cfg)) if bn_fused else expected_keys(model, cfg)
     assert sorted(keys) == sorted(exp), f"{model}: keys {sorted(set(keys) ^ set(exp))} differ from the official layout"
     with torch.no_grad():
         feats = m.features(x)
@@ -252,10 +268,24 @@ def main():
                 if dname == "float64":
                     assert err < 1e-10, f"{model}-{variant}: merged vs unmerged float64 rel {err:.2e}"
                 print(f"    check {model}-{variant}: merged vs unmerged logits rel {err:.2e} ({dname})")
+            if (model, variant) in FUSED:
+                for merge, suffix in ((True, "fused"), (False, "fused-unmerged")):
+                    mf = copy.deepcopy(m)
+                    if merge:
+                        mf.structural_reparam()
+                    mf.deep_fuse_BN().eval()
+                    yf, size = write(model, f"{variant}-{suffix}", dict(cfg, small_kernel_merged=merge), dname, mf, x, seed,
+                                     note=f", {'re-parameterised and ' if merge else ''}BN-fused (deep_fuse_BN) from the "
+                                          f"weights of {model}-{variant}", bn_fused=True)
+                    total, count = total + size, count + 1
+                    err = rel_err(yf, outs[dname])
+                    if dname == "float64":
+                        assert err < 1e-10, f"{model}-{variant}-{suffix}: vs unmerged float64 rel {err:.2e}"
+                    print(f"    check {model}-{variant}-{suffix}: vs unmerged logits rel {err:.2e} ({dname})")
         print(f"    info {model}-{variant}: float32 vs float64 logits rel {rel_err(outs['float32'], outs['float64']):.2e}")
     print(f"{count} model fixtures, {total} bytes")
-    # A budget for the repository (every fixture is checked in): 3.2 MB since the kernel-size-0 UniRepLKNet pair.
-    assert total < 3_200_000, "model fixtures exceed 3.2 MB"
+    # A budget for the repository (every fixture is checked in): 3.6 MB since RepLKNet's two BN-fused key sets.
+    assert total < 3_600_000, "model fixtures exceed 3.6 MB"
 
 
 if __name__ == "__main__":

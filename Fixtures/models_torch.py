@@ -204,6 +204,27 @@ class RepLKNet(nn.Module):
                     blk.large_kernel = blk.large_kernel.merged()
         return self
 
+    @torch.no_grad()
+    def deep_fuse_BN(self):
+        """The official deep_fuse_BN(): every conv-BN(-ReLU) nn.Sequential (stem, transitions, pw1/pw2 of both block
+        kinds, and an unmerged large kernel's lkb_origin / small_conv) gets its BN folded into a conv with bias under
+        the same name (`conv`), and the BN replaced by nn.Identity, so `X.bn.*` disappear and `X.conv.bias` appears.
+        prelkb_bn, preffn_bn and the final norm are not in such a Sequential and stay."""
+        for m in self.modules():
+            if not isinstance(m, nn.Sequential) or len(m) not in (2, 3):
+                continue
+            if isinstance(m[0], nn.Conv2d) and isinstance(m[1], nn.BatchNorm2d):
+                conv, bn = m[0], m[1]
+                w, b = B.fuse_conv_bn(conv.weight, bn)
+                fused = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, stride=conv.stride,
+                                  padding=conv.padding, dilation=conv.dilation, groups=conv.groups, bias=True)
+                fused = fused.to(conv.weight.dtype)
+                fused.weight.copy_(w)
+                fused.bias.copy_(b)
+                m[0] = fused
+                m[1] = nn.Identity()
+        return self
+
     def features(self, x):
         """Each stage's output (after its blocks, before its transition), NCHW."""
         for layer in self.stem:

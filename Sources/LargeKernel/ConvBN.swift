@@ -5,7 +5,7 @@ import GlobalConv
 ///
 /// `y = BN(conv(x))`, the conv zero-padded by ``DepthwiseKernel/centrePadding`` (`extent/2` per axis:
 /// `(kh//2, kw//2)` for a dense kernel, `⌊(r·(k−1)+1)/2⌋` for a dilated one). The unmerged forward of a
-/// re-parameterisable block, `Σ_b BN_b(conv_b(x))`, is ``forwardSum(of:_:path:options:what:)`` below. A value
+/// re-parameterisable block, `Σ_b BN_b(conv_b(x))`, is `forwardSum(of:_:path:options:what:)` (ReparamBranchSum.swift). A value
 /// type, `Sendable`.
 public struct ConvBN<Scalar: TensorScalar>: Sendable, Equatable {
     /// The conv, bias zero; `[C, 1, kh, kw]` with its dilation.
@@ -43,30 +43,5 @@ public struct ConvBN<Scalar: TensorScalar>: Sendable, Equatable {
     public func fused() -> DepthwiseKernel<Scalar> {
         // Channel counts were checked at construction.
         try! kernel.fusingBatchNorm(bn)
-    }
-}
-
-extension ConvBN {
-    /// The unmerged forward of a re-parameterisable block (RepLKNet, SLaK, UniRepLKNet):
-    /// `Σ_b BN_b(conv_b(x))` evaluated left to right, `((y₀ + y₁) + y₂) + …` with `y_b` the output of
-    /// `branches[b]` along `path`, so the rounding is the same as adding the branches one by one.
-    /// - Parameter what: names the sum in a shape-mismatch error, given the index `b ≥ 1` of the branch
-    ///   being added.
-    /// - Precondition: `branches` is not empty.
-    /// - Throws: ``LargeKernelError`` when `x` does not fit a branch or the branch outputs differ in shape.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    static func forwardSum(of branches: [ConvBN], _ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions,
-                           what: (_ branch: Int) -> String) throws(LargeKernelError) -> Tensor<Scalar> {
-        precondition(!branches.isEmpty, "ConvBN.forwardSum: no branches")
-        var out = try branches[0].forward(x, path: path, options: options)
-        for b in branches.indices.dropFirst() {
-            let branch = try branches[b].forward(x, path: path, options: options)
-            guard branch.shape == out.shape else {
-                throw .shapeMismatch("\(what(b)): cannot add outputs of shapes \(out.shape) and \(branch.shape)")
-            }
-            out.add(branch, threads: options.threads)  // in place: the running sum is the only full-size tensor besides the branch
-        }
-        return out
     }
 }

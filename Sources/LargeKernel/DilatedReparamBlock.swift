@@ -138,7 +138,7 @@ public struct DilatedReparamBlock<Scalar: TensorScalar>: Sendable, Equatable {
         case .merged(let k):
             return try k.forward(x, path: path, options: options)
         case .unmerged(let o, let branches):
-            return try ConvBN.forwardSum(of: [o] + branches, x, path: path, options: options) { _ in
+            return try forwardSum(of: [o] + branches, x, path: path, options: options) { _ in
                 "DilatedReparamBlock branches"
             }
         }

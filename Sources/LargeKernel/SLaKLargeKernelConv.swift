@@ -112,7 +112,7 @@ public struct SLaKLargeKernelConv<Scalar: TensorScalar>: Sendable, Equatable {
         case .merged(let k):
             return try k.forward(x, path: path, options: options)
         case .unmerged(let a, let b, let s):
-            return try ConvBN.forwardSum(of: [a, b, s].compactMap { $0 }, x, path: path, options: options) {
+            return try forwardSum(of: [a, b, s].compactMap { $0 }, x, path: path, options: options) {
                 $0 == 1 ? "SLaK LoRA1 + LoRA2" : "SLaK small_conv"
             }
         }

@@ -15,7 +15,8 @@ struct ModelLoadingTests {
           arguments: ["convnext-tiny.float64.safetensors", "van-tiny.float64.safetensors", "replknet-odd.float64.safetensors",
                       "replknet-odd-merged.float64.safetensors", "slak-odd.float64.safetensors", "parc_convnext-odd.float64.safetensors",
                       "moganet-odd.float64.safetensors", "gfnet-odd.float64.safetensors",
-                      "gfnet_h-odd.float64.safetensors", "unireplknet-odd.float64.safetensors", "unireplknet-odd-deploy.float64.safetensors"])
+                      "gfnet_h-odd.float64.safetensors", "unireplknet-odd.float64.safetensors", "unireplknet-odd-deploy.float64.safetensors",
+                      "replknet-odd-fused.float64.safetensors", "replknet-odd-fused-unmerged.float64.safetensors"])
     func allProblemsTogether(file: String) throws {
         let f = try fixture(file)
         var sd = f.stateDict
@@ -29,7 +30,9 @@ struct ModelLoadingTests {
         case "moganet": ("blocks3.1.attn.value.DW_conv2.bias", "patch_embed1.projection.3.weight", "blocks4.1.layer_scale_1")
         case "slak": ("stages.1.0.large_kernel.small_conv.bn.running_var", "stages.2.1.large_kernel.LoRA2.conv.weight", "stages.3.1.gamma")
         case "parc_convnext": ("stages.0.0.gcc_W.pe", "stages.1.0.dwconv.weight", "stages.1.2.gamma")
-        case "replknet": (merged ? "stages.1.blocks.0.large_kernel.lkb_reparam.bias" : "stages.1.blocks.0.large_kernel.small_conv.bn.weight",
+        case "replknet": (f.source.hasPrefix("replknet-odd-fused-unmerged") ? "stages.1.blocks.0.large_kernel.small_conv.conv.bias"
+                          : merged || f.source.hasPrefix("replknet-odd-fused.") ? "stages.1.blocks.0.large_kernel.lkb_reparam.bias"
+                          : "stages.1.blocks.0.large_kernel.small_conv.bn.weight",
                           "transitions.2.1.conv.weight", "stages.0.blocks.2.prelkb_bn.weight")
         default: ("stages.2.1.dwconv.weight", "downsample_layers.1.1.weight", "stages.0.1.gamma")   // a block beyond the depth
         }
@@ -177,6 +180,33 @@ struct ModelLoadingTests {
             #expect(try m.forward(Tensor(zeros: [0, 3, 35, 29]), path: .fft, options: .default).shape == [0, 7])
             #expect(try m.features(Tensor(zeros: [0, 3, 35, 29]), path: .direct, options: .default).map { $0.shape[0] } == [0, 0, 0, 0])
         }
+    }
+
+    @Test("RepLKNet reads each conv-BN unit by its keys: conv.bias and no bn.* is the BN-fused unit; anything else is conv + BN, so a stray bias is unexpected and a fused unit without its bias misses its BN")
+    func replknetConvBNUnitForms() throws {
+        let training = try fixture("replknet-odd.float64.safetensors")
+        var sd = training.stateDict
+        sd["stages.0.blocks.0.pw1.conv.bias"] = Tensor(zeros: [6])
+        #expect { try ModelRegistry.make(id: "replknet", configJSON: training.config, stateDict: sd) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.missingKeys.isEmpty && s.mismatchedKeys.isEmpty && s.unexpectedKeys == ["stages.0.blocks.0.pw1.conv.bias"]
+        }
+        let fused = try fixture("replknet-odd-fused.float64.safetensors")
+        var fsd = fused.stateDict
+        #expect(fsd.removeValue(forKey: "transitions.1.0.conv.bias") != nil)
+        #expect { try ModelRegistry.make(id: "replknet", configJSON: fused.config, stateDict: fsd) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.unexpectedKeys.isEmpty && s.mismatchedKeys.isEmpty
+                && s.missingKeys == ["bias", "running_mean", "running_var", "weight"].map { "transitions.1.0.bn." + $0 }
+        }
+        // Both forms side by side in one checkpoint load (deep_fuse_BN fuses every unit, but each unit stands alone).
+        var mixed = fused.stateDict
+        for (k, v) in training.stateDict where k.hasPrefix("stem.") { mixed[k] = v }
+        mixed.removeValue(forKey: "stem.0.conv.bias")
+        for n in 1..<4 { mixed.removeValue(forKey: "stem.\(n).conv.bias") }
+        let model = try ModelRegistry.make(id: "replknet", configJSON: fused.config, stateDict: mixed)
+        let y = try model.forward(fused.input, path: .direct, options: .default)
+        #expect(ModelReparameterisationTests.relative(y, fused.output) <= ModelFixture<Double>.tolerance)
     }
 
     @Test("UniRepLKNet kernel size 0 (no mixer, no norm, as the official block): its fixture loads; a mixer's or a norm's keys given for it are unexpected")

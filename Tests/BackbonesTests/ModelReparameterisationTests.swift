@@ -40,6 +40,28 @@ struct ModelReparameterisationTests {
         #expect(Self.relative(b, m.output) <= ModelFixture<Double>.tolerance)
     }
 
+    @Test("RepLKNet's BN-fused key sets (the official deep_fuse_BN, with and without the merge) are the training model's function; the unmerged one merges to the merged one",
+          arguments: [ConvolutionPath.direct, .fft])
+    func replknetBatchNormFused(path: ConvolutionPath) throws {
+        let training = try Self.fixture("replknet-odd.float64.safetensors")
+        let fusedMerged = try Self.fixture("replknet-odd-fused.float64.safetensors")
+        let fusedUnmerged = try Self.fixture("replknet-odd-fused-unmerged.float64.safetensors")
+        #expect(fusedMerged.input == training.input && fusedUnmerged.input == training.input)
+        #expect(!fusedMerged.stateDict.keys.contains { $0.contains(".bn.") } && !fusedUnmerged.stateDict.keys.contains { $0.contains(".bn.") })
+        let options = ExecutionOptions(threads: 2)
+        let unmerged = try RepLKNetModel<Double>(configJSON: fusedUnmerged.config, stateDict: fusedUnmerged.stateDict)
+        guard case .unmergedFused = unmerged.stages[1][0].0.largeKernel.form else {
+            Issue.record("the BN-fused unmerged large kernel must load as its own form"); return
+        }
+        let merged = unmerged.merged()
+        let (a, b) = (try unmerged.forward(training.input, path: path, options: options), try merged.forward(training.input, path: path, options: options))
+        #expect(a != b, "the merged model must really run other kernels")
+        // Each against PyTorch's BN-fused models and the training model (1e-9 relative: Docs/numerics.md §5).
+        #expect(Self.relative(a, fusedUnmerged.output) <= ModelFixture<Double>.tolerance)
+        #expect(Self.relative(b, fusedMerged.output) <= ModelFixture<Double>.tolerance)
+        #expect(Self.relative(b, training.output) <= ModelFixture<Double>.tolerance)
+    }
+
     @Test("SLaK: every block's three branches merged into one kernel give the same logits to rounding",
           arguments: [ConvolutionPath.direct, .fft])
     func slak(path: ConvolutionPath) throws {

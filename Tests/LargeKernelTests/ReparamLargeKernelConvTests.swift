@@ -88,6 +88,32 @@ struct ReparamLargeKernelConvTests: PrecisionChecked {
         #expect(block.merged() == block)
     }
 
+    @Test("the BN-fused unmerged form (deep_fuse_BN: each branch a conv with bias) is the sum of its two biased convs against the Float64 oracle, and merges to one kernel",
+          arguments: bothPaths)
+    func batchNormFusedBranches(path: ConvolutionPath) throws {
+        let (k, s) = (13, 5)
+        let (wl, bl) = (Fixture.weight(Double.self, channels: 3, k, k, seed: 400), Tensor<Double>.random(shape: [3], seed: 401))
+        let (ws, bs) = (Fixture.weight(Double.self, channels: 3, s, s, seed: 402), Tensor<Double>.random(shape: [3], seed: 403))
+        let block = try ReparamLargeKernelConv(fusedLKBOrigin: DepthwiseKernel(weight: wl, bias: bl),
+                                               smallConv: DepthwiseKernel(weight: ws, bias: bs))
+        #expect(block.kernelSize == Size2D(k) && block.channels == 3)
+        let merged = block.merged()
+        guard case .merged = merged.form else { Issue.record("merged expected"); return }
+        for shape in [[1, 3, 6, 7], [2, 3, 17, 16]] {
+            let x = Tensor<Double>.random(shape: shape, seed: 404)
+            let oracle = oracleSum(x, [OracleBranch(weight: wl, bias: bl, padding: Size2D(k / 2)),
+                                       OracleBranch(weight: ws, bias: bs, padding: Size2D(s / 2))])
+            let bound = errorBound(Double.self, path: path, terms: k * k + 10, magnitude: oracle.magnitude,
+                                   transformSize: (shape[2] + k - 1) * (shape[3] + k - 1), convs: 2)
+            expectMergedMatchesUnmerged(unmerged: try block.forward(x, path: path), merged: try merged.forward(x, path: path),
+                                        oracle: oracle.output, bound: bound, "fused K=\(k) \(shape)")
+        }
+        // The official constructor's assertions hold for this form too.
+        #expect(throws: LargeKernelError.self) {
+            try ReparamLargeKernelConv(fusedLKBOrigin: DepthwiseKernel(weight: ws, bias: bs), smallConv: DepthwiseKernel(weight: wl, bias: bl))
+        }
+    }
+
     @Test("inconsistent branches are refused with an error: larger small kernel, parity mismatch, half a branch")
     func invalid() {
         let bn2 = Fixture.bn(Double.self, channels: 2, seed: 1)

@@ -50,8 +50,8 @@ public struct ConvFFNBlock<Scalar: TensorScalar>: Block {
         if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         // One fused two-layer pass: preffn_bn on the input, pw1's BN and GELU, pw2's BN and the residual.
         return PointwiseConvolution.chain(x, input: .affine(preBN.affine),
-                                          pw1.conv, hidden: PointwiseEpilogue(affine: pw1.bn.affine, activation: .gelu),
-                                          pw2.conv, epilogue: PointwiseEpilogue(affine: pw2.bn.affine, residual: x),
+                                          pw1.conv, hidden: PointwiseEpilogue(affine: pw1.affine, activation: .gelu),
+                                          pw2.conv, epilogue: PointwiseEpilogue(affine: pw2.affine, residual: x),
                                           threads: options.threads)
     }
 }

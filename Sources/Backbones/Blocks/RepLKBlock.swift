@@ -58,11 +58,11 @@ public struct RepLKBlock<Scalar: TensorScalar>: Block {
         try checkInput(x, channels: inChannels, block: Self.id)
         if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output of the same shape, as PyTorch
         // prelkb_bn fused into pw1's input, pw1's BN and ReLU into its epilogue; pw2's BN and the residual into pw2's.
-        let h = pw1.conv(x, input: .affine(preBN.affine), epilogue: PointwiseEpilogue(affine: pw1.bn.affine, activation: .relu),
+        let h = pw1.conv(x, input: .affine(preBN.affine), epilogue: PointwiseEpilogue(affine: pw1.affine, activation: .relu),
                          threads: options.threads)
         var l = try Backbones.largeKernel { () throws(LargeKernelError) in try largeKernel.forward(h, path: path, options: options) }
         Activation.relu.apply(to: &l, threads: options.threads)
-        let out = pw2.conv(l, epilogue: PointwiseEpilogue(affine: pw2.bn.affine, residual: x), threads: options.threads)
+        let out = pw2.conv(l, epilogue: PointwiseEpilogue(affine: pw2.affine, residual: x), threads: options.threads)
         TensorStoragePool.recycle(h, l)
         return out
     }
