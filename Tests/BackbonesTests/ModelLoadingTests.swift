@@ -209,6 +209,50 @@ struct ModelLoadingTests {
         #expect(ModelReparameterisationTests.relative(y, fused.output) <= ModelFixture<Double>.tolerance)
     }
 
+    @Test("num_classes 0 (VAN, MogaNet, GFNet: the official head is nn.Identity): no head keys, and forward gives the pooled features of PyTorch's stage maps",
+          arguments: ["van-odd.float64.safetensors", "moganet-odd.float64.safetensors", "gfnet-odd.float64.safetensors"])
+    func noClassifier(file: String) throws {
+        let f = try fixture(file)
+        var sd = f.stateDict
+        #expect(sd.removeValue(forKey: "head.weight") != nil && sd.removeValue(forKey: "head.bias") != nil)
+        let config = f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":0")
+        #expect(config != f.config)
+        let model = try ModelRegistry.make(id: f.model, configJSON: config, stateDict: sd)
+        #expect(!model.hasClassifier)
+        let pooled = try model.forward(f.input, path: .direct, options: ExecutionOptions(threads: 2))
+        // The oracle, in Float64 from PyTorch's last stage map: VAN and MogaNet pool their normalised map;
+        // GFNet normalises each token (LayerNorm over C, eps 1e-6, norm.weight/bias) and then pools.
+        let last = f.features[f.features.count - 1]
+        let (n, c, plane) = (last.shape[0], last.shape[1], last.shape[2] * last.shape[3])
+        var expected = [Double](repeating: 0, count: n * c)
+        for b in 0..<n {
+            for p in 0..<plane {
+                var token = (0..<c).map { last.scalars[(b * c + $0) * plane + p] }
+                if f.model == "gfnet" {
+                    let mean = token.reduce(0, +) / Double(c)
+                    let variance = token.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(c)
+                    let (w, bias) = (f.stateDict["norm.weight"]!.scalars, f.stateDict["norm.bias"]!.scalars)
+                    token = (0..<c).map { (token[$0] - mean) / (variance + 1e-6).squareRoot() * w[$0] + bias[$0] }
+                }
+                for ch in 0..<c { expected[b * c + ch] += token[ch] / Double(plane) }
+            }
+        }
+        #expect(pooled.shape == [n, c])
+        #expect(try model.forward(Tensor(zeros: [0] + f.input.shape.dropFirst()), path: .fft, options: .default).shape == [0, c])
+        #expect(ModelReparameterisationTests.relative(pooled, Tensor(shape: [n, c], scalars: expected)) <= ModelFixture<Double>.tolerance)
+        // A head given anyway is unexpected; a family whose official head is always a Linear refuses 0.
+        #expect { try ModelRegistry.make(id: f.model, configJSON: config, stateDict: f.stateDict) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.unexpectedKeys == ["head.bias", "head.weight"] && s.missingKeys.isEmpty
+        }
+        let convnext = try fixture("convnext-odd.float64.safetensors")
+        #expect { try ModelRegistry.make(id: "convnext", configJSON: convnext.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":0"),
+                                         stateDict: convnext.stateDict) } throws: { e in
+            guard case BackboneError.config("convnext", let message) = e else { return false }
+            return message.contains("num_classes")
+        }
+    }
+
     @Test("UniRepLKNet kernel size 0 (no mixer, no norm, as the official block): its fixture loads; a mixer's or a norm's keys given for it are unexpected")
     func unireplknetKernelZero() throws {
         let f = try fixture("unireplknet-k0.float64.safetensors")

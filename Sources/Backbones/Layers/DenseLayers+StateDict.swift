@@ -27,4 +27,21 @@ extension Linear {
         let b = try scope.take("bias", [cout])
         do { try self.init(weight: w, bias: b) } catch { throw .convolution(error) }
     }
+
+    /// The official classifier `nn.Linear(cin, num_classes) if num_classes > 0 else nn.Identity()` (VAN,
+    /// MogaNet, GFNet): the `Linear` under `scope`, or `nil` — no keys, the pooled features pass through —
+    /// for `classes == 0`.
+    static func classifier(_ scope: StateDictScope<Scalar>, in cin: Int, classes: Int) throws(BackboneError) -> Linear? {
+        classes == 0 ? nil : try Linear(scope, in: cin, out: classes)
+    }
+}
+
+extension Optional {
+    /// A classifier head from ``Linear/classifier(_:in:classes:)`` on the pooled features (`[N, C]`, or
+    /// `[N, C, 1, 1]` as ``Tensor/spatialMean(threads:)`` gives them): the logits, or the features as
+    /// `[N, C]` where the head is the official `nn.Identity` (`num_classes` 0).
+    func classify<S: TensorScalar>(_ pooled: Tensor<S>, threads: Int) throws(BackboneError) -> Tensor<S> where Wrapped == Linear<S> {
+        guard let head = self else { return pooled.reshaped([pooled.shape[0], pooled.shape[1]]) }
+        do { return try head(pooled, threads: threads) } catch { throw .convolution(error) }
+    }
 }

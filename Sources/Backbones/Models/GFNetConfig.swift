@@ -54,7 +54,7 @@ public struct GFNetConfig: Codable, Sendable, Equatable {
         let out = GFNetConfig(imgSize: try c.int("img_size", default: base.imgSize), patchSize: try c.int("patch_size", default: base.patchSize),
                               embedDim: try c.int("embed_dim", default: base.embedDim), depth: try c.int("depth", default: base.depth),
                               mlpRatio: try c.double("mlp_ratio", default: base.mlpRatio),
-                              numClasses: try c.int("num_classes", default: base.numClasses), inChans: try c.int("in_chans", default: base.inChans))
+                              numClasses: try c.int("num_classes", default: base.numClasses, minimum: 0), inChans: try c.int("in_chans", default: base.inChans))
         try c.finish()
         return out
     }

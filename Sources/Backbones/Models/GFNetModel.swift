@@ -21,15 +21,16 @@ public struct GFNetModel<Scalar: TensorScalar>: Model {
     let posEmbed: Tensor<Scalar>
     let blocks: [GFNetBlock<Scalar>]
     let norm: LayerNormChannelsLast<Scalar>
-    let head: Linear<Scalar>
+    /// `nil` for `num_classes` 0 (the official `nn.Identity` head).
+    let head: Linear<Scalar>?
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> GFNetConfig { try GFNetConfig.parse(config) }
 
     public init(config: GFNetConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         let id = Self.id
-        guard [config.imgSize, config.patchSize, config.embedDim, config.depth, config.numClasses, config.inChans].allSatisfy({ $0 >= 1 }),
+        guard [config.imgSize, config.patchSize, config.embedDim, config.depth, config.inChans].allSatisfy({ $0 >= 1 }), config.numClasses >= 0,
               config.grid >= 1, config.mlpRatio.isFinite, config.mlpRatio > 0 else {
-            throw .config(block: id, message: "img_size ≥ patch_size ≥ 1, embed_dim, depth, num_classes, in_chans ≥ 1 and a positive mlp_ratio needed, got \(config)")
+            throw .config(block: id, message: "img_size ≥ patch_size ≥ 1, embed_dim, depth, in_chans ≥ 1, num_classes ≥ 0 (0: no head) and a positive mlp_ratio needed, got \(config)")
         }
         let (c, g) = (config.embedDim, config.grid)
         let hidden = BlockConfig.truncatedProduct(c, config.mlpRatio)
@@ -44,7 +45,7 @@ public struct GFNetModel<Scalar: TensorScalar>: Model {
                 blocks.append(try GFNetBlock(s.scope("blocks.\(j)"), dim: c, h: g, w: g / 2 + 1, hidden: hidden, eps: Scalar(1e-6)))
             }
             return (embed, pos, blocks, try LayerNormChannelsLast(s.scope("norm"), channels: c, eps: Scalar(1e-6)),
-                    try Linear(s.scope("head"), in: c, out: config.numClasses))
+                    try Linear.classifier(s.scope("head"), in: c, classes: config.numClasses))
         }
     }
 
@@ -61,7 +62,9 @@ public struct GFNetModel<Scalar: TensorScalar>: Model {
         return [h]
     }
 
+    public var hasClassifier: Bool { head != nil }
+
     public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
-        do { return try head(norm(last, threads: threads).spatialMean(threads: threads), threads: threads) } catch { throw .convolution(error) }
+        try head.classify(norm(last, threads: threads).spatialMean(threads: threads), threads: threads)
     }
 }

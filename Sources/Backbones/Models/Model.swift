@@ -36,8 +36,17 @@ public protocol Model<Scalar>: Sendable {
     func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>]
 
     /// The head on the last of ``features(_:path:options:)``'s maps: the family's pooling, norm and
-    /// `Linear`, giving the logits `[N, num_classes]`.
+    /// `Linear`, giving the logits `[N, num_classes]` — or, where ``hasClassifier`` is false (`num_classes`
+    /// 0, whose official head is `nn.Identity`), the pooled features `[N, C]` the official forward returns.
     func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar>
+
+    /// Whether the model ends in a classifier (`Linear` to `num_classes`); false only for the families whose
+    /// official class takes `num_classes` 0 as "no head" (VAN, MogaNet, GFNet).
+    var hasClassifier: Bool { get }
+}
+
+extension Model {
+    public var hasClassifier: Bool { true }
 }
 
 extension Model {

@@ -97,7 +97,7 @@ public struct MogaNetConfig: Codable, Sendable, Equatable {
                                 attnChannelSplit: try c.ints("attn_channel_split", count: 3, default: base.attnChannelSplit),
                                 attnFinalDilation: try c.bool("attn_final_dilation", default: base.attnFinalDilation),
                                 attnForceFP32: try c.bool("attn_force_fp32", default: base.attnForceFP32),
-                                numClasses: try c.int("num_classes", default: base.numClasses),
+                                numClasses: try c.int("num_classes", default: base.numClasses, minimum: 0),
                                 inChannels: try c.int("in_channels", default: base.inChannels))
         try c.finish()
         return out

@@ -24,7 +24,8 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
     let embeds: [ConvNorm<Scalar, BatchNormParameters<Scalar>>]
     let stages: [[MogaBlock<Scalar>]]
     let norms: [BatchNormParameters<Scalar>]
-    let head: Linear<Scalar>
+    /// `nil` for `num_classes` 0 (the official `nn.Identity` head).
+    let head: Linear<Scalar>?
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> MogaNetConfig { try MogaNetConfig.parse(config) }
 
@@ -32,9 +33,9 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
         let id = Self.id
         let dims = config.arch.embedDims, depths = config.arch.depths, ratios = config.arch.ffnRatios
         guard dims.count == 4, depths.count == 4, ratios.count == 4, config.attnDwDilation.count == 3, config.attnChannelSplit.count == 3,
-              (dims + depths + config.attnChannelSplit + [config.numClasses, config.inChannels]).allSatisfy({ $0 >= 1 }),
+              (dims + depths + config.attnChannelSplit + [config.inChannels]).allSatisfy({ $0 >= 1 }), config.numClasses >= 0,
               ratios.allSatisfy({ $0.isFinite && $0 > 0 }), dims[0] >= 2 else {
-            throw .config(block: id, message: "arch needs 4 embed_dims (C0 ≥ 2), depths and positive ffn_ratios; attn_dw_dilation and attn_channel_split 3 integers; got \(config)")
+            throw .config(block: id, message: "arch needs 4 embed_dims (C0 ≥ 2), depths and positive ffn_ratios; attn_dw_dilation and attn_channel_split 3 integers; in_channels ≥ 1, num_classes ≥ 0 (0: no head); got \(config)")
         }
         guard config.attnDwDilation.allSatisfy({ (1...3).contains($0) }) else {
             throw .config(block: id, message: "\"attn_dw_dilation\" entries must be in 1...3 (the official assertion), got \(config.attnDwDilation)")
@@ -45,7 +46,7 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
         guard hidden.allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(embed_dims·ffn_ratios) must be ≥ 1, got \(hidden)") }
         self.config = config
         typealias Parts = (StackedConvStem<Scalar, BatchNormParameters<Scalar>>, [ConvNorm<Scalar, BatchNormParameters<Scalar>>],
-                           [[MogaBlock<Scalar>]], [BatchNormParameters<Scalar>], Linear<Scalar>)
+                           [[MogaBlock<Scalar>]], [BatchNormParameters<Scalar>], Linear<Scalar>?)
         (stem, embeds, stages, norms, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) -> Parts in
             let batchNorm = { (scope: StateDictScope<Scalar>, channels: Int) throws(BackboneError) in try BatchNormParameters(scope, channels: channels) }
             let stem = try StackedConvStem(s.scope("patch_embed1.projection"), in: config.inChannels, out: dims[0], loadNorm: batchNorm)
@@ -65,7 +66,7 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
                 stages.append(blocks)
                 norms.append(try BatchNormParameters(s.scope("norm\(i + 1)"), channels: dims[i]))
             }
-            return (stem, embeds, stages, norms, try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
+            return (stem, embeds, stages, norms, try Linear.classifier(s.scope("head"), in: dims[3], classes: config.numClasses))
         }
     }
 
@@ -85,7 +86,9 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
         return out
     }
 
+    public var hasClassifier: Bool { head != nil }
+
     public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
-        do { return try head(last.spatialMean(threads: threads), threads: threads) } catch { throw .convolution(error) }
+        try head.classify(last.spatialMean(threads: threads), threads: threads)
     }
 }

@@ -78,7 +78,7 @@ public struct VANConfig: Codable, Sendable, Equatable {
         }
         let out = VANConfig(embedDims: try c.ints("embed_dims", count: 4, default: base.embedDims),
                             depths: try c.ints("depths", count: 4, default: base.depths), mlpRatios: ratios,
-                            numClasses: try c.int("num_classes", default: base.numClasses),
+                            numClasses: try c.int("num_classes", default: base.numClasses, minimum: 0),
                             inChans: try c.int("in_chans", default: base.inChans))
         try c.finish()
         return out

@@ -20,7 +20,8 @@ public struct VANModel<Scalar: TensorScalar>: Model {
     let embeds: [ConvNorm<Scalar, BatchNormParameters<Scalar>>]
     let stages: [[VANBlock<Scalar>]]
     let norms: [LayerNormChannelsLast<Scalar>]
-    let head: Linear<Scalar>
+    /// `nil` for `num_classes` 0 (the official `nn.Identity` head).
+    let head: Linear<Scalar>?
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> VANConfig { try VANConfig.parse(config) }
 
@@ -28,9 +29,9 @@ public struct VANModel<Scalar: TensorScalar>: Model {
         let id = Self.id
         let dims = config.embedDims
         guard dims.count == 4, config.depths.count == 4, config.mlpRatios.count == 4,
-              (dims + config.depths + [config.numClasses, config.inChans]).allSatisfy({ $0 >= 1 }),
+              (dims + config.depths + [config.inChans]).allSatisfy({ $0 >= 1 }), config.numClasses >= 0,
               config.mlpRatios.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-            throw .config(block: id, message: "embed_dims, depths and mlp_ratios must hold 4 positive values and num_classes, in_chans be ≥ 1, got \(config)")
+            throw .config(block: id, message: "embed_dims, depths and mlp_ratios must hold 4 positive values, in_chans be ≥ 1 and num_classes ≥ 0 (0: no head), got \(config)")
         }
         let hidden = (0..<4).map { BlockConfig.truncatedProduct(dims[$0], config.mlpRatios[$0]) }
         guard hidden.allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(embed_dims[i]·mlp_ratios[i]) must be ≥ 1, got \(hidden)") }
@@ -52,7 +53,7 @@ public struct VANModel<Scalar: TensorScalar>: Model {
                 stages.append(blocks)
                 norms.append(try LayerNormChannelsLast(s.scope("norm\(i + 1)"), channels: dims[i], eps: Scalar(1e-6)))
             }
-            return (embeds, stages, norms, try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
+            return (embeds, stages, norms, try Linear.classifier(s.scope("head"), in: dims[3], classes: config.numClasses))
         }
     }
 
@@ -72,7 +73,9 @@ public struct VANModel<Scalar: TensorScalar>: Model {
         return out
     }
 
+    public var hasClassifier: Bool { head != nil }
+
     public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
-        do { return try head(last.spatialMean(threads: threads), threads: threads) } catch { throw .convolution(error) }
+        try head.classify(last.spatialMean(threads: threads), threads: threads)
     }
 }

@@ -71,10 +71,12 @@ package struct ModelRunResult: Sendable, Equatable {
     package var inputShape: [Int]
     /// The transform applied (images only).
     package var preprocessing: Preprocessing?
-    /// `[N][num_classes]`.
+    /// `[N][num_classes]`; the pooled features `[N][C]` for a model without a classifier.
     package var logits: [[Double]]
-    /// Per image, the `topK` classes by probability.
+    /// Per image, the `topK` classes by probability (empty without a classifier).
     package var top: [[Prediction]]
+    /// Whether the model has a classifier (`num_classes` 0: VAN, MogaNet and GFNet have none, as their official class).
+    package var hasClassifier = true
     /// Files written.
     package var written: [String]
 
@@ -83,6 +85,9 @@ package struct ModelRunResult: Sendable, Equatable {
         var out = "model \(family)\(preset.map { " (\($0))" } ?? "")\(merged ? " merged" : "") \(dtype), input \(inputShape.map(String.init).joined(separator: "×"))"
         if let p = preprocessing { out += " (resize \(p.resize), crop \(p.crop), bicubic, ImageNet mean/std)" }
         out += "\n"
+        if !hasClassifier {
+            out += "no classifier (num_classes 0): the output is the pooled feature vector, \(logits.first?.count ?? 0) values per image (--output writes it)\n"
+        }
         for (n, predictions) in top.enumerated() {
             if top.count > 1 { out += "image \(n)\n" }
             let withLabels = predictions.contains { $0.label != nil }
@@ -180,13 +185,17 @@ package enum ModelRunner {
             written.append(output)
         }
         let classes = logits.shape.count == 2 ? logits.shape[1] : 0
+        if labels != nil, !model.hasClassifier {
+            throw .invalidValue("--labels: the model has no classifier (num_classes 0), its output is the pooled features")
+        }
         if let labels, labels.count != classes {
             throw .invalidValue("labels file '\(c.labels!)' has \(labels.count) lines, the model has \(classes) classes")
         }
         let rows = (0..<(logits.shape.first ?? 0)).map { n in (0..<classes).map { Double(logits.scalars[n * classes + $0]) } }
-        let top = rows.map { topK($0, k: c.topK, labels: labels) }
+        let top = model.hasClassifier ? rows.map { topK($0, k: c.topK, labels: labels) } : []
         return ModelRunResult(family: family, preset: preset, config: config, dtype: S.precision.rawValue, merged: c.merged,
-                              inputShape: x.shape, preprocessing: used, logits: rows, top: top, written: written)
+                              inputShape: x.shape, preprocessing: used, logits: rows, top: top,
+                              hasClassifier: model.hasClassifier, written: written)
     }
 
     /// A strict-loading error shortened for the terminal: counts, and at most 5 keys of each kind.
