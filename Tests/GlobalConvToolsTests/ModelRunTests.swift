@@ -193,6 +193,35 @@ struct ModelRunTests {
         } throws: { ($0 as? ToolError)?.description.contains("100000x100000 out of range (at most 2^26 pixels)") == true }
     }
 
+    @Test("run on a checkpoint saved without its classifier (VAN, num_classes 0): no classes printed, --output writes the pooled features, --labels refused")
+    func runWithoutClassifier() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = try ModelFixture<Float>(file: SafetensorsFile(atPath: vanTiny))
+        let config = f.config.replacingOccurrences(of: "\"num_classes\":10", with: "\"num_classes\":0")
+        #expect(config != f.config)
+        var w = SafetensorsWriter(metadata: ["format": "globalconv-model", "version": "1", "model": "van", "config": config,
+                                             "key_set": "official", "dtype": "float32"])
+        for (k, v) in f.stateDict where !k.hasPrefix("head.") { w.add(v, named: k) }
+        let weights = dir.appendingPathComponent("van-headless.safetensors").path
+        try w.write(atPath: weights)
+        let output = dir.appendingPathComponent("pooled.npy").path
+        let result = try ModelRunner.run(ModelRunConfiguration(model: "van", weights: weights, input: vanTiny, output: output, path: .direct, threads: 1))
+        #expect(!result.hasClassifier && result.top.isEmpty)
+        #expect(result.rendered().contains("no classifier (num_classes 0)") && !result.rendered().contains("probability"))
+        // The pooled features are the mean of PyTorch's last (normalised) stage map, to the Float32 model tolerance.
+        let last = f.features[3]
+        let plane = last.shape[2] * last.shape[3]
+        let expected = (0..<last.shape[1]).map { c in (0..<plane).map { Double(last.scalars[c * plane + $0]) }.reduce(0, +) / Double(plane) }
+        let scale = expected.map(abs).max()!
+        #expect(result.logits.count == 1 && result.logits[0].count == 16)
+        #expect(zip(result.logits[0], expected).map { abs($0 - $1) }.max()! <= 1e-4 * scale)
+        #expect(FileManager.default.fileExists(atPath: output))
+        let labels = dir.appendingPathComponent("labels.txt").path
+        try "a\nb\n".write(toFile: labels, atomically: true, encoding: .utf8)
+        expectInvalid(ModelRunConfiguration(model: "van", weights: weights, input: vanTiny, labels: labels), containing: ["no classifier"])
+    }
+
     @Test("run errors: wrong family, preset mismatch, truncated weights, missing files, wrong channels, label count")
     func runErrors() throws {
         let dir = try temporaryDirectory()
