@@ -161,7 +161,8 @@ def canonical_preset(name):
 CONFIG_KEYS = {
     "van": dict(embed_dims=[64, 128, 256, 512], depths=[3, 4, 6, 3], mlp_ratios=[4, 4, 4, 4], num_classes=1000),
     "replknet": dict(large_kernel_sizes=None, layers=None, channels=None, small_kernel=None, dw_ratio=1,
-                     ffn_ratio=4, num_classes=1000, small_kernel_merged=False),
+                     ffn_ratio=4, num_classes=1000, out_indices=None, norm_intermediate_features=False,
+                     small_kernel_merged=False),
     "slak": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768], kernel_size=[51, 49, 47, 13, 5],
                  width_factor=1.0, Decom=False, bn=True, num_classes=1000),
     "unireplknet": dict(depths=[3, 3, 27, 3], dims=[96, 192, 384, 768], kernel_sizes=None, deploy=False,
@@ -320,14 +321,20 @@ def unwrap(obj, order, ema_order, ema, family_label):
     raise ConvertError(f"no state dict in the container (looked for {wanted}; top-level keys: {tops or 'none'})")
 
 
-def clean(sd):
-    """Strips `module.`, drops num_batches_tracked and non-tensors. Returns (dict, dropped list)."""
+def clean(sd, prefix=None):
+    """Strips `module.`, drops num_batches_tracked and non-tensors; with `prefix` (e.g. `backbone.` of a
+    detection or segmentation checkpoint) keeps only the keys under it, without it. Returns (dict, dropped list)."""
     out, dropped = {}, []
     for k, v in sd.items():
         if not isinstance(k, str):
             dropped.append((repr(k), "non-string key"))
             continue
         name = k[len("module."):] if k.startswith("module.") else k
+        if prefix:
+            if not name.startswith(prefix):
+                dropped.append((k, f"outside --prefix {prefix}"))
+                continue
+            name = name[len(prefix):]
         if not _is_tensor(v):
             dropped.append((k, f"non-tensor ({type(v).__name__})"))
             continue
@@ -338,6 +345,8 @@ def clean(sd):
             raise ConvertError(f"two entries map to {name!r} after stripping 'module.'")
         out[name] = v
     if not out:
+        if prefix:
+            raise ConvertError(f"no tensor under --prefix {prefix!r} in the state dict")
         raise ConvertError("no state dict in the container: it holds no tensors")
     return out, dropped
 
@@ -385,8 +394,12 @@ def detect_family(sd):
             return family
     looked = "\n  ".join(f"{f}: {d}" for f, d, _ in DETECTION)
     sample = ", ".join(sorted(sd)[:8])
+    hint = ""
+    if any(k.startswith("backbone.") for k in sd):
+        hint = ("; the keys carry a 'backbone.' prefix (a detection or segmentation checkpoint?): "
+                "pass --prefix backbone. to take the backbone alone")
     raise ConvertError(f"unrecognised key set (first keys: {sample}); looked for\n  {looked}\n"
-                       f"pass --family if the file is one of {', '.join(FAMILIES)}")
+                       f"pass --family if the file is one of {', '.join(FAMILIES)}{hint}")
 
 
 def detect_family_or_none(sd):
@@ -523,11 +536,14 @@ def layout_replknet(c, key_set):
             L.bn(p + "preffn_bn", C)
             L.conv_bn(p + "pw1", inner, C, 1, fused=fused)
             L.conv_bn(p + "pw2", C, inner, 1, fused=fused)
+        if c.get("norm_intermediate_features"):
+            L.bn(f"stages.{s}.norm", C)
         if s < len(c["layers"]) - 1:
             L.conv_bn(f"transitions.{s}.0", ch[s + 1], C, 1, fused=fused)
             L.conv_bn(f"transitions.{s}.1", ch[s + 1], 1, 3, fused=fused)
-    L.bn("norm", ch[-1])
-    L.linear("head", c["num_classes"], ch[-1])
+    if c["num_classes"] is not None:  # the dense-prediction form (out_indices) has no norm and head
+        L.bn("norm", ch[-1])
+        L.linear("head", c["num_classes"], ch[-1])
     return L
 
 
@@ -834,9 +850,15 @@ def infer_replknet(sd, key_set, notes):
         notes.append("small_kernel is not visible in merged weights (it only matters before merging)")
     cdw = _shape(sd, "stages.0.blocks.0.pw1.conv.weight")[0]
     inner = _shape(sd, "stages.0.blocks.1.pw1.conv.weight")[0]
+    dense = "head.weight" not in sd and "norm.weight" not in sd
+    if dense:
+        notes.append("no norm/head: the dense-prediction form (num_classes null, out_indices [0, 1, 2, 3]: every stage's map)")
     return dict(large_kernel_sizes=ks, layers=layers, channels=ch, small_kernel=small,
                 dw_ratio=_ratio(cdw, ch[0]), ffn_ratio=_ratio(inner, ch[0]),
-                num_classes=_head_classes(sd, False), small_kernel_merged=key_set in ("merged", "fused"))
+                num_classes=None if dense else _head_classes(sd, False),
+                out_indices=list(range(stages)) if dense else None,
+                norm_intermediate_features=dense and "stages.0.norm.weight" in sd,
+                small_kernel_merged=key_set in ("merged", "fused"))
 
 
 def _base_dims(widths, wf):
@@ -1084,7 +1106,7 @@ def check_layout(sd, layout, family, key_set, config):
 # Conversion
 # =============================================================================================
 def convert(input_path, output_path=None, family=None, config=None, preset=None, ema=False,
-            dtype="float32", quiet=False):
+            dtype="float32", quiet=False, prefix=None):
     """Converts one checkpoint. Returns a summary dict. Raises ConvertError on user errors."""
     import torch
     from safetensors.torch import save_file
@@ -1118,10 +1140,10 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
             if not ema:
                 raise
             probe, _ = unwrap(obj, GENERIC_CONTAINERS[0], GENERIC_CONTAINERS[1], True, "generic")
-        family = detect_family(clean(probe)[0])
+        family = detect_family(clean(probe, prefix)[0])
     order, ema_order = CONTAINERS[family]
     raw, container = unwrap(obj, order, ema_order, ema, family)
-    sd, dropped = clean(raw)
+    sd, dropped = clean(raw, prefix)
     seen = detect_family_or_none(sd)
     if seen not in (None, family) and (family, seen) != ("parc_convnext", "convnext"):
         raise ConvertError(f"--family {family}, but the keys are those of {seen} (container entry {container!r})")
@@ -1157,6 +1179,8 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
         cfg.setdefault(k, v)
     cfg = {k: cfg[k] for k in CONFIG_KEYS[family]}
     cfg = normalise_config(family, cfg)
+    if family == "replknet" and cfg["out_indices"] is None and not cfg["norm_intermediate_features"]:
+        del cfg["out_indices"], cfg["norm_intermediate_features"]  # the classifier: its config as the presets write it
     if family == "unireplknet" and cfg["kernel_sizes"] is None:
         d = tuple(cfg["depths"])
         if d not in UNIREPLK_KERNELS:
@@ -1255,6 +1279,8 @@ def main(argv=None):
     ap.add_argument("--preset", help="check the checkpoint against this preset (e.g. van_b0, replknet_31b)")
     ap.add_argument("--ema", action="store_true", help="take the EMA copy (state_dict_ema / model_ema)")
     ap.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    ap.add_argument("--prefix", help="keep only the keys under this prefix, without it (e.g. backbone. for a "
+                                     "detection or segmentation checkpoint's backbone)")
     ap.add_argument("--list-presets", action="store_true", help="print the presets and exit")
     if argv is None:
         argv = sys.argv[1:]
@@ -1264,7 +1290,7 @@ def main(argv=None):
         return 0
     args = ap.parse_args(argv)
     try:
-        convert(args.input, args.output, args.family, args.config, args.preset, args.ema, args.dtype)
+        convert(args.input, args.output, args.family, args.config, args.preset, args.ema, args.dtype, prefix=args.prefix)
     except ConvertError as e:
         print(f"convert_checkpoint: error: {e}", file=sys.stderr)
         return 1

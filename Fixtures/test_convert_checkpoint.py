@@ -412,6 +412,28 @@ class RoundTrip(TmpDirCase):
             with self.subTest(family=family):
                 self.check(family, key_set, c, FORMS[family][0])
 
+    def test_replknet_dense_prediction_backbone_of_a_detection_checkpoint(self):
+        # the official downstream form: no norm/head, out_indices, optionally the stage BNs (norm_intermediate_features);
+        # inside a detection/segmentation checkpoint under backbone., beside the neck and heads
+        for norm in (False, True):
+            c = dict(TINY[("replknet", "merged")], num_classes=None, out_indices=[0, 1, 2, 3], norm_intermediate_features=norm)
+            sd = synth_state_dict("replknet", "merged", c)
+            self.assertEqual("stages.2.norm.running_var" in sd, norm)
+            self.assertNotIn("head.weight", sd)
+            det = {"backbone." + k: v for k, v in sd.items()}
+            det.update({"neck.lateral_convs.0.conv.weight": torch.zeros(4, 8, 1, 1), "decode_head.conv_seg.bias": torch.zeros(3)})
+            src = self.save({"state_dict": det, "meta": {"epoch": 3}}, f"det-{norm}.pth")
+            with self.subTest(norm=norm):
+                with self.assertRaisesRegex(cc.ConvertError, r"--prefix backbone\."):
+                    self.convert(src)
+                s, (meta, tensors, _) = self.convert(src, prefix="backbone.")
+                self.assertEqual(json.loads(meta["config"]), c)
+                self.assertEqual(sorted(tensors), official_keys(sd))
+                outside = sorted(k for k, why in s["dropped"] if why == "outside --prefix backbone.")
+                self.assertEqual(outside, ["decode_head.conv_seg.bias", "neck.lateral_convs.0.conv.weight"])
+                with self.assertRaisesRegex(cc.ConvertError, "no tensor under --prefix"):
+                    self.convert(src, prefix="encoder.")
+
     def test_gfnet_h_img_size_not_multiple_of_32(self):
         c = dict(TINY[("gfnet_h", "training")], img_size=100)  # 25, 12, 6, 3 tokens per side
         self.check("gfnet_h", "training", c, "model")

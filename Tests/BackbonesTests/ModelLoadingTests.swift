@@ -253,6 +253,66 @@ struct ModelLoadingTests {
         }
     }
 
+    @Test("RepLKNet's dense-prediction form (num_classes null, out_indices, norm_intermediate_features): the requested stage maps in stage order, each through its BatchNorm, against PyTorch's maps and the BatchNorm's Float64 definition; the official constructor's checks")
+    func replknetDensePrediction() throws {
+        let f = try fixture("replknet-odd.float64.safetensors")
+        var sd = f.stateDict
+        for k in ["norm.weight", "norm.bias", "norm.running_mean", "norm.running_var", "head.weight", "head.bias"] {
+            #expect(sd.removeValue(forKey: k) != nil)
+        }
+        let plain = f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":null,\"out_indices\":[0,1,2,3]")
+        #expect(plain != f.config)
+        // Without the stage norms: the four maps of the classifier's features, no logits.
+        let backbone = try ModelRegistry.make(id: "replknet", configJSON: plain, stateDict: sd)
+        #expect(backbone.isDensePrediction && !backbone.hasClassifier)
+        let maps = try backbone.features(f.input, path: .direct, options: .default)
+        #expect(maps.count == 4 && zip(maps, f.features).allSatisfy { ModelReparameterisationTests.relative($0, $1) <= ModelFixture<Double>.tolerance })
+        #expect { try backbone.forward(f.input, path: .direct, options: .default) } throws: { e in
+            guard case BackboneError.config("replknet", let message) = e else { return false }
+            return message.contains("dense-prediction")
+        }
+        // With norm_intermediate_features: stages.{s}.norm (test-made statistics) on the stages asked for, in stage order.
+        let channels = [4, 8, 12, 16]
+        var normed = sd
+        for s in 0..<4 {
+            let c = channels[s]
+            normed["stages.\(s).norm.weight"] = Tensor<Double>.random(shape: [c], seed: UInt64(10 + s))
+            normed["stages.\(s).norm.bias"] = Tensor<Double>.random(shape: [c], seed: UInt64(20 + s))
+            normed["stages.\(s).norm.running_mean"] = Tensor<Double>.random(shape: [c], seed: UInt64(30 + s))
+            normed["stages.\(s).norm.running_var"] = Tensor(shape: [c], scalars: Tensor<Double>.random(shape: [c], seed: UInt64(40 + s)).scalars.map { abs($0) + 0.5 })
+        }
+        let config = f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":null,\"out_indices\":[3,1],\"norm_intermediate_features\":true")
+        let model = try ModelRegistry.make(id: "replknet", configJSON: config, stateDict: normed)
+        let out = try model.features(f.input, path: .fft, options: ExecutionOptions(threads: 2))
+        #expect(out.count == 2)
+        for (i, s) in [1, 3].enumerated() where i < out.count {
+            let x = f.features[s]
+            let (c, plane) = (x.shape[1], x.shape[2] * x.shape[3])
+            let p = { (name: String) in normed["stages.\(s).norm.\(name)"]!.scalars }
+            let (w, b, mean, variance) = (p("weight"), p("bias"), p("running_mean"), p("running_var"))
+            let expected = x.scalars.indices.map { j in
+                let ch = (j / plane) % c
+                return (x.scalars[j] - mean[ch]) / (variance[ch] + 1e-5).squareRoot() * w[ch] + b[ch]
+            }
+            #expect(ModelReparameterisationTests.relative(out[i], Tensor(shape: x.shape, scalars: expected)) <= ModelFixture<Double>.tolerance)
+        }
+        // The stage norms' keys without the flag are unexpected; the official constructor's checks are config errors.
+        #expect { try ModelRegistry.make(id: "replknet", configJSON: plain, stateDict: normed) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.missingKeys.isEmpty && s.unexpectedKeys.count == 16 && s.unexpectedKeys.allSatisfy { $0.contains(".norm.") }
+        }
+        for (bad, words) in [(f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":7,\"out_indices\":[0]"), "cannot both"),
+                             (f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":null"), "both are null"),
+                             (f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":7,\"norm_intermediate_features\":true"), "dense prediction"),
+                             (f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":null,\"out_indices\":[1,4]"), "stages 0…3")] {
+            #expect(bad != f.config)
+            #expect { try ModelRegistry.make(id: "replknet", configJSON: bad, stateDict: sd) } throws: { e in
+                guard case BackboneError.config("replknet", let message) = e else { return false }
+                return message.contains(words)
+            }
+        }
+    }
+
     @Test("UniRepLKNet kernel size 0 (no mixer, no norm, as the official block): its fixture loads; a mixer's or a norm's keys given for it are unexpected")
     func unireplknetKernelZero() throws {
         let f = try fixture("unireplknet-k0.float64.safetensors")

@@ -132,6 +132,18 @@ public struct BlockConfig: Sendable {
         return out
     }
 
+    /// An array of integers as ``ints(_:count:default:minimum:)``, or `nil` when the key is `null`; a missing key
+    /// gives `defaultValue` (for arguments whose official default is `None`, such as RepLKNet's `out_indices`).
+    public mutating func optionalInts(_ key: String, count: Int?, default defaultValue: [Int]? = nil, minimum: Int = 1) throws(BackboneError) -> [Int]? {
+        known.insert(key)
+        log?.record(key, .optional(default: defaultValue.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "null"))
+        switch values[key] {
+        case nil: return defaultValue
+        case .null?: return nil
+        default: return try ints(key, count: count, minimum: minimum)
+        }
+    }
+
     /// An integer pair given as `n` (both) or `[a, b]`, as PyTorch's `_pair`.
     public mutating func pair(_ key: String, default defaultValue: [Int]? = nil, minimum: Int = 1) throws(BackboneError) -> [Int] {
         if case .number? = values[key] {

@@ -40,13 +40,18 @@ public protocol Model<Scalar>: Sendable {
     /// 0, whose official head is `nn.Identity`), the pooled features `[N, C]` the official forward returns.
     func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar>
 
-    /// Whether the model ends in a classifier (`Linear` to `num_classes`); false only for the families whose
-    /// official class takes `num_classes` 0 as "no head" (VAN, MogaNet, GFNet).
+    /// Whether the model ends in a classifier (`Linear` to `num_classes`); false for the families whose
+    /// official class takes `num_classes` 0 as "no head" (VAN, MogaNet, GFNet) and for dense-prediction forms.
     var hasClassifier: Bool { get }
+
+    /// Whether the model is a dense-prediction form (RepLKNet with `out_indices`): its output is
+    /// ``features(_:path:options:)`` alone, and ``logits(_:threads:)`` (so `forward`) throws a config error.
+    var isDensePrediction: Bool { get }
 }
 
 extension Model {
     public var hasClassifier: Bool { true }
+    public var isDensePrediction: Bool { false }
 }
 
 extension Model {

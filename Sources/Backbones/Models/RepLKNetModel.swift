@@ -13,6 +13,9 @@ import LargeKernel
 /// transitions.s (s < 3)  Conv(C_s→C_{s+1}, 1×1) → BN → ReLU, dw Conv(C_{s+1}, 3×3, s2, p1) → BN → ReLU
 /// head    norm = BN(C3) → spatial mean → Linear(C3→num_classes)   (norm before pooling)
 /// ```
+/// The dense-prediction form (`num_classes` null, `out_indices`): no norm and head; ``features(_:path:options:)``
+/// returns the maps of the stages in `out_indices` (in stage order), each through `stages.s.norm` (a BN with
+/// `norm_intermediate_features`, else nothing), and the stages after the last of them are not run.
 /// Every conv of the stem and transitions is bias-free. ``features(_:path:options:)`` returns each
 /// stage's output after its blocks, before its transition (the official `out_indices` maps with
 /// `stages.s.norm` = Identity). Keys: `stem.{n}.conv.weight`, `stem.{n}.bn.*`,
@@ -27,8 +30,10 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
     /// Per stage: RepLK block and ConvFFN alternating.
     let stages: [[(RepLKBlock<Scalar>, ConvFFNBlock<Scalar>)]]
     let transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)]
-    let norm: BatchNormParameters<Scalar>
-    let head: Linear<Scalar>
+    /// `norm` and `head`; `nil` in the dense-prediction form.
+    let classifier: (norm: BatchNormParameters<Scalar>, head: Linear<Scalar>)?
+    /// `stages.{s}.norm` (`norm_intermediate_features`), else `nil`.
+    let stageNorms: [BatchNormParameters<Scalar>]?
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> RepLKNetConfig { try RepLKNetConfig.parse(config) }
 
@@ -36,10 +41,11 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
         let id = Self.id
         let ch = config.channels
         guard ch.count == 4, config.layers.count == 4, config.largeKernelSizes.count == 4,
-              (ch + config.layers + config.largeKernelSizes + [config.numClasses, config.inChannels]).allSatisfy({ $0 >= 1 }),
+              (ch + config.layers + config.largeKernelSizes + [config.inChannels]).allSatisfy({ $0 >= 1 }),
               config.dwRatio.isFinite, config.dwRatio > 0, config.ffnRatio.isFinite, config.ffnRatio > 0 else {
-            throw .config(block: id, message: "large_kernel_sizes, layers and channels must hold 4 integers ≥ 1, dw_ratio and ffn_ratio be positive, num_classes and in_channels ≥ 1, got \(config)")
+            throw .config(block: id, message: "large_kernel_sizes, layers and channels must hold 4 integers ≥ 1, dw_ratio and ffn_ratio be positive, in_channels ≥ 1, got \(config)")
         }
+        try config.checkForm()
         for k in config.largeKernelSizes { try RepLKLargeKernelBlock<Scalar>.checkKernels(k, config.smallKernel, block: id) }
         let dw = ch.map { BlockConfig.truncatedProduct($0, config.dwRatio) }, ffn = ch.map { BlockConfig.truncatedProduct($0, config.ffnRatio) }
         guard (dw + ffn).allSatisfy({ $0 >= 1 }) else { throw .config(block: id, message: "int(C·dw_ratio) and int(C·ffn_ratio) must be ≥ 1, got \(dw), \(ffn)") }
@@ -47,7 +53,7 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
                                mergedMarker: ".large_kernel.lkb_reparam.weight", trainingMarker: ".large_kernel.lkb_origin.conv.weight",
                                flag: "\"small_kernel_merged\"")
         self.config = config
-        (stem, stages, transitions, norm, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
+        (stem, stages, transitions, classifier, stageNorms) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
             let c0 = ch[0]
             let stem = [try ConvBNReLU(s.scope("stem.0"), in: config.inChannels, out: c0, kernel: 3, stride: 2, groups: 1),
                         try ConvBNReLU(s.scope("stem.1"), in: c0, out: c0, kernel: 3, stride: 1, groups: c0),
@@ -70,7 +76,12 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
                                         try ConvBNReLU(t.scope("1"), in: ch[i + 1], out: ch[i + 1], kernel: 3, stride: 2, groups: ch[i + 1])))
                 }
             }
-            return (stem, stages, transitions, try BatchNormParameters(s.scope("norm"), channels: ch[3]), try Linear(s.scope("head"), in: ch[3], out: config.numClasses))
+            let classifier = try config.numClasses.map { (n) throws(BackboneError) in
+                (try BatchNormParameters(s.scope("norm"), channels: ch[3]), try Linear(s.scope("head"), in: ch[3], out: n))
+            }
+            let stageNorms = config.normIntermediateFeatures
+                ? try (0..<4).map { (i) throws(BackboneError) in try BatchNormParameters(s.scope("stages.\(i).norm"), channels: ch[i]) } : nil
+            return (stem, stages, transitions, classifier, stageNorms)
         }
     }
 
@@ -82,13 +93,18 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
         var config = self.config
         config.smallKernelMerged = true
         return RepLKNetModel(config: config, stem: stem, stages: stages.map { $0.map { ($0.0.merged(), $0.1) } },
-                             transitions: transitions, norm: norm, head: head)
+                             transitions: transitions, classifier: classifier, stageNorms: stageNorms)
     }
 
     private init(config: RepLKNetConfig, stem: [ConvBNReLU<Scalar>], stages: [[(RepLKBlock<Scalar>, ConvFFNBlock<Scalar>)]],
-                 transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)], norm: BatchNormParameters<Scalar>, head: Linear<Scalar>) {
-        (self.config, self.stem, self.stages, self.transitions, self.norm, self.head) = (config, stem, stages, transitions, norm, head)
+                 transitions: [(ConvBNReLU<Scalar>, ConvBNReLU<Scalar>)], classifier: (norm: BatchNormParameters<Scalar>, head: Linear<Scalar>)?,
+                 stageNorms: [BatchNormParameters<Scalar>]?) {
+        (self.config, self.stem, self.stages, self.transitions) = (config, stem, stages, transitions)
+        (self.classifier, self.stageNorms) = (classifier, stageNorms)
     }
+
+    public var hasClassifier: Bool { classifier != nil }
+    public var isDensePrediction: Bool { classifier == nil }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -97,12 +113,14 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
         var h = x
         for unit in stem { h = try unit(h, path: path, options: options, model: Self.id) }
         var out: [Tensor<Scalar>] = []
-        for s in 0..<4 {
+        let returned = config.outIndices.map(Set.init) ?? Set(0..<4)
+        let last = returned.max()!
+        for s in 0...last {
             for (block, ffn) in stages[s] {
                 h = try ffn.forward(try block.forward(h, path: path, options: options), path: path, options: options)
             }
-            out.append(h)
-            if s < 3 {
+            if returned.contains(s) { out.append(stageNorms.map { $0[s](h, threads: options.threads) } ?? h) }
+            if s < last {
                 let (a, b) = transitions[s]
                 h = try b(try a(h, path: path, options: options, model: Self.id), path: path, options: options, model: Self.id)
             }
@@ -111,6 +129,11 @@ public struct RepLKNetModel<Scalar: TensorScalar>: Model {
     }
 
     public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
+        guard let (norm, head) = classifier else { throw Self.noClassifier }
         do { return try head(norm(last, threads: threads).spatialMean(threads: threads), threads: threads) } catch { throw .convolution(error) }
+    }
+
+    static var noClassifier: BackboneError {
+        .config(block: id, message: "the model is the dense-prediction form (num_classes null, out_indices): it has no classifier and no logits; its output is features(_:path:options:)")
     }
 }

@@ -77,6 +77,8 @@ package struct ModelRunResult: Sendable, Equatable {
     package var top: [[Prediction]]
     /// Whether the model has a classifier (`num_classes` 0: VAN, MogaNet and GFNet have none, as their official class).
     package var hasClassifier = true
+    /// The maps written for a dense-prediction model (0 otherwise).
+    package var denseFeatureMaps = 0
     /// Files written.
     package var written: [String]
 
@@ -85,7 +87,9 @@ package struct ModelRunResult: Sendable, Equatable {
         var out = "model \(family)\(preset.map { " (\($0))" } ?? "")\(merged ? " merged" : "") \(dtype), input \(inputShape.map(String.init).joined(separator: "×"))"
         if let p = preprocessing { out += " (resize \(p.resize), crop \(p.crop), bicubic, ImageNet mean/std)" }
         out += "\n"
-        if !hasClassifier {
+        if denseFeatureMaps > 0 {
+            out += "dense-prediction model: \(denseFeatureMaps) feature map(s) per batch, no classifier\n"
+        } else if !hasClassifier {
             out += "no classifier (num_classes 0): the output is the pooled feature vector, \(logits.first?.count ?? 0) values per image (--output writes it)\n"
         }
         for (n, predictions) in top.enumerated() {
@@ -157,10 +161,13 @@ package enum ModelRunner {
         let preprocessing = Preprocessing.forModel(family: family, preset: preset, imgSize: settings.imgSize)
         let (x, used) = try ModelInput.load(path: c.input, channels: settings.inChannels, preprocessing: preprocessing, as: S.self)
         let options = try ExecutionOptions.tool(threads: c.threads)
-        let logits: Tensor<S>
+        if model.isDensePrediction, c.features == nil || c.output != nil || labels != nil {
+            throw .invalidValue("the weights are a dense-prediction model (\(family) with out_indices): it has no logits; pass --features DIR to write its feature maps (without --output, --labels)")
+        }
+        var logits = Tensor<S>(zeros: [x.shape[0], 0])
         var maps: [Tensor<S>] = []
         do throws(BackboneError) {
-            logits = try model.forward(x, path: c.path, options: options)
+            if !model.isDensePrediction { logits = try model.forward(x, path: c.path, options: options) }
             if c.features != nil { maps = try model.features(x, path: c.path, options: options) }
         } catch {
             throw .invalidValue("\(c.input): \(error.description)")
@@ -195,7 +202,8 @@ package enum ModelRunner {
         let top = model.hasClassifier ? rows.map { topK($0, k: c.topK, labels: labels) } : []
         return ModelRunResult(family: family, preset: preset, config: config, dtype: S.precision.rawValue, merged: c.merged,
                               inputShape: x.shape, preprocessing: used, logits: rows, top: top,
-                              hasClassifier: model.hasClassifier, written: written)
+                              hasClassifier: model.hasClassifier, denseFeatureMaps: model.isDensePrediction ? maps.count : 0,
+                              written: written)
     }
 
     /// A strict-loading error shortened for the terminal: counts, and at most 5 keys of each kind.
