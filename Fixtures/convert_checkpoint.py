@@ -166,7 +166,7 @@ CONFIG_KEYS = {
     "slak": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768], kernel_size=[51, 49, 47, 13, 5],
                  width_factor=1.0, Decom=False, bn=True, num_classes=1000),
     "unireplknet": dict(depths=[3, 3, 27, 3], dims=[96, 192, 384, 768], kernel_sizes=None, deploy=False,
-                        num_classes=1000),
+                        num_classes=1000, init_cfg=None),
     "moganet": dict(arch="tiny", attn_force_fp32=False, attn_dw_dilation=[1, 2, 3], attn_channel_split=[1, 3, 4],
                     attn_final_dilation=True, num_classes=1000),
     "parc_convnext": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768], ParC_insert_locs=[3, 3, 6, 2],
@@ -625,8 +625,12 @@ def layout_unireplknet(c, key_set):
                 L[p + "gamma"] = (C,)
             else:
                 L.linear(p + "pwconv2.0", C, 4 * C)
-    L.norm("norm", dims[3])
-    L.linear("head", c["num_classes"], dims[3])
+    if c.get("init_cfg") is not None:  # the dense-prediction form: a LayerNorm per stage map, no norm/head
+        for s in range(4):
+            L.norm(f"norm{s}", dims[s])
+    else:
+        L.norm("norm", dims[3])
+        L.linear("head", c["num_classes"], dims[3])
     return L
 
 
@@ -936,8 +940,12 @@ def infer_unireplknet(sd, key_set, notes):
                                    f"official code (sizes: {sorted(UNIREPLK_DILATED)})")
             if 0 < k < 7 and k not in (3, 5):
                 raise ConvertError(f"unireplknet: kernel size {k}: the official block allows 0, 3, 5 or >= 7")
+    dense = "head.weight" not in sd and "norm0.weight" in sd
+    if dense:
+        notes.append("norm0…norm3 and no head: the dense-prediction form (init_cfg given, num_classes null)")
     return dict(depths=depths, dims=dims, kernel_sizes=kernels, deploy=key_set == "deploy",
-                num_classes=_head_classes(sd, False))
+                num_classes=None if dense else _head_classes(sd, False),
+                init_cfg={"checkpoint": None} if dense else None)
 
 
 def infer_moganet(sd, key_set, notes):
@@ -1181,6 +1189,8 @@ def convert(input_path, output_path=None, family=None, config=None, preset=None,
     cfg = normalise_config(family, cfg)
     if family == "replknet" and cfg["out_indices"] is None and not cfg["norm_intermediate_features"]:
         del cfg["out_indices"], cfg["norm_intermediate_features"]  # the classifier: its config as the presets write it
+    if family == "unireplknet" and cfg["init_cfg"] is None:
+        del cfg["init_cfg"]
     if family == "unireplknet" and cfg["kernel_sizes"] is None:
         d = tuple(cfg["depths"])
         if d not in UNIREPLK_KERNELS:

@@ -434,6 +434,21 @@ class RoundTrip(TmpDirCase):
                 with self.assertRaisesRegex(cc.ConvertError, "no tensor under --prefix"):
                     self.convert(src, prefix="encoder.")
 
+    def test_unireplknet_dense_prediction_backbone(self):
+        # the official downstream form (init_cfg): norm0…norm3, no norm/head, num_classes None
+        for key_set in ("training", "deploy"):
+            c = dict(TINY[("unireplknet", key_set)], num_classes=None, init_cfg={"checkpoint": None})
+            # the reference models have no downstream form: the layout, anchored by the official keys below
+            sd = {k: torch.randn(shape) for k, shape in cc.expected_layout("unireplknet", c, key_set).items()}
+            self.assertEqual([k for k in sd if not k.startswith(("stages.", "downsample_layers."))],
+                             [f"norm{s}.{p}" for s in range(4) for p in ("weight", "bias")])
+            src = self.save({"state_dict": {"backbone." + k: v for k, v in sd.items()}}, f"uni-det-{key_set}.pth")
+            with self.subTest(key_set=key_set):
+                s, (meta, tensors, _) = self.convert(src, prefix="backbone.")
+                self.assertEqual(json.loads(meta["config"]), c)
+                self.assertEqual(meta["key_set"], key_set)
+                self.assertEqual(sorted(tensors), sorted(sd))
+
     def test_gfnet_h_img_size_not_multiple_of_32(self):
         c = dict(TINY[("gfnet_h", "training")], img_size=100)  # 25, 12, 6, 3 tokens per side
         self.check("gfnet_h", "training", c, "model")

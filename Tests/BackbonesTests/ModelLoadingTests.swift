@@ -296,6 +296,8 @@ struct ModelLoadingTests {
             }
             #expect(ModelReparameterisationTests.relative(out[i], Tensor(shape: x.shape, scalars: expected)) <= ModelFixture<Double>.tolerance)
         }
+        let data = try JSONEncoder().encode((model as! RepLKNetModel<Double>).config)
+        #expect(try JSONDecoder().decode(RepLKNetConfig.self, from: data) == (model as! RepLKNetModel<Double>).config)
         // The stage norms' keys without the flag are unexpected; the official constructor's checks are config errors.
         #expect { try ModelRegistry.make(id: "replknet", configJSON: plain, stateDict: normed) } throws: { e in
             guard case BackboneError.stateDict(let s) = e else { return false }
@@ -311,6 +313,57 @@ struct ModelLoadingTests {
                 return message.contains(words)
             }
         }
+    }
+
+    @Test("UniRepLKNet's dense-prediction form (init_cfg, num_classes null): no norm/head, each stage map through its channels-first LayerNorm norm{s}, against PyTorch's maps and the LayerNorm's Float64 definition, merged or not")
+    func unireplknetDensePrediction() throws {
+        let f = try fixture("unireplknet-odd.float64.safetensors")
+        var sd = f.stateDict
+        for k in ["norm.weight", "norm.bias", "head.weight", "head.bias"] { #expect(sd.removeValue(forKey: k) != nil) }
+        let dims = [4, 8, 8, 12]
+        for s in 0..<4 {
+            sd["norm\(s).weight"] = Tensor<Double>.random(shape: [dims[s]], seed: UInt64(50 + s))
+            sd["norm\(s).bias"] = Tensor<Double>.random(shape: [dims[s]], seed: UInt64(60 + s))
+        }
+        let config = f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":null,\"init_cfg\":{\"checkpoint\":null}")
+        #expect(config != f.config)
+        let model = try UniRepLKNetModel<Double>(configJSON: config, stateDict: sd)
+        #expect(model.isDensePrediction && !model.hasClassifier && model.config.initCfg == .object(["checkpoint": .null]))
+        for m in [model, try model.merged()] {
+            let maps = try m.features(f.input, path: .fft, options: ExecutionOptions(threads: 2))
+            #expect(maps.count == 4)
+            for s in 0..<min(4, maps.count) {
+                let x = f.features[s]
+                let (c, plane) = (x.shape[1], x.shape[2] * x.shape[3])
+                let (w, b) = (sd["norm\(s).weight"]!.scalars, sd["norm\(s).bias"]!.scalars)
+                var expected = x.scalars
+                for n in 0..<x.shape[0] {
+                    for p in 0..<plane {
+                        let idx = (0..<c).map { (n * c + $0) * plane + p }
+                        let mean = idx.map { x.scalars[$0] }.reduce(0, +) / Double(c)
+                        let variance = idx.map { (x.scalars[$0] - mean) * (x.scalars[$0] - mean) }.reduce(0, +) / Double(c)
+                        for (ch, i) in idx.enumerated() { expected[i] = (x.scalars[i] - mean) / (variance + 1e-6).squareRoot() * w[ch] + b[ch] }
+                    }
+                }
+                #expect(ModelReparameterisationTests.relative(maps[s], Tensor(shape: x.shape, scalars: expected)) <= ModelFixture<Double>.tolerance)
+            }
+        }
+        #expect { try model.forward(f.input, path: .direct, options: .default) } throws: { e in
+            guard case BackboneError.config("unireplknet", let message) = e else { return false }
+            return message.contains("dense-prediction")
+        }
+        // The official assertion (init_cfg needs num_classes None), and num_classes null without init_cfg.
+        for (bad, words) in [(f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":7,\"init_cfg\":{}"), "must be null"),
+                             (f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":null"), "no \"init_cfg\"")] {
+            #expect(bad != f.config)
+            #expect { try UniRepLKNetModel<Double>(configJSON: bad, stateDict: sd) } throws: { e in
+                guard case BackboneError.config("unireplknet", let message) = e else { return false }
+                return message.contains(words)
+            }
+        }
+        // Codable round trip keeps the form.
+        let data = try JSONEncoder().encode(model.config)
+        #expect(try JSONDecoder().decode(UniRepLKNetConfig.self, from: data) == model.config)
     }
 
     @Test("UniRepLKNet kernel size 0 (no mixer, no norm, as the official block): its fixture loads; a mixer's or a norm's keys given for it are unexpected")

@@ -6,7 +6,7 @@ import Foundation
 
 /// A parsed JSON value, as a fixture's `config` holds (numbers are kept as `Double`: every
 /// config integer is far below 2⁵³).
-public enum JSONValue: Sendable, Equatable, Decodable, CustomStringConvertible {
+public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
     case null, bool(Bool), number(Double), string(String)
     case array([JSONValue]), object([String: JSONValue])
 
@@ -18,6 +18,18 @@ public enum JSONValue: Sendable, Equatable, Decodable, CustomStringConvertible {
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
         else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .number(let d): try c.encode(d)
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
     }
 
     /// Parses `text` as one JSON value.

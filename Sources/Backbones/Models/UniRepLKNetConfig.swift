@@ -5,7 +5,12 @@
 /// official table for the depths: A/F/P (2, 2, 6, 2), N (2, 2, 8, 2), T (3, 3, 18, 3), S/B/L/XL
 /// (3, 3, 27, 3); other depths need explicit kernel sizes), `deploy` false, `layer_scale_init_value` 1e-6
 /// (only decides whether the layer scale `gamma` exists: not when `null` or ≤ 0, nor in deploy form),
-/// `num_classes` 1000, `in_chans` 3. LayerNorm eps 1e-6, BN eps 1e-5, GRN eps 1e-6, FFN factor 4.
+/// `num_classes` 1000, `in_chans` 3, `init_cfg` `null`. LayerNorm eps 1e-6, BN eps 1e-5, GRN eps 1e-6, FFN factor 4.
+///
+/// The dense-prediction form (the official downstream constructor, selected by an OpenMMLab `init_cfg`,
+/// any value but `null`; its content — a checkpoint to load — is not used here): `num_classes` must be `null`,
+/// there is no `norm`/`head`, and each stage's map passes through a channels-first LayerNorm `norm{s}`
+/// (keys `norm{s}.{weight,bias}`, eps 1e-6).
 public struct UniRepLKNetConfig: Codable, Sendable, Equatable {
     public var depths: [Int]
     public var dims: [Int]
@@ -13,18 +18,40 @@ public struct UniRepLKNetConfig: Codable, Sendable, Equatable {
     public var kernelSizes: [[Int]]?
     public var deploy: Bool
     public var layerScaleInitValue: Double?
-    public var numClasses: Int
+    /// Classes of the head; `nil` in the dense-prediction form.
+    public var numClasses: Int?
     public var inChans: Int
+    /// The official OpenMMLab `init_cfg`: `nil` for the classifier; any other value selects the
+    /// dense-prediction form (``isDensePrediction``).
+    public var initCfg: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case depths, dims, kernelSizes = "kernel_sizes", deploy, layerScaleInitValue = "layer_scale_init_value"
-        case numClasses = "num_classes", inChans = "in_chans"
+        case numClasses = "num_classes", inChans = "in_chans", initCfg = "init_cfg"
     }
 
     public init(depths: [Int] = [3, 3, 27, 3], dims: [Int] = [96, 192, 384, 768], kernelSizes: [[Int]]? = nil, deploy: Bool = false,
-                layerScaleInitValue: Double? = 1e-6, numClasses: Int = 1000, inChans: Int = 3) {
+                layerScaleInitValue: Double? = 1e-6, numClasses: Int? = 1000, inChans: Int = 3, initCfg: JSONValue? = nil) {
         (self.depths, self.dims, self.kernelSizes, self.deploy) = (depths, dims, kernelSizes, deploy)
         (self.layerScaleInitValue, self.numClasses, self.inChans) = (layerScaleInitValue, numClasses, inChans)
+        self.initCfg = initCfg == .null ? nil : initCfg
+    }
+
+    /// Whether `init_cfg` selects the dense-prediction form (`self.for_downstream` of the official class).
+    public var isDensePrediction: Bool { initCfg != nil }
+
+    /// The official constructor's check of the two forms: the downstream form (`init_cfg`) has no classes;
+    /// the classifier needs `num_classes` ≥ 1.
+    func checkForm() throws(BackboneError) {
+        switch (isDensePrediction, numClasses) {
+        case (true, .some(let n)):
+            throw .config(block: "unireplknet", message: "\"init_cfg\" selects the dense-prediction form, whose \"num_classes\" must be null (the official assertion), got \(n)")
+        case (false, nil):
+            throw .config(block: "unireplknet", message: "\"num_classes\" is null but no \"init_cfg\" selects the dense-prediction form")
+        case (false, .some(let n)) where n < 1:
+            throw .config(block: "unireplknet", message: "\"num_classes\" must be ≥ 1, got \(n)")
+        default: return
+        }
     }
 
     /// Missing keys take the class defaults above (`layer_scale_init_value: null` means none).
@@ -36,8 +63,9 @@ public struct UniRepLKNetConfig: Codable, Sendable, Equatable {
                   deploy: try c.decodeIfPresent(Bool.self, forKey: .deploy) ?? d.deploy,
                   layerScaleInitValue: c.contains(.layerScaleInitValue) ? try c.decodeIfPresent(Double.self, forKey: .layerScaleInitValue)
                                                                         : d.layerScaleInitValue,
-                  numClasses: try c.decodeIfPresent(Int.self, forKey: .numClasses) ?? d.numClasses,
-                  inChans: try c.decodeIfPresent(Int.self, forKey: .inChans) ?? d.inChans)
+                  numClasses: c.contains(.numClasses) ? try c.decodeIfPresent(Int.self, forKey: .numClasses) : d.numClasses,
+                  inChans: try c.decodeIfPresent(Int.self, forKey: .inChans) ?? d.inChans,
+                  initCfg: try c.decodeIfPresent(JSONValue.self, forKey: .initCfg))
     }
 
     /// Writes every key; `kernel_sizes` and `layer_scale_init_value` as `null` when absent, so that decoding
@@ -51,6 +79,7 @@ public struct UniRepLKNetConfig: Codable, Sendable, Equatable {
         try c.encode(layerScaleInitValue, forKey: .layerScaleInitValue)
         try c.encode(numClasses, forKey: .numClasses)
         try c.encode(inChans, forKey: .inChans)
+        try c.encode(initCfg, forKey: .initCfg)
     }
 
     /// The official per-block kernel tables by depths.
@@ -111,7 +140,9 @@ public struct UniRepLKNetConfig: Codable, Sendable, Equatable {
             ? (c.values["layer_scale_init_value"] == .null ? nil : try c.double("layer_scale_init_value")) : base.layerScaleInitValue
         let out = UniRepLKNetConfig(depths: try c.ints("depths", count: 4, default: base.depths), dims: try c.ints("dims", count: 4, default: base.dims),
                                     kernelSizes: kernels, deploy: try c.bool("deploy", default: base.deploy), layerScaleInitValue: scale,
-                                    numClasses: try c.int("num_classes", default: base.numClasses), inChans: try c.int("in_chans", default: base.inChans))
+                                    numClasses: try c.optionalInt("num_classes", default: base.numClasses),
+                                    inChans: try c.int("in_chans", default: base.inChans),
+                                    initCfg: c.has("init_cfg") ? c.values["init_cfg"] : base.initCfg)
         try c.finish()
         return out
     }

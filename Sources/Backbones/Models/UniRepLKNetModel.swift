@@ -9,8 +9,9 @@ import GlobalConv
 /// stage s   stages.s.{j}: UniRepLKNetBlock(C_s, kernel_sizes[s][j]) (training or deploy form)
 /// head      spatial mean → LN(C3) on the pooled vector → Linear(C3→num_classes)   (norm after pooling)
 /// ```
-/// All LayerNorms eps 1e-6. ``features(_:path:options:)`` returns each stage's output (the trunk, without
-/// the dense-prediction `norm{s}`). Keys: the above plus `stages.{s}.{j}.` + the block's keys (training
+/// All LayerNorms eps 1e-6. ``features(_:path:options:)`` returns each stage's output (the trunk); in the
+/// dense-prediction form (`init_cfg`, `num_classes` null: no `norm`/`head`) each through its channels-first
+/// LayerNorm `norm{s}`, and `forward` is a config error (there are no logits). Keys: the above plus `stages.{s}.{j}.` + the block's keys (training
 /// or deploy set, by `deploy`). Every depthwise convolution of the blocks runs on `path`.
 public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
     public static var id: String { "unireplknet" }
@@ -19,8 +20,10 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
     /// Index s − 1 for s = 1…3.
     let downsamples: [ConvNorm<Scalar, LayerNormChannelsFirst<Scalar>>]
     private(set) var stages: [[UniRepLKNetBlock<Scalar>]]
-    let norm: LayerNormChannelsLast<Scalar>
-    let head: Linear<Scalar>
+    /// `norm` (on the pooled vector) and `head`; `nil` in the dense-prediction form.
+    let classifier: (norm: LayerNormChannelsLast<Scalar>, head: Linear<Scalar>)?
+    /// `norm0…norm3` of the dense-prediction form, else `nil`.
+    let stageNorms: [LayerNormChannelsFirst<Scalar>]?
 
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> UniRepLKNetConfig { try UniRepLKNetConfig.parse(config) }
 
@@ -45,10 +48,11 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
     public init(config: UniRepLKNetConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
         let id = Self.id
         let dims = config.dims
-        guard dims.count == 4, config.depths.count == 4, (dims + config.depths + [config.numClasses, config.inChans]).allSatisfy({ $0 >= 1 }),
+        guard dims.count == 4, config.depths.count == 4, (dims + config.depths + [config.inChans]).allSatisfy({ $0 >= 1 }),
               dims.allSatisfy({ $0 >= 4 }) else {
-            throw .config(block: id, message: "depths and dims need 4 integers ≥ 1 (dims ≥ 4: the SE width is C/4, the stem's C0/2), num_classes, in_chans ≥ 1; got \(config)")
+            throw .config(block: id, message: "depths and dims need 4 integers ≥ 1 (dims ≥ 4: the SE width is C/4, the stem's C0/2), in_chans ≥ 1; got \(config)")
         }
+        try config.checkForm()
         let kernels = try config.resolvedKernelSizes()
         guard kernels.count == 4, (0..<4).allSatisfy({ kernels[$0].count == config.depths[$0] }) else {
             throw .config(block: id, message: "\"kernel_sizes\" must hold one kernel size per block of each stage (depths \(config.depths)), got \(kernels)")
@@ -57,8 +61,8 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
                                mergedMarker: ".pwconv2.0.bias", trainingMarker: ".pwconv2.2.running_mean", flag: "\"deploy\"")
         self.config = config
         typealias Parts = (StackedConvStem<Scalar, LayerNormChannelsFirst<Scalar>>, [ConvNorm<Scalar, LayerNormChannelsFirst<Scalar>>],
-                           [[UniRepLKNetBlock<Scalar>]], LayerNormChannelsLast<Scalar>, Linear<Scalar>)
-        (stem, downsamples, stages, norm, head) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) -> Parts in
+                           [[UniRepLKNetBlock<Scalar>]], (norm: LayerNormChannelsLast<Scalar>, head: Linear<Scalar>)?, [LayerNormChannelsFirst<Scalar>]?)
+        (stem, downsamples, stages, classifier, stageNorms) = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) -> Parts in
             let eps = Scalar(1e-6)
             let layerNorm = { (scope: StateDictScope<Scalar>, channels: Int) throws(BackboneError) in try LayerNormChannelsFirst(scope, channels: channels, eps: eps) }
             let stem = try StackedConvStem(s.scope("downsample_layers.0"), in: config.inChans, out: dims[0], loadNorm: layerNorm)
@@ -76,8 +80,11 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
                 }
                 stages.append(blocks)
             }
-            return (stem, downsamples, stages, try LayerNormChannelsLast(s.scope("norm"), channels: dims[3], eps: eps),
-                    try Linear(s.scope("head"), in: dims[3], out: config.numClasses))
+            let classifier = try config.numClasses.map { (n) throws(BackboneError) in
+                (try LayerNormChannelsLast(s.scope("norm"), channels: dims[3], eps: eps), try Linear(s.scope("head"), in: dims[3], out: n))
+            }
+            let stageNorms = config.isDensePrediction ? try (0..<4).map { (i) throws(BackboneError) in try layerNorm(s.scope("norm\(i)"), dims[i]) } : nil
+            return (stem, downsamples, stages, classifier, stageNorms)
         }
     }
 
@@ -91,12 +98,18 @@ public struct UniRepLKNetModel<Scalar: TensorScalar>: Model {
         for s in 0..<4 {
             if s > 0 { h = try downsamples[s - 1](h, threads: threads, model: Self.id) }
             for block in stages[s] { h = try block.forward(h, path: path, options: options) }
-            out.append(h)
+            out.append(stageNorms.map { $0[s](h, threads: threads) } ?? h)
         }
         return out
     }
 
+    public var hasClassifier: Bool { classifier != nil }
+    public var isDensePrediction: Bool { classifier == nil }
+
     public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
+        guard let (norm, head) = classifier else {
+            throw .config(block: Self.id, message: "the model is the dense-prediction form (init_cfg, num_classes null): it has no classifier and no logits; its output is features(_:path:options:)")
+        }
         do { return try head(norm(last.spatialMean(threads: threads)), threads: threads) } catch { throw .convolution(error) }
     }
 }

@@ -162,7 +162,7 @@ package enum ModelRunner {
         let (x, used) = try ModelInput.load(path: c.input, channels: settings.inChannels, preprocessing: preprocessing, as: S.self)
         let options = try ExecutionOptions.tool(threads: c.threads)
         if model.isDensePrediction, c.features == nil || c.output != nil || labels != nil {
-            throw .invalidValue("the weights are a dense-prediction model (\(family) with out_indices): it has no logits; pass --features DIR to write its feature maps (without --output, --labels)")
+            throw .invalidValue("the weights are a dense-prediction model (\(family)'s downstream form): it has no logits; pass --features DIR to write its feature maps (without --output, --labels)")
         }
         var logits = Tensor<S>(zeros: [x.shape[0], 0])
         var maps: [Tensor<S>] = []
