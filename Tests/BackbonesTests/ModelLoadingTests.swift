@@ -366,6 +366,27 @@ struct ModelLoadingTests {
         #expect(try JSONDecoder().decode(UniRepLKNetConfig.self, from: data) == model.config)
     }
 
+    @Test("MogaNet fork_feat (the MogaNet_feat backbones): no head keys whatever num_classes says, the four norm maps as PyTorch's, no pooled output")
+    func moganetForkFeat() throws {
+        let f = try fixture("moganet-odd.float64.safetensors")
+        var sd = f.stateDict
+        #expect(sd.removeValue(forKey: "head.weight") != nil && sd.removeValue(forKey: "head.bias") != nil)
+        let config = f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":7,\"fork_feat\":true")
+        #expect(config != f.config)
+        let model = try ModelRegistry.make(id: "moganet", configJSON: config, stateDict: sd)
+        #expect(model.isDensePrediction && !model.hasClassifier)
+        let checks = try f.featureChecks(model: model, path: .direct)
+        #expect(checks.count == 4 && checks.allSatisfy(\.passed))
+        #expect { try model.forward(f.input, path: .direct, options: .default) } throws: { e in
+            guard case BackboneError.config("moganet", let message) = e else { return false }
+            return message.contains("fork_feat")
+        }
+        #expect { try ModelRegistry.make(id: "moganet", configJSON: config, stateDict: f.stateDict) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.unexpectedKeys == ["head.bias", "head.weight"]
+        }
+    }
+
     @Test("UniRepLKNet kernel size 0 (no mixer, no norm, as the official block): its fixture loads; a mixer's or a norm's keys given for it are unexpected")
     func unireplknetKernelZero() throws {
         let f = try fixture("unireplknet-k0.float64.safetensors")

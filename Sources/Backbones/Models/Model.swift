@@ -44,7 +44,7 @@ public protocol Model<Scalar>: Sendable {
     /// official class takes `num_classes` 0 as "no head" (VAN, MogaNet, GFNet) and for dense-prediction forms.
     var hasClassifier: Bool { get }
 
-    /// Whether the model is a dense-prediction form (RepLKNet with `out_indices`, UniRepLKNet with `init_cfg`): its output is
+    /// Whether the model is a dense-prediction form (RepLKNet with `out_indices`, UniRepLKNet with `init_cfg`, MogaNet with `fork_feat`): its output is
     /// ``features(_:path:options:)`` alone, and ``logits(_:threads:)`` (so `forward`) throws a config error.
     var isDensePrediction: Bool { get }
 }

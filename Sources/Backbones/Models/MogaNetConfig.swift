@@ -6,7 +6,9 @@
 /// default is `tiny`. Other defaults: `attn_dw_dilation` [1, 2, 3], `attn_channel_split` [1, 3, 4],
 /// `attn_final_dilation` true (false gives the last stage dilations [1, 2, 1]), `attn_force_fp32` false
 /// (true applies SiLU twice to gate and value — not visible in the weights; set it per checkpoint),
-/// `num_classes` 1000, `in_channels` 3. BN eps 1e-5 everywhere; stem and patch embeddings as released
+/// `num_classes` 1000 (0: the head is `nn.Identity`), `in_channels` 3, `fork_feat` false (true: the
+/// dense-prediction form of the registered `MogaNet_feat` backbones — no head whatever `num_classes` says, and
+/// the output is the four `norm{i}` maps). BN eps 1e-5 everywhere; stem and patch embeddings as released
 /// (`ConvEmbed` stem, `Conv` downsamplers, BN).
 public struct MogaNetConfig: Codable, Sendable, Equatable {
     /// `arch`'s three lists.
@@ -29,16 +31,19 @@ public struct MogaNetConfig: Codable, Sendable, Equatable {
     public var attnForceFP32: Bool
     public var numClasses: Int
     public var inChannels: Int
+    /// The dense-prediction form (`MogaNet_feat`): no head; the output is the four stage maps.
+    public var forkFeat: Bool
 
     enum CodingKeys: String, CodingKey {
         case arch, attnDwDilation = "attn_dw_dilation", attnChannelSplit = "attn_channel_split", attnFinalDilation = "attn_final_dilation"
-        case attnForceFP32 = "attn_force_fp32", numClasses = "num_classes", inChannels = "in_channels"
+        case attnForceFP32 = "attn_force_fp32", numClasses = "num_classes", inChannels = "in_channels", forkFeat = "fork_feat"
     }
 
     public init(arch: Arch = MogaNetConfig.archZoo["tiny"]!, attnDwDilation: [Int] = [1, 2, 3], attnChannelSplit: [Int] = [1, 3, 4],
-                attnFinalDilation: Bool = true, attnForceFP32: Bool = false, numClasses: Int = 1000, inChannels: Int = 3) {
+                attnFinalDilation: Bool = true, attnForceFP32: Bool = false, numClasses: Int = 1000, inChannels: Int = 3, forkFeat: Bool = false) {
         (self.arch, self.attnDwDilation, self.attnChannelSplit) = (arch, attnDwDilation, attnChannelSplit)
         (self.attnFinalDilation, self.attnForceFP32, self.numClasses, self.inChannels) = (attnFinalDilation, attnForceFP32, numClasses, inChannels)
+        self.forkFeat = forkFeat
     }
 
     /// Missing keys take the class defaults above (`arch` as an object; use ``archZoo`` for the aliases).
@@ -51,7 +56,8 @@ public struct MogaNetConfig: Codable, Sendable, Equatable {
                   attnFinalDilation: try c.decodeIfPresent(Bool.self, forKey: .attnFinalDilation) ?? d.attnFinalDilation,
                   attnForceFP32: try c.decodeIfPresent(Bool.self, forKey: .attnForceFP32) ?? d.attnForceFP32,
                   numClasses: try c.decodeIfPresent(Int.self, forKey: .numClasses) ?? d.numClasses,
-                  inChannels: try c.decodeIfPresent(Int.self, forKey: .inChannels) ?? d.inChannels)
+                  inChannels: try c.decodeIfPresent(Int.self, forKey: .inChannels) ?? d.inChannels,
+                  forkFeat: try c.decodeIfPresent(Bool.self, forKey: .forkFeat) ?? d.forkFeat)
     }
 
     /// `MogaNet.arch_zoo` by every alias.
@@ -98,7 +104,8 @@ public struct MogaNetConfig: Codable, Sendable, Equatable {
                                 attnFinalDilation: try c.bool("attn_final_dilation", default: base.attnFinalDilation),
                                 attnForceFP32: try c.bool("attn_force_fp32", default: base.attnForceFP32),
                                 numClasses: try c.int("num_classes", default: base.numClasses, minimum: 0),
-                                inChannels: try c.int("in_channels", default: base.inChannels))
+                                inChannels: try c.int("in_channels", default: base.inChannels),
+                                forkFeat: try c.bool("fork_feat", default: base.forkFeat))
         try c.finish()
         return out
     }

@@ -10,7 +10,8 @@ import LargeKernel
 /// stage i   blocks{i}.0 … : moganet.block(C, ffn_ratio r, attn_dw_dilation — [1, 2, 1] in the last
 ///           stage when attn_final_dilation is false —, attn_channel_split, attn_force_fp32)
 ///           norm{i} = BN(C); its output feeds the next stage
-/// head      spatial mean of norm4's output → Linear(C3→num_classes)   (norm before pooling)
+/// head      spatial mean of norm4's output → Linear(C3→num_classes)   (norm before pooling; none for
+///           num_classes 0 or fork_feat — the latter the dense-prediction form, whose output is the features)
 /// ```
 /// ``features(_:path:options:)`` returns the four `norm{i}` outputs (the official `fork_feat` maps).
 /// Keys: `patch_embed1.projection.{0,3}.{weight, bias}`, `patch_embed1.projection.{1,4}.*` (BN),
@@ -66,7 +67,7 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
                 stages.append(blocks)
                 norms.append(try BatchNormParameters(s.scope("norm\(i + 1)"), channels: dims[i]))
             }
-            return (stem, embeds, stages, norms, try Linear.classifier(s.scope("head"), in: dims[3], classes: config.numClasses))
+            return (stem, embeds, stages, norms, try Linear.classifier(s.scope("head"), in: dims[3], classes: config.forkFeat ? 0 : config.numClasses))
         }
     }
 
@@ -87,8 +88,12 @@ public struct MogaNetModel<Scalar: TensorScalar>: Model {
     }
 
     public var hasClassifier: Bool { head != nil }
+    public var isDensePrediction: Bool { config.forkFeat }
 
     public func logits(_ last: Tensor<Scalar>, threads: Int) throws(BackboneError) -> Tensor<Scalar> {
-        try head.classify(last.spatialMean(threads: threads), threads: threads)
+        guard !config.forkFeat else {
+            throw .config(block: Self.id, message: "the model is the dense-prediction form (fork_feat): it has no classifier and no pooled output; its output is features(_:path:options:)")
+        }
+        return try head.classify(last.spatialMean(threads: threads), threads: threads)
     }
 }
