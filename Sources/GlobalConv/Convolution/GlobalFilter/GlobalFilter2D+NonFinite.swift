@@ -1,6 +1,7 @@
 extension GlobalFilter2D {
     /// `output` with every plane whose input holds a NaN or ±Inf, and every plane of a channel whose
-    /// projected spectrum does, set to NaN.
+    /// projected spectrum does, set to NaN — the spatial (direct) form's post-pass; the FFT path
+    /// (``applySpectrum(_:plans:threads:)``) makes the same decision per plane while it reads it.
     ///
     /// The filter's definition is `irfft2(rfft2(x, ortho) ⊙ W, ortho)`: one non-finite sample makes
     /// every coefficient of `rfft2(x)` non-finite, and every output is a combination of every
@@ -10,13 +11,9 @@ extension GlobalFilter2D {
     /// of operations; filling NaN makes every path give PyTorch's answer. Other planes are untouched.
     func nanFillingNonFinite(input x: Tensor<Scalar>, output y: Tensor<Scalar>) -> Tensor<Scalar> {
         let plane = size.height * size.width
-        let half = size.height * (size.width / 2 + 1)
-        let badChannels: [Bool] = spectrum.withUnsafeBufferPointer { s in
-            (0..<channels).map { !NonFinite.allFinite(s.baseAddress! + $0 * 2 * half, count: 2 * half) }
-        }
         let badPlanes: [Int] = x.withUnsafeBufferPointer { xb in
             (0..<(x.shape[0] * channels)).filter {
-                badChannels[$0 % channels] || !NonFinite.allFinite(xb.baseAddress! + $0 * plane, count: plane)
+                nonFiniteChannels[$0 % channels] || !NonFinite.allFinite(xb.baseAddress! + $0 * plane, count: plane)
             }
         }
         guard !badPlanes.isEmpty else { return y }

@@ -12,14 +12,19 @@ extension GlobalFilter2D {
          try FFTPlanCache.shared.plan(for: .contiguous(Scalar.precision, .inverse, dims: [size.height, size.width], effort: effort)))
     }
 
-    /// The FFT path with its plans made (``spectrumPlans(effort:)``).
+    /// The FFT path with its plans made (``spectrumPlans(effort:)``). A plane whose input holds a NaN or ±Inf,
+    /// or whose channel's spectrum does, is NaN everywhere (PyTorch's answer; decided per plane inside the
+    /// region, while the plane is read — no serial pass over the map before or after).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func applySpectrum(_ x: Tensor<Scalar>, plans: (forward: RealFFTPlan, inverse: RealFFTPlan), threads: Int) -> Tensor<Scalar> {
         let (h, w, c) = (size.height, size.width, channels)
         let (forward, inverse) = plans
         let half = forward.descriptor.complexCount
-        var y = Tensor<Scalar>(zeros: x.shape)
+        let bad = nonFiniteChannels
+        // Every plane is written below (transformed or NaN-filled): no zero fill, which on two cores
+        // would first pull the recycled buffer's lines from the other core's cache.
+        var y = Tensor<Scalar>(shape: x.shape, scalars: TensorStoragePool.take(x.count))
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeMutableBufferPointer { yb in
                 spectrum.withUnsafeBufferPointer { sb in
@@ -29,6 +34,10 @@ extension GlobalFilter2D {
                         let freq = AlignedBuffer<Scalar>(count: 2 * half)
                         while let planes = claims.next() {
                             for plane in planes {
+                                guard !bad[plane % c], NonFinite.allFinite(xp + plane * h * w, count: h * w) else {
+                                    (yp + plane * h * w).update(repeating: .nan, count: h * w)
+                                    continue
+                                }
                                 real.pointer.update(from: xp + plane * h * w, count: h * w)
                                 forward.forward(real: real.pointer, complex: freq.pointer)
                                 multiplyComplex(freq.pointer, by: sp + (plane % c) * 2 * half, count: half)

@@ -18,6 +18,8 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
     public let channels: Int
     /// `C` half spectra `H × (W/2+1)` interleaved (re, im), projected and scaled by `1/(H·W)`.
     let spectrum: [Scalar]
+    /// Per channel: whether its spectrum holds a NaN or ±Inf (then every output plane of the channel is NaN).
+    let nonFiniteChannels: [Bool]
     /// The same filter as a circular correlation (flipped `k`), for the direct path.
     let spatial: DepthwiseConvolution2D<Scalar>
 
@@ -72,6 +74,9 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
             }
         }
         spectrum = spec
+        nonFiniteChannels = spec.withUnsafeBufferPointer { s in
+            (0..<c).map { !NonFinite.allFinite(s.baseAddress! + $0 * 2 * height * half, count: 2 * height * half) }
+        }
         spatial = try GlobalFilter2D.spatialConvolution(spectrum: spec, channels: c, size: size)
     }
 
@@ -90,14 +95,15 @@ public struct GlobalFilter2D<Scalar: TensorScalar>: Sendable {
         }
         if x.shape[0] == 0 { return Tensor(zeros: x.shape) }  // empty batch: empty output, as PyTorch
         // Robustness hook (GlobalFilter2D+NonFinite.swift, Docs/reliability.md): a plane with a NaN/±Inf
-        // input or a channel with a non-finite spectrum is NaN everywhere, as PyTorch's irfft2(rfft2(·)) gives.
-        return nanFillingNonFinite(input: x, output: try filter(x, path: path, options: options))
+        // input or a channel with a non-finite spectrum is NaN everywhere, as PyTorch's irfft2(rfft2(·)) gives
+        // (the FFT path fills such planes itself, plane by plane inside its parallel region).
+        return try filter(x, path: path, options: options)
     }
 
     private func filter(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(ConvolutionError) -> Tensor<Scalar> {
         switch resolvedPath(path, inputShape: x.shape, threads: options.threads) {
-        case .direct: return try spatial(x, path: .direct, options: options)
-        case .auto: return try spatial(x, path: .auto, options: options)
+        case .direct: return nanFillingNonFinite(input: x, output: try spatial(x, path: .direct, options: options))
+        case .auto: return nanFillingNonFinite(input: x, output: try spatial(x, path: .auto, options: options))
         case .fft:
             try checkSpectrumMemory(inputShape: x.shape, options: options)
             return try applySpectrum(x, options: options)

@@ -34,9 +34,8 @@ public struct GlobalFilterPlan<Scalar: TensorScalar>: Sendable {
             throw .shapeMismatch("this plan is for input \(inputShape), got \(x.shape); make a plan for that shape")
         }
         if inputShape[0] == 0 { return Tensor(zeros: inputShape) }
-        let y = if let plans { filter.applySpectrum(x, plans: (plans.forward, plans.inverse), threads: options.threads) }
-                else { try spatialPlan!(x) }
-        return filter.nanFillingNonFinite(input: x, output: y)
+        if let plans { return filter.applySpectrum(x, plans: (plans.forward, plans.inverse), threads: options.threads) }
+        return filter.nanFillingNonFinite(input: x, output: try spatialPlan!(x))
     }
 }
 
