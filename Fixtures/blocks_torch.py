@@ -30,13 +30,14 @@ def _pair(v):
     return int(v), int(v)
 
 
-def conv_bn(cin, cout, kernel_size, padding, groups, dilation=1):
-    """conv (no bias) -> BatchNorm, as an nn.Sequential with children `conv` and `bn`."""
-    return nn.Sequential(OrderedDict([
-        ("conv", nn.Conv2d(cin, cout, kernel_size, stride=1, padding=padding,
-                           dilation=dilation, groups=groups, bias=False)),
-        ("bn", nn.BatchNorm2d(cout, eps=BN_EPS)),
-    ]))
+def conv_bn(cin, cout, kernel_size, padding, groups, dilation=1, bn=True):
+    """conv (no bias) -> BatchNorm, as an nn.Sequential with children `conv` and `bn` (`bn=False`: `conv` alone,
+    as SLaK's conv_bn with bn=False)."""
+    layers = [("conv", nn.Conv2d(cin, cout, kernel_size, stride=1, padding=padding,
+                                 dilation=dilation, groups=groups, bias=False))]
+    if bn:
+        layers.append(("bn", nn.BatchNorm2d(cout, eps=BN_EPS)))
+    return nn.Sequential(OrderedDict(layers))
 
 
 def conv_bn_relu(cin, cout, kernel_size, padding, groups):
@@ -322,28 +323,32 @@ class ConvFFN(nn.Module):
 # SLaK
 # --------------------------------------------------------------------------------------------
 class SLaKLargeKernel(nn.Module):
-    """K x N || N x K || N x N depthwise conv+BN branches, padding (kh//2, kw//2) each, summed."""
+    """K x N || N x K || N x N depthwise conv+BN branches, padding (kh//2, kw//2) each, summed (decom=False, the
+    official falsy Decom: a K x K lkb_origin instead of the two strips; bn=False: no BN after any branch conv)."""
 
-    def __init__(self, channels, kernel_size):
+    def __init__(self, channels, kernel_size, decom=True, bn=True):
         super().__init__()
         K, N = _pair(kernel_size)
         self.K, self.N = K, N
-        self.LoRA1 = conv_bn(channels, channels, (K, N), (K // 2, N // 2), channels)
-        self.LoRA2 = conv_bn(channels, channels, (N, K), (N // 2, K // 2), channels)
+        if decom:
+            self.LoRA1 = conv_bn(channels, channels, (K, N), (K // 2, N // 2), channels, bn=bn)
+            self.LoRA2 = conv_bn(channels, channels, (N, K), (N // 2, K // 2), channels, bn=bn)
+        else:
+            self.lkb_origin = conv_bn(channels, channels, (K, K), (K // 2, K // 2), channels, bn=bn)
         if N < K:
-            self.small_conv = conv_bn(channels, channels, (N, N), (N // 2, N // 2), channels)
+            self.small_conv = conv_bn(channels, channels, (N, N), (N // 2, N // 2), channels, bn=bn)
 
     def forward(self, x):
-        out = self.LoRA1(x) + self.LoRA2(x)
+        out = self.LoRA1(x) + self.LoRA2(x) if hasattr(self, "LoRA1") else self.lkb_origin(x)
         if hasattr(self, "small_conv"):
             out = out + self.small_conv(x)
         return out
 
 
 class SLaKBlock(nn.Module):
-    def __init__(self, dim, kernel_size):
+    def __init__(self, dim, kernel_size, decom=True, bn=True):
         super().__init__()
-        self.large_kernel = SLaKLargeKernel(dim, kernel_size)
+        self.large_kernel = SLaKLargeKernel(dim, kernel_size, decom, bn)
         self.norm = nn.LayerNorm(dim, eps=LN_EPS)
         self.pwconv1 = nn.Linear(dim, 4 * dim)
         self.pwconv2 = nn.Linear(4 * dim, dim)

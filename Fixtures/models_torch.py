@@ -90,11 +90,11 @@ class ConvNeXt(nn.Module):
 def SLaK(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), kernel_size=(51, 49, 47, 13, 5), width_factor=1.0, Decom=None, bn=True,
          num_classes=1000, in_chans=3):
     """SLaK (VITA-Group/SLaK, models/SLaK.py): the ConvNeXt trunk at widths int(d * width_factor) with slak.block
-    (K_s x N, N x K_s, N x N branches with BN, padded (kh//2, kw//2)). Only Decom=True, bn=True (released)."""
-    assert Decom and bn, "this reference implements the released configuration only"
+    (K_s x N, N x K_s, N x N branches with BN, padded (kh//2, kw//2); a falsy Decom has a K_s x K_s lkb_origin
+    instead of the strips, bn=False no BN after the branch convs)."""
     widths = [int(d * width_factor) for d in dims]
     return ConvNeXt(depths, widths, num_classes, in_chans,
-                    block=lambda i, j, d: B.SLaKBlock(d, (kernel_size[i], kernel_size[4])))
+                    block=lambda i, j, d: B.SLaKBlock(d, (kernel_size[i], kernel_size[4]), bool(Decom), bn))
 
 
 def ParCConvNeXt(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), ParC_insert_locs=(3, 3, 6, 2), stages_rs=(56, 28, 14, 7),

@@ -19,7 +19,8 @@ public struct ReparamLargeKernelConv<Scalar: TensorScalar>: Sendable, Equatable 
     public enum Form: Sendable, Equatable {
         /// `lkb_origin` (K×K conv + BN) and the optional `small_conv` (s×s conv + BN).
         case unmerged(lkbOrigin: ConvBN<Scalar>, smallConv: ConvBN<Scalar>?)
-        /// `lkb_origin` and the optional `small_conv` with their BNs fused into their biases.
+        /// `lkb_origin` and the optional `small_conv` as plain depthwise convs: with their BNs fused into their
+        /// biases (RepLKNet's `deep_fuse_BN()`), or without BN and bias (a SLaK built with `bn=False`).
         case unmergedFused(lkbOrigin: DepthwiseKernel<Scalar>, smallConv: DepthwiseKernel<Scalar>?)
         /// `lkb_reparam`: one dense K×K kernel with bias.
         case merged(lkbReparam: DepthwiseKernel<Scalar>)

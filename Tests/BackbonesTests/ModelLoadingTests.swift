@@ -76,7 +76,6 @@ struct ModelLoadingTests {
                                  ("van", #"{"embed_dims": [8, 16, 24, 0]}"#, "\"embed_dims\""),
                                  ("replknet", #"{"preset": "replknet_31b", "large_kernel_sizes": [31, 29, 27, 12]}"#, "12"),
                                  ("replknet", #"{"preset": "replknet_31b", "small_kernel": 33}"#, "\"small_kernel\""),
-                                 ("slak", #"{"Decom": false}"#, "Decom"),
                                  ("slak", #"{"preset": "SLaK_tiny", "kernel_size": [51, 49, 47, 13, 4]}"#, "kernel_size"),
                                  ("parc_convnext", #"{"dims": [4, 8, 13, 16]}"#, "dims[2]"),
                                  ("parc_convnext", #"{"ParC_insert_locs": [0, 1, 1]}"#, "ParC_insert_locs"),
@@ -364,6 +363,33 @@ struct ModelLoadingTests {
         // Codable round trip keeps the form.
         let data = try JSONEncoder().encode(model.config)
         #expect(try JSONDecoder().decode(UniRepLKNetConfig.self, from: data) == model.config)
+    }
+
+    @Test("SLaK's flags pick the branch layout: a falsy Decom loads lkb_origin (RepLKNet's pair), bn false bias-free convs without BatchNorms; the other layout's keys are listed as missing and unexpected")
+    func slakFlags() throws {
+        let undecomposed = try fixture("slak-undecomposed.float64.safetensors")
+        let a = try SLaKModel<Double>(configJSON: undecomposed.config, stateDict: undecomposed.stateDict)
+        guard case .slak(let blockA) = a.trunk.stages[0][0], case .undecomposed = blockA.largeKernel.form else {
+            Issue.record("a falsy Decom must give the undecomposed form"); return
+        }
+        let nobn = try fixture("slak-nobn.float64.safetensors")
+        let b = try SLaKModel<Double>(configJSON: nobn.config, stateDict: nobn.stateDict)
+        guard case .slak(let blockB) = b.trunk.stages[0][0], case .unmergedWithoutBN = blockB.largeKernel.form else {
+            Issue.record("bn false must give the BatchNorm-less form"); return
+        }
+        // The BN-less weights loaded as bn true: every branch's BatchNorm missing, nothing else.
+        #expect { try SLaKModel<Double>(configJSON: nobn.config.replacingOccurrences(of: "\"bn\":false", with: "\"bn\":true"),
+                                        stateDict: nobn.stateDict) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return !s.missingKeys.isEmpty && s.missingKeys.allSatisfy { $0.contains(".bn.") } && s.unexpectedKeys.isEmpty
+        }
+        // Undecomposed weights loaded as Decom true: lkb_origin unexpected, LoRA1/LoRA2 missing.
+        #expect { try SLaKModel<Double>(configJSON: undecomposed.config.replacingOccurrences(of: "\"Decom\":false", with: "\"Decom\":true"),
+                                        stateDict: undecomposed.stateDict) } throws: { e in
+            guard case BackboneError.stateDict(let s) = e else { return false }
+            return s.missingKeys.allSatisfy { $0.contains("LoRA") } && s.unexpectedKeys.allSatisfy { $0.contains("lkb_origin") }
+                && !s.unexpectedKeys.isEmpty
+        }
     }
 
     @Test("MogaNet fork_feat (the MogaNet_feat backbones): no head keys whatever num_classes says, the four norm maps as PyTorch's, no pooled output")

@@ -62,10 +62,10 @@ struct ModelReparameterisationTests {
         #expect(Self.relative(b, training.output) <= ModelFixture<Double>.tolerance)
     }
 
-    @Test("SLaK: every block's three branches merged into one kernel give the same logits to rounding",
-          arguments: [ConvolutionPath.direct, .fft])
-    func slak(path: ConvolutionPath) throws {
-        let f = try Self.fixture("slak-odd.float64.safetensors")
+    @Test("SLaK: every block's branches merged into one kernel give the same logits to rounding — the released decomposed form, the undecomposed (falsy Decom) and the BatchNorm-less (bn false) one",
+          arguments: ["slak-odd", "slak-undecomposed", "slak-nobn"], [ConvolutionPath.direct, .fft])
+    func slak(name: String, path: ConvolutionPath) throws {
+        let f = try Self.fixture("\(name).float64.safetensors")
         let model = try SLaKModel<Double>(configJSON: f.config, stateDict: f.stateDict)
         let options = ExecutionOptions(threads: 2)
         let a = try model.forward(f.input, path: path, options: options)

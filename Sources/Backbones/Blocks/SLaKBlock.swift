@@ -27,10 +27,11 @@ public struct SLaKBlock<Scalar: TensorScalar>: Block {
     }
 
     /// Loads the block's tensors under `scope` (a model's `stages.{s}.{j}.`); the caller's loader reports
-    /// missing, unexpected and mis-shaped keys. `kernel`/`small` must have passed `slakKernel()`'s checks.
-    init(_ s: StateDictScope<Scalar>, dim: Int, kernel k: Int, small n: Int) throws(BackboneError) {
+    /// missing, unexpected and mis-shaped keys. `kernel`/`small` must have passed `slakKernel()`'s checks;
+    /// `decom` and `bn` are the model's `Decom` and `bn` flags (``SLaKTensors``).
+    init(_ s: StateDictScope<Scalar>, dim: Int, kernel k: Int, small n: Int, decom: Bool = true, bn: Bool = true) throws(BackboneError) {
         self.dim = dim
-        let t = try SLaKTensors(s.scope("large_kernel"), channels: dim, big: k, small: n)
+        let t = try SLaKTensors(s.scope("large_kernel"), channels: dim, big: k, small: n, decom: decom, bn: bn)
         tail = try ConvNeXtTail(s, dim: dim)
         largeKernel = try t.build()
     }

@@ -9,8 +9,8 @@
 /// The presets (`SLaK_tiny`, `SLaK_small`, `SLaK_base`, `SLaK_large`) carry the registered depths and
 /// widths **with the flags of the released checkpoints** (README: `kernel_size 51 49 47 13 5`,
 /// `width_factor 1.3`, `Decom True`, `bn True`), so a preset loads the released files as they are.
-/// Only `Decom: true` with `bn: true` is implemented (the released configuration); other flag values are
-/// refused with a config error.
+/// A falsy `Decom` gives each block a K_s×K_s `lkb_origin` instead of the K_s×N and N×K_s strips; `bn`
+/// false drops the BatchNorm after every branch conv (the convs stay bias-free), as the official code.
 public struct SLaKConfig: Codable, Sendable, Equatable {
     public var depths: [Int]
     /// Base widths, before `width_factor`.
