@@ -222,6 +222,38 @@ struct ModelRunTests {
         expectInvalid(ModelRunConfiguration(model: "van", weights: weights, input: vanTiny, labels: labels), containing: ["no classifier"])
     }
 
+    @Test("run on a dense-prediction RepLKNet (num_classes null, out_indices): --features writes the stage maps, PyTorch's to tolerance; without --features, or with --output, an error")
+    func runDensePrediction() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = fixturesDirectory + "/models/replknet-odd.float64.safetensors"
+        let f = try ModelFixture<Double>(file: SafetensorsFile(atPath: path))
+        let config = f.config.replacingOccurrences(of: "\"num_classes\":7", with: "\"num_classes\":null,\"out_indices\":[1,2]")
+        #expect(config != f.config)
+        var w = SafetensorsWriter(metadata: ["format": "globalconv-model", "version": "1", "model": "replknet", "config": config,
+                                             "key_set": "training", "dtype": "float64"])
+        for (k, v) in f.stateDict where !k.hasPrefix("head.") && !k.hasPrefix("norm.") { w.add(v, named: k) }
+        let weights = dir.appendingPathComponent("replknet-dense.safetensors").path
+        try w.write(atPath: weights)
+        let input = dir.appendingPathComponent("x.npy").path
+        try NPY.write(f.input, to: input)
+        expectInvalid(ModelRunConfiguration(model: "replknet", weights: weights, input: input), containing: ["dense-prediction", "--features"])
+        expectInvalid(ModelRunConfiguration(model: "replknet", weights: weights, input: input, output: dir.appendingPathComponent("y.npy").path,
+                                            features: dir.path), containing: ["dense-prediction"])
+        let maps = dir.appendingPathComponent("maps").path
+        let result = try ModelRunner.run(ModelRunConfiguration(model: "replknet", weights: weights, input: input, features: maps,
+                                                               path: .direct, threads: 1))
+        #expect(result.denseFeatureMaps == 2 && result.top.isEmpty && result.rendered().contains("dense-prediction model: 2 feature map(s)"))
+        #expect(result.written.count == 2)
+        for (i, s) in [1, 2].enumerated() where i < result.written.count {
+            let ours = try NPY.read(path: result.written[i])
+            let reference = f.features[s]
+            let scale = reference.scalars.map(abs).max()!
+            #expect(ours.shape == reference.shape && ours.descr == "<f8")
+            #expect(zip(ours.values, reference.scalars).map { abs($0 - $1) }.max()! <= ModelFixture<Double>.tolerance * scale)
+        }
+    }
+
     @Test("run errors: wrong family, preset mismatch, truncated weights, missing files, wrong channels, label count")
     func runErrors() throws {
         let dir = try temporaryDirectory()

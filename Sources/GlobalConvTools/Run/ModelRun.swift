@@ -164,6 +164,9 @@ package enum ModelRunner {
         if model.isDensePrediction, c.features == nil || c.output != nil || labels != nil {
             throw .invalidValue("the weights are a dense-prediction model (\(family)'s downstream form): it has no logits; pass --features DIR to write its feature maps (without --output, --labels)")
         }
+        if labels != nil, !model.hasClassifier {
+            throw .invalidValue("--labels: the model has no classifier (num_classes 0), its output is the pooled features")
+        }
         var logits = Tensor<S>(zeros: [x.shape[0], 0])
         var maps: [Tensor<S>] = []
         do throws(BackboneError) {
@@ -192,9 +195,6 @@ package enum ModelRunner {
             written.append(output)
         }
         let classes = logits.shape.count == 2 ? logits.shape[1] : 0
-        if labels != nil, !model.hasClassifier {
-            throw .invalidValue("--labels: the model has no classifier (num_classes 0), its output is the pooled features")
-        }
         if let labels, labels.count != classes {
             throw .invalidValue("labels file '\(c.labels!)' has \(labels.count) lines, the model has \(classes) classes")
         }
