@@ -348,6 +348,13 @@ struct ModelRunTests {
         func block(_ c: Int, _ h: Int) -> Int { 3 * c * c + 2 * c * h + 11 * h + 90 * c }
         let removed = 2 * block(32, 256) + 2 * block(64, 512) + 4 * block(160, 640) + 1 * block(256, 1024)
         #expect(one.parameters == 4_113_224 - removed)
+        // A dense-prediction form has no logits: bench times its output, the stage maps (RepLKNet-31B at its
+        // smallest depths; norm/head gone, four stage BatchNorms added).
+        let dense = try ModelBench.run(ModelBenchConfiguration(model: "replknet_31b", size: Size2D(32), path: .direct, threads: 1, repeats: 1, warmup: 0,
+                                                               overrides: #"{"layers": [1, 1, 1, 1], "num_classes": null, "out_indices": [0, 1, 2, 3], "norm_intermediate_features": true}"#))
+        let classifier = try ModelBench.run(ModelBenchConfiguration(model: "replknet_31b", size: Size2D(32), path: .direct, threads: 1, repeats: 1, warmup: 0,
+                                                                    overrides: #"{"layers": [1, 1, 1, 1]}"#))
+        #expect(dense.parameters == classifier.parameters - (4 * 1024 + 1024 * 1000 + 1000) + 4 * (128 + 256 + 512 + 1024))
         for (overrides, message) in [(#"{"preset": "van_b1"}"#, "--model names the preset"), ("[1]", "not a JSON object"),
                                      (#"{"bogus": 1}"#, "bogus")] {
             #expect(throws: ToolError.self) {

@@ -176,10 +176,13 @@ package enum ModelBench {
         do throws(BackboneError) {
             var model = try ModelRegistry.make(id: family, configJSON: config, stateDict: weights.mapValues { $0.converted(to: S.self) })
             if c.merged, let deploy = try ModelRegistry.merged(model) { model = deploy }
-            if c.path == .auto { for _ in 0..<PlanningStatistics.callsUntilSettled { _ = try model.forward(x, path: .auto, options: options) } }
-            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(BackboneError) in
-                _ = try model.forward(x, path: c.path, options: options)
+            // A dense-prediction form (no classifier, no logits) is timed on its output, the stage maps.
+            let dense = model.isDensePrediction
+            func output(_ path: ConvolutionPath) throws(BackboneError) {
+                if dense { _ = try model.features(x, path: path, options: options) } else { _ = try model.forward(x, path: path, options: options) }
             }
+            if c.path == .auto { for _ in 0..<PlanningStatistics.callsUntilSettled { try output(.auto) } }
+            return try TimingStatistics.measure(warmup: c.warmup, repeats: c.repeats) { () throws(BackboneError) in try output(c.path) }
         } catch {
             throw .failed(error.description)
         }
