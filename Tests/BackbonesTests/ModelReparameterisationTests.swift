@@ -1,6 +1,7 @@
 import Testing
 import GlobalConv
 import Verification
+import LargeKernel
 @testable import Backbones
 
 /// Re-parameterising a loaded training-form model for deployment: the merged model is the same
@@ -54,8 +55,8 @@ struct ModelReparameterisationTests {
             Issue.record("the BN-fused unmerged large kernel must load as its own form"); return
         }
         let merged = unmerged.merged()
+        guard case .merged = merged.stages[1][0].0.largeKernel.form else { Issue.record("merged() must merge the biased branches"); return }
         let (a, b) = (try unmerged.forward(training.input, path: path, options: options), try merged.forward(training.input, path: path, options: options))
-        #expect(a != b, "the merged model must really run other kernels")
         // Each against PyTorch's BN-fused models and the training model (1e-9 relative: Docs/numerics.md §5).
         #expect(Self.relative(a, fusedUnmerged.output) <= ModelFixture<Double>.tolerance)
         #expect(Self.relative(b, fusedMerged.output) <= ModelFixture<Double>.tolerance)
@@ -68,11 +69,17 @@ struct ModelReparameterisationTests {
         let f = try Self.fixture("\(name).float64.safetensors")
         let model = try SLaKModel<Double>(configJSON: f.config, stateDict: f.stateDict)
         let options = ExecutionOptions(threads: 2)
+        let merged = model.merged()
+        // Every block runs one merged kernel now (a structural check: equal outputs are possible in principle).
+        let forms = merged.trunk.stages.flatMap { $0 }.compactMap { (block) -> SLaKLargeKernelConv<Double>.Form? in
+            if case .slak(let b) = block { return b.largeKernel.form }
+            return nil
+        }
+        #expect(!forms.isEmpty && forms.allSatisfy { if case .merged = $0 { true } else { false } })
         let a = try model.forward(f.input, path: path, options: options)
-        let b = try model.merged().forward(f.input, path: path, options: options)
+        let b = try merged.forward(f.input, path: path, options: options)
         #expect(Self.relative(b, a) <= ModelFixture<Double>.tolerance)
         #expect(Self.relative(b, f.output) <= ModelFixture<Double>.tolerance)
-        #expect(a != b, "the merged model must really run other kernels (sums in another order)")
     }
 
     @Test("UniRepLKNet: the deploy form made from the training weights equals the training form and the reference's deploy model",
