@@ -142,6 +142,38 @@ class ParCConvNeXtBlock(nn.Module):
         return x + _convnext_tail(self, y)
 
 
+class GRN(nn.Module):
+    """ConvNeXt-V2's GRN (models/utils.py) on channels-last x: gamma * (x * Nx) + beta + x, as the official file."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.zeros(1, 1, 1, dim))
+        self.beta = nn.Parameter(torch.zeros(1, 1, 1, dim))
+
+    def forward(self, x):
+        gx = torch.norm(x, p=2, dim=(1, 2), keepdim=True)
+        nx = gx / (gx.mean(dim=-1, keepdim=True) + 1e-6)
+        return self.gamma * (x * nx) + self.beta + x
+
+
+class ConvNeXtV2Block(nn.Module):
+    """ConvNeXt-V2 block (models/convnextv2.py): dwconv 7x7 -> LN -> Linear -> GELU -> GRN -> Linear -> residual,
+    no layer scale."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.dwconv = nn.Conv2d(dim, dim, 7, padding=3, groups=dim)
+        self.norm = nn.LayerNorm(dim, eps=LN_EPS)
+        self.pwconv1 = nn.Linear(dim, 4 * dim)
+        self.grn = GRN(4 * dim)
+        self.pwconv2 = nn.Linear(4 * dim, dim)
+
+    def forward(self, x):
+        y = self.norm(self.dwconv(x).permute(0, 2, 3, 1))
+        y = self.pwconv2(self.grn(F.gelu(self.pwconv1(y))))
+        return x + y.permute(0, 3, 1, 2)
+
+
 class ConvNeXtBlock(nn.Module):
     """ConvNeXt block: depthwise k x k (pad k//2) -> LN -> Linear -> GELU -> Linear -> *gamma -> residual."""
 
@@ -612,6 +644,8 @@ def randomize_(module, gen):
                 p.copy_(_uniform(gen, tuple(p.shape), -1.0, 1.0))
             elif pname in ("gamma", "layer_scale_1", "layer_scale_2", "scale"):
                 p.copy_(_uniform(gen, tuple(p.shape), 0.5, 1.5))
+            elif pname == "beta":  # ConvNeXt-V2's GRN
+                p.copy_(_uniform(gen, tuple(p.shape), -0.5, 0.5))
             else:
                 raise KeyError(f"randomize_: no rule for parameter {mname}.{pname}")
     return module

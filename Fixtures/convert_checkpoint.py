@@ -34,7 +34,7 @@ import sys
 FORMAT = "globalconv-model"
 VERSION = "1"
 FAMILIES = ("van", "replknet", "slak", "unireplknet", "moganet", "parc_convnext", "convnext",
-            "gfnet", "gfnet_h")
+            "gfnet", "gfnet_h", "convnextv2")
 
 
 class ConvertError(Exception):
@@ -131,6 +131,11 @@ PRESETS = {
                  "convnext_base": dict(depths=[3, 3, 27, 3], dims=[128, 256, 512, 1024], num_classes=1000),
                  "convnext_large": dict(depths=[3, 3, 27, 3], dims=[192, 384, 768, 1536], num_classes=1000),
                  "convnext_xlarge": dict(depths=[3, 3, 27, 3], dims=[256, 512, 1024, 2048], num_classes=1000)},
+    "convnextv2": {f"convnextv2_{n}": dict(depths=d, dims=w, num_classes=1000) for n, d, w in [
+        ("atto", [2, 2, 6, 2], [40, 80, 160, 320]), ("femto", [2, 2, 6, 2], [48, 96, 192, 384]),
+        ("pico", [2, 2, 6, 2], [64, 128, 256, 512]), ("nano", [2, 2, 8, 2], [80, 160, 320, 640]),
+        ("tiny", [3, 3, 9, 3], [96, 192, 384, 768]), ("base", [3, 3, 27, 3], [128, 256, 512, 1024]),
+        ("large", [3, 3, 27, 3], [192, 384, 768, 1536]), ("huge", [3, 3, 27, 3], [352, 704, 1408, 2816])]},
     "gfnet": {"gfnet-ti": _gf(256, 12), "gfnet-xs": _gf(384, 12), "gfnet-s": _gf(384, 19),
               "gfnet-b": _gf(512, 19)},
     "gfnet_h": {"gfnet-h-ti": _gfh([64, 128, 256, 512], [3, 3, 10, 3]),
@@ -140,7 +145,7 @@ PRESETS = {
 PRESET_ALIASES = {"moganet_tiny_sz256": "moganet_tiny", "moganet_xtiny_sz256": "moganet_xtiny",
                   "create_replknet31b": "replknet_31b", "create_replknet31l": "replknet_31l",
                   "create_replknetxl": "replknet_xl", "replknet31b": "replknet_31b", "replknet31l": "replknet_31l",
-                  "parc_convnext": "parc_convnext_xt"}
+                  "parc_convnext": "parc_convnext_xt", "convnext_pico": "convnextv2_pico"}
 
 
 def canonical_preset(name):
@@ -172,6 +177,7 @@ CONFIG_KEYS = {
     "parc_convnext": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768], ParC_insert_locs=[3, 3, 6, 2],
                           stages_rs=[56, 28, 14, 7], num_classes=1000),
     "convnext": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768], num_classes=1000),
+    "convnextv2": dict(depths=[3, 3, 9, 3], dims=[96, 192, 384, 768], num_classes=1000),
     "gfnet": dict(img_size=224, patch_size=16, embed_dim=768, depth=12, mlp_ratio=4, num_classes=1000),
     "gfnet_h": dict(img_size=224, patch_size=4, embed_dim=[64, 128, 256, 512], depth=[2, 2, 10, 4],
                     mlp_ratio=[4, 4, 4, 4], num_classes=1000),
@@ -184,6 +190,7 @@ KEY_SETS = {
     "replknet": ("training", "merged", "fused", "fused_unmerged"),
     "unireplknet": ("training", "deploy"),
     "convnext": ("official", "timm"),
+    "convnextv2": ("training",),
 }
 
 # Container keys the official loaders read, in order (the official loaders, Fixtures/README.md "Converting a checkpoint", corrected against the official
@@ -201,6 +208,7 @@ CONTAINERS = {
     "moganet": (["state_dict", "model", None], ["state_dict_ema", "model_ema"]),
     "parc_convnext": (["model", "module", "state_dict", None], ["model_ema"]),
     "convnext": (["model", "module", None], ["model_ema"]),
+    "convnextv2": (["model", "module", None], ["model_ema"]),
     "gfnet": (["model", None], ["model_ema"]),
     "gfnet_h": (["model", None], ["model_ema"]),
 }
@@ -377,6 +385,8 @@ DETECTION = [
      lambda sd: "downsample_layers.0.0.weight" in sd and _has(sd, r"^stages\.\d+\.\d+\.large_kernel\.")),
     ("parc_convnext", "downsample_layers.0.0.weight + stages.*.gcc_H.*",
      lambda sd: "downsample_layers.0.0.weight" in sd and _has(sd, r"^stages\.\d+\.\d+\.gcc_H\.")),
+    ("convnextv2", "downsample_layers.0.0.weight + stages.*.grn.gamma",
+     lambda sd: "downsample_layers.0.0.weight" in sd and _has(sd, r"^stages\.\d+\.\d+\.grn\.gamma$")),
     ("convnext", "downsample_layers.0.0.weight + stages.*.dwconv.weight + pwconv1.weight",
      lambda sd: "downsample_layers.0.0.weight" in sd and _has(sd, r"^stages\.\d+\.\d+\.dwconv\.weight$")
      and _has(sd, r"^stages\.\d+\.\d+\.pwconv1\.weight$")),
@@ -386,9 +396,9 @@ DETECTION = [
 
 
 def detect_family(sd):
-    if _has(sd, r"\.grn\.(gamma|beta|weight|bias)$"):
-        raise ConvertError("ConvNeXt-V2 (GRN) checkpoint: not one of the supported families "
-                           f"({', '.join(FAMILIES)})")
+    if _has(sd, r"\.grn\.(weight|bias)$") and not _has(sd, r"\.grn\.gamma$"):
+        raise ConvertError("ConvNeXt-V2 checkpoint in timm's naming (mlp.grn.weight): only the official naming "
+                           "(stages.{s}.{j}.grn.gamma, facebookresearch/ConvNeXt-V2) is supported")
     for family, _, pred in DETECTION:
         if pred(sd):
             return family
@@ -724,6 +734,23 @@ def layout_convnext(c, key_set):
     return L
 
 
+def layout_convnextv2(c, key_set):
+    L = Layout()
+    dims = c["dims"]
+    _convnext_frame(L, dims, c["num_classes"])
+    for s in range(4):
+        C = dims[s]
+        for j in range(c["depths"][s]):
+            p = f"stages.{s}.{j}."
+            L.conv(p + "dwconv", C, 1, 7)
+            L.norm(p + "norm", C)
+            L.linear(p + "pwconv1", 4 * C, C)
+            L[p + "grn.gamma"] = (1, 1, 1, 4 * C)
+            L[p + "grn.beta"] = (1, 1, 1, 4 * C)
+            L.linear(p + "pwconv2", C, 4 * C)
+    return L
+
+
 def _gf_block(L, p, C, h, ratio, layer_scale):
     if layer_scale:
         L[p + "gamma"] = (C,)
@@ -767,7 +794,7 @@ def layout_gfnet_h(c, key_set):
 LAYOUTS = {"van": layout_van, "replknet": layout_replknet, "slak": layout_slak,
            "unireplknet": layout_unireplknet, "moganet": layout_moganet,
            "parc_convnext": layout_parc_convnext, "convnext": layout_convnext,
-           "gfnet": layout_gfnet, "gfnet_h": layout_gfnet_h}
+           "gfnet": layout_gfnet, "gfnet_h": layout_gfnet_h, "convnextv2": layout_convnextv2}
 
 
 def expected_layout(family, config, key_set):
@@ -1037,7 +1064,7 @@ def infer_gfnet_h(sd, key_set, notes):
 
 INFER = {"van": infer_van, "replknet": infer_replknet, "slak": infer_slak, "unireplknet": infer_unireplknet,
          "moganet": infer_moganet, "parc_convnext": infer_parc_convnext, "convnext": infer_convnext,
-         "gfnet": infer_gfnet, "gfnet_h": infer_gfnet_h}
+         "gfnet": infer_gfnet, "gfnet_h": infer_gfnet_h, "convnextv2": infer_convnext}
 
 # Keys the weights of a key set cannot determine (a preset or --config fills them in).
 UNDETERMINED = {("replknet", "merged"): ("small_kernel",), ("replknet", "fused"): ("small_kernel",),

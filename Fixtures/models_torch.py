@@ -87,6 +87,12 @@ class ConvNeXt(nn.Module):
         return self.head(self.norm(x.mean([-2, -1])))
 
 
+def ConvNeXtV2(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), num_classes=1000, in_chans=3):
+    """ConvNeXt-V2 (facebookresearch/ConvNeXt-V2, models/convnextv2.py): ConvNeXt's trunk with the V2 block (GRN, no
+    layer scale)."""
+    return ConvNeXt(depths, dims, num_classes, in_chans, block=lambda i, j, d: B.ConvNeXtV2Block(d))
+
+
 def SLaK(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), kernel_size=(51, 49, 47, 13, 5), width_factor=1.0, Decom=None, bn=True,
          num_classes=1000, in_chans=3):
     """SLaK (VITA-Group/SLaK, models/SLaK.py): the ConvNeXt trunk at widths int(d * width_factor) with slak.block
@@ -540,7 +546,8 @@ class UniRepLKNet(nn.Module):
 # [4, 4, 4, 4]); every preset builds the same parameter count as `globalconv bench --model` (model_compare.py checks).
 MODELS = {family: (cls, C.PRESETS[family]) for family, cls in [
     ("convnext", ConvNeXt), ("van", VAN), ("replknet", RepLKNet), ("slak", SLaK), ("parc_convnext", ParCConvNeXt),
-    ("moganet", MogaNet), ("gfnet", GFNet), ("gfnet_h", GFNetPyramid), ("unireplknet", UniRepLKNet)]}
+    ("moganet", MogaNet), ("gfnet", GFNet), ("gfnet_h", GFNetPyramid), ("unireplknet", UniRepLKNet),
+    ("convnextv2", ConvNeXtV2)]}
 
 
 def build(model, config):

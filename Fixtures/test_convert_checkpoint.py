@@ -64,6 +64,7 @@ TINY = {
     ("parc_convnext", "training"): dict(depths=[1, 1, 3, 2], dims=[8, 16, 24, 32], ParC_insert_locs=[1, 1, 1, 1],
                                         stages_rs=[16, 8, 4, 2], num_classes=3),
     ("convnext", "official"): dict(depths=[1, 1, 2, 1], dims=[8, 16, 24, 32], num_classes=9),
+    ("convnextv2", "training"): dict(depths=[1, 2, 1, 1], dims=[8, 16, 24, 32], num_classes=6),
     ("gfnet", "training"): dict(img_size=64, patch_size=16, embed_dim=16, depth=2, mlp_ratio=4, num_classes=3),
     ("gfnet_h", "training"): dict(img_size=64, patch_size=4, embed_dim=[8, 16, 24, 32], depth=[1, 1, 2, 1],
                                   mlp_ratio=[4, 4, 4, 4], num_classes=3),
@@ -80,6 +81,7 @@ FORMS = {
     "convnext": ["model", "raw", "module"],
     "gfnet": ["model", "raw"],
     "gfnet_h": ["model", "raw"],
+    "convnextv2": ["model", "raw"],
 }
 
 
@@ -649,11 +651,16 @@ class Errors(TmpDirCase):
         self.assertUserError([src, "--preset", "resnet50"], "unknown preset")
         self.assertUserError([src, "--family", "gfnet"], "the keys are those of convnext")
 
-    def test_convnext_v2_rejected(self):
+    def test_convnext_v2_timm_naming_rejected_and_mixed_keys_listed(self):
+        # ConvNeXt-V2 in timm's naming (mlp.grn.weight) is not converted; a V1 file with a stray GRN key reads as V2
+        # and gets the layout error with every missing GRN key and unexpected layer scale
+        timm = {"stem.0.weight": torch.zeros(8, 3, 4, 4), "stages.0.blocks.0.mlp.grn.weight": torch.zeros(32),
+                "stages.0.blocks.0.mlp.grn.bias": torch.zeros(32)}
+        self.assertUserError([self.save({"model": timm}, "timm-v2.pth")], "timm's naming")
         c = TINY[("convnext", "official")]
         sd = synth_state_dict("convnext", "official", c)
         sd["stages.0.0.grn.gamma"] = torch.zeros(1, 1, 1, 32)
-        self.assertUserError([self.save({"model": sd})], "ConvNeXt-V2")
+        self.assertUserError([self.save({"model": sd})], "stages.1.0.grn.gamma")
 
     def test_inconsistent_shapes(self):
         c = TINY[("van", "training")]

@@ -90,7 +90,8 @@ struct ModelFixtureTests {
         let stemWeight = ["van": "patch_embed1.proj.weight", "convnext": "downsample_layers.0.0.weight", "replknet": "stem.0.conv.weight",
                           "slak": "downsample_layers.0.0.weight", "parc_convnext": "downsample_layers.0.0.weight",
                           "moganet": "patch_embed1.projection.0.weight", "gfnet": "patch_embed.proj.weight",
-                          "gfnet_h": "patch_embed.0.proj.weight", "unireplknet": "downsample_layers.0.0.weight"]
+                          "gfnet_h": "patch_embed.0.proj.weight", "unireplknet": "downsample_layers.0.0.weight",
+                          "convnextv2": "downsample_layers.0.0.weight"]
         let key = try #require(stemWeight[fixture.model], "no stem weight named for \(fixture.model)")
         fixture.stateDict[key]!.scalars[0] += 1e-3
         let check = try fixture.check(path: .direct)

@@ -16,7 +16,8 @@ struct ModelLoadingTests {
                       "replknet-odd-merged.float64.safetensors", "slak-odd.float64.safetensors", "parc_convnext-odd.float64.safetensors",
                       "moganet-odd.float64.safetensors", "gfnet-odd.float64.safetensors",
                       "gfnet_h-odd.float64.safetensors", "unireplknet-odd.float64.safetensors", "unireplknet-odd-deploy.float64.safetensors",
-                      "replknet-odd-fused.float64.safetensors", "replknet-odd-fused-unmerged.float64.safetensors"])
+                      "replknet-odd-fused.float64.safetensors", "replknet-odd-fused-unmerged.float64.safetensors",
+                      "convnextv2-odd.float64.safetensors"])
     func allProblemsTogether(file: String) throws {
         let f = try fixture(file)
         var sd = f.stateDict
@@ -26,6 +27,7 @@ struct ModelLoadingTests {
         case "unireplknet": (merged ? "stages.1.0.dwconv.lk_origin.bias" : "stages.1.0.dwconv.dil_bn_k3_2.running_mean",
                              merged ? "stages.2.1.pwconv2.0.bias" : "stages.2.1.act.1.beta", "stages.3.1.se.up.bias")
         case "gfnet_h": ("blocks.3.0.gamma", "patch_embed.2.proj.bias", "blocks.1.1.norm1.bias")
+        case "convnextv2": ("stages.1.1.grn.beta", "downsample_layers.1.1.weight", "stages.0.1.grn.gamma")
         case "gfnet": ("blocks.1.filter.complex_weight", "pos_embed", "blocks.2.norm1.weight")
         case "moganet": ("blocks3.1.attn.value.DW_conv2.bias", "patch_embed1.projection.3.weight", "blocks4.1.layer_scale_1")
         case "slak": ("stages.1.0.large_kernel.small_conv.bn.running_var", "stages.2.1.large_kernel.LoRA2.conv.weight", "stages.3.1.gamma")
@@ -67,7 +69,7 @@ struct ModelLoadingTests {
     func configErrors() throws {
         let empty: [String: Tensor<Float>] = [:]
         #expect { try ModelRegistry.make(id: "convnxt", configJSON: "{}", stateDict: empty) } throws: { e in
-            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, gfnet, gfnet_h, moganet, parc_convnext, replknet, slak, unireplknet, van")
+            e as? BackboneError == .unknownModel("convnxt") && "\(e)".contains("convnext, convnextv2, gfnet, gfnet_h, moganet, parc_convnext, replknet, slak, unireplknet, van")
         }
         for (id, json, word) in [("convnext", #"{"depth": [1, 1, 1, 1]}"#, "\"depth\""),
                                  ("convnext", #"{"preset": "convnext_huge"}"#, "convnext_tiny"),

@@ -26,7 +26,7 @@ extension UniRepLKNetBlock {
         }
         // pwconv2 with GRN's β, the output BN and the layer scale folded in.
         let (cout, cin) = (pwconv2.outputChannels, pwconv2.inputChannels)
-        let w2 = pwconv2.weight.scalars, beta = grnBeta ?? [Scalar](repeating: 0, count: cin)
+        let w2 = pwconv2.weight.scalars, beta = grn.beta ?? [Scalar](repeating: 0, count: cin)
         var w2f = w2, b2 = [Scalar](repeating: 0, count: cout)
         for o in 0..<cout {
             let g = gamma?.scalars[o] ?? 1
@@ -36,7 +36,7 @@ extension UniRepLKNetBlock {
             b2[o] = g * (outNorm.scale[o] * dot + outNorm.shift[o])
         }
         return UniRepLKNetBlock(dim: dim, dwconv: mixer, norm: nil, seDown: seDown, seUp: seUp, pwconv1: pwconv1,
-                                grnGamma: grnGamma, grnBeta: nil,
+                                grn: GlobalResponseNorm(gamma: grn.gamma, beta: nil),
                                 pwconv2: PointwiseConvolution(weight: Tensor(shape: [cout, cin], scalars: w2f),
                                                               bias: Tensor(shape: [cout], scalars: b2)),
                                 outNorm: nil, gamma: nil)
@@ -58,9 +58,9 @@ extension UniRepLKNetBlock {
 
     /// Every part given (``merged()``).
     private init(dim: Int, dwconv: Mixer, norm: BatchNormParameters<Scalar>?, seDown: PointwiseConvolution<Scalar>,
-                 seUp: PointwiseConvolution<Scalar>, pwconv1: PointwiseConvolution<Scalar>, grnGamma: [Scalar], grnBeta: [Scalar]?,
+                 seUp: PointwiseConvolution<Scalar>, pwconv1: PointwiseConvolution<Scalar>, grn: GlobalResponseNorm<Scalar>,
                  pwconv2: PointwiseConvolution<Scalar>, outNorm: BatchNormParameters<Scalar>?, gamma: Tensor<Scalar>?) {
         (self.dim, self.dwconv, self.norm, self.seDown, self.seUp, self.pwconv1) = (dim, dwconv, norm, seDown, seUp, pwconv1)
-        (self.grnGamma, self.grnBeta, self.pwconv2, self.outNorm, self.gamma) = (grnGamma, grnBeta, pwconv2, outNorm, gamma)
+        (self.grn, self.pwconv2, self.outNorm, self.gamma) = (grn, pwconv2, outNorm, gamma)
     }
 }

@@ -31,7 +31,7 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
     let norm: BatchNormParameters<Scalar>?
     let seDown: PointwiseConvolution<Scalar>, seUp: PointwiseConvolution<Scalar>
     let pwconv1: PointwiseConvolution<Scalar>
-    let grnGamma: [Scalar], grnBeta: [Scalar]?
+    let grn: GlobalResponseNorm<Scalar>
     let pwconv2: PointwiseConvolution<Scalar>
     let outNorm: BatchNormParameters<Scalar>?
     let gamma: Tensor<Scalar>?
@@ -54,8 +54,8 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
         seDown = try PointwiseConvolution(s.scope("se.down"), in: dim, out: dim / 4)
         seUp = try PointwiseConvolution(s.scope("se.up"), in: dim / 4, out: dim)
         pwconv1 = try PointwiseConvolution(s.scope("pwconv1.1"), in: dim, out: ffn, linear: true)
-        grnGamma = try s.take("act.1.gamma", [1, 1, 1, ffn]).scalars
-        grnBeta = deploy ? nil : try s.take("act.1.beta", [1, 1, 1, ffn]).scalars
+        grn = GlobalResponseNorm(gamma: try s.take("act.1.gamma", [1, 1, 1, ffn]).scalars,
+                                 beta: deploy ? nil : try s.take("act.1.beta", [1, 1, 1, ffn]).scalars)
         pwconv2 = try PointwiseConvolution(s.scope("pwconv2.0"), in: ffn, out: dim, linear: true, bias: deploy)
         outNorm = deploy ? nil : try BatchNormParameters(s.scope("pwconv2.2"), channels: dim)
         gamma = layerScale ? try s.take("gamma", [dim]) : nil
@@ -80,74 +80,11 @@ struct UniRepLKNetBlock<Scalar: TensorScalar>: Sendable {
         let gate = squeezed.scalars.map { 1 / (1 + Scalar.exp(-$0)) }
         // The gate (`y·g + 0` is the product, rounded once) and GRN, each a per-(image, channel) affine.
         let gated = ChannelAffine(scale: gate, shift: [Scalar](repeating: 0, count: gate.count))
-        var z = Self.convolve(pwconv1, &y, after: gated, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
-        let grn = grnAffine(z, threads: threads)
-        let out = Self.convolve(pwconv2, &z, after: grn,
+        var z = GlobalResponseNorm.convolve(pwconv1, &y, after: gated, epilogue: PointwiseEpilogue(activation: .gelu), threads: threads)
+        let out = GlobalResponseNorm.convolve(pwconv2, &z, after: grn.affine(z, threads: threads),
                                 epilogue: PointwiseEpilogue(affine: outNorm?.affine, residual: x, residualScale: gamma?.scalars),
                                 threads: threads)
         TensorStoragePool.recycle(y, z)
         return out
-    }
-
-    /// GRN of `z` `[N, 4C, H, W]` as a per-(image, channel) affine: `G[n,c] = √(Σ_HW z²)`,
-    /// `N = G/(mean_c G + 1e-6)`, `z ← (γ·N + 1)·z + β` (PyTorch's op order, `β` 0 in the deploy form)
-    /// is `z·scale[n·4C + c] + shift[n·4C + c]`. Each plane's sum of squares is
-    /// ``PlaneSums/sumOfSquares(_:count:)`` and the channel mean runs in channel order, whatever the split of planes
-    /// over `threads` participants.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    private func grnAffine(_ z: Tensor<Scalar>, threads: Int) -> ChannelAffine<Scalar> {
-        let (n, c, plane) = (z.shape[0], z.shape[1], z.shape[2] * z.shape[3])
-        var norms = [Scalar](repeating: 0, count: n * c)
-        z.withUnsafeBufferPointer { v in
-            let v = v.baseAddress!
-            norms.withUnsafeMutableBufferPointer { g in
-                let g = g.baseAddress!
-                parallelChunks(n * c, threads: threads, grain: max(1, 16_384 / max(1, plane))) { planes in
-                    for i in planes { g[i] = PlaneSums.sumOfSquares(v + i * plane, count: plane).squareRoot() }
-                }
-            }
-        }
-        var scale = [Scalar](repeating: 0, count: n * c), shift = [Scalar](repeating: 0, count: n * c)
-        for img in 0..<n {
-            var mean: Scalar = 0
-            for ch in 0..<c { mean += norms[img * c + ch] }
-            mean /= Scalar(c)
-            for ch in 0..<c {
-                scale[img * c + ch] = grnGamma[ch] * (norms[img * c + ch] / (mean + Scalar(1e-6))) + 1
-                shift[img * c + ch] = grnBeta?[ch] ?? 0
-            }
-        }
-        return ChannelAffine(scale: scale, shift: shift)
-    }
-
-    /// `conv(a(x))` with `a` a per-(image, channel) affine: for one image `a` is the 1×1 convolution's input
-    /// transform, applied while it reads `x` (no pass of its own); for a batch it is applied to `x` in place first.
-    private static func convolve(_ conv: PointwiseConvolution<Scalar>, _ x: inout Tensor<Scalar>, after a: ChannelAffine<Scalar>,
-                                 epilogue: PointwiseEpilogue<Scalar>, threads: Int) -> Tensor<Scalar> {
-        if x.shape[0] == 1 { return conv(x, input: .affine(a), epilogue: epilogue, threads: threads) }
-        apply(a, to: &x, threads: threads)
-        return conv(x, input: .identity, epilogue: epilogue, threads: threads)
-    }
-
-    /// `z ← z·scale[i] + shift[i]` on each plane `i` of an NCHW tensor (one affine per image and channel),
-    /// rounded twice, as PyTorch (the one-image form, fused into the 1×1 convolution's input, rounds once with an FMA).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    private static func apply(_ a: ChannelAffine<Scalar>, to z: inout Tensor<Scalar>, threads: Int) {
-        let plane = z.shape[2] * z.shape[3]
-        z.withUnsafeMutableBufferPointer { v in
-            let v = v.baseAddress!
-            a.scale.withUnsafeBufferPointer { s in
-                a.shift.withUnsafeBufferPointer { t in
-                    let (s, t) = (s.baseAddress!, t.baseAddress!)
-                    parallelChunks(a.scale.count, threads: threads, grain: max(1, 16_384 / max(1, plane))) { planes in
-                        for i in planes {
-                            for p in 0..<plane { v[i * plane + p] = v[i * plane + p] * s[i] + t[i] }
-                        }
-                    }
-                }
-            }
-        }
     }
 }

@@ -19,12 +19,14 @@ struct ConvNeXtLayout<Scalar: TensorScalar>: Sendable {
         case convnext(ConvNeXtBlock<Scalar>)
         case slak(SLaKBlock<Scalar>)
         case parc(ParCConvNeXtBlock<Scalar>)
+        case convnextV2(ConvNeXtV2Block<Scalar>)
 
         func forward(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> Tensor<Scalar> {
             switch self {
             case .convnext(let b): try b.forward(x, path: path, options: options)
             case .slak(let b): try b.forward(x, path: path, options: options)
             case .parc(let b): try b.forward(x, path: path, options: options)
+            case .convnextV2(let b): try b.forward(x, path: path, options: options)
             }
         }
     }

@@ -7,7 +7,7 @@ import GlobalConv
 /// known ones. Config keys are the official constructor names (Docs/models.md), strictly checked.
 public enum ModelRegistry {
     private static func types<S: TensorScalar>(_: S.Type) -> [any Model<S>.Type] {
-        [ConvNeXtModel<S>.self, VANModel<S>.self, RepLKNetModel<S>.self, SLaKModel<S>.self, ParCConvNeXtModel<S>.self, MogaNetModel<S>.self, GFNetModel<S>.self, GFNetHModel<S>.self, UniRepLKNetModel<S>.self]
+        [ConvNeXtModel<S>.self, VANModel<S>.self, RepLKNetModel<S>.self, SLaKModel<S>.self, ParCConvNeXtModel<S>.self, MogaNetModel<S>.self, GFNetModel<S>.self, GFNetHModel<S>.self, UniRepLKNetModel<S>.self, ConvNeXtV2Model<S>.self]
     }
 
     /// The ids of every registered model family, sorted.

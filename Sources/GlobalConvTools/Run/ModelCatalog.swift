@@ -33,6 +33,7 @@ package enum ModelCatalog {
         "gfnet": GFNetConfig.presets.keys.sorted(),
         "gfnet_h": GFNetHConfig.presets.keys.sorted(),
         "unireplknet": UniRepLKNetConfig.presets.keys.sorted(),
+        "convnextv2": ConvNeXtV2Config.presets.keys.sorted(),
     ]
 
     /// The comparison key of a name: lower case, `-` as `_`.
@@ -60,6 +61,7 @@ package enum ModelCatalog {
         case "gfnet": return same(GFNetConfig.presets)
         case "gfnet_h": return same(GFNetHConfig.presets)
         case "unireplknet": return same(UniRepLKNetConfig.presets)
+        case "convnextv2": return same(ConvNeXtV2Config.presets)
         default: return false
         }
     }
@@ -90,6 +92,7 @@ package enum ModelCatalog {
         case "gfnet": return same(GFNetModel<Float>.self)
         case "gfnet_h": return same(GFNetHModel<Float>.self)
         case "unireplknet": return same(UniRepLKNetModel<Float>.self)
+        case "convnextv2": return same(ConvNeXtV2Model<Float>.self)
         default: return nil
         }
     }

@@ -7,7 +7,7 @@ import GlobalConv
 /// `Normalize(mean, std)` in the model's precision.
 ///
 /// Per family (the official evaluation scripts; Docs/cli.md "run"):
-/// - `convnext`, `replknet`, `slak`, `parc_convnext` (ConvNeXt's `build_transform`: `crop_pct` 224/256):
+/// - `convnext`, `convnextv2`, `replknet`, `slak`, `parc_convnext` (ConvNeXt's `build_transform`: `crop_pct` 224/256):
 ///   resize `int(crop / 0.875)` = 256 → crop 224;
 /// - `gfnet`, `gfnet_h` (DeiT's `build_transform` in `main_gfnet.py`): resize `int(256/224 · img_size)` → crop `img_size`;
 /// - `van` (timm `validate.py` with the model's `_cfg()`: `crop_pct` 0.9) and `moganet` (its README's
