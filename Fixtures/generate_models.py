@@ -85,36 +85,26 @@ def fused_layout(keys):
     return out
 
 
+def convnext_frame_keys():
+    """The ConvNeXt trunk's stem and downsampler keys (ConvNeXt, ConvNeXt-V2, SLaK, ParC-ConvNeXt)."""
+    return [f"downsample_layers.{s}.{i}.{p}" for s in range(4) for i in (0, 1) for p in ("weight", "bias")]
+
+
 def expected_keys(model, cfg):
     """The state_dict key list of the official classes, written from their layouts."""
     keys = []
-    if model == "convnext":
-        keys += ["downsample_layers.0.0.weight", "downsample_layers.0.0.bias",
-                 "downsample_layers.0.1.weight", "downsample_layers.0.1.bias"]
-        for s in range(1, 4):
-            keys += [f"downsample_layers.{s}.{i}.{p}" for i in (0, 1) for p in ("weight", "bias")]
+    if model in ("convnext", "convnextv2"):
+        # V1: layer scale `gamma`; V2: GRN (`grn.gamma`, `grn.beta`) and no layer scale
+        block = ("gamma",) if model == "convnext" else ("grn.gamma", "grn.beta")
+        keys += convnext_frame_keys()
         for s, depth in enumerate(cfg["depths"]):
             for j in range(depth):
-                keys += [f"stages.{s}.{j}.{k}" for k in ("gamma", "dwconv.weight", "dwconv.bias", "norm.weight",
-                                                         "norm.bias", "pwconv1.weight", "pwconv1.bias",
-                                                         "pwconv2.weight", "pwconv2.bias")]
-        keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
-    elif model == "convnextv2":
-        keys += ["downsample_layers.0.0.weight", "downsample_layers.0.0.bias",
-                 "downsample_layers.0.1.weight", "downsample_layers.0.1.bias"]
-        for s in range(1, 4):
-            keys += [f"downsample_layers.{s}.{i}.{p}" for i in (0, 1) for p in ("weight", "bias")]
-        for s, depth in enumerate(cfg["depths"]):
-            for j in range(depth):
-                keys += [f"stages.{s}.{j}.{k}" for k in ("dwconv.weight", "dwconv.bias", "norm.weight", "norm.bias",
-                                                         "pwconv1.weight", "pwconv1.bias", "grn.gamma", "grn.beta",
-                                                         "pwconv2.weight", "pwconv2.bias")]
+                keys += [f"stages.{s}.{j}.{k}" for k in block + ("dwconv.weight", "dwconv.bias", "norm.weight",
+                                                                 "norm.bias", "pwconv1.weight", "pwconv1.bias",
+                                                                 "pwconv2.weight", "pwconv2.bias")]
         keys += ["norm.weight", "norm.bias", "head.weight", "head.bias"]
     elif model in ("slak", "parc_convnext"):
-        keys += ["downsample_layers.0.0.weight", "downsample_layers.0.0.bias",
-                 "downsample_layers.0.1.weight", "downsample_layers.0.1.bias"]
-        for s in range(1, 4):
-            keys += [f"downsample_layers.{s}.{i}.{p}" for i in (0, 1) for p in ("weight", "bias")]
+        keys += convnext_frame_keys()
         bn = ("weight", "bias", "running_mean", "running_var")
         for s, depth in enumerate(cfg["depths"]):
             for j in range(depth):

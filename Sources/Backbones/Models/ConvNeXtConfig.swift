@@ -1,5 +1,6 @@
 /// The constructor arguments of the official `ConvNeXt` class (facebookresearch/ConvNeXt,
-/// `models/convnext.py`) that change the eval-mode math, under their official names.
+/// `models/convnext.py`) that change the eval-mode math, under their official names — also those of
+/// ConvNeXt-V2's `ConvNeXtV2` class (the same four; its presets are ``v2Presets``).
 ///
 /// Defaults are the class's: `depths` [3, 3, 9, 3], `dims` [96, 192, 384, 768], `num_classes` 1000,
 /// `in_chans` 3. Kernel 7, MLP ratio 4, LayerNorm eps 1e-6 and the layer scale `gamma` are fixed by the
@@ -50,8 +51,21 @@ public struct ConvNeXtConfig: Codable, Sendable, Equatable {
         "convnext_large": .large, "convnext_xlarge": .xlarge,
     ]
 
-    /// Reads a fixture/registry config (strict keys; `preset` then overrides).
-    static func parse(_ config: BlockConfig) throws(BackboneError) -> ConvNeXtConfig {
+    /// ConvNeXt-V2's presets by their official function names (facebookresearch/ConvNeXt-V2,
+    /// `models/convnextv2.py`; the file names the pico one `convnext_pico`).
+    public static let v2Presets: [String: ConvNeXtConfig] = [
+        "convnextv2_atto": ConvNeXtConfig(depths: [2, 2, 6, 2], dims: [40, 80, 160, 320]),
+        "convnextv2_femto": ConvNeXtConfig(depths: [2, 2, 6, 2], dims: [48, 96, 192, 384]),
+        "convnextv2_pico": ConvNeXtConfig(depths: [2, 2, 6, 2], dims: [64, 128, 256, 512]),
+        "convnextv2_nano": ConvNeXtConfig(depths: [2, 2, 8, 2], dims: [80, 160, 320, 640]),
+        "convnextv2_tiny": ConvNeXtConfig(depths: [3, 3, 9, 3], dims: [96, 192, 384, 768]),
+        "convnextv2_base": ConvNeXtConfig(depths: [3, 3, 27, 3], dims: [128, 256, 512, 1024]),
+        "convnextv2_large": ConvNeXtConfig(depths: [3, 3, 27, 3], dims: [192, 384, 768, 1536]),
+        "convnextv2_huge": ConvNeXtConfig(depths: [3, 3, 27, 3], dims: [352, 704, 1408, 2816]),
+    ]
+
+    /// Reads a fixture/registry config (strict keys; a `preset` of `presets` — ConvNeXt's by default — then overrides).
+    static func parse(_ config: BlockConfig, presets: [String: ConvNeXtConfig] = presets) throws(BackboneError) -> ConvNeXtConfig {
         var c = config
         let base = try c.preset(presets, default: ConvNeXtConfig())
         let out = ConvNeXtConfig(depths: try c.ints("depths", count: 4, default: base.depths),

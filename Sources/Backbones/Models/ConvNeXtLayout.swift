@@ -99,3 +99,21 @@ struct ConvNeXtLayout<Scalar: TensorScalar>: Sendable {
         do { return try head(norm(last.spatialMean(threads: threads)), threads: threads) } catch { throw .convolution(error) }
     }
 }
+
+extension ConvNeXtLayout {
+    /// The trunk of a model whose config is ``ConvNeXtConfig`` (ConvNeXt, ConvNeXt-V2): the config checked,
+    /// then `stateDict` loaded strictly with `block(scope, dim)` building each stage block.
+    /// - Throws: ``BackboneError/config(block:message:)`` for depths/dims that are not 4 integers ≥ 1 or a
+    ///   count < 1; ``BackboneError/stateDict(_:)`` listing every missing, unexpected and mis-shaped key.
+    static func load(config: ConvNeXtConfig, stateDict: consuming [String: Tensor<Scalar>], model id: String,
+                     block: (StateDictScope<Scalar>, Int) throws(BackboneError) -> StageBlock) throws(BackboneError) -> ConvNeXtLayout {
+        guard config.depths.count == 4, config.dims.count == 4,
+              (config.depths + config.dims + [config.numClasses, config.inChans]).allSatisfy({ $0 >= 1 }) else {
+            throw .config(block: id, message: "depths and dims must hold 4 integers ≥ 1 and num_classes, in_chans be ≥ 1, got \(config)")
+        }
+        return try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
+            try ConvNeXtLayout(s, model: id, inChannels: config.inChans, dims: config.dims, depths: config.depths,
+                               numClasses: config.numClasses) { (b, _, _, dim) throws(BackboneError) in try block(b, dim) }
+        }
+    }
+}

@@ -14,18 +14,10 @@ public struct ConvNeXtModel<Scalar: TensorScalar>: Model {
     public static func parseConfig(_ config: BlockConfig) throws(BackboneError) -> ConvNeXtConfig { try ConvNeXtConfig.parse(config) }
 
     public init(config: ConvNeXtConfig, stateDict: [String: Tensor<Scalar>]) throws(BackboneError) {
-        let id = Self.id
-        guard config.depths.count == 4, config.dims.count == 4,
-              (config.depths + config.dims + [config.numClasses, config.inChans]).allSatisfy({ $0 >= 1 }) else {
-            throw .config(block: id, message: "depths and dims must hold 4 integers ≥ 1 and num_classes, in_chans be ≥ 1, got \(config)")
+        trunk = try ConvNeXtLayout.load(config: config, stateDict: stateDict, model: Self.id) { (b, dim) throws(BackboneError) in
+            .convnext(try ConvNeXtBlock(b, dim: dim, kernelSize: 7))
         }
         self.config = config
-        trunk = try loadStrictly(consume stateDict, block: id) { (s) throws(BackboneError) in
-            try ConvNeXtLayout(s, model: id, inChannels: config.inChans, dims: config.dims, depths: config.depths,
-                               numClasses: config.numClasses) { (b, _, _, dim) throws(BackboneError) in
-                .convnext(try ConvNeXtBlock(b, dim: dim, kernelSize: 7))
-            }
-        }
     }
 
     public func features(_ x: Tensor<Scalar>, path: ConvolutionPath, options: ExecutionOptions) throws(BackboneError) -> [Tensor<Scalar>] {

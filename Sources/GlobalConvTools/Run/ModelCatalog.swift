@@ -33,7 +33,7 @@ package enum ModelCatalog {
         "gfnet": GFNetConfig.presets.keys.sorted(),
         "gfnet_h": GFNetHConfig.presets.keys.sorted(),
         "unireplknet": UniRepLKNetConfig.presets.keys.sorted(),
-        "convnextv2": ConvNeXtV2Config.presets.keys.sorted(),
+        "convnextv2": ConvNeXtConfig.v2Presets.keys.sorted(),
     ]
 
     /// The comparison key of a name: lower case, `-` as `_`.
@@ -61,7 +61,7 @@ package enum ModelCatalog {
         case "gfnet": return same(GFNetConfig.presets)
         case "gfnet_h": return same(GFNetHConfig.presets)
         case "unireplknet": return same(UniRepLKNetConfig.presets)
-        case "convnextv2": return same(ConvNeXtV2Config.presets)
+        case "convnextv2": return same(ConvNeXtConfig.v2Presets)
         default: return false
         }
     }
