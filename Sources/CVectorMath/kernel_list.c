@@ -3,7 +3,7 @@
 #include "Pointwise.h"
 #include "vector_math_kernels.h"
 
-#define GC_ENTRY_PW(NAME, SLOT, ISA, STRIP, TAIL) {#NAME, ISA, 4},
+#define GC_ENTRY_PW(NAME, SLOT, ISA, STRIP, TAIL, VECTOR) {#NAME, ISA, 4},
 #define GC_ENTRY(NAME, SLOT, ISA) {#NAME, ISA, 4},
 #define GC_ENTRY_F64(NAME, SLOT, ISA) {#NAME, ISA, 8},
 static const gc_kernel_info gc_vector_math_kernels[] = {

@@ -59,14 +59,14 @@
 typedef void (*gc_pw_run_fn)(const float *, ptrdiff_t, const gc_pw_input *, const gc_pw_layer *, int, float *,
                              ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int, float *);
 
-// One level's pointwise kernel, its strip width and its narrow tail (GC_POINTWISE_KERNELS).
+// One level's pointwise kernel, its strip width, its narrow tail and its vector width (GC_POINTWISE_KERNELS).
 typedef struct {
     gc_pw_run_fn run;
-    ptrdiff_t strip, tail;
+    ptrdiff_t strip, tail, vector;
     const char *name;
 } gc_pw_table;
 
-#define GC_TABLE_SLOT(NAME, SLOT, ISA, STRIP, TAIL) [ISA] = {NAME, STRIP, TAIL, #NAME},
+#define GC_TABLE_SLOT(NAME, SLOT, ISA, STRIP, TAIL, VECTOR) [ISA] = {NAME, STRIP, TAIL, VECTOR, #NAME},
 // The dispatch tables, one per level, filled from GC_POINTWISE_KERNELS at compile time.
 static const gc_pw_table gc_pw_tables[GC_ISA_COUNT] = {GC_POINTWISE_KERNELS(GC_TABLE_SLOT)};
 #undef GC_TABLE_SLOT
@@ -77,6 +77,16 @@ ptrdiff_t gc_pw_strip(int isa) {
 
 ptrdiff_t gc_pw_tail(int isa) {
     return gc_pw_tables[gc_isa_clamp(isa)].tail;
+}
+
+ptrdiff_t gc_pw_vector(int isa) {
+    return gc_pw_tables[gc_isa_clamp(isa)].vector;
+}
+
+ptrdiff_t gc_pw_lone_pixel_strip(int isa) {
+    // _tile_pixel exists where GC_VL >= 8 (pointwise_body.h).
+    const gc_pw_table *t = &gc_pw_tables[gc_isa_clamp(isa)];
+    return t->vector >= 8 ? t->strip - t->vector + 1 : 0;
 }
 
 const char *gc_pw_kernel_name(int isa) {

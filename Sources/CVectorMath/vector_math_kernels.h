@@ -13,9 +13,10 @@
 // _tile_narrow: 8 accumulators per vector of weights).
 #define GC_PW_NARROW_TAIL 8
 // The fused 1×1 convolution (pointwise_body.h): X(name, run, level, pixels per strip, pixels of a narrow
-// tail run with the strip before it: GC_PW_NARROW_TAIL, 0 where the level has no _tile_narrow).
+// tail run with the strip before it: GC_PW_NARROW_TAIL, 0 where the level has no _tile_narrow, floats per
+// vector).
 // Levels without an entry of their own run the portable versions.
-#define GC_POINTWISE_PORTABLE(X) X(gc_f32_pw_portable, run, GC_ISA_PORTABLE, 8, 0)
+#define GC_POINTWISE_PORTABLE(X) X(gc_f32_pw_portable, run, GC_ISA_PORTABLE, 8, 0, 4)
 // GELU over an array (VectorMath.c, activation_x86.h): X(name, gelu, level).
 #define GC_GELU_PORTABLE(X) X(gc_f32_gelu_portable, gelu, GC_ISA_PORTABLE)
 // The copies of the circular FFT path (circular.c): X(name, slot, level).
@@ -38,8 +39,8 @@
 
 #ifdef GC_X86
 #define GC_POINTWISE_X86(X)                                                                               \
-    X(gc_f32_pw_avx2, run, GC_ISA_AVX2, 16, 0)                                                               \
-    X(gc_f32_pw_avx512, run, GC_ISA_AVX512, 64, GC_PW_NARROW_TAIL)
+    X(gc_f32_pw_avx2, run, GC_ISA_AVX2, 16, 0, 8)                                                             \
+    X(gc_f32_pw_avx512, run, GC_ISA_AVX512, 64, GC_PW_NARROW_TAIL, 16)
 #define GC_GELU_X86(X)                                                                                    \
     X(gc_f32_gelu_avx2, gelu, GC_ISA_AVX2)                                                                \
     X(gc_f32_gelu_avx512, gelu, GC_ISA_AVX512)

@@ -126,10 +126,11 @@ struct PointwiseFusionTests {
     func floatKernels(c: Case, variant: PointwiseKernel.Variant) {
         check(c, Float.self, variant: variant, threads: 1)
         check(c, Float.self, variant: variant, threads: 3)
-        // A model's late stages: one strip (7×7) and three strips and a 4-pixel tail (14×14, AVX-512),
-        // split over channel blocks on two threads (``WorkSplit``).
-        // 5×5: AVX2's second strip is 8 + 1 pixels; 7×7 is AVX-512's 48 + 1 (the lone pixel's own accumulator).
-        for size in [(1, 7, 7), (1, 14, 14), (1, 5, 5)] { check(c, Float.self, variant: variant, threads: 2, size: size) }
+        // A model's late stages on two threads (``WorkSplit``): one strip (7×7) split over channel blocks,
+        // 14×14 as four lone-pixel strips of 48 + 1 (AVX-512) or 12 strips and a partial one (AVX2).
+        // 5×5: AVX2's second strip is 8 + 1 pixels, split over channel blocks; 6×6: four lone-pixel strips
+        // of 8 + 1 (AVX2); 7×7 is AVX-512's 48 + 1 (the lone pixel's own accumulator).
+        for size in [(1, 7, 7), (1, 14, 14), (1, 5, 5), (1, 6, 6)] { check(c, Float.self, variant: variant, threads: 2, size: size) }
         if c.stencil {
             // Maps narrower than a vector (a vector spans several rows, each touching the top or bottom),
             // one or two rows, a single pixel, and several 64-pixel strips with interior rows.
@@ -148,15 +149,49 @@ struct PointwiseFusionTests {
 
     @Test("the work split: strips alone on large maps, channel blocks of whole panels on small ones, covering every channel once")
     func workSplit() {
-        let large = WorkSplit(images: 1, pixels: 56 * 56, outputChannels: 384, threads: 2, strip: 64)
+        func avx512(_ pixels: Int, _ m: Int, threads: Int) -> WorkSplit {  // without lone-pixel strips
+            WorkSplit(images: 1, pixels: pixels, outputChannels: m, threads: threads, strip: 64, vector: 16, narrowTail: 8,
+                      lonePixelStrip: 0)
+        }
+        let large = avx512(56 * 56, 384, threads: 2)
         #expect(large.channelBlocks == 1 && large.channels(ofBlock: 0) == 0..<384)
-        #expect(WorkSplit(images: 1, pixels: 7 * 7, outputChannels: 768, threads: 1, strip: 64).channelBlocks == 1)
+        #expect(avx512(7 * 7, 768, threads: 1).channelBlocks == 1)
         for (pixels, m, threads) in [(49, 768, 2), (196, 384, 2), (49, 61, 3), (196, 30, 2), (1, 7, 2)] {
-            let split = WorkSplit(images: 1, pixels: pixels, outputChannels: m, threads: threads, strip: 64)
+            let split = avx512(pixels, m, threads: threads)
             let blocks = (0..<split.channelBlocks).map(split.channels(ofBlock:))
             #expect(blocks.allSatisfy { $0.lowerBound % 6 == 0 && !$0.isEmpty }, "\(blocks)")
             #expect(blocks.flatMap { Array($0) } == Array(0..<m), "\(pixels) pixels, \(m) channels: \(blocks)")
             if m >= 48 { #expect(split.channelBlocks > 1, "\(pixels) pixels, \(m) channels") }
+        }
+    }
+
+    @Test("the work split takes lone-pixel strips where the kernel's leave a thread idle, and its strips cover every pixel once")
+    func workSplitLonePixelStrips() {
+        func split(_ pixels: Int, threads: Int, images: Int = 1, strip: Int = 64, tail: Int = 8, lone: Int = 49) -> WorkSplit {
+            WorkSplit(images: images, pixels: pixels, outputChannels: 512, threads: threads, strip: strip,
+                      vector: strip - lone + 1, narrowTail: tail, lonePixelStrip: lone)
+        }
+        // 14×14 on two AVX-512 threads: 3 strips and a tail (one worker 50 of 74) → four strips of 49, no channel blocks.
+        let small = split(196, threads: 2)
+        #expect(small.strip == 49 && !small.kernelStrips && small.stripsPerImage == 4 && small.channelBlocks == 1)
+        // Kept: one thread; 28×28 and 56×56 (balanced enough already); a batch of 8; a 7×7 map (one strip either
+        // way: channel blocks); three threads on 14×14 (one strip each).
+        for (pixels, threads, images) in [(196, 1, 1), (784, 2, 1), (3136, 2, 1), (196, 2, 8), (49, 2, 1), (196, 3, 1)] {
+            let s = split(pixels, threads: threads, images: images)
+            #expect(s.strip == 64 && s.kernelStrips, "\(pixels) pixels, \(threads) threads, \(images) images")
+        }
+        #expect(split(49, threads: 2).channelBlocks > 1)
+        // AVX2 (16-pixel strips, no tail, lone-pixel strip 9): 6×6 is 16 + 16 + 4 (one worker 18 of 30) → four of 9.
+        let avx2 = split(36, threads: 2, strip: 16, tail: 0, lone: 9)
+        #expect(avx2.strip == 9 && avx2.stripsPerImage == 4 && avx2.channelBlocks == 1)
+        // Every split's strips tile the image in order (200 = 4·49 + 4: lone-pixel strips and a short last one).
+        #expect(split(200, threads: 2).strip == 49 && split(200, threads: 2).stripsPerImage == 5)
+        for (pixels, threads, strip, tail, lone) in [(196, 2, 64, 8, 49), (196, 1, 64, 8, 49), (200, 2, 64, 8, 49),
+                                                     (100, 2, 64, 8, 49), (36, 2, 16, 0, 9), (49, 2, 64, 8, 49)] {
+            let s = split(pixels, threads: threads, strip: strip, tail: tail, lone: lone)
+            let ranges = (0..<s.stripsPerImage).map { s.pixels(ofStrip: $0, pixels: pixels) }
+            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == pixels, "\(pixels): \(ranges)")
+            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty }, "\(ranges)")
         }
     }
 
@@ -167,13 +202,16 @@ struct PointwiseFusionTests {
         for threads in [2, 5] {
             #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: threads, variant: .best) == one)
         }
-        // Small maps on two threads split over channel blocks; a stencil is then the direct path's
-        // depthwise convolution, computed once: the same bits as the fused stencil of one thread.
-        for (h, w) in [(7, 7), (14, 14)] {
-            let (x, stencil, input, stages) = build(c, Float.self, batch: 1, height: h, width: w)
-            let one = PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 1, variant: .best)
-            #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 2, variant: .best) == one,
-                    "\(c) \(h)×\(w)")
+        // Small maps on two threads split over channel blocks (a stencil is then the direct path's depthwise
+        // convolution, computed once) or cut into lone-pixel strips (14×14 and 10×20 on AVX-512, 6×6 on
+        // AVX2): the same bits as one thread's whole strips.
+        for variant in PointwiseKernel.Variant.supported {
+            for (h, w) in [(7, 7), (14, 14), (10, 20), (6, 6)] {
+                let (x, stencil, input, stages) = build(c, Float.self, batch: 1, height: h, width: w)
+                let one = PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 1, variant: variant)
+                #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 2, variant: variant) == one,
+                        "\(c) \(variant) \(h)×\(w)")
+            }
         }
     }
 

@@ -6,10 +6,11 @@ extension PointwiseConvolution where Scalar == Float {
     /// one block of output channels — claimed by `threads` workers, each packing and multiplying its own
     /// tiles with its own scratch; every output element is written exactly once.
     ///
-    /// A large map is split over its strips only (``WorkSplit``). A small one (the 14×14 and 7×7 stages of
-    /// a model: 4 and 1 strips of 64 pixels) is also split over output-channel blocks, which repeats the
-    /// input's packing per block; a two-layer chain on it first materialises the hidden map (the first
-    /// layer as a layer of its own) so that each layer can be split. Either way each output is the same
+    /// A map is split over its strips (``WorkSplit``: the kernel's, or lone-pixel strips where those
+    /// balance the threads — a 14×14 map on two AVX-512 threads is four strips of 49). A map whose strips
+    /// still leave a thread idle (a 7×7 stage: one strip) is also split over output-channel blocks, which
+    /// repeats the input's packing per block; a two-layer chain on it first materialises the hidden map (the
+    /// first layer as a layer of its own) so that each layer can be split. Either way each output is the same
     /// sum with the same epilogue, so the split never changes a bit. A worker given several blocks of one
     /// strip in a row packs the strip's input once (its LayerNorm is not recomputed per block); a 3×3
     /// stencil, which costs a third of a VAN stage-3 MLP, is then computed once as the direct path's
@@ -19,7 +20,7 @@ extension PointwiseConvolution where Scalar == Float {
         let (n, pixels) = (job.outShape[0], job.outShape[2] * job.outShape[3])
         func splitsChannels(outputChannels: Int) -> Bool {
             WorkSplit(images: n, pixels: pixels, outputChannels: outputChannels, threads: job.threads,
-                      strip: job.variant.strip, narrowTail: job.variant.narrowTail).channelBlocks > 1
+                      variant: job.variant).channelBlocks > 1
         }
         if job.stages.count == 1, let stencil = job.stencil, splitsChannels(outputChannels: job.stages[0].conv.outputChannels),
            let s = try? stencil.conv(job.x, path: .direct, options: ExecutionOptions(threads: job.threads),
@@ -74,9 +75,8 @@ extension PointwiseConvolution where Scalar == Float {
         }
         let hidden = stages.count > 1 ? first.outputChannels : 0
         let scratchCount = PointwiseKernel.scratchCount(k: cin, hidden: hidden, variant: variant)
-        let split = WorkSplit(images: n, pixels: pixels, outputChannels: cout, threads: threads, strip: variant.strip,
-                              narrowTail: variant.narrowTail)
-        let (strip, stripsPerImage, blocks) = (split.strip, split.stripsPerImage, split.channelBlocks)
+        let split = WorkSplit(images: n, pixels: pixels, outputChannels: cout, threads: threads, variant: variant)
+        let (stripsPerImage, blocks) = (split.stripsPerImage, split.channelBlocks)
 
         var scalars: [Float] = TensorStoragePool.take(count)
         scalars.withUnsafeMutableBufferPointer { out in
@@ -115,14 +115,16 @@ extension PointwiseConvolution where Scalar == Float {
                             while let range = claims.next() {
                                 var t = range.lowerBound
                                 while t < range.upperBound {
-                                    // Whole strips of one image at once when the tiles are strips; one tile otherwise.
+                                    // Whole kernel strips of one image at once when the tiles are such strips; one
+                                    // tile otherwise.
                                     let stripIndex = t / blocks, img = stripIndex / stripsPerImage
-                                    let next = blocks == 1 ? min(range.upperBound, (img + 1) * stripsPerImage) : t + 1
+                                    let several = blocks == 1 && split.kernelStrips
+                                    let next = several ? min(range.upperBound, (img + 1) * stripsPerImage) : t + 1
                                     let channels = split.channels(ofBlock: t % blocks)
-                                    let begin = (stripIndex - img * stripsPerImage) * strip
-                                    let endStrip = (blocks == 1 ? next : stripIndex + 1) - img * stripsPerImage
-                                    // An image's last strip ends at its last pixel (it may carry a narrow tail).
-                                    let end = endStrip == stripsPerImage ? pixels : endStrip * strip
+                                    let first = split.pixels(ofStrip: stripIndex - img * stripsPerImage, pixels: pixels)
+                                    let begin = first.lowerBound
+                                    let end = several ? split.pixels(ofStrip: next - 1 - img * stripsPerImage, pixels: pixels).upperBound
+                                                      : first.upperBound
                                     let outBase = img * cout * pixels
                                     for index in 0..<layerCount { layers[index] = imageZero[index] }
                                     let last = layerCount - 1
@@ -153,36 +155,68 @@ private func floats<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) 
     return array.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-/// How ``PointwiseConvolution``'s Float forward splits its work into tiles: pixel strips of
-/// ``PointwiseKernel/Variant/strip`` pixels (the last of an image partial, or longer by a narrow tail of
-/// at most ``PointwiseKernel/Variant/narrowTail`` pixels, which the kernel runs with it), times blocks of
+/// How ``PointwiseConvolution``'s Float forward splits its work into tiles: pixel strips, times blocks of
 /// output channels when the strips alone would leave workers idle.
 ///
-/// With `s` strips in all (fractional: a partial strip counts its share) on `T` threads, strips alone
-/// give the busiest worker `⌈units/T⌉` strips for `s/T` of work. Below 85 % of that balance (a 7×7 map:
-/// one strip; 14×14: 3 full strips and 4 pixels on 2 threads) each strip is also split into enough
-/// channel blocks for about 8 tiles per thread, each block a multiple of the kernel's 6-row panels and
-/// at least 24 rows (a worker packs a strip's input once for the blocks it takes of it in a row, at
-/// worst once per tile: against ≥ 24 rows of dot products that is a few percent).
+/// A strip is the kernel's (``PointwiseKernel/Variant/strip`` pixels; an image's last one partial, or longer
+/// by a narrow tail of at most ``PointwiseKernel/Variant/narrowTail`` pixels, which the kernel runs with it)
+/// or its lone-pixel strip (``PointwiseKernel/Variant/lonePixelStrip``, 49 on AVX-512), whichever gives the
+/// busiest of `T` workers the least work when the strips are claimed in order — the lone-pixel width only
+/// where that is strictly less. The work of a strip is counted in vector products per input channel and
+/// 6-row panel: 6 per vector of pixels, 6 per vector but the last plus 1 for a lone-pixel strip, half a
+/// product per pixel of a narrow tail. On two AVX-512 threads 14×14 (3 strips and 4 pixels: 50 for one
+/// worker of 74) becomes four lone-pixel strips (38 of 76) and 28×28 (12¼ strips: 168 of 294) sixteen
+/// (152 of 304); 56×56 keeps 49 whole strips (600 of 1176 against 608 of 1216); one thread always takes
+/// the kernel's strips.
+///
+/// Where the chosen strips still give the busiest worker less than 85 % of an even share (a 7×7 map: one
+/// strip) each strip is also split into enough channel blocks for about 8 tiles per thread, each block a
+/// multiple of the kernel's 6-row panels and at least 24 rows (a worker packs a strip's input once for the
+/// blocks it takes of it in a row, at worst once per tile: against ≥ 24 rows of dot products that is a few
+/// percent).
 struct WorkSplit: Equatable {
+    /// Pixels per strip (an image's last strip may be shorter, or longer by a narrow tail).
     let strip: Int
     let stripsPerImage: Int
+    /// Whether ``strip`` is the kernel's own width: a worker may then run several strips of one image in
+    /// one kernel call (the kernel cuts its range into such strips itself). Lone-pixel strips are one call
+    /// each.
+    let kernelStrips: Bool
     /// Output-channel blocks per strip (1: strips only).
     let channelBlocks: Int
     /// Rows of each block but the last.
     let rowsPerBlock: Int
     let outputChannels: Int
 
-    init(images: Int, pixels: Int, outputChannels: Int, threads: Int, strip: Int, narrowTail: Int = 0) {
-        self.strip = strip
+    /// The split for `variant`'s kernel.
+    init(images: Int, pixels: Int, outputChannels: Int, threads: Int, variant: PointwiseKernel.Variant) {
+        self.init(images: images, pixels: pixels, outputChannels: outputChannels, threads: threads, strip: variant.strip,
+                  vector: variant.vector, narrowTail: variant.narrowTail, lonePixelStrip: variant.lonePixelStrip)
+    }
+
+    /// The split for a kernel of `strip`-pixel strips of `vector`-pixel vectors, with a narrow tail of at most
+    /// `narrowTail` pixels and lone-pixel strips of `lonePixelStrip` pixels (0: none).
+    init(images: Int, pixels: Int, outputChannels: Int, threads: Int, strip: Int, vector: Int, narrowTail: Int,
+         lonePixelStrip: Int) {
         self.outputChannels = outputChannels
-        let rest = pixels % strip
-        stripsPerImage = max(1, (pixels + strip - 1) / strip - (pixels > strip && rest > 0 && rest <= narrowTail ? 1 : 0))
+        let kernel = Self.strips(pixels: pixels, width: strip, kernelStrip: strip, vector: vector, narrowTail: narrowTail,
+                                 lonePixelStrip: lonePixelStrip)
+        var (width, costs) = (strip, kernel)
+        var balance = Self.balance(kernel, images: images, threads: threads)
+        if threads > 1, balance < Self.even, lonePixelStrip > 0, lonePixelStrip < strip, pixels > lonePixelStrip {
+            let lone = Self.strips(pixels: pixels, width: lonePixelStrip, kernelStrip: strip, vector: vector,
+                                   narrowTail: narrowTail, lonePixelStrip: lonePixelStrip)
+            let loneBalance = Self.balance(lone, images: images, threads: threads)
+            if loneBalance >= Self.even {
+                (width, costs, balance) = (lonePixelStrip, lone, loneBalance)
+            }
+        }
+        self.strip = width
+        kernelStrips = width == strip
+        stripsPerImage = costs.count
         let units = images * stripsPerImage
-        let work = Double(images * pixels) / Double(strip)
-        let balance = work / Double(threads) / Double((units + threads - 1) / threads)
         let panel = Int(GC_PW_PANEL_ROWS)
-        guard threads > 1, balance < 0.85 else {
+        guard threads > 1, balance < Self.even else {
             (channelBlocks, rowsPerBlock) = (1, outputChannels)
             return
         }
@@ -195,5 +229,51 @@ struct WorkSplit: Equatable {
     /// The output channels of block `b`.
     func channels(ofBlock b: Int) -> Range<Int> {
         b * rowsPerBlock..<min(outputChannels, (b + 1) * rowsPerBlock)
+    }
+
+    /// The pixel range of strip `s` of an image of `pixels` pixels (its last strip ends at the last pixel).
+    func pixels(ofStrip s: Int, pixels: Int) -> Range<Int> {
+        s * strip..<(s == stripsPerImage - 1 ? pixels : (s + 1) * strip)
+    }
+
+    /// The work of each strip of one image cut at multiples of `width` (the model above; with the kernel's
+    /// width a last piece of at most `narrowTail` pixels joins the strip before it).
+    private static func strips(pixels: Int, width: Int, kernelStrip: Int, vector: Int, narrowTail: Int,
+                               lonePixelStrip: Int) -> [Double] {
+        func work(_ count: Int) -> Double {
+            if count <= narrowTail && pixels > kernelStrip { return Double(count) / 2 }
+            if count == lonePixelStrip { return Double(6 * (count / vector) + 1) }
+            return Double(6 * ((count + vector - 1) / vector))
+        }
+        var costs: [Double] = []
+        var begin = 0
+        while begin < pixels {
+            let count = min(width, pixels - begin)
+            let rest = pixels - begin - count
+            if width == kernelStrip, rest > 0, rest <= narrowTail {
+                costs.append(work(count) + work(rest))
+                break
+            }
+            costs.append(work(count))
+            begin += count
+        }
+        return costs.isEmpty ? [0] : costs
+    }
+
+    /// The least balance taken as even: the busiest worker's work at least this share of an even split.
+    private static let even = 0.85
+
+    /// An even split's share of the busiest worker's work when `images` images of strips of work `costs`
+    /// are claimed by `threads` workers, each taking the next strip as it becomes free (1: even).
+    private static func balance(_ costs: [Double], images: Int, threads: Int) -> Double {
+        var load = [Double](repeating: 0, count: max(1, threads))
+        for _ in 0..<images {
+            for c in costs {
+                let i = load.indices.min { load[$0] < load[$1] }!
+                load[i] += c
+            }
+        }
+        let busiest = load.max()!
+        return busiest > 0 ? load.reduce(0, +) / Double(load.count) / busiest : 1
     }
 }

@@ -29,6 +29,15 @@ enum PointwiseKernel {
         /// the 4 after 3·64 of a 14×14 map read each weight panel right after the strip did.
         var narrowTail: Int { gc_pw_tail(isa) }
 
+        /// Pixels per vector of a strip.
+        var vector: Int { gc_pw_vector(isa) }
+
+        /// A strip narrower than ``strip`` whose last vector holds one pixel, computed with an accumulator of
+        /// its own (0: none): 49 pixels on AVX-512 cost 19 vector products per input channel and 6 rows
+        /// against a whole strip's 24 for 64 — per pixel 3 % more, but four of them split a 14×14 map evenly
+        /// over two threads, sixteen a 28×28 one (``WorkSplit``).
+        var lonePixelStrip: Int { gc_pw_lone_pixel_strip(isa) }
+
         /// The name of the C kernel this variant runs (``CompiledKernel/name``, e.g. `gc_f32_pw_avx512`).
         var kernelName: String { String(cString: gc_pw_kernel_name(isa)) }
     }
