@@ -205,12 +205,27 @@ GC_TARGET static void GC_HELPER(_pack)(const float *x, ptrdiff_t ldx, ptrdiff_t 
                 *(GC_HELPER(_vec) *)(P + i * GC_NR + v * GC_VL) = *(const GC_HELPER(_uvec) *)(src + v * GC_VL);
         }
     } else {
+#if GC_VL == 16
+        // A partial strip (a lone-pixel strip's 49 pixels, a map's last strip): whole vectors, then one
+        // masked vector, then zeros — no access past the strip's last pixel.
+        const ptrdiff_t whole = cnt / GC_VL;
+        const __mmask16 tail = (__mmask16)((1u << (cnt % GC_VL)) - 1u);
+        for (ptrdiff_t i = 0; i < k; i++) {
+            const float *src = x + i * ldx + n;
+            float *dst = P + i * GC_NR;
+            ptrdiff_t v = 0;
+            for (; v < whole; v++) _mm512_store_ps(dst + v * GC_VL, _mm512_loadu_ps(src + v * GC_VL));
+            if (v < GC_NV) _mm512_store_ps(dst + v * GC_VL, _mm512_maskz_loadu_ps(tail, src + v * GC_VL));
+            for (v++; v < GC_NV; v++) _mm512_store_ps(dst + v * GC_VL, _mm512_setzero_ps());
+        }
+#else
         for (ptrdiff_t i = 0; i < k; i++) {
             const float *src = x + i * ldx + n;
             float *dst = P + i * GC_NR;
             for (ptrdiff_t j = 0; j < cnt; j++) dst[j] = src[j];
             for (ptrdiff_t j = cnt; j < GC_NR; j++) dst[j] = 0.0f;
         }
+#endif
     }
     if (in->mode == GC_PW_INPUT_AFFINE) {
         for (ptrdiff_t i = 0; i < k; i++) {
