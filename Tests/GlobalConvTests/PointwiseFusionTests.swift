@@ -150,13 +150,14 @@ struct PointwiseFusionTests {
     @Test("the work split: strips alone on large maps, channel blocks of whole panels on small ones, covering every channel once")
     func workSplit() {
         func avx512(_ pixels: Int, _ m: Int, threads: Int) -> WorkSplit {  // without lone-pixel strips
+            // (one strip: 7×7; 65 pixels: a strip and a narrow tail, or 48 + 17 — one worker 18 of 30)
             WorkSplit(images: 1, pixels: pixels, outputChannels: m, threads: threads, strip: 64, vector: 16, narrowTail: 8,
                       lonePixelStrip: 0)
         }
         let large = avx512(56 * 56, 384, threads: 2)
         #expect(large.channelBlocks == 1 && large.channels(ofBlock: 0) == 0..<384)
         #expect(avx512(7 * 7, 768, threads: 1).channelBlocks == 1)
-        for (pixels, m, threads) in [(49, 768, 2), (196, 384, 2), (49, 61, 3), (196, 30, 2), (1, 7, 2)] {
+        for (pixels, m, threads) in [(49, 768, 2), (65, 384, 2), (49, 61, 3), (65, 30, 2), (1, 7, 2)] {
             let split = avx512(pixels, m, threads: threads)
             let blocks = (0..<split.channelBlocks).map(split.channels(ofBlock:))
             #expect(blocks.allSatisfy { $0.lowerBound % 6 == 0 && !$0.isEmpty }, "\(blocks)")
@@ -174,9 +175,14 @@ struct PointwiseFusionTests {
         // 14×14 on two AVX-512 threads: 3 strips and a tail (one worker 50 of 74) → four strips of 49, no channel blocks.
         let small = split(196, threads: 2)
         #expect(small.strip == 49 && !small.kernelStrips && small.stripsPerImage == 4 && small.channelBlocks == 1)
+        // 24×24 (a 384 input's third stage): nine strips (one worker 120 of 216) → twelve of 48 (108).
+        let third384 = split(576, threads: 2)
+        #expect(third384.strip == 48 && third384.stripsPerImage == 12 && third384.channelBlocks == 1)
         // Kept: one thread; 28×28 and 56×56 (balanced enough already); a batch of 8; a 7×7 map (one strip either
-        // way: channel blocks); three threads on 14×14 (one strip each).
-        for (pixels, threads, images) in [(196, 1, 1), (784, 2, 1), (3136, 2, 1), (196, 2, 8), (49, 2, 1), (196, 3, 1)] {
+        // way: channel blocks); three threads on 14×14 (one strip each); 12×12 (narrower strips would load
+        // one worker more).
+        for (pixels, threads, images) in [(196, 1, 1), (784, 2, 1), (3136, 2, 1), (196, 2, 8), (49, 2, 1), (196, 3, 1),
+                                          (144, 2, 1)] {
             let s = split(pixels, threads: threads, images: images)
             #expect(s.strip == 64 && s.kernelStrips, "\(pixels) pixels, \(threads) threads, \(images) images")
         }
@@ -187,7 +193,8 @@ struct PointwiseFusionTests {
         // Every split's strips tile the image in order (200 = 4·49 + 4: lone-pixel strips and a short last one).
         #expect(split(200, threads: 2).strip == 49 && split(200, threads: 2).stripsPerImage == 5)
         for (pixels, threads, strip, tail, lone) in [(196, 2, 64, 8, 49), (196, 1, 64, 8, 49), (200, 2, 64, 8, 49),
-                                                     (100, 2, 64, 8, 49), (36, 2, 16, 0, 9), (49, 2, 64, 8, 49)] {
+                                                     (100, 2, 64, 8, 49), (36, 2, 16, 0, 9), (49, 2, 64, 8, 49),
+                                                     (576, 2, 64, 8, 49)] {
             let s = split(pixels, threads: threads, strip: strip, tail: tail, lone: lone)
             let ranges = (0..<s.stripsPerImage).map { s.pixels(ofStrip: $0, pixels: pixels) }
             #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == pixels, "\(pixels): \(ranges)")
@@ -203,10 +210,10 @@ struct PointwiseFusionTests {
             #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: threads, variant: .best) == one)
         }
         // Small maps on two threads split over channel blocks (a stencil is then the direct path's depthwise
-        // convolution, computed once) or cut into lone-pixel strips (14×14 and 10×20 on AVX-512, 6×6 on
-        // AVX2): the same bits as one thread's whole strips.
+        // convolution, computed once) or cut into narrower strips (lone-pixel strips: 14×14 and 10×20 on
+        // AVX-512, 6×6 on AVX2; strips of 48: 24×24 on AVX-512): the same bits as one thread's whole strips.
         for variant in PointwiseKernel.Variant.supported {
-            for (h, w) in [(7, 7), (14, 14), (10, 20), (6, 6)] {
+            for (h, w) in [(7, 7), (14, 14), (10, 20), (6, 6), (24, 24)] {
                 let (x, stencil, input, stages) = build(c, Float.self, batch: 1, height: h, width: w)
                 let one = PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 1, variant: variant)
                 #expect(PointwiseConvolution.fused(x, stencil: stencil, input: input, stages: stages, threads: 2, variant: variant) == one,

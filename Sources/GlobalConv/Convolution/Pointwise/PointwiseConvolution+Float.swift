@@ -159,15 +159,16 @@ private func floats<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) 
 /// output channels when the strips alone would leave workers idle.
 ///
 /// A strip is the kernel's (``PointwiseKernel/Variant/strip`` pixels; an image's last one partial, or longer
-/// by a narrow tail of at most ``PointwiseKernel/Variant/narrowTail`` pixels, which the kernel runs with it)
-/// or its lone-pixel strip (``PointwiseKernel/Variant/lonePixelStrip``, 49 on AVX-512), whichever gives the
-/// busiest of `T` workers the least work when the strips are claimed in order — the lone-pixel width only
-/// where that is strictly less. The work of a strip is counted in vector products per input channel and
-/// 6-row panel: 6 per vector of pixels, 6 per vector but the last plus 1 for a lone-pixel strip, half a
-/// product per pixel of a narrow tail. On two AVX-512 threads 14×14 (3 strips and 4 pixels: 50 for one
-/// worker of 74) becomes four lone-pixel strips (38 of 76) and 28×28 (12¼ strips: 168 of 294) sixteen
-/// (152 of 304); 56×56 keeps 49 whole strips (600 of 1176 against 608 of 1216); one thread always takes
-/// the kernel's strips.
+/// by a narrow tail of at most ``PointwiseKernel/Variant/narrowTail`` pixels, which the kernel runs with it).
+/// Where those give the busiest of `T` workers (each taking the next strip as it becomes free) less than 95 %
+/// of an even share, a narrower width is taken if it gives the busiest worker strictly less work without
+/// channel blocks: the lone-pixel strip (``PointwiseKernel/Variant/lonePixelStrip``, 49 on AVX-512) or a
+/// vector less than the kernel's (48); on a tie the fewer strips. The work of a strip is counted in vector
+/// products per input channel and 6-row panel: 6 per vector of pixels, 6 per vector but the last plus 1 for
+/// a lone-pixel strip, half a product per pixel of a narrow tail. On two AVX-512 threads 14×14 (3 strips and
+/// 4 pixels: 50 for one worker of 74) becomes four lone-pixel strips (38 of 76) and 24×24 (nine strips:
+/// 120 of 216) twelve of 48 (108 of 216); 28×28 (150 of 294) and 56×56 (600 of 1176) keep the kernel's;
+/// one thread always does.
 ///
 /// Where the chosen strips still give the busiest worker less than 85 % of an even share (a 7×7 map: one
 /// strip) each strip is also split into enough channel blocks for about 8 tiles per thread, each block a
@@ -202,13 +203,16 @@ struct WorkSplit: Equatable {
         let kernel = Self.strips(pixels: pixels, width: strip, kernelStrip: strip, vector: vector, narrowTail: narrowTail,
                                  lonePixelStrip: lonePixelStrip)
         var (width, costs) = (strip, kernel)
-        var balance = Self.balance(kernel, images: images, threads: threads)
-        if threads > 1, balance < Self.even, lonePixelStrip > 0, lonePixelStrip < strip, pixels > lonePixelStrip {
-            let lone = Self.strips(pixels: pixels, width: lonePixelStrip, kernelStrip: strip, vector: vector,
-                                   narrowTail: narrowTail, lonePixelStrip: lonePixelStrip)
-            let loneBalance = Self.balance(lone, images: images, threads: threads)
-            if loneBalance >= Self.even {
-                (width, costs, balance) = (lonePixelStrip, lone, loneBalance)
+        var (balance, busiest) = Self.balance(kernel, images: images, threads: threads)
+        if threads > 1, balance < Self.wellBalanced {
+            // Narrower strips that need no channel blocks and give the busiest worker less work; on a tie
+            // the fewer strips (each streams the layer's weights once).
+            for candidate in [lonePixelStrip, strip - vector] where candidate > 0 && candidate < strip && pixels > candidate {
+                let c = Self.strips(pixels: pixels, width: candidate, kernelStrip: strip, vector: vector,
+                                    narrowTail: narrowTail, lonePixelStrip: lonePixelStrip)
+                let (b, most) = Self.balance(c, images: images, threads: threads)
+                let better = most < busiest - 1e-9 || (abs(most - busiest) <= 1e-9 && c.count < costs.count)
+                if b >= Self.even, better { (width, costs, balance, busiest) = (candidate, c, b, most) }
             }
         }
         self.strip = width
@@ -260,12 +264,15 @@ struct WorkSplit: Equatable {
         return costs.isEmpty ? [0] : costs
     }
 
-    /// The least balance taken as even: the busiest worker's work at least this share of an even split.
+    /// The least balance taken as even: below it strips are also split into channel blocks.
     private static let even = 0.85
 
-    /// An even split's share of the busiest worker's work when `images` images of strips of work `costs`
-    /// are claimed by `threads` workers, each taking the next strip as it becomes free (1: even).
-    private static func balance(_ costs: [Double], images: Int, threads: Int) -> Double {
+    /// Below this balance of the kernel's strips narrower strips are tried.
+    private static let wellBalanced = 0.95
+
+    /// The busiest worker's work when `images` images of strips of work `costs` are claimed by `threads`
+    /// workers, each taking the next strip as it becomes free, and an even split's share of it (1: even).
+    private static func balance(_ costs: [Double], images: Int, threads: Int) -> (balance: Double, busiest: Double) {
         var load = [Double](repeating: 0, count: max(1, threads))
         for _ in 0..<images {
             for c in costs {
@@ -274,6 +281,6 @@ struct WorkSplit: Equatable {
             }
         }
         let busiest = load.max()!
-        return busiest > 0 ? load.reduce(0, +) / Double(load.count) / busiest : 1
+        return (busiest > 0 ? load.reduce(0, +) / Double(load.count) / busiest : 1, busiest)
     }
 }
