@@ -87,8 +87,8 @@ ptrdiff_t gc_pw_vector(int isa);
 
 /// A strip width below gc_pw_strip(isa) that costs less per pixel than a whole strip (0: none at level
 /// `isa`): its last vector holds one pixel, which gets an accumulator of its own instead of a vector of
-/// them (49 = 3·16 + 1 on AVX-512; a 7×7 map is one such strip, 14×14 four, 28×28 sixteen). A call whose
-/// range is exactly one such strip runs it that way; the bits are those of any other split.
+/// them (49 = 3·16 + 1 on AVX-512: a 7×7 map is one such strip, 14×14 four). A call whose range is exactly
+/// one such strip runs it that way; the bits are those of any other split.
 ptrdiff_t gc_pw_lone_pixel_strip(int isa);
 
 /// Floats of W's packed form: ⌈m/6⌉·6·k.
@@ -104,8 +104,8 @@ size_t gc_pw_scratch_count(ptrdiff_t k, ptrdiff_t hidden, int isa);
 /// [m_last][ldy]; pixel p reads x[i·ldx + p] and writes y[o·ldy + p], for the last layer's output
 /// channels o in [m_begin, m_end) only (a first layer of a chain computes all its rows; a caller splits
 /// a small map's work over channel blocks as well as pixel strips). `scratch`: 64-byte aligned,
-/// gc_pw_scratch_count floats. n_begin any pixel (the range is cut into strips from there; callers cut
-/// a map at multiples of gc_pw_strip or gc_pw_lone_pixel_strip); m_begin a multiple of
+/// gc_pw_scratch_count floats. n_begin any pixel (the range is cut into strips of gc_pw_strip from there;
+/// a caller may cut a map into narrower strips, one call each); m_begin a multiple of
 /// GC_PW_PANEL_ROWS, m_end ≤ m of the last layer. `packed_ready`: the scratch already holds this very
 /// strip's packed (transformed) input from the previous call with the same x, input and scratch — a
 /// single layer on a single strip (with its narrow tail, gc_pw_tail) only (otherwise ignored); the caller tiling one strip into channel

@@ -6,8 +6,8 @@ extension PointwiseConvolution where Scalar == Float {
     /// one block of output channels — claimed by `threads` workers, each packing and multiplying its own
     /// tiles with its own scratch; every output element is written exactly once.
     ///
-    /// A map is split over its strips (``WorkSplit``: the kernel's, or lone-pixel strips where those
-    /// balance the threads — a 14×14 map on two AVX-512 threads is four strips of 49). A map whose strips
+    /// A map is split over its strips (``WorkSplit``: the kernel's, or narrower ones where those balance the
+    /// threads — a 14×14 map on two AVX-512 threads is four strips of 49, 24×24 twelve of 48). A map whose strips
     /// still leave a thread idle (a 7×7 stage: one strip) is also split over output-channel blocks, which
     /// repeats the input's packing per block; a two-layer chain on it first materialises the hidden map (the
     /// first layer as a layer of its own) so that each layer can be split. Either way each output is the same
