@@ -166,8 +166,8 @@ struct PointwiseFusionTests {
         }
     }
 
-    @Test("the work split takes lone-pixel strips where the kernel's leave a thread idle, and its strips cover every pixel once")
-    func workSplitLonePixelStrips() {
+    @Test("the work split takes narrower strips (49 or 48 pixels) where the kernel's leave a thread idle, and its strips cover every pixel once")
+    func workSplitNarrowerStrips() {
         func split(_ pixels: Int, threads: Int, images: Int = 1, strip: Int = 64, tail: Int = 8, lone: Int = 49) -> WorkSplit {
             WorkSplit(images: images, pixels: pixels, outputChannels: 512, threads: threads, strip: strip,
                       vector: strip - lone + 1, narrowTail: tail, lonePixelStrip: lone)
