@@ -77,10 +77,8 @@ GC_TARGET_AVX512 static inline __attribute__((always_inline)) void gc_f32_dw_wid
         // The live rows are r_lo … r_hi. On a whole tile one end is the tile's own (the kernel reaches past
         // the data on that side): a straight run. A run starting past a shorter last tile's first row takes
         // the tested loop.
-        if (r_hi == rows - 1 && rows == 14) {
-            GC_WIDE_FROM(13)
-        } else if (r_hi == rows - 1 && rows == 7) {
-            GC_WIDE_FROM(6)
+        if (r_hi == rows - 1 && rows == GC_WIDE_ROWS) {
+            GC_WIDE_FROM(GC_WIDE_ROWS - 1)
         } else if (r_lo == 0) {
             GC_WIDE_UPTO
         } else {
@@ -142,10 +140,9 @@ GC_TARGET_AVX512 static void gc_f32_dw_wide_avx512(const gc_direct_plane *p, con
                 }
             }
             __m512 acc[GC_WIDE_ROWS];
-            // Whole tiles of 14 rows (14×14 maps) and 7 (7×7) get their own copies, where every straight run
-            // of FMAs has constant ends; any other tile height takes the general copy.
-            if (rows == 14) gc_f32_dw_wide_tile(acc, 14, i0, s0, s1, kh, kw, d0, data_rows, c0, c_lo, c_hi, masks, rev, j0, xt, bias);
-            else if (rows == 7) gc_f32_dw_wide_tile(acc, 7, i0, s0, s1, kh, kw, d0, data_rows, c0, c_lo, c_hi, masks, rev, j0, xt, bias);
+            // Whole tiles (14 rows: a 14×14 map, RepLKNet's case) get their own copy, where every straight run
+            // of FMAs has constant ends; a shorter last tile takes the general copy.
+            if (rows == GC_WIDE_ROWS) gc_f32_dw_wide_tile(acc, GC_WIDE_ROWS, i0, s0, s1, kh, kw, d0, data_rows, c0, c_lo, c_hi, masks, rev, j0, xt, bias);
             else gc_f32_dw_wide_tile(acc, (int)rows, i0, s0, s1, kh, kw, d0, data_rows, c0, c_lo, c_hi, masks, rev, j0, xt, bias);
             const __mmask16 store = (__mmask16)(0xFFFFu >> (16 - lanes));
             for (ptrdiff_t r = 0; r < rows; ++r) _mm512_mask_storeu_ps(out + (i0 + r) * p->out_w + j0, store, acc[r]);
